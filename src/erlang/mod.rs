@@ -1,0 +1,1 @@
+//! Analytic Erlang B, C and A.

@@ -1,0 +1,19 @@
+//! callsim: a call-center queue simulator and capacity planner.
+//!
+//! Data flows one way: **scenario file → validated [`Scenario`] → simulation runs
+//! (replications, in parallel) → statistics → reports**.
+//!
+//! - [`scenario`] reads TOML scenario files and validates them, pointing at file, line and key.
+//! - [`engine`] is the discrete-event core (clock, event calendar, random streams); it knows
+//!   nothing about calls.
+//! - [`model`] is the call center on top of the engine: callers, agents, queue, abandonment.
+//! - [`stats`] holds streaming accumulators and confidence intervals.
+//! - [`erlang`] is the analytic side: Erlang B, C and A.
+//! - [`cli`] is the command line; it is the only module that prints or exits.
+
+pub mod cli;
+pub mod engine;
+pub mod erlang;
+pub mod model;
+pub mod scenario;
+pub mod stats;

@@ -1,0 +1,1 @@
+//! callsim erlang and the erlang module against golden values.
