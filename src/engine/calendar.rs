@@ -1,0 +1,154 @@
+//! The event calendar: a binary heap ordered by (time, sequence number).
+//!
+//! Events scheduled for the same instant come out in the order they were scheduled, so a run
+//! is deterministic even with ties (deterministic handle times, interval boundaries).
+//! Cancellation is lazy: the owner of an event knows when it has gone stale and skips it when
+//! it is popped; [`Calendar::retain`] purges stale events in one pass when they pile up.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// One scheduled event: its key packs the time and the sequence number into one `u128`, so the
+/// heap compares a single integer. Times are finite and non-negative, and for such `f64` the
+/// bit pattern orders exactly like the value.
+struct Entry<E> {
+    key: u128,
+    event: E,
+}
+
+impl<E> PartialEq for Entry<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+impl<E> Eq for Entry<E> {}
+impl<E> PartialOrd for Entry<E> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<E> Ord for Entry<E> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+/// A future-event list: schedule events at times (seconds), pop them in time order.
+pub struct Calendar<E> {
+    heap: BinaryHeap<Reverse<Entry<E>>>,
+    next_seq: u64,
+}
+
+impl<E> Calendar<E> {
+    /// An empty calendar with room for `capacity` pending events before it reallocates.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Calendar {
+            heap: BinaryHeap::with_capacity(capacity),
+            next_seq: 0,
+        }
+    }
+
+    /// Schedules `event` at `time` seconds. `time` must be finite and non-negative.
+    #[inline]
+    pub fn schedule(&mut self, time: f64, event: E) {
+        debug_assert!(time.is_finite() && time >= 0.0, "bad event time {time}");
+        let key = ((time.to_bits() as u128) << 64) | self.next_seq as u128;
+        self.next_seq += 1;
+        self.heap.push(Reverse(Entry { key, event }));
+    }
+
+    /// The time of the earliest pending event, if any.
+    #[inline]
+    pub fn next_time(&self) -> Option<f64> {
+        self.heap
+            .peek()
+            .map(|Reverse(e)| f64::from_bits((e.key >> 64) as u64))
+    }
+
+    /// Removes and returns the earliest event with its time; ties come out first-in-first-out.
+    #[inline]
+    pub fn pop(&mut self) -> Option<(f64, E)> {
+        self.heap
+            .pop()
+            .map(|Reverse(e)| (f64::from_bits((e.key >> 64) as u64), e.event))
+    }
+
+    /// Number of pending events, stale ones included.
+    pub fn len(&self) -> usize {
+        self.heap.len()
+    }
+
+    /// True when nothing is scheduled.
+    pub fn is_empty(&self) -> bool {
+        self.heap.is_empty()
+    }
+
+    /// Keeps only the events for which `live` is true (purges lazily cancelled events).
+    /// Order among the survivors is unchanged, since the key is kept.
+    pub fn retain(&mut self, mut live: impl FnMut(&E) -> bool) {
+        self.heap.retain(|Reverse(e)| live(&e.event));
+    }
+
+    /// Forgets every pending event and restarts the sequence numbers, keeping the allocation.
+    pub fn clear(&mut self) {
+        self.heap.clear();
+        self.next_seq = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pops_in_time_order() {
+        let mut cal = Calendar::with_capacity(8);
+        for (t, e) in [(5.0, 'c'), (1.0, 'a'), (3.0, 'b'), (0.0, 'z'), (1e9, 'y')] {
+            cal.schedule(t, e);
+        }
+        let order: Vec<char> = std::iter::from_fn(|| cal.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, vec!['z', 'a', 'b', 'c', 'y']);
+    }
+
+    #[test]
+    fn ties_come_out_first_in_first_out() {
+        let mut cal = Calendar::with_capacity(8);
+        for i in 0..100 {
+            cal.schedule(if i % 2 == 0 { 2.0 } else { 1.0 }, i);
+        }
+        let popped: Vec<(f64, i32)> = std::iter::from_fn(|| cal.pop()).collect();
+        let odd: Vec<i32> = (0..100).filter(|i| i % 2 == 1).collect();
+        let even: Vec<i32> = (0..100).filter(|i| i % 2 == 0).collect();
+        assert_eq!(
+            popped.iter().map(|p| p.1).collect::<Vec<_>>(),
+            [odd, even].concat()
+        );
+        assert!(popped[..50].iter().all(|p| p.0 == 1.0));
+    }
+
+    #[test]
+    fn next_time_and_retain() {
+        let mut cal = Calendar::with_capacity(4);
+        assert_eq!(cal.next_time(), None);
+        cal.schedule(2.5, 1);
+        cal.schedule(0.5, 2);
+        cal.schedule(1.5, 3);
+        assert_eq!(cal.next_time(), Some(0.5));
+        cal.retain(|e| *e != 2);
+        assert_eq!(cal.len(), 2);
+        assert_eq!(cal.pop(), Some((1.5, 3)));
+        assert_eq!(cal.pop(), Some((2.5, 1)));
+        assert!(cal.is_empty());
+    }
+
+    #[test]
+    fn tiny_and_huge_times_order_correctly() {
+        let mut cal = Calendar::with_capacity(4);
+        cal.schedule(1e-300, 'b');
+        cal.schedule(0.0, 'a');
+        cal.schedule(f64::MAX, 'd');
+        cal.schedule(1e300, 'c');
+        let order: Vec<char> = std::iter::from_fn(|| cal.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, vec!['a', 'b', 'c', 'd']);
+    }
+}
