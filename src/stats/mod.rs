@@ -1,1 +1,15 @@
-//! placeholder
+//! Statistics: streaming accumulators for one replication, and means with 95% confidence
+//! intervals across replications.
+//!
+//! Everything here is plain data and arithmetic. Memory never grows with the number of calls:
+//! a replication keeps counters, sums and fixed-resolution histograms per interval.
+
+mod ci;
+mod histogram;
+mod tally;
+mod time_weighted;
+
+pub use ci::{MeanCi, mean_ci, student_t_975};
+pub use histogram::WaitHistogram;
+pub use tally::{IntervalTally, Kpi};
+pub use time_weighted::TimeWeighted;
