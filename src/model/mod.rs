@@ -1,1 +1,19 @@
-//! placeholder
+//! The call center on top of the engine: callers arrive, wait in one first-come-first-served
+//! line, are answered by a free agent or hang up when their patience runs out first; agents
+//! follow the staffing of each interval.
+//!
+//! One mechanism, one file: [`arrivals`], [`queue`], [`agents`], [`abandonment`]; the event
+//! loop that ties them together is [`replication`]. [`config`] is the validated scenario the
+//! model runs and [`dist`] its time distributions.
+
+pub mod abandonment;
+pub mod agents;
+pub mod arrivals;
+pub mod config;
+pub mod dist;
+pub mod queue;
+pub mod replication;
+
+pub use config::{RunKind, Scenario, ServiceLevelGoal};
+pub use dist::Dist;
+pub use replication::{ReplicationOutcome, run_replication};

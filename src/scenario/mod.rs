@@ -1,1 +1,80 @@
-//! placeholder
+//! Scenario files: TOML read with serde ([`raw`]), checked and turned into a validated
+//! [`Scenario`] ([`validate`]), with problems that name the file, line and key
+//! ([`Diagnostic`]).
+
+pub mod diagnostic;
+pub mod duration;
+pub mod raw;
+pub mod validate;
+
+pub use diagnostic::Diagnostic;
+
+use crate::model::Scenario;
+use std::path::Path;
+
+/// Reads and validates the scenario file at `path`; on failure, every problem found.
+pub fn load(path: &Path) -> Result<Scenario, Vec<Diagnostic>> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![Diagnostic::whole_file(
+            &file,
+            format!("cannot read the file: {e}"),
+        )]
+    })?;
+    let default_name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scenario".into());
+    let mut scenario = parse(&text, &file, &validate::base_dir_of(path), &default_name)?;
+    scenario.source = Some(path.to_path_buf());
+    Ok(scenario)
+}
+
+/// Validates scenario `text` (named `file` in messages; relative paths are taken from
+/// `base_dir`; `default_name` is used when the file sets no `name`).
+pub fn parse(
+    text: &str,
+    file: &str,
+    base_dir: &Path,
+    default_name: &str,
+) -> Result<Scenario, Vec<Diagnostic>> {
+    let raw: raw::RawScenario = toml::from_str(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        let key = key_at(text, span.start);
+        vec![Diagnostic::at(
+            file,
+            text,
+            span,
+            &key,
+            e.message().trim().to_string(),
+        )]
+    })?;
+    validate::validate(raw, text, file, base_dir, default_name)
+}
+
+/// The dotted key written at byte `offset` of a TOML text: the section header above it plus
+/// the key on its line (for errors that serde reports without a key).
+fn key_at(text: &str, offset: usize) -> String {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("").trim();
+    let header = |l: &str| {
+        let l = l.trim();
+        (l.starts_with('[') && l.contains(']'))
+            .then(|| l.trim_matches(|c| c == '[' || c == ']').trim().to_string())
+    };
+    if let Some(h) = header(line) {
+        return h;
+    }
+    let key = line
+        .split('=')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_matches('"');
+    let section = text[..line_start].lines().rev().find_map(header);
+    match section {
+        Some(s) if !key.is_empty() => format!("{s}.{key}"),
+        _ => key.to_string(),
+    }
+}

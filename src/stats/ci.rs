@@ -73,7 +73,13 @@ mod tests {
     #[test]
     fn t_quantiles_match_tables() {
         // Standard table values of t_{0.975, df}.
-        for (df, t) in [(1, 12.706), (4, 2.776), (9, 2.262), (19, 2.093), (29, 2.045)] {
+        for (df, t) in [
+            (1, 12.706),
+            (4, 2.776),
+            (9, 2.262),
+            (19, 2.093),
+            (29, 2.045),
+        ] {
             assert!((student_t_975(df) - t).abs() < 5e-4, "df {df}");
         }
         assert!((student_t_975(100_000) - 1.95996).abs() < 1e-3);

@@ -43,10 +43,7 @@ fn bucket_range(index: usize) -> (f64, f64) {
         let mantissa = SUB + (i - 2 * SUB) % SUB;
         (mantissa << shift, 1u64 << shift)
     };
-    (
-        low as f64 / UNITS_PER_S,
-        (low + width) as f64 / UNITS_PER_S,
-    )
+    (low as f64 / UNITS_PER_S, (low + width) as f64 / UNITS_PER_S)
 }
 
 impl WaitHistogram {
@@ -136,7 +133,11 @@ mod tests {
         for q in [0.01, 0.5, 0.9, 0.99, 1.0] {
             let exact = 0.1 * (q * 10_000.0f64).ceil();
             let got = h.quantile(q);
-            let tol = if exact < 8.0 { 1.0 / 32.0 } else { exact / 128.0 };
+            let tol = if exact < 8.0 {
+                1.0 / 32.0
+            } else {
+                exact / 128.0
+            };
             assert!((got - exact).abs() <= tol + 1e-9, "q {q}: {got} vs {exact}");
         }
     }

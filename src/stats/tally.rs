@@ -130,9 +130,7 @@ impl Kpi {
             Kpi::Answered => t.answered as f64,
             Kpi::Abandoned => t.abandoned as f64,
             Kpi::ServiceLevel => ratio(t.answered_in_threshold as f64, t.offered as f64),
-            Kpi::ServiceLevelAnswered => {
-                ratio(t.answered_in_threshold as f64, t.answered as f64)
-            }
+            Kpi::ServiceLevelAnswered => ratio(t.answered_in_threshold as f64, t.answered as f64),
             Kpi::AsaS => ratio(t.wait_answered_s, t.answered as f64),
             Kpi::MeanWaitS => ratio(t.wait_all_s, queued),
             Kpi::AbandonRate => ratio(t.abandoned as f64, t.offered as f64),

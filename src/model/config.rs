@@ -1,0 +1,97 @@
+//! The validated description of one scenario: everything the simulation needs, in seconds and
+//! calls per second, with every check already done. Built by [`crate::scenario`] from a file.
+
+use super::dist::Dist;
+use std::path::PathBuf;
+
+/// What kind of run a scenario describes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunKind {
+    /// A working day: opens empty at `open_s` seconds after midnight; arrivals stop at close;
+    /// callers still waiting then are served by the last interval's agents (overtime).
+    WorkingDay {
+        /// Opening time, seconds after midnight (e.g. 32,400 for 09:00).
+        open_s: f64,
+    },
+    /// A long stationary run for comparison with queueing theory; statistics of the first
+    /// `warmup_s` seconds are discarded.
+    SteadyState {
+        /// Length of the discarded warm-up, seconds.
+        warmup_s: f64,
+    },
+}
+
+/// Service-level goal: a share `target` of calls answered within `threshold_s` seconds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ServiceLevelGoal {
+    /// Seconds within which a call counts as answered in time (e.g. 20).
+    pub threshold_s: f64,
+    /// Share of calls to answer in time (e.g. 0.8).
+    pub target: f64,
+}
+
+/// A validated scenario.
+///
+/// Simulation time 0 is the opening (working day) or the start of the warm-up (steady
+/// state). Reporting interval `k` covers `[measure_start_s + k·interval_s, … + interval_s)`;
+/// arrivals stop at the end of the last interval.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Name used for output folders (defaults to the file name).
+    pub name: String,
+    /// Free text for reports.
+    pub description: String,
+    /// The file it was read from, if any.
+    pub source: Option<PathBuf>,
+    /// Seed of every random stream.
+    pub seed: u64,
+    /// Number of independent replications (days, or steady-state runs).
+    pub replications: u32,
+    /// Working day or steady state.
+    pub kind: RunKind,
+    /// Length of one reporting interval, seconds.
+    pub interval_s: f64,
+    /// Mean arrival rate in each interval, calls per second (before the busyness factor).
+    /// In steady state the warm-up uses the first interval's rate.
+    pub arrival_rate: Vec<f64>,
+    /// Coefficient of variation of the day-level busyness factor (gamma, mean 1); 0 = none.
+    pub busyness_cv: f64,
+    /// Talk time of an answered call.
+    pub handle_time: Dist,
+    /// How long a caller is willing to wait; `None`: nobody abandons.
+    pub patience: Option<Dist>,
+    /// Agents on the phones in each interval. In steady state the warm-up uses the first.
+    pub agents: Vec<u32>,
+    /// Service-level goal (threshold and target).
+    pub service_level: ServiceLevelGoal,
+}
+
+impl Scenario {
+    /// Number of reporting intervals.
+    pub fn intervals(&self) -> usize {
+        self.arrival_rate.len()
+    }
+
+    /// Simulation time at which statistics start (0, or the end of the warm-up), seconds.
+    pub fn measure_start_s(&self) -> f64 {
+        match self.kind {
+            RunKind::WorkingDay { .. } => 0.0,
+            RunKind::SteadyState { warmup_s } => warmup_s,
+        }
+    }
+
+    /// Simulation time at which arrivals stop (close, or the end of the horizon), seconds.
+    pub fn arrivals_end_s(&self) -> f64 {
+        self.measure_start_s() + self.interval_s * self.intervals() as f64
+    }
+
+    /// Start of interval `k` as a clock time in seconds after midnight (working day), or as
+    /// seconds since the start of the run (steady state).
+    pub fn interval_start_clock_s(&self, k: usize) -> f64 {
+        let offset = match self.kind {
+            RunKind::WorkingDay { open_s } => open_s,
+            RunKind::SteadyState { .. } => 0.0,
+        };
+        offset + self.measure_start_s() + self.interval_s * k as f64
+    }
+}

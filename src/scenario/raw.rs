@@ -1,0 +1,110 @@
+//! The scenario file exactly as written: a serde mirror of the TOML, with the place of every
+//! value kept (`Spanned`) so that validation can point at it. Unknown keys are errors.
+//! Nothing is checked here beyond TOML types; [`super::validate`] does the rest.
+
+use serde::Deserialize;
+use std::fmt;
+use toml::Spanned;
+
+/// A value with its byte range in the file.
+pub type S<T> = Spanned<T>;
+
+/// The whole file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub name: Option<S<String>>,
+    pub description: Option<S<String>>,
+    pub seed: Option<S<i64>>,
+    pub replications: Option<S<i64>>,
+    pub time: S<RawTime>,
+    pub arrivals: S<RawArrivals>,
+    pub handle_time: S<RawDist>,
+    pub patience: Option<S<RawDist>>,
+    pub staffing: S<RawStaffing>,
+    pub service_level: Option<S<RawServiceLevel>>,
+}
+
+/// `[time]`: a working day (open, interval, intervals or close) or a steady state (horizon,
+/// warmup, optional interval).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTime {
+    pub open: Option<S<String>>,
+    pub close: Option<S<String>>,
+    pub interval: Option<S<RawDuration>>,
+    pub intervals: Option<S<i64>>,
+    pub horizon: Option<S<RawDuration>>,
+    pub warmup: Option<S<RawDuration>>,
+}
+
+/// `[arrivals]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArrivals {
+    pub calls_per_hour: Option<S<f64>>,
+    pub per_interval: Option<S<Vec<S<f64>>>>,
+    pub busyness_cv: Option<S<f64>>,
+}
+
+/// A distribution table: `[handle_time]`, `[patience]`, or an inline `{ distribution = ... }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDist {
+    pub distribution: S<String>,
+    pub mean: Option<S<RawDuration>>,
+    pub cv: Option<S<f64>>,
+    pub shape: Option<S<f64>>,
+    pub min: Option<S<RawDuration>>,
+    pub max: Option<S<RawDuration>>,
+    pub file: Option<S<String>>,
+}
+
+/// `[staffing]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStaffing {
+    pub agents: Option<S<i64>>,
+    pub per_interval: Option<S<Vec<S<i64>>>>,
+}
+
+/// `[service_level]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawServiceLevel {
+    pub threshold: Option<S<RawDuration>>,
+    pub target: Option<S<f64>>,
+}
+
+/// A duration as written: a number of seconds, or a string such as `"4m"` parsed later (so
+/// that a bad string is reported with the others, not as the first serde error).
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawDuration {
+    Seconds(f64),
+    Text(String),
+}
+
+impl<'de> Deserialize<'de> for RawDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = RawDuration;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a duration: a number of seconds or a string such as \"4m\"")
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<RawDuration, E> {
+                Ok(RawDuration::Seconds(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<RawDuration, E> {
+                Ok(RawDuration::Seconds(v as f64))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<RawDuration, E> {
+                Ok(RawDuration::Seconds(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<RawDuration, E> {
+                Ok(RawDuration::Text(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}

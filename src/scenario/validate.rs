@@ -1,0 +1,766 @@
+//! From the file as written ([`RawScenario`]) to a validated [`Scenario`]: every value is
+//! checked, and every problem is collected (not only the first) with its file, line and key.
+
+use super::diagnostic::Diagnostic;
+use super::duration::{parse_clock, parse_duration};
+use super::raw::{RawArrivals, RawDist, RawDuration, RawScenario, RawStaffing, RawTime, S};
+use crate::model::{Dist, RunKind, Scenario, ServiceLevelGoal};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// Replications when the file does not say.
+pub const DEFAULT_REPLICATIONS: u32 = 10;
+/// Seed when the file does not say.
+pub const DEFAULT_SEED: u64 = 1;
+/// Service-level threshold when the file has no `[service_level]`: 20 seconds.
+pub const DEFAULT_THRESHOLD_S: f64 = 20.0;
+/// Service-level target when the file has no `[service_level]`: 80%.
+pub const DEFAULT_TARGET: f64 = 0.8;
+
+/// Collects problems while reading one file.
+struct Checker<'a> {
+    file: &'a str,
+    text: &'a str,
+    base_dir: &'a Path,
+    problems: Vec<Diagnostic>,
+}
+
+/// The reporting layout derived from `[time]`.
+struct Timeline {
+    kind: RunKind,
+    interval_s: f64,
+    intervals: usize,
+}
+
+impl Checker<'_> {
+    fn problem(&mut self, span: Range<usize>, key: &str, message: impl Into<String>) {
+        self.problems.push(Diagnostic::at(
+            self.file,
+            self.text,
+            span,
+            key,
+            message.into(),
+        ));
+    }
+
+    /// A duration in seconds, ≥ 0 (> 0 when `positive`).
+    fn duration(&mut self, value: &S<RawDuration>, key: &str, positive: bool) -> Option<f64> {
+        let parsed = match value.get_ref() {
+            RawDuration::Seconds(x) => Ok(*x),
+            RawDuration::Text(t) => parse_duration(t),
+        };
+        match parsed {
+            Ok(x) if x.is_finite() && (x > 0.0 || (!positive && x == 0.0)) => Some(x),
+            Ok(x) => {
+                let bound = if positive { "> 0" } else { "≥ 0" };
+                self.problem(
+                    value.span(),
+                    key,
+                    format!("expected a duration {bound}, got {x} s"),
+                );
+                None
+            }
+            Err(message) => {
+                self.problem(value.span(), key, message);
+                None
+            }
+        }
+    }
+
+    /// A whole number within `range`.
+    fn whole(&mut self, value: &S<i64>, key: &str, range: Range<i64>, what: &str) -> Option<i64> {
+        let v = *value.get_ref();
+        if range.contains(&v) {
+            Some(v)
+        } else {
+            self.problem(
+                value.span(),
+                key,
+                format!(
+                    "expected {what}, a whole number from {} to {}, got {v}",
+                    range.start,
+                    range.end - 1
+                ),
+            );
+            None
+        }
+    }
+
+    /// A number ≥ 0 (finite).
+    fn non_negative(&mut self, value: &S<f64>, key: &str) -> Option<f64> {
+        let v = *value.get_ref();
+        if v.is_finite() && v >= 0.0 {
+            Some(v)
+        } else {
+            self.problem(value.span(), key, format!("expected a number ≥ 0, got {v}"));
+            None
+        }
+    }
+
+    /// A list with one value per interval.
+    fn per_interval_len<T>(&mut self, list: &S<Vec<T>>, key: &str, intervals: Option<usize>) {
+        if let Some(n) = intervals
+            && list.get_ref().len() != n
+        {
+            self.problem(
+                list.span(),
+                key,
+                format!(
+                    "expected one value per interval ({n} values, as [time] defines {n} \
+                     intervals), got {}",
+                    list.get_ref().len()
+                ),
+            );
+        }
+    }
+
+    fn time(&mut self, time: &S<RawTime>) -> Option<Timeline> {
+        let t = time.get_ref();
+        let day_keys = t.open.is_some() || t.close.is_some() || t.intervals.is_some();
+        let steady_keys = t.horizon.is_some() || t.warmup.is_some();
+        let interval = t
+            .interval
+            .as_ref()
+            .and_then(|v| self.duration(v, "time.interval", true));
+        if day_keys && steady_keys {
+            self.problem(
+                time.span(),
+                "time",
+                "mixes a working day (open, close, intervals) with a steady state \
+                 (horizon, warmup); keep the keys of one of them",
+            );
+            return None;
+        }
+        if let Some(horizon) = &t.horizon {
+            let horizon = self.duration(horizon, "time.horizon", true)?;
+            let warmup = match &t.warmup {
+                Some(w) => self.duration(w, "time.warmup", false)?,
+                None => 0.0,
+            };
+            if warmup >= horizon {
+                let span = t.warmup.as_ref().map_or(time.span(), |w| w.span());
+                self.problem(
+                    span,
+                    "time.warmup",
+                    format!(
+                        "the warm-up ({warmup} s) must be shorter than the horizon ({horizon} s)"
+                    ),
+                );
+                return None;
+            }
+            let measured = horizon - warmup;
+            let interval_s = match (interval, &t.interval) {
+                (Some(i), _) => i,
+                (None, None) => measured,
+                (None, Some(_)) => return None,
+            };
+            let intervals = whole_intervals(measured, interval_s);
+            if intervals.is_none() {
+                self.problem(
+                    t.interval.as_ref().map_or(time.span(), |v| v.span()),
+                    "time.interval",
+                    format!(
+                        "the measured time (horizon − warmup = {measured} s) must be a whole \
+                         number of intervals of {interval_s} s"
+                    ),
+                );
+            }
+            return Some(Timeline {
+                kind: RunKind::SteadyState { warmup_s: warmup },
+                interval_s,
+                intervals: intervals?,
+            });
+        }
+        if t.warmup.is_some() {
+            self.problem(
+                time.span(),
+                "time.horizon",
+                "a warmup needs a horizon (steady state)",
+            );
+            return None;
+        }
+        let Some(open) = &t.open else {
+            self.problem(
+                time.span(),
+                "time",
+                "expected a working day (open = \"08:00\", interval = \"30m\", and intervals \
+                 or close) or a steady state (horizon = \"200h\", warmup = \"5h\")",
+            );
+            return None;
+        };
+        let open_s = match parse_clock(open.get_ref()) {
+            Ok(s) => Some(s),
+            Err(m) => {
+                self.problem(open.span(), "time.open", m);
+                None
+            }
+        };
+        let Some(interval_s) = interval else {
+            if t.interval.is_none() {
+                self.problem(
+                    time.span(),
+                    "time.interval",
+                    "a working day needs an interval length, such as interval = \"30m\"",
+                );
+            }
+            return None;
+        };
+        let intervals = match (&t.intervals, &t.close) {
+            (Some(n), None) => self
+                .whole(n, "time.intervals", 1..100_001, "the number of intervals")
+                .map(|n| n as usize),
+            (None, Some(close)) => {
+                let close_s = match parse_clock(close.get_ref()) {
+                    Ok(s) => s,
+                    Err(m) => {
+                        self.problem(close.span(), "time.close", m);
+                        return None;
+                    }
+                };
+                let open_s = open_s?;
+                let n = if close_s > open_s {
+                    whole_intervals(close_s - open_s, interval_s)
+                } else {
+                    None
+                };
+                if n.is_none() {
+                    self.problem(
+                        close.span(),
+                        "time.close",
+                        format!(
+                            "expected a closing time after the opening, a whole number of \
+                             intervals ({interval_s} s each) later"
+                        ),
+                    );
+                }
+                n
+            }
+            (Some(_), Some(close)) => {
+                self.problem(
+                    close.span(),
+                    "time.close",
+                    "give either intervals or close, not both",
+                );
+                None
+            }
+            (None, None) => {
+                self.problem(
+                    time.span(),
+                    "time.intervals",
+                    "a working day needs intervals = N or close = \"HH:MM\"",
+                );
+                None
+            }
+        };
+        Some(Timeline {
+            kind: RunKind::WorkingDay { open_s: open_s? },
+            interval_s,
+            intervals: intervals?,
+        })
+    }
+
+    /// Arrival rate per interval, calls per second.
+    fn arrivals(&mut self, arrivals: &S<RawArrivals>, line: Option<&Timeline>) -> Option<Vec<f64>> {
+        let a = arrivals.get_ref();
+        let n = line.map(|l| l.intervals);
+        match (&a.calls_per_hour, &a.per_interval) {
+            (Some(rate), None) => {
+                let per_hour = self.non_negative(rate, "arrivals.calls_per_hour")?;
+                Some(vec![per_hour / 3600.0; n?])
+            }
+            (None, Some(list)) => {
+                if let Some(Timeline {
+                    kind: RunKind::SteadyState { .. },
+                    ..
+                }) = line
+                {
+                    self.problem(
+                        list.span(),
+                        "arrivals.per_interval",
+                        "a steady state needs a constant rate: use calls_per_hour",
+                    );
+                    return None;
+                }
+                self.per_interval_len(list, "arrivals.per_interval", n);
+                let values: Vec<Option<f64>> = list
+                    .get_ref()
+                    .iter()
+                    .map(|v| self.non_negative(v, "arrivals.per_interval"))
+                    .collect();
+                let interval_s = line?.interval_s;
+                if list.get_ref().len() != n? {
+                    return None;
+                }
+                values
+                    .into_iter()
+                    .map(|v| v.map(|calls| calls / interval_s))
+                    .collect()
+            }
+            (Some(rate), Some(_)) => {
+                self.problem(
+                    rate.span(),
+                    "arrivals",
+                    "give either calls_per_hour or per_interval, not both",
+                );
+                None
+            }
+            (None, None) => {
+                self.problem(arrivals.span(), "arrivals", "expected calls_per_hour = X or per_interval = [expected calls of each interval]");
+                None
+            }
+        }
+    }
+
+    fn staffing(&mut self, staffing: &S<RawStaffing>, n: Option<usize>) -> Option<Vec<u32>> {
+        let s = staffing.get_ref();
+        const MAX: i64 = 1_000_001;
+        let agents = match (&s.agents, &s.per_interval) {
+            (Some(a), None) => {
+                let a = self.whole(a, "staffing.agents", 1..MAX, "the number of agents")?;
+                vec![a as u32; n?]
+            }
+            (None, Some(list)) => {
+                self.per_interval_len(list, "staffing.per_interval", n);
+                let values: Vec<Option<i64>> = list
+                    .get_ref()
+                    .iter()
+                    .map(|v| self.whole(v, "staffing.per_interval", 0..MAX, "agents"))
+                    .collect();
+                if list.get_ref().len() != n? {
+                    return None;
+                }
+                let agents: Vec<u32> = values
+                    .into_iter()
+                    .map(|v| v.map(|a| a as u32))
+                    .collect::<Option<_>>()?;
+                if agents.last() == Some(&0) {
+                    self.problem(
+                        list.span(),
+                        "staffing.per_interval",
+                        "the last interval needs at least one agent: callers still waiting \
+                         at close are served by the last interval's agents",
+                    );
+                    return None;
+                }
+                agents
+            }
+            (Some(a), Some(_)) => {
+                self.problem(
+                    a.span(),
+                    "staffing",
+                    "give either agents or per_interval, not both",
+                );
+                return None;
+            }
+            (None, None) => {
+                self.problem(
+                    staffing.span(),
+                    "staffing",
+                    "expected agents = N or per_interval = [agents of each interval]",
+                );
+                return None;
+            }
+        };
+        Some(agents)
+    }
+
+    /// A distribution table. `Ok(None)` is `distribution = "none"`, allowed when `allow_none`.
+    fn dist(&mut self, raw: &S<RawDist>, key: &str, allow_none: bool) -> Option<Option<Dist>> {
+        let d = raw.get_ref();
+        let family = d.distribution.get_ref().as_str();
+        let name_key = format!("{key}.distribution");
+        let families: &[(&str, &[&str])] = &[
+            ("exponential", &["mean"]),
+            ("lognormal", &["mean", "cv"]),
+            ("gamma", &["mean", "cv", "shape"]),
+            ("erlang", &["mean", "shape"]),
+            ("weibull", &["mean", "cv", "shape"]),
+            ("deterministic", &["mean"]),
+            ("uniform", &["min", "max"]),
+            ("empirical", &["file"]),
+            ("none", &[]),
+        ];
+        let Some((_, allowed)) = families
+            .iter()
+            .find(|(name, _)| *name == family && (allow_none || *name != "none"))
+        else {
+            let names: Vec<&str> = families
+                .iter()
+                .map(|f| f.0)
+                .filter(|n| allow_none || *n != "none")
+                .collect();
+            self.problem(
+                d.distribution.span(),
+                &name_key,
+                format!(
+                    "unknown distribution \"{family}\"; expected one of {}",
+                    names.join(", ")
+                ),
+            );
+            return None;
+        };
+        // keys present that this family does not use
+        let present: [(&str, Option<Range<usize>>); 6] = [
+            ("mean", d.mean.as_ref().map(|v| v.span())),
+            ("cv", d.cv.as_ref().map(|v| v.span())),
+            ("shape", d.shape.as_ref().map(|v| v.span())),
+            ("min", d.min.as_ref().map(|v| v.span())),
+            ("max", d.max.as_ref().map(|v| v.span())),
+            ("file", d.file.as_ref().map(|v| v.span())),
+        ];
+        let mut ok = true;
+        for (name, span) in present {
+            if let Some(span) = span
+                && !allowed.contains(&name)
+            {
+                self.problem(
+                    span,
+                    &format!("{key}.{name}"),
+                    format!(
+                        "a {family} distribution does not use `{name}`; it takes {}",
+                        if allowed.is_empty() {
+                            "no parameters".to_string()
+                        } else {
+                            allowed.join(", ")
+                        }
+                    ),
+                );
+                ok = false;
+            }
+        }
+        let mean = match &d.mean {
+            Some(m) => self.duration(m, &format!("{key}.mean"), true),
+            None => None,
+        };
+        let need = |c: &mut Self, what: &str| {
+            c.problem(
+                raw.span(),
+                &format!("{key}.{what}"),
+                format!("a {family} distribution needs `{what}`"),
+            );
+        };
+        let number = |c: &mut Self, v: &S<f64>, what: &str| {
+            let x = *v.get_ref();
+            if x.is_finite() && x > 0.0 {
+                Some(x)
+            } else {
+                c.problem(
+                    v.span(),
+                    &format!("{key}.{what}"),
+                    format!("expected a number > 0, got {x}"),
+                );
+                None
+            }
+        };
+        if family == "none" {
+            return ok.then_some(None);
+        }
+        if allowed.contains(&"mean") && d.mean.is_none() {
+            need(self, "mean");
+            ok = false;
+        }
+        let built = match family {
+            "exponential" => mean.map(Dist::exponential),
+            "deterministic" => mean.map(Dist::deterministic),
+            "lognormal" | "gamma" | "weibull" => {
+                let spread = match (&d.cv, &d.shape) {
+                    (Some(cv), None) => number(self, cv, "cv").map(|cv| (cv, false)),
+                    (None, Some(shape)) if family != "lognormal" => {
+                        number(self, shape, "shape").map(|k| (k, true))
+                    }
+                    (Some(cv), Some(_)) => {
+                        self.problem(
+                            cv.span(),
+                            &format!("{key}.cv"),
+                            "give either cv or shape, not both",
+                        );
+                        None
+                    }
+                    _ => {
+                        need(self, "cv");
+                        None
+                    }
+                };
+                match (mean, spread) {
+                    (Some(m), Some((cv, false))) => Some(match family {
+                        "lognormal" => Dist::lognormal(m, cv),
+                        "gamma" => Dist::gamma(m, cv),
+                        _ => Dist::weibull(m, cv),
+                    }),
+                    (Some(m), Some((k, true))) => Some(match family {
+                        "gamma" => Dist::gamma(m, 1.0 / k.sqrt()),
+                        _ => Dist::weibull_shape(m, k),
+                    }),
+                    _ => None,
+                }
+            }
+            "erlang" => match &d.shape {
+                Some(k)
+                    if k.get_ref().fract() == 0.0 && *k.get_ref() >= 1.0 && *k.get_ref() <= 1e6 =>
+                {
+                    mean.map(|m| Dist::erlang(m, *k.get_ref() as u32))
+                }
+                Some(k) => {
+                    self.problem(
+                        k.span(),
+                        &format!("{key}.shape"),
+                        format!(
+                            "expected the number of phases, a whole number ≥ 1, got {}",
+                            k.get_ref()
+                        ),
+                    );
+                    None
+                }
+                None => {
+                    need(self, "shape");
+                    None
+                }
+            },
+            "uniform" => {
+                let min = d
+                    .min
+                    .as_ref()
+                    .and_then(|v| self.duration(v, &format!("{key}.min"), false));
+                let max = d
+                    .max
+                    .as_ref()
+                    .and_then(|v| self.duration(v, &format!("{key}.max"), false));
+                if d.min.is_none() {
+                    need(self, "min");
+                }
+                if d.max.is_none() {
+                    need(self, "max");
+                }
+                match (min, max) {
+                    (Some(a), Some(b)) => Some(Dist::uniform(a, b)),
+                    _ => None,
+                }
+            }
+            "empirical" => match &d.file {
+                Some(f) => match read_samples(&self.base_dir.join(f.get_ref())) {
+                    Ok(samples) => Some(Dist::empirical(samples)),
+                    Err(m) => {
+                        self.problem(f.span(), &format!("{key}.file"), m);
+                        None
+                    }
+                },
+                None => {
+                    need(self, "file");
+                    None
+                }
+            },
+            _ => None,
+        };
+        match built {
+            Some(Ok(dist)) if ok => Some(Some(dist)),
+            Some(Err(message)) => {
+                self.problem(raw.span(), key, message);
+                None
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `total ÷ interval` when it is a whole number (to a relative 1e-9), at most 100,000.
+fn whole_intervals(total: f64, interval: f64) -> Option<usize> {
+    let n = total / interval;
+    let rounded = n.round();
+    ((n - rounded).abs() <= 1e-9 * n.max(1.0) && (1.0..=100_000.0).contains(&rounded))
+        .then_some(rounded as usize)
+}
+
+/// Reads a one-column CSV of durations in seconds; a first line that is not a number is taken
+/// for a header.
+fn read_samples(path: &Path) -> Result<Vec<f64>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read the samples file {}: {e}", path.display()))?;
+    let mut samples = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let field = line.split(',').next().unwrap_or("").trim();
+        if field.is_empty() {
+            continue;
+        }
+        match field.parse::<f64>() {
+            Ok(x) => samples.push(x),
+            Err(_) if i == 0 => {} // header
+            Err(_) => {
+                return Err(format!(
+                    "{}:{}: expected a number of seconds, got \"{field}\"",
+                    path.display(),
+                    i + 1
+                ));
+            }
+        }
+    }
+    Ok(samples)
+}
+
+/// Checks `raw` (read from `file`, whose text is `text`; relative paths inside it are taken
+/// from `base_dir`) and builds the scenario, or returns every problem found.
+pub fn validate(
+    raw: RawScenario,
+    text: &str,
+    file: &str,
+    base_dir: &Path,
+    default_name: &str,
+) -> Result<Scenario, Vec<Diagnostic>> {
+    let mut c = Checker {
+        file,
+        text,
+        base_dir,
+        problems: Vec::new(),
+    };
+    let name = match &raw.name {
+        Some(n) => {
+            let name = n.get_ref().trim();
+            let fine = !name.is_empty()
+                && name != "."
+                && name != ".."
+                && name
+                    .chars()
+                    .all(|ch| ch.is_alphanumeric() || "-_. ".contains(ch));
+            if !fine {
+                c.problem(
+                    n.span(),
+                    "name",
+                    "expected a name usable as a folder: letters, digits, spaces, '-', '_' or '.'",
+                );
+            }
+            name.to_string()
+        }
+        None => default_name.to_string(),
+    };
+    let seed = raw
+        .seed
+        .as_ref()
+        .map_or(Some(DEFAULT_SEED as i64), |s| {
+            c.whole(s, "seed", 0..i64::MAX, "the seed")
+        })
+        .map(|s| s as u64);
+    let replications = raw
+        .replications
+        .as_ref()
+        .map_or(Some(DEFAULT_REPLICATIONS as i64), |r| {
+            c.whole(
+                r,
+                "replications",
+                1..1_000_001,
+                "the number of replications",
+            )
+        })
+        .map(|r| r as u32);
+    let timeline = c.time(&raw.time);
+    let n = timeline.as_ref().map(|t| t.intervals);
+    let arrival_rate = c.arrivals(&raw.arrivals, timeline.as_ref());
+    let busyness_cv = match &raw.arrivals.get_ref().busyness_cv {
+        Some(v) => c.non_negative(v, "arrivals.busyness_cv"),
+        None => Some(0.0),
+    };
+    let handle_time = c.dist(&raw.handle_time, "handle_time", false).flatten();
+    let patience = match &raw.patience {
+        Some(p) => c.dist(p, "patience", true),
+        None => Some(None),
+    };
+    let agents = c.staffing(&raw.staffing, n);
+    let service_level = {
+        let sl = raw.service_level.as_ref().map(|s| s.get_ref());
+        let threshold = match sl.and_then(|s| s.threshold.as_ref()) {
+            Some(t) => c.duration(t, "service_level.threshold", false),
+            None => Some(DEFAULT_THRESHOLD_S),
+        };
+        let target = match sl.and_then(|s| s.target.as_ref()) {
+            Some(t) => {
+                let v = *t.get_ref();
+                if v > 0.0 && v <= 1.0 {
+                    Some(v)
+                } else {
+                    c.problem(
+                        t.span(),
+                        "service_level.target",
+                        format!("expected a share of calls between 0 and 1 (such as 0.8), got {v}"),
+                    );
+                    None
+                }
+            }
+            None => Some(DEFAULT_TARGET),
+        };
+        threshold.zip(target)
+    };
+
+    let (
+        Some(seed),
+        Some(replications),
+        Some(timeline),
+        Some(arrival_rate),
+        Some(busyness_cv),
+        Some(handle_time),
+        Some(patience),
+        Some(agents),
+        Some((threshold_s, target)),
+    ) = (
+        seed,
+        replications,
+        timeline,
+        arrival_rate,
+        busyness_cv,
+        handle_time,
+        patience,
+        agents,
+        service_level,
+    )
+    else {
+        return Err(c.problems);
+    };
+    if !c.problems.is_empty() {
+        return Err(c.problems);
+    }
+    let scenario = Scenario {
+        name,
+        description: raw.description.map(|d| d.into_inner()).unwrap_or_default(),
+        source: None,
+        seed,
+        replications,
+        kind: timeline.kind,
+        interval_s: timeline.interval_s,
+        arrival_rate,
+        busyness_cv,
+        handle_time,
+        patience,
+        agents,
+        service_level: ServiceLevelGoal {
+            threshold_s,
+            target,
+        },
+    };
+    if let RunKind::SteadyState { .. } = scenario.kind
+        && scenario.patience.is_none()
+    {
+        let load = scenario.arrival_rate[0] * scenario.handle_time.mean();
+        let agents = scenario.agents[0];
+        if load >= agents as f64 {
+            c.problem(
+                raw.staffing.span(),
+                "staffing.agents",
+                format!(
+                    "no steady state exists: the offered load is {load:.2} Erlangs \
+                     ({:.1} calls per hour × {:.1} s mean handle time), which {} agents cannot \
+                     carry, and without [patience] nobody leaves the queue, so it grows \
+                     forever. Staff more than {load:.2} agents, or add a [patience] section",
+                    scenario.arrival_rate[0] * 3600.0,
+                    scenario.handle_time.mean(),
+                    agents
+                ),
+            );
+            return Err(c.problems);
+        }
+    }
+    Ok(scenario)
+}
+
+/// The folder relative paths in a scenario file are taken from.
+pub fn base_dir_of(path: &Path) -> PathBuf {
+    path.parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
