@@ -8,6 +8,8 @@
 //!   nothing about calls.
 //! - [`model`] is the call center on top of the engine: callers, agents, queue, abandonment.
 //! - [`stats`] holds streaming accumulators and confidence intervals.
+//! - [`simulate`] runs every (scenario, replication) in parallel and averages the results.
+//! - [`report`] writes `summary.json` and `intervals.csv`.
 //! - [`erlang`] is the analytic side: Erlang B, C and A.
 //! - [`cli`] is the command line; it is the only module that prints or exits.
 
@@ -15,5 +17,10 @@ pub mod cli;
 pub mod engine;
 pub mod erlang;
 pub mod model;
+pub mod report;
 pub mod scenario;
+pub mod simulate;
 pub mod stats;
+
+pub use model::Scenario;
+pub use simulate::{ScenarioResult, simulate};

@@ -1,7 +1,11 @@
 //! The command line: clap definitions and one file per command. The only module that prints
 //! or decides the exit code.
 
+mod check;
 mod erlang;
+mod inputs;
+mod new;
+mod run;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -16,15 +20,24 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Simulate scenario files (or every *.toml directly inside the folders given).
+    Run(run::RunArgs),
+    /// Validate scenario files and print every problem; runs nothing.
+    Check(check::CheckArgs),
     /// Analytic Erlang C (or Erlang A with --patience) for one interval.
     Erlang(erlang::ErlangArgs),
+    /// Write an annotated example scenario to start from.
+    New(new::NewArgs),
 }
 
 /// Parses the command line, runs the command, prints errors and returns the exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Run(args) => run::execute(args),
+        Command::Check(args) => check::execute(args),
         Command::Erlang(args) => erlang::execute(args),
+        Command::New(args) => new::execute(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -166,6 +166,7 @@ impl<'a> Replication<'a> {
         }
         if let Some(k) = self.current {
             let tally = &mut self.tallies[k];
+            tally.queued += 1;
             tally.max_queue = tally.max_queue.max(self.line.len() as u64);
         }
     }

@@ -80,6 +80,23 @@ pub fn format_clock(seconds: f64) -> String {
     }
 }
 
+/// Formats a duration in seconds the way scenario files write it: `"30m"`, `"1h30m"`,
+/// `"20s"`, `"2.5s"`.
+pub fn format_duration(seconds: f64) -> String {
+    if seconds.fract() != 0.0 || seconds < 1.0 {
+        return format!("{seconds}s");
+    }
+    let total = seconds as u64;
+    let (h, m, s) = (total / 3600, (total % 3600) / 60, total % 60);
+    let mut out = String::new();
+    for (value, unit) in [(h, "h"), (m, "m"), (s, "s")] {
+        if value > 0 {
+            out.push_str(&format!("{value}{unit}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,5 +144,9 @@ mod tests {
         assert_eq!(format_clock(32_400.0), "09:00");
         assert_eq!(format_clock(63_015.0), "17:30:15");
         assert_eq!(format_clock(100.0 * 3600.0), "100:00");
+        for (secs, text) in [(1800.0, "30m"), (5415.0, "1h30m15s"), (20.0, "20s"), (2.5, "2.5s")] {
+            assert_eq!(format_duration(secs), text);
+            assert_eq!(parse_duration(text), Ok(secs));
+        }
     }
 }

@@ -9,6 +9,8 @@ use super::WaitHistogram;
 pub struct IntervalTally {
     /// Call attempts that arrived.
     pub offered: u64,
+    /// Calls that found no free agent and had to wait (put on hold).
+    pub queued: u64,
     /// Calls answered by an agent.
     pub answered: u64,
     /// Calls whose caller hung up while waiting.
@@ -36,6 +38,7 @@ impl IntervalTally {
     /// Adds another tally (used to build the whole run from its intervals).
     pub fn merge(&mut self, other: &IntervalTally) {
         self.offered += other.offered;
+        self.queued += other.queued;
         self.answered += other.answered;
         self.abandoned += other.abandoned;
         self.answered_in_threshold += other.answered_in_threshold;
@@ -58,6 +61,8 @@ pub enum Kpi {
     Answered,
     /// Calls abandoned while waiting.
     Abandoned,
+    /// Calls that found no free agent ÷ offered: the share put on hold.
+    ProbWait,
     /// Answered within the threshold ÷ offered (abandoned calls count as not in time).
     ServiceLevel,
     /// Answered within the threshold ÷ answered.
@@ -84,10 +89,11 @@ pub enum Kpi {
 
 impl Kpi {
     /// Every KPI, in output order.
-    pub const ALL: [Kpi; 14] = [
+    pub const ALL: [Kpi; 15] = [
         Kpi::Offered,
         Kpi::Answered,
         Kpi::Abandoned,
+        Kpi::ProbWait,
         Kpi::ServiceLevel,
         Kpi::ServiceLevelAnswered,
         Kpi::AsaS,
@@ -107,6 +113,7 @@ impl Kpi {
             Kpi::Offered => "offered",
             Kpi::Answered => "answered",
             Kpi::Abandoned => "abandoned",
+            Kpi::ProbWait => "prob_wait",
             Kpi::ServiceLevel => "service_level",
             Kpi::ServiceLevelAnswered => "service_level_answered",
             Kpi::AsaS => "asa_s",
@@ -129,6 +136,7 @@ impl Kpi {
             Kpi::Offered => t.offered as f64,
             Kpi::Answered => t.answered as f64,
             Kpi::Abandoned => t.abandoned as f64,
+            Kpi::ProbWait => ratio(t.queued as f64, t.offered as f64),
             Kpi::ServiceLevel => ratio(t.answered_in_threshold as f64, t.offered as f64),
             Kpi::ServiceLevelAnswered => ratio(t.answered_in_threshold as f64, t.answered as f64),
             Kpi::AsaS => ratio(t.wait_answered_s, t.answered as f64),
@@ -152,6 +160,7 @@ mod tests {
     fn kpis_of_a_hand_made_tally() {
         let mut t = IntervalTally {
             offered: 10,
+            queued: 5,
             answered: 8,
             abandoned: 2,
             answered_in_threshold: 6,
@@ -165,6 +174,7 @@ mod tests {
         };
         t.waits.record(0.0);
         let v = |k: Kpi| k.value(&t);
+        assert_eq!(v(Kpi::ProbWait), 0.5);
         assert_eq!(v(Kpi::ServiceLevel), 0.6);
         assert_eq!(v(Kpi::ServiceLevelAnswered), 0.75);
         assert_eq!(v(Kpi::AsaS), 10.0);

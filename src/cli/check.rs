@@ -1,0 +1,37 @@
+//! `callsim check FILES...`: validate scenario files, print every problem, run nothing.
+
+use super::inputs::{load_all, print_problems, scenario_files};
+use std::path::PathBuf;
+
+/// Arguments of `callsim check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Scenario files, or folders of them.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+/// Runs `callsim check`.
+pub fn execute(args: CheckArgs) -> anyhow::Result<()> {
+    let files = scenario_files(&args.paths).unwrap_or_else(|problems| {
+        print_problems(&problems);
+        Vec::new()
+    });
+    let (scenarios, problems) = load_all(&files);
+    for sc in &scenarios {
+        if let Some(source) = &sc.source {
+            println!("ok: {} ({})", source.display(), sc.name);
+        }
+    }
+    print_problems(&problems);
+    if problems.is_empty() && !files.is_empty() {
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "{} problem(s) found; {} of {} file(s) valid",
+            problems.len().max(1),
+            scenarios.len(),
+            files.len()
+        )
+    }
+}

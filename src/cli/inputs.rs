@@ -1,0 +1,77 @@
+//! Turning the paths on the command line into scenario files, and loading them.
+
+use crate::model::Scenario;
+use crate::scenario::{self, Diagnostic};
+use std::path::{Path, PathBuf};
+
+/// The scenario files named by `paths`: files as given, and for a folder the `*.toml` files
+/// directly inside it (not sub-folders), sorted by name.
+pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            match std::fs::read_dir(path) {
+                Ok(entries) => {
+                    let mut found: Vec<PathBuf> = entries
+                        .filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+                        .collect();
+                    found.sort();
+                    if found.is_empty() {
+                        problems.push(whole(path, "the folder holds no *.toml scenario file"));
+                    }
+                    files.extend(found);
+                }
+                Err(e) => problems.push(whole(path, &format!("cannot read the folder: {e}"))),
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(problems)
+    }
+}
+
+fn whole(path: &Path, message: &str) -> Diagnostic {
+    Diagnostic::whole_file(&path.display().to_string(), message.to_string())
+}
+
+/// Loads every file; returns the scenarios that are valid and the problems of the others.
+/// Two scenarios with the same name would write the same output folder: the later is refused.
+pub fn load_all(files: &[PathBuf]) -> (Vec<Scenario>, Vec<Diagnostic>) {
+    let mut scenarios: Vec<Scenario> = Vec::new();
+    let mut problems = Vec::new();
+    for file in files {
+        match scenario::load(file) {
+            Ok(sc) => {
+                if let Some(first) = scenarios.iter().find(|s| s.name == sc.name) {
+                    let first = first.source.as_deref().unwrap_or(Path::new("?"));
+                    problems.push(whole(
+                        file,
+                        &format!(
+                            "the name \"{}\" is already used by {}; outputs would collide: \
+                             give this scenario another name",
+                            sc.name,
+                            first.display()
+                        ),
+                    ));
+                } else {
+                    scenarios.push(sc);
+                }
+            }
+            Err(mut d) => problems.append(&mut d),
+        }
+    }
+    (scenarios, problems)
+}
+
+/// Prints problems to stderr, one block each.
+pub fn print_problems(problems: &[Diagnostic]) {
+    for p in problems {
+        eprintln!("error: {p}\n");
+    }
+}

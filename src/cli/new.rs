@@ -1,0 +1,38 @@
+//! `callsim new [NAME]`: write an annotated example scenario to start from.
+
+use std::path::PathBuf;
+
+/// The annotated example: the small-business scenario shipped in `scenarios/`.
+const EXAMPLE: &str = include_str!("../../scenarios/small-business.toml");
+
+/// Arguments of `callsim new`.
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// Scenario name; the file written is NAME.toml in the current folder.
+    #[arg(default_value = "my-scenario")]
+    pub name: String,
+}
+
+/// Runs `callsim new`.
+pub fn execute(args: NewArgs) -> anyhow::Result<()> {
+    let name = args.name.trim_end_matches(".toml");
+    if name.is_empty() || name.contains(['/', '\\']) {
+        anyhow::bail!("give a plain name such as `callsim new my-shop`, got \"{}\"", args.name);
+    }
+    let path = PathBuf::from(format!("{name}.toml"));
+    if path.exists() {
+        anyhow::bail!("{} exists already; choose another name or remove it", path.display());
+    }
+    let text = EXAMPLE.replacen(
+        "name = \"small-business\"",
+        &format!("name = \"{name}\""),
+        1,
+    );
+    crate::report::write_atomic(&path, text.as_bytes())?;
+    println!(
+        "wrote {}: an annotated working-day scenario. Edit it, then: callsim run {}",
+        path.display(),
+        path.display()
+    );
+    Ok(())
+}

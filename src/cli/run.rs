@@ -1,0 +1,146 @@
+//! `callsim run FILES_OR_DIRS... [--out DIR] [--replications N] [--seed S] [--threads N]
+//! [--json]`: simulate, write `OUT/<name>/summary.json` and `intervals.csv`, print a table.
+
+use super::inputs::{load_all, print_problems, scenario_files};
+use crate::model::RunKind;
+use crate::report::{self, summary_json};
+use crate::scenario::duration::{format_clock, format_duration};
+use crate::simulate::{ScenarioResult, simulate};
+use crate::stats::Kpi;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Arguments of `callsim run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Scenario files, or folders whose *.toml files (not sub-folders) are all run.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Folder for the results: OUT/<name>/summary.json and intervals.csv.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Replications per scenario, overriding the files.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub replications: Option<u32>,
+    /// Seed, overriding the files.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: every core). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub threads: Option<u32>,
+    /// Print {"scenarios": [summary, ...]} on stdout instead of the tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `callsim run`.
+pub fn execute(args: RunArgs) -> anyhow::Result<()> {
+    let (files, mut problems) = match scenario_files(&args.paths) {
+        Ok(files) => (files, Vec::new()),
+        Err(problems) => (Vec::new(), problems),
+    };
+    let (mut scenarios, mut load_problems) = load_all(&files);
+    problems.append(&mut load_problems);
+    print_problems(&problems);
+    for sc in &mut scenarios {
+        if let Some(r) = args.replications {
+            sc.replications = r;
+        }
+        if let Some(s) = args.seed {
+            sc.seed = s;
+        }
+    }
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = args.threads {
+        pool = pool.num_threads(n as usize);
+    }
+    let pool = pool.build()?;
+    let started = Instant::now();
+    let results = pool.install(|| simulate(&scenarios));
+    let elapsed = started.elapsed().as_secs_f64();
+
+    let mut write_failures = 0;
+    for result in &results {
+        match report::write_scenario(&args.out, result) {
+            Ok(dir) => eprintln!("wrote {}/{{summary.json,intervals.csv}}", dir.display()),
+            Err(e) => {
+                write_failures += 1;
+                eprintln!("error: cannot write the results of {}: {e}", result.scenario.name);
+            }
+        }
+        if !args.json {
+            println!("{}", table(result));
+        }
+    }
+    if args.json {
+        let summaries: Vec<_> = results.iter().map(summary_json).collect();
+        println!("{}", serde_json::json!({ "scenarios": summaries }));
+    }
+    let calls: u64 = results.iter().map(|r| r.calls_simulated).sum();
+    if !results.is_empty() {
+        eprintln!(
+            "simulated {calls} calls in {elapsed:.2} s ({:.1} million calls/s)",
+            calls as f64 / elapsed.max(1e-9) / 1e6
+        );
+    }
+    let failed = problems.len().min(files.len().max(1)) + write_failures;
+    if problems.is_empty() && write_failures == 0 {
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "{} scenario(s) ran; {failed} could not be run or written (see the errors above)",
+            results.len() - write_failures
+        )
+    }
+}
+
+/// A number with as many decimals as its size deserves.
+fn fmt_value(x: f64) -> String {
+    if !x.is_finite() {
+        "-".into()
+    } else if x.abs() < 10.0 {
+        format!("{x:.3}")
+    } else if x.abs() < 1000.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.0}")
+    }
+}
+
+/// The compact table printed for one scenario.
+fn table(result: &ScenarioResult) -> String {
+    let sc = &result.scenario;
+    let span = match sc.kind {
+        RunKind::WorkingDay { .. } => format!(
+            "working day {}–{}, {} intervals of {}",
+            format_clock(sc.interval_start_clock_s(0)),
+            format_clock(sc.interval_start_clock_s(sc.intervals())),
+            sc.intervals(),
+            format_duration(sc.interval_s)
+        ),
+        RunKind::SteadyState { warmup_s } => format!(
+            "steady state, {:.1} h measured after {:.1} h warm-up",
+            sc.interval_s * sc.intervals() as f64 / 3600.0,
+            warmup_s / 3600.0
+        ),
+    };
+    let mut out = format!(
+        "\n{} — {span}; {} replications, seed {}\n  {:<24}{:>12}{:>12}\n",
+        sc.name, sc.replications, sc.seed, "KPI (whole run)", "mean", "± 95% CI"
+    );
+    let threshold = sc.service_level.threshold_s;
+    for (kpi, v) in result.total.iter() {
+        let note = match kpi {
+            Kpi::ServiceLevel => format!("answered within {threshold} s ÷ offered"),
+            Kpi::ServiceLevelAnswered => format!("answered within {threshold} s ÷ answered"),
+            _ => String::new(),
+        };
+        out.push_str(&format!(
+            "  {:<24}{:>12}{:>12}  {note}\n",
+            kpi.name(),
+            fmt_value(v.mean),
+            fmt_value(v.ci95)
+        ));
+    }
+    out
+}

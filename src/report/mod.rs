@@ -1,0 +1,36 @@
+//! Result files: `summary.json` and `intervals.csv` per scenario. Reads results, never runs
+//! simulations. Every file is written whole or not at all (temporary file, then rename).
+
+mod csv;
+mod json;
+
+pub use self::csv::intervals_csv;
+pub use json::{Summary, summary_json};
+
+use crate::simulate::ScenarioResult;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Writes `bytes` to `path` atomically: to a temporary file beside it, then renamed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{file_name}.tmp{}", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// Writes `OUT/<name>/summary.json` and `OUT/<name>/intervals.csv`; returns the folder.
+pub fn write_scenario(out: &Path, result: &ScenarioResult) -> io::Result<PathBuf> {
+    let dir = out.join(&result.scenario.name);
+    std::fs::create_dir_all(&dir)?;
+    let mut json = serde_json::to_vec_pretty(&summary_json(result)).map_err(io::Error::other)?;
+    json.push(b'\n');
+    write_atomic(&dir.join("summary.json"), &json)?;
+    write_atomic(&dir.join("intervals.csv"), &intervals_csv(result)?)?;
+    Ok(dir)
+}

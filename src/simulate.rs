@@ -1,0 +1,106 @@
+//! Runs scenarios: every (scenario, replication) pair is one task on the rayon pool, start to
+//! end on one thread. Each task reduces its replication to KPI values at once (the histograms
+//! are dropped there), and the KPIs are averaged over replications in replication order, so
+//! the output is bit-identical for any number of threads.
+
+use crate::model::{Scenario, run_replication};
+use crate::stats::{IntervalTally, Kpi, MeanCi, mean_ci};
+use rayon::prelude::*;
+
+/// The KPI values of one replication: the whole run and each interval, in [`Kpi::ALL`] order.
+#[derive(Debug, Clone)]
+pub struct ReplicationKpis {
+    /// Whole run.
+    pub total: Vec<f64>,
+    /// One row per reporting interval.
+    pub intervals: Vec<Vec<f64>>,
+    /// Calls simulated, warm-up included.
+    pub calls: u64,
+}
+
+/// Every KPI as a mean over replications with its 95% half-width, in [`Kpi::ALL`] order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KpiSet(pub Vec<MeanCi>);
+
+impl KpiSet {
+    /// The value of one KPI.
+    pub fn get(&self, kpi: Kpi) -> MeanCi {
+        let i = Kpi::ALL.iter().position(|k| *k == kpi).unwrap_or(0);
+        self.0[i]
+    }
+
+    /// (KPI, value) pairs in output order.
+    pub fn iter(&self) -> impl Iterator<Item = (Kpi, MeanCi)> + '_ {
+        Kpi::ALL.iter().copied().zip(self.0.iter().copied())
+    }
+
+    fn from_replications<'a>(rows: impl Iterator<Item = &'a Vec<f64>> + Clone) -> Self {
+        KpiSet(
+            (0..Kpi::ALL.len())
+                .map(|i| mean_ci(rows.clone().map(|r| r[i])))
+                .collect(),
+        )
+    }
+}
+
+/// What running one scenario gave.
+#[derive(Debug, Clone)]
+pub struct ScenarioResult {
+    /// The scenario as it was run (after command-line overrides).
+    pub scenario: Scenario,
+    /// KPIs of the whole run (day, or measured steady-state window).
+    pub total: KpiSet,
+    /// KPIs of each reporting interval.
+    pub intervals: Vec<KpiSet>,
+    /// Calls simulated over all replications, warm-ups included.
+    pub calls_simulated: u64,
+}
+
+/// Runs replication `replication` of `scenario` and keeps only its KPI values.
+pub fn replication_kpis(scenario: &Scenario, replication: u64) -> ReplicationKpis {
+    let outcome = run_replication(scenario, replication);
+    let values = |t: &IntervalTally| Kpi::ALL.iter().map(|k| k.value(t)).collect();
+    let mut whole = IntervalTally::default();
+    for t in &outcome.intervals {
+        whole.merge(t);
+    }
+    ReplicationKpis {
+        total: values(&whole),
+        intervals: outcome.intervals.iter().map(values).collect(),
+        calls: outcome.calls,
+    }
+}
+
+/// Runs every replication of every scenario in parallel on the current rayon pool.
+pub fn simulate(scenarios: &[Scenario]) -> Vec<ScenarioResult> {
+    let tasks: Vec<(usize, u64)> = scenarios
+        .iter()
+        .enumerate()
+        .flat_map(|(s, sc)| (0..sc.replications as u64).map(move |r| (s, r)))
+        .collect();
+    let results: Vec<ReplicationKpis> = tasks
+        .par_iter()
+        .map(|&(s, r)| replication_kpis(&scenarios[s], r))
+        .collect();
+    let mut rest = results.as_slice();
+    scenarios
+        .iter()
+        .map(|sc| {
+            let (reps, tail) = rest.split_at(sc.replications as usize);
+            rest = tail;
+            summarize(sc, reps)
+        })
+        .collect()
+}
+
+/// Averages the replications of one scenario.
+pub fn summarize(scenario: &Scenario, reps: &[ReplicationKpis]) -> ScenarioResult {
+    ScenarioResult {
+        scenario: scenario.clone(),
+        total: KpiSet::from_replications(reps.iter().map(|r| &r.total)),
+        intervals: (0..scenario.intervals())
+            .map(|k| KpiSet::from_replications(reps.iter().map(move |r| &r.intervals[k])))
+            .collect(),
+        calls_simulated: reps.iter().map(|r| r.calls).sum(),
+    }
+}
