@@ -144,7 +144,12 @@ mod tests {
         assert_eq!(format_clock(32_400.0), "09:00");
         assert_eq!(format_clock(63_015.0), "17:30:15");
         assert_eq!(format_clock(100.0 * 3600.0), "100:00");
-        for (secs, text) in [(1800.0, "30m"), (5415.0, "1h30m15s"), (20.0, "20s"), (2.5, "2.5s")] {
+        for (secs, text) in [
+            (1800.0, "30m"),
+            (5415.0, "1h30m15s"),
+            (20.0, "20s"),
+            (2.5, "2.5s"),
+        ] {
             assert_eq!(format_duration(secs), text);
             assert_eq!(parse_duration(text), Ok(secs));
         }

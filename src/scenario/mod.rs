@@ -78,3 +78,6 @@ fn key_at(text: &str, offset: usize) -> String {
         _ => key.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -463,11 +463,15 @@ impl Checker<'_> {
             "exponential" => mean.map(Dist::exponential),
             "deterministic" => mean.map(Dist::deterministic),
             "lognormal" | "gamma" | "weibull" => {
-                let spread = match (&d.cv, &d.shape) {
+                // a lognormal's `shape` was reported above as a key it does not use
+                let shape = if family == "lognormal" {
+                    None
+                } else {
+                    d.shape.as_ref()
+                };
+                let spread = match (&d.cv, shape) {
                     (Some(cv), None) => number(self, cv, "cv").map(|cv| (cv, false)),
-                    (None, Some(shape)) if family != "lognormal" => {
-                        number(self, shape, "shape").map(|k| (k, true))
-                    }
+                    (None, Some(shape)) => number(self, shape, "shape").map(|k| (k, true)),
                     (Some(cv), Some(_)) => {
                         self.problem(
                             cv.span(),
@@ -739,8 +743,13 @@ pub fn validate(
         let load = scenario.arrival_rate[0] * scenario.handle_time.mean();
         let agents = scenario.agents[0];
         if load >= agents as f64 {
+            let staffing = raw.staffing.get_ref();
+            let span = staffing
+                .agents
+                .as_ref()
+                .map_or(raw.staffing.span(), |a| a.span());
             c.problem(
-                raw.staffing.span(),
+                span,
                 "staffing.agents",
                 format!(
                     "no steady state exists: the offered load is {load:.2} Erlangs \
