@@ -9,6 +9,7 @@
 #[derive(Debug, Default)]
 pub struct StaleTimers {
     stale: usize,
+    purges: u64,
 }
 
 /// Purge only past this many stale timers, so small calendars are never swept.
@@ -37,5 +38,11 @@ impl StaleTimers {
     /// Stale timers were removed from the calendar.
     pub fn purged(&mut self) {
         self.stale = 0;
+        self.purges += 1;
+    }
+
+    /// How many purges ran (a diagnostic: nonzero only with long patience).
+    pub fn purges(&self) -> u64 {
+        self.purges
     }
 }

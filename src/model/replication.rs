@@ -292,3 +292,138 @@ impl<'a> Replication<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Dist, ServiceLevelGoal};
+
+    fn day(calls_per_interval: &[f64], agents: &[u32], patience: Option<Dist>) -> Scenario {
+        let interval_s = 1800.0;
+        Scenario {
+            name: "t".into(),
+            description: String::new(),
+            source: None,
+            seed: 11,
+            replications: 1,
+            kind: RunKind::WorkingDay {
+                open_s: 9.0 * 3600.0,
+            },
+            interval_s,
+            arrival_rate: calls_per_interval.iter().map(|c| c / interval_s).collect(),
+            busyness_cv: 0.0,
+            handle_time: Dist::exponential(240.0).unwrap(),
+            patience,
+            agents: agents.to_vec(),
+            service_level: ServiceLevelGoal {
+                threshold_s: 20.0,
+                target: 0.8,
+            },
+        }
+    }
+
+    fn check_identities(out: &ReplicationOutcome) {
+        for t in &out.intervals {
+            assert_eq!(t.offered, t.answered + t.abandoned);
+            assert!(t.queued <= t.offered);
+            assert!(t.answered_in_threshold <= t.answered);
+            assert!(t.busy_agent_s <= t.available_agent_s * (1.0 + 1e-12));
+            assert_eq!(t.waits.count(), t.answered);
+        }
+    }
+
+    #[test]
+    fn same_seed_same_day_and_replications_differ() {
+        let sc = day(
+            &[30.0, 60.0, 40.0],
+            &[3, 5, 4],
+            Some(Dist::exponential(60.0).unwrap()),
+        );
+        let a = run_replication(&sc, 0);
+        let b = run_replication(&sc, 0);
+        let c = run_replication(&sc, 1);
+        let key = |o: &ReplicationOutcome| {
+            o.intervals
+                .iter()
+                .map(|t| {
+                    (
+                        t.offered,
+                        t.answered,
+                        t.wait_all_s.to_bits(),
+                        t.busy_agent_s.to_bits(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(key(&a), key(&b));
+        assert_ne!(key(&a), key(&c));
+        check_identities(&a);
+        check_identities(&c);
+    }
+
+    #[test]
+    fn staffing_changes_do_not_change_the_callers() {
+        // common random numbers: the same arrivals whatever the staffing
+        let patience = Some(Dist::exponential(60.0).unwrap());
+        let thin = run_replication(&day(&[50.0, 80.0], &[2, 3], patience.clone()), 4);
+        let rich = run_replication(&day(&[50.0, 80.0], &[6, 8], patience), 4);
+        let offered =
+            |o: &ReplicationOutcome| o.intervals.iter().map(|t| t.offered).collect::<Vec<_>>();
+        assert_eq!(offered(&thin), offered(&rich));
+        let answered_in_time = |o: &ReplicationOutcome| {
+            o.intervals
+                .iter()
+                .map(|t| t.answered_in_threshold)
+                .sum::<u64>()
+        };
+        assert!(answered_in_time(&rich) > answered_in_time(&thin));
+    }
+
+    #[test]
+    fn an_overloaded_day_without_abandonment_serves_everyone_in_overtime() {
+        // 100 calls per half hour, 4-minute calls, 2 agents: the line grows all day
+        let sc = day(&[100.0, 100.0], &[2, 2], None);
+        let out = run_replication(&sc, 0);
+        check_identities(&out);
+        let last = &out.intervals[1];
+        assert!(
+            last.duration_s > 10.0 * 1800.0,
+            "overtime is counted in the last interval"
+        );
+        let offered: u64 = out.intervals.iter().map(|t| t.offered).sum();
+        let answered: u64 = out.intervals.iter().map(|t| t.answered).sum();
+        assert_eq!(offered, answered);
+        assert!(out.intervals[1].max_queue > 50);
+    }
+
+    #[test]
+    fn an_empty_interval_and_no_calls_are_fine() {
+        let out = run_replication(&day(&[0.0, 0.0], &[0, 1], None), 0);
+        assert_eq!(out.calls, 0);
+        assert_eq!(out.intervals[0].available_agent_s, 0.0);
+        assert_eq!(out.intervals[1].available_agent_s, 1800.0);
+    }
+
+    #[test]
+    fn stale_timers_are_purged() {
+        // 95% load and patience of 10^6 s: nearly every waiting caller is answered, and each
+        // leaves a timer that would otherwise sit in the calendar for about 11 days
+        let mut sc = day(
+            &[427.5; 40],
+            &[60; 40],
+            Some(Dist::exponential(1e6).unwrap()),
+        );
+        sc.kind = RunKind::SteadyState { warmup_s: 0.0 };
+        let mut rep = Replication::new(&sc, 0);
+        rep.run();
+        let purges = rep.stale.purges();
+        let out = rep.finish();
+        check_identities(&out);
+        // each purge needs more than 4096 new stale timers: the sweeps cost O(1) per call
+        let queued: u64 = out.intervals.iter().map(|t| t.queued).sum();
+        assert!(
+            purges >= 1 && purges <= queued / 4096,
+            "{purges} purges, {queued} queued"
+        );
+    }
+}
