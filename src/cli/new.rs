@@ -17,11 +17,17 @@ pub struct NewArgs {
 pub fn execute(args: NewArgs) -> anyhow::Result<()> {
     let name = args.name.trim_end_matches(".toml");
     if name.is_empty() || name.contains(['/', '\\']) {
-        anyhow::bail!("give a plain name such as `callsim new my-shop`, got \"{}\"", args.name);
+        anyhow::bail!(
+            "give a plain name such as `callsim new my-shop`, got \"{}\"",
+            args.name
+        );
     }
     let path = PathBuf::from(format!("{name}.toml"));
     if path.exists() {
-        anyhow::bail!("{} exists already; choose another name or remove it", path.display());
+        anyhow::bail!(
+            "{} exists already; choose another name or remove it",
+            path.display()
+        );
     }
     let text = EXAMPLE.replacen(
         "name = \"small-business\"",

@@ -39,6 +39,7 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
         Ok(files) => (files, Vec::new()),
         Err(problems) => (Vec::new(), problems),
     };
+    let unreadable_folders = problems.len();
     let (mut scenarios, mut load_problems) = load_all(&files);
     problems.append(&mut load_problems);
     print_problems(&problems);
@@ -65,7 +66,10 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
             Ok(dir) => eprintln!("wrote {}/{{summary.json,intervals.csv}}", dir.display()),
             Err(e) => {
                 write_failures += 1;
-                eprintln!("error: cannot write the results of {}: {e}", result.scenario.name);
+                eprintln!(
+                    "error: cannot write the results of {}: {e}",
+                    result.scenario.name
+                );
             }
         }
         if !args.json {
@@ -83,12 +87,13 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
             calls as f64 / elapsed.max(1e-9) / 1e6
         );
     }
-    let failed = problems.len().min(files.len().max(1)) + write_failures;
-    if problems.is_empty() && write_failures == 0 {
+    let not_run = files.len() - scenarios.len() + unreadable_folders;
+    if not_run == 0 && write_failures == 0 {
         Ok(())
     } else {
         anyhow::bail!(
-            "{} scenario(s) ran; {failed} could not be run or written (see the errors above)",
+            "{} scenario(s) ran and were written; {not_run} could not be run and {write_failures} \
+             could not be written (see the errors above)",
             results.len() - write_failures
         )
     }

@@ -1,0 +1,81 @@
+//! `callsim check` and `callsim new`.
+
+use crate::common::{callsim, repo};
+
+#[test]
+fn check_accepts_the_examples() {
+    callsim()
+        .arg("check")
+        .arg(repo("scenarios"))
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("ok: "));
+}
+
+#[test]
+fn check_prints_every_problem_with_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo("scenarios/small-business.toml"))
+        .unwrap()
+        .replace("cv = 0.9", "cv = -0.5")
+        .replace("target = 0.8", "target = 80");
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, text).unwrap();
+    let assert = callsim().arg("check").arg(&bad).assert().failure().code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let name = bad.display().to_string();
+    assert!(
+        stderr.contains(&format!(
+            "{name}:33:6: handle_time.cv: expected a number > 0, got -0.5"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "{name}:44:10: service_level.target: expected a share"
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("33 | cv = -0.5"), "{stderr}");
+    assert!(!stderr.contains("panicked"));
+}
+
+#[test]
+fn check_reports_toml_syntax_errors_without_panicking() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("syntax.toml");
+    std::fs::write(&bad, "name = \"x\"\n[time\nopen = 1\n").unwrap();
+    let assert = callsim().arg("check").arg(&bad).assert().failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("syntax.toml:2:"), "{stderr}");
+    assert!(!stderr.contains("panicked"));
+}
+
+#[test]
+fn new_writes_a_scenario_that_checks_and_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    callsim()
+        .current_dir(dir.path())
+        .args(["new", "my-shop"])
+        .assert()
+        .success();
+    let file = dir.path().join("my-shop.toml");
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("name = \"my-shop\"")
+    );
+    callsim().arg("check").arg(&file).assert().success();
+    callsim()
+        .current_dir(dir.path())
+        .args(["run", "my-shop.toml", "--replications", "2"])
+        .assert()
+        .success();
+    assert!(dir.path().join("output/my-shop/summary.json").exists());
+    // never overwrites
+    callsim()
+        .current_dir(dir.path())
+        .args(["new", "my-shop"])
+        .assert()
+        .failure();
+}

@@ -1,0 +1,190 @@
+//! `callsim run` end to end, the way a user runs it.
+
+use crate::common::{callsim, example_folders, repo, tree};
+use callsim::stats::Kpi;
+
+/// The contract's KPI keys every summary has (DESIGN.md).
+const CONTRACT_KPIS: [&str; 8] = [
+    "offered",
+    "answered",
+    "abandoned",
+    "service_level",
+    "asa_s",
+    "abandon_rate",
+    "occupancy",
+    "wait_p90_s",
+];
+
+#[test]
+fn every_example_scenario_runs_and_writes_its_files() {
+    for folder in example_folders() {
+        let out = tempfile::tempdir().unwrap();
+        callsim()
+            .arg("run")
+            .arg(&folder)
+            .arg("--out")
+            .arg(out.path())
+            .assert()
+            .success();
+        for file in std::fs::read_dir(&folder).unwrap() {
+            let file = file.unwrap().path();
+            if file.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            let scenario = callsim::scenario::load(&file).unwrap();
+            let dir = out.path().join(&scenario.name);
+            let summary: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+            assert_eq!(summary["scenario"], scenario.name.as_str());
+            assert_eq!(summary["replications"], scenario.replications);
+            assert_eq!(summary["seed"], scenario.seed);
+            for key in CONTRACT_KPIS {
+                let kpi = &summary["kpis"][key];
+                assert!(kpi["mean"].is_number(), "{}: {key} {kpi}", file.display());
+                assert!(kpi["ci95"].is_number(), "{}: {key} {kpi}", file.display());
+            }
+            let mean = |k: &str| summary["kpis"][k]["mean"].as_f64().unwrap();
+            // every call attempt ends exactly once
+            let ended = mean("answered") + mean("abandoned");
+            assert!((mean("offered") - ended).abs() < 1e-9 * mean("offered"));
+            assert!((0.0..=1.0).contains(&mean("service_level")));
+            assert!((0.0..=1.0).contains(&mean("occupancy")));
+
+            let csv = std::fs::read_to_string(dir.join("intervals.csv")).unwrap();
+            let mut lines = csv.lines();
+            let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+            assert_eq!(&header[..3], ["interval", "start", "staffed_agents"]);
+            for kpi in Kpi::ALL {
+                assert!(header.contains(&kpi.name()));
+                assert!(header.contains(&format!("{}_ci95", kpi.name()).as_str()));
+            }
+            assert_eq!(lines.count(), scenario.intervals(), "{}", file.display());
+        }
+    }
+}
+
+#[test]
+fn output_is_identical_for_one_and_two_threads() {
+    let one = tempfile::tempdir().unwrap();
+    let two = tempfile::tempdir().unwrap();
+    for (dir, threads) in [(&one, "1"), (&two, "2")] {
+        callsim()
+            .args(["run", "--threads", threads, "--out"])
+            .arg(dir.path())
+            .arg(repo("scenarios"))
+            .assert()
+            .success();
+    }
+    let (a, b) = (tree(one.path()), tree(two.path()));
+    assert!(a.len() >= 6);
+    assert_eq!(a, b, "files differ between --threads 1 and --threads 2");
+}
+
+#[test]
+fn json_on_stdout_and_overrides() {
+    let out = tempfile::tempdir().unwrap();
+    let output = callsim()
+        .args([
+            "run",
+            "--json",
+            "--replications",
+            "3",
+            "--seed",
+            "9",
+            "--out",
+        ])
+        .arg(out.path())
+        .arg(repo("scenarios/small-business.toml"))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let summary = &json["scenarios"][0];
+    assert_eq!(summary["scenario"], "small-business");
+    assert_eq!(summary["replications"], 3);
+    assert_eq!(summary["seed"], 9);
+    let on_disk: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(out.path().join("small-business/summary.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(summary, &on_disk);
+}
+
+/// Value stability of a whole run: the KPIs of a fixed seed are pinned. Any change to the
+/// model, the samplers or the streams shows here; update the snapshot only on purpose
+/// (`UPDATE_SNAPSHOTS=1 cargo test --release`) and say why in the commit.
+#[test]
+fn whole_run_kpis_are_value_stable() {
+    let out = tempfile::tempdir().unwrap();
+    callsim()
+        .args(["run", "--replications", "3", "--out"])
+        .arg(out.path())
+        .arg(repo("scenarios/small-business.toml"))
+        .assert()
+        .success();
+    let got = std::fs::read_to_string(out.path().join("small-business/summary.json")).unwrap();
+    let snapshot = repo("tests/data/snapshots/small-business-3-replications.json");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(snapshot.parent().unwrap()).unwrap();
+        std::fs::write(&snapshot, &got).unwrap();
+    }
+    let want = std::fs::read_to_string(&snapshot).expect("snapshot committed");
+    assert_eq!(got, want);
+}
+
+#[test]
+fn a_broken_file_in_a_batch_is_reported_and_the_others_still_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(repo("scenarios/small-business.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("a-good.toml"),
+        good.replace("replications = 20", "replications = 2"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b-bad.toml"),
+        good.replace("cv = 0.9", "cv = -1"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let assert = callsim()
+        .arg("run")
+        .arg(dir.path())
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("b-bad.toml:33:6: handle_time.cv: expected a number > 0, got -1"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"));
+    assert!(out.path().join("small-business/summary.json").exists());
+    assert!(out.path().join("small-business/intervals.csv").exists());
+}
+
+#[test]
+fn missing_files_and_names_that_collide_are_errors() {
+    let out = tempfile::tempdir().unwrap();
+    let small = repo("scenarios/small-business.toml");
+    let assert = callsim()
+        .arg("run")
+        .arg("no-such-file.toml")
+        .arg(&small)
+        .arg(&small)
+        .args(["--replications", "2", "--out"])
+        .arg(out.path())
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("no-such-file.toml: cannot read the file"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the name \"small-business\" is already used"),
+        "{stderr}"
+    );
+    assert!(out.path().join("small-business/summary.json").exists());
+}
