@@ -4,3 +4,4 @@ mod cli_check;
 mod cli_run;
 mod common;
 mod erlang;
+mod theory;
