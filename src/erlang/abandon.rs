@@ -385,7 +385,7 @@ fn solve(
         return Err(ErlangError::Unstable {
             load_erlangs: traffic.offered_load(),
             agents,
-            min_agents: traffic.offered_load().floor() as u64 + 1,
+            min_agents: (traffic.offered_load().floor() as u64).saturating_add(1),
         });
     }
     // Rate of the k-th stage ahead of a waiting caller: r_k = c mu + k theta.

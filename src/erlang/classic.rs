@@ -81,7 +81,7 @@ pub(crate) fn erlang_c_from_b(
         return Err(ErlangError::Unstable {
             load_erlangs: load,
             agents,
-            min_agents: load.floor() as u64 + 1,
+            min_agents: (load.floor() as u64).saturating_add(1),
         });
     }
     let prob_wait = if b == 0.0 {

@@ -363,6 +363,206 @@ fn golden_finite_lines_with_abandonment() {
     ck.finish(70);
 }
 
+// ---------------------------------------------------------------------------------------------
+// The command line.
+
+fn callsim() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("callsim").expect("callsim binary")
+}
+
+fn run_json(args: &[&str]) -> Value {
+    let out = callsim()
+        .arg("erlang")
+        .args(args)
+        .arg("--json")
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
+}
+
+fn run_fails(args: &[&str]) -> String {
+    let out = callsim()
+        .arg("erlang")
+        .args(args)
+        .assert()
+        .failure()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    stderr
+}
+
+const CCH: [&str; 4] = ["--calls-per-hour", "200", "--aht", "180"];
+
+#[test]
+fn cli_call_centre_helper_example_text() {
+    // 100 calls per 30 minutes, AHT 180 s, 14 agents: SL 88.84 % in 20 s, ASA 7.84 s.
+    let out = callsim()
+        .arg("erlang")
+        .args(CCH)
+        .args(["--agents", "14"])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(text.contains("Erlang C"), "{text}");
+    assert!(text.contains("10.000 Erlangs"), "{text}");
+    assert!(
+        text.contains("answered within 20 s / offered calls"),
+        "{text}"
+    );
+    assert!(text.contains("88.84%"), "{text}");
+    assert!(text.contains("7.84"), "{text}");
+    assert!(text.contains("71.43%"), "{text}");
+}
+
+#[test]
+fn cli_call_centre_helper_example_json() {
+    let v = run_json(&[&CCH[..], &["--agents", "14"]].concat());
+    assert_eq!(v["model"], "erlang_c");
+    assert_eq!(v["agents"], 14);
+    assert_eq!(v["scheduled_agents"], 14);
+    assert!(
+        (v["service_level"].as_f64().unwrap() - 0.88835).abs() < 5e-6,
+        "{v}"
+    );
+    assert!((v["asa_s"].as_f64().unwrap() - 7.836).abs() < 5e-4, "{v}");
+    assert!(
+        (v["prob_wait"].as_f64().unwrap() - 0.1741319336).abs() < 1e-9,
+        "{v}"
+    );
+    assert!(
+        (v["occupancy"].as_f64().unwrap() - 10.0 / 14.0).abs() < 1e-12,
+        "{v}"
+    );
+    assert_eq!(v["abandon_rate"].as_f64(), Some(0.0));
+    assert_eq!(v["offered_load_erlangs"].as_f64(), Some(10.0));
+}
+
+#[test]
+fn cli_target_finds_agents_and_scheduled_heads() {
+    let v = run_json(&[&CCH[..], &["--target-sl", "0.8", "--shrinkage", "0.3"]].concat());
+    assert_eq!(v["agents"], 14);
+    assert_eq!(v["scheduled_agents"], 20);
+    let table = v["table"].as_array().expect("table around the requirement");
+    let agents: Vec<u64> = table
+        .iter()
+        .map(|r| r["agents"].as_u64().unwrap())
+        .collect();
+    assert_eq!(agents, vec![11, 12, 13, 14, 15, 16, 17]);
+    for row in table {
+        let meets = row["meets_targets"].as_bool().unwrap();
+        assert_eq!(meets, row["agents"].as_u64().unwrap() >= 14, "{row}");
+    }
+    // The text table marks the required row.
+    let out = callsim()
+        .arg("erlang")
+        .args(CCH)
+        .args(["--target-sl", "0.8"])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let marked: Vec<&str> = text.lines().filter(|l| l.starts_with('*')).collect();
+    assert_eq!(marked.len(), 2, "{text}");
+    assert!(
+        marked[0].contains("14") && marked[0].contains("88.84%"),
+        "{text}"
+    );
+    assert!(text.contains("required: 14 agents"), "{text}");
+}
+
+#[test]
+fn cli_targets_with_given_agents_and_occupancy_cap() {
+    let v = run_json(
+        &[
+            &CCH[..],
+            &[
+                "--agents",
+                "12",
+                "--target-sl",
+                "0.8",
+                "--max-occupancy",
+                "0.7",
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(v["agents"], 15, "{v}"); // 10 Erlangs at most 70 % busy
+    assert_eq!(v["given"]["agents"], 12);
+    assert_eq!(v["given"]["meets_targets"], false);
+    let cph = v["max_calls_per_hour"].as_f64().unwrap();
+    assert!(cph > 100.0 && cph < 200.0, "{v}");
+    // ASA target alone.
+    let v = run_json(&[&CCH[..], &["--max-asa", "15"]].concat());
+    assert_eq!(v["agents"], 14);
+}
+
+#[test]
+fn cli_erlang_a_matches_golden() {
+    // Golden case A01: 14 agents, mean patience 120 s.
+    let v = run_json(&[&CCH[..], &["--agents", "14", "--patience", "120"]].concat());
+    assert_eq!(v["model"], "erlang_a");
+    let close = |k: &str, want: f64| {
+        let got = v[k].as_f64().unwrap_or(f64::NAN);
+        assert!((got - want).abs() <= 1e-9 * want, "{k}: {got} vs {want}");
+    };
+    close("service_level", 0.9327295807);
+    close("service_level_answered", 0.9545303734);
+    close("abandon_rate", 0.02283928653);
+    close("asa_s", 2.345375234);
+    close("mean_wait_s", 2.740714384);
+    close("prob_wait", 0.1269763401);
+    close("occupancy", 0.6979719382);
+    // Staffing: abandonment at most 5 % needs 13 agents; 80/20 over answered calls needs 11.
+    let v = run_json(&[&CCH[..], &["--patience", "120", "--max-abandon", "0.05"]].concat());
+    assert_eq!(v["agents"], 13);
+    let v = run_json(
+        &[
+            &CCH[..],
+            &[
+                "--patience",
+                "120",
+                "--target-sl",
+                "0.8",
+                "--sl-basis",
+                "answered",
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(v["agents"], 11);
+    // Erlang A is defined above the number of agents.
+    let v = run_json(&[&CCH[..], &["--agents", "8", "--patience", "60"]].concat());
+    assert!(v["abandon_rate"].as_f64().unwrap() > 0.2, "{v}");
+}
+
+#[test]
+fn cli_unstable_erlang_c_is_an_error() {
+    let err = run_fails(&[&CCH[..], &["--agents", "10"]].concat());
+    assert!(err.contains("unstable"), "{err}");
+    assert!(err.contains("at least 11"), "{err}");
+}
+
+#[test]
+fn cli_bad_input_is_a_clear_error() {
+    let err = run_fails(&["--calls-per-hour", "-5", "--aht", "180", "--agents", "3"]);
+    assert!(err.contains("calls per hour"), "{err}");
+    let err = run_fails(&["--calls-per-hour", "200", "--aht", "0", "--agents", "3"]);
+    assert!(err.contains("handle time"), "{err}");
+    let err = run_fails(&[&CCH[..], &["--agents", "0"]].concat());
+    assert!(err.contains("--agents"), "{err}");
+    let err = run_fails(&CCH);
+    assert!(err.contains("--target-sl"), "{err}");
+    for bad in ["1.5", "0", "1", "-0.2"] {
+        let err = run_fails(&[&CCH[..], &["--target-sl", bad]].concat());
+        assert!(err.contains("--target-sl"), "{bad}: {err}");
+    }
+    let err = run_fails(&[&CCH[..], &["--agents", "14", "--patience", "-3"]].concat());
+    assert!(err.contains("patience"), "{err}");
+    let err = run_fails(&[&CCH[..], &["--target-sl", "0.8", "--shrinkage", "1"]].concat());
+    assert!(err.contains("shrinkage"), "{err}");
+}
+
 #[test]
 fn erlang_module_reexports_are_usable() {
     // The staffing module is public for callers who want the details.
