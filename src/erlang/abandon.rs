@@ -594,6 +594,22 @@ mod tests {
     }
 
     #[test]
+    fn more_agents_better_service() {
+        let traffic = Traffic::new(0.2, 300.0).unwrap(); // 60 Erlangs
+        let mut last: Option<ErlangA> = None;
+        for c in 30..90 {
+            let a = erlang_a(&traffic, c, 90.0, 20.0).unwrap();
+            if let Some(l) = last {
+                assert!(a.sl_offered > l.sl_offered, "{c}");
+                assert!(a.sl_answered >= l.sl_answered, "{c}");
+                assert!(a.prob_abandon < l.prob_abandon, "{c}");
+                assert!(a.asa_s < l.asa_s, "{c}");
+            }
+            last = Some(a);
+        }
+    }
+
+    #[test]
     fn zero_traffic_and_zero_threshold() {
         let none = Traffic::new(0.0, 300.0).unwrap();
         let a = erlang_a(&none, 3, 60.0, 20.0).unwrap();
