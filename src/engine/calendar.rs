@@ -8,17 +8,26 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-/// One scheduled event: its key packs the time and the sequence number into one `u128`, so the
-/// heap compares a single integer. Times are finite and non-negative, and for such `f64` the
-/// bit pattern orders exactly like the value.
+/// One scheduled event, ordered by (time, sequence number). Times are finite and
+/// non-negative, and for such `f64` the bit pattern orders exactly like the value, so the
+/// comparison is on integers. Two `u64` rather than one `u128` keep the entry 8-byte aligned:
+/// 24 bytes with a one-word event instead of 32.
 struct Entry<E> {
-    key: u128,
+    time_bits: u64,
+    seq: u64,
     event: E,
+}
+
+impl<E> Entry<E> {
+    #[inline]
+    fn key(&self) -> (u64, u64) {
+        (self.time_bits, self.seq)
+    }
 }
 
 impl<E> PartialEq for Entry<E> {
     fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
+        self.key() == other.key()
     }
 }
 impl<E> Eq for Entry<E> {}
@@ -29,7 +38,7 @@ impl<E> PartialOrd for Entry<E> {
 }
 impl<E> Ord for Entry<E> {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.key.cmp(&other.key)
+        self.key().cmp(&other.key())
     }
 }
 
@@ -52,9 +61,13 @@ impl<E> Calendar<E> {
     #[inline]
     pub fn schedule(&mut self, time: f64, event: E) {
         debug_assert!(time.is_finite() && time >= 0.0, "bad event time {time}");
-        let key = ((time.to_bits() as u128) << 64) | self.next_seq as u128;
+        let entry = Entry {
+            time_bits: time.to_bits(),
+            seq: self.next_seq,
+            event,
+        };
         self.next_seq += 1;
-        self.heap.push(Reverse(Entry { key, event }));
+        self.heap.push(Reverse(entry));
     }
 
     /// The time of the earliest pending event, if any.
@@ -62,7 +75,7 @@ impl<E> Calendar<E> {
     pub fn next_time(&self) -> Option<f64> {
         self.heap
             .peek()
-            .map(|Reverse(e)| f64::from_bits((e.key >> 64) as u64))
+            .map(|Reverse(e)| f64::from_bits(e.time_bits))
     }
 
     /// Removes and returns the earliest event with its time; ties come out first-in-first-out.
@@ -70,7 +83,7 @@ impl<E> Calendar<E> {
     pub fn pop(&mut self) -> Option<(f64, E)> {
         self.heap
             .pop()
-            .map(|Reverse(e)| (f64::from_bits((e.key >> 64) as u64), e.event))
+            .map(|Reverse(e)| (f64::from_bits(e.time_bits), e.event))
     }
 
     /// Number of pending events, stale ones included.
@@ -139,6 +152,35 @@ mod tests {
         assert_eq!(cal.pop(), Some((1.5, 3)));
         assert_eq!(cal.pop(), Some((2.5, 1)));
         assert!(cal.is_empty());
+    }
+
+    /// Against a sorted list: random times with many ties, interleaved pushes and pops,
+    /// and a purge in the middle.
+    #[test]
+    fn agrees_with_sorting_under_random_use() {
+        use rand::Rng;
+        let mut rng = crate::engine::streams(5, 0, crate::engine::Stream(0));
+        let mut cal = Calendar::with_capacity(4);
+        let mut model: Vec<(u64, u64, u32)> = Vec::new(); // (time bits, seq, id)
+        let mut seq = 0;
+        for id in 0..20_000u32 {
+            let time = (rng.next_u64() % 500) as f64 * 0.5;
+            cal.schedule(time, id);
+            model.push((time.to_bits(), seq, id));
+            seq += 1;
+            if rng.next_u64() % 3 == 0 {
+                model.sort();
+                let (t, _, want) = model.remove(0);
+                assert_eq!(cal.pop(), Some((f64::from_bits(t), want)));
+            }
+            if id == 10_000 {
+                cal.retain(|e| e % 7 != 0);
+                model.retain(|m| m.2 % 7 != 0);
+            }
+        }
+        model.sort();
+        let rest: Vec<u32> = std::iter::from_fn(|| cal.pop().map(|p| p.1)).collect();
+        assert_eq!(rest, model.iter().map(|m| m.2).collect::<Vec<_>>());
     }
 
     #[test]
