@@ -18,29 +18,54 @@ pub struct ReplicationKpis {
     pub calls: u64,
 }
 
-/// Every KPI as a mean over replications with its 95% half-width, in [`Kpi::ALL`] order.
+/// The KPIs a scenario produces, each as a mean over replications with its 95% half-width,
+/// in output order. KPIs of mechanisms a scenario does not use are absent.
 #[derive(Debug, Clone, PartialEq)]
-pub struct KpiSet(pub Vec<MeanCi>);
+pub struct KpiSet {
+    kpis: Vec<Kpi>,
+    values: Vec<MeanCi>,
+}
 
 impl KpiSet {
-    /// The value of one KPI.
-    pub fn get(&self, kpi: Kpi) -> MeanCi {
-        let i = Kpi::ALL.iter().position(|k| *k == kpi).unwrap_or(0);
-        self.0[i]
+    /// The value of one KPI, if the scenario produces it.
+    pub fn get(&self, kpi: Kpi) -> Option<MeanCi> {
+        let i = self.kpis.iter().position(|k| *k == kpi)?;
+        Some(self.values[i])
     }
 
     /// (KPI, value) pairs in output order.
     pub fn iter(&self) -> impl Iterator<Item = (Kpi, MeanCi)> + '_ {
-        Kpi::ALL.iter().copied().zip(self.0.iter().copied())
+        self.kpis.iter().copied().zip(self.values.iter().copied())
     }
 
-    fn from_replications<'a>(rows: impl Iterator<Item = &'a Vec<f64>> + Clone) -> Self {
-        KpiSet(
-            (0..Kpi::ALL.len())
-                .map(|i| mean_ci(rows.clone().map(|r| r[i])))
-                .collect(),
-        )
+    /// The KPIs present, in output order.
+    pub fn kpis(&self) -> &[Kpi] {
+        &self.kpis
     }
+
+    /// Averages `rows` (one per replication, values in [`Kpi::ALL`] order) for `kpis`.
+    fn from_replications<'a>(
+        kpis: &[Kpi],
+        rows: impl Iterator<Item = &'a Vec<f64>> + Clone,
+    ) -> Self {
+        let values = kpis
+            .iter()
+            .map(|kpi| {
+                let i = Kpi::ALL.iter().position(|k| k == kpi).unwrap_or(0);
+                mean_ci(rows.clone().map(|r| r[i]))
+            })
+            .collect();
+        KpiSet {
+            kpis: kpis.to_vec(),
+            values,
+        }
+    }
+}
+
+/// The KPIs `scenario` produces: every one of the base model (sections added by later
+/// mechanisms will add theirs only when present).
+pub fn kpis_of(_scenario: &Scenario) -> Vec<Kpi> {
+    Kpi::ALL.to_vec()
 }
 
 /// What running one scenario gave.
@@ -95,11 +120,12 @@ pub fn simulate(scenarios: &[Scenario]) -> Vec<ScenarioResult> {
 
 /// Averages the replications of one scenario.
 pub fn summarize(scenario: &Scenario, reps: &[ReplicationKpis]) -> ScenarioResult {
+    let kpis = kpis_of(scenario);
     ScenarioResult {
         scenario: scenario.clone(),
-        total: KpiSet::from_replications(reps.iter().map(|r| &r.total)),
+        total: KpiSet::from_replications(&kpis, reps.iter().map(|r| &r.total)),
         intervals: (0..scenario.intervals())
-            .map(|k| KpiSet::from_replications(reps.iter().map(move |r| &r.intervals[k])))
+            .map(|k| KpiSet::from_replications(&kpis, reps.iter().map(move |r| &r.intervals[k])))
             .collect(),
         calls_simulated: reps.iter().map(|r| r.calls).sum(),
     }

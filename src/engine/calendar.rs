@@ -162,13 +162,11 @@ mod tests {
         let mut rng = crate::engine::streams(5, 0, crate::engine::Stream(0));
         let mut cal = Calendar::with_capacity(4);
         let mut model: Vec<(u64, u64, u32)> = Vec::new(); // (time bits, seq, id)
-        let mut seq = 0;
-        for id in 0..20_000u32 {
+        for (seq, id) in (0..20_000u32).enumerate() {
             let time = (rng.next_u64() % 500) as f64 * 0.5;
             cal.schedule(time, id);
-            model.push((time.to_bits(), seq, id));
-            seq += 1;
-            if rng.next_u64() % 3 == 0 {
+            model.push((time.to_bits(), seq as u64, id));
+            if rng.next_u64().is_multiple_of(3) {
                 model.sort();
                 let (t, _, want) = model.remove(0);
                 assert_eq!(cal.pop(), Some((f64::from_bits(t), want)));

@@ -2,7 +2,6 @@
 
 use crate::scenario::duration::format_clock;
 use crate::simulate::ScenarioResult;
-use crate::stats::Kpi;
 use std::io;
 
 fn number(x: f64) -> String {
@@ -13,8 +12,8 @@ fn number(x: f64) -> String {
     }
 }
 
-/// The CSV text: columns `interval, start, staffed_agents`, then `<kpi>, <kpi>_ci95` for every
-/// KPI. `start` is the clock time (working day) or the time since the start of the run
+/// The CSV text: columns `interval, start, staffed_agents`, then `<kpi>, <kpi>_ci95` for KPI
+/// the scenario produces. `start` is the clock time (working day) or the time since the start of the run
 /// (steady state); undefined values are empty.
 pub fn intervals_csv(result: &ScenarioResult) -> io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -23,7 +22,7 @@ pub fn intervals_csv(result: &ScenarioResult) -> io::Result<Vec<u8>> {
         "start".to_string(),
         "staffed_agents".to_string(),
     ];
-    for kpi in Kpi::ALL {
+    for &kpi in result.total.kpis() {
         header.push(kpi.name().to_string());
         header.push(format!("{}_ci95", kpi.name()));
     }

@@ -31,7 +31,7 @@ pub struct Kpis(pub KpiSet);
 
 impl Serialize for Kpis {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.0.len()))?;
+        let mut map = s.serialize_map(Some(self.0.kpis().len()))?;
         for (kpi, value) in self.0.iter() {
             map.serialize_entry::<str, MeanCi>(kpi.name(), &value)?;
         }
