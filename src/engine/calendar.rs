@@ -5,13 +5,10 @@
 //! Cancellation is lazy: the owner of an event knows when it has gone stale and skips it when
 //! it is popped; [`Calendar::retain`] purges stale events in one pass when they pile up.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 /// One scheduled event, ordered by (time, sequence number). Times are finite and
 /// non-negative, and for such `f64` the bit pattern orders exactly like the value, so the
-/// comparison is on integers. Two `u64` rather than one `u128` keep the entry 8-byte aligned:
-/// 24 bytes with a one-word event instead of 32.
+/// order is that of the integer `time_bits << 64 | seq`.
+#[derive(Clone, Copy)]
 struct Entry<E> {
     time_bits: u64,
     seq: u64,
@@ -19,40 +16,29 @@ struct Entry<E> {
 }
 
 impl<E> Entry<E> {
-    #[inline]
-    fn key(&self) -> (u64, u64) {
-        (self.time_bits, self.seq)
-    }
-}
-
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
-    }
-}
-impl<E> Eq for Entry<E> {}
-impl<E> PartialOrd for Entry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<E> Ord for Entry<E> {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.key().cmp(&other.key())
+    /// The sort key as one integer: compared without branches.
+    #[inline(always)]
+    fn key(&self) -> u128 {
+        ((self.time_bits as u128) << 64) | self.seq as u128
     }
 }
 
 /// A future-event list: schedule events at times (seconds), pop them in time order.
+///
+/// An implicit binary min-heap in one `Vec`. `pop` moves the hole left by the minimum down to
+/// a leaf along the smaller children (one comparison per level) and then lets the last entry
+/// rise from there: fewer comparisons than a classic sift-down, since the last entry of a heap
+/// usually belongs near the bottom.
 pub struct Calendar<E> {
-    heap: BinaryHeap<Reverse<Entry<E>>>,
+    heap: Vec<Entry<E>>,
     next_seq: u64,
 }
 
-impl<E> Calendar<E> {
+impl<E: Copy> Calendar<E> {
     /// An empty calendar with room for `capacity` pending events before it reallocates.
     pub fn with_capacity(capacity: usize) -> Self {
         Calendar {
-            heap: BinaryHeap::with_capacity(capacity),
+            heap: Vec::with_capacity(capacity),
             next_seq: 0,
         }
     }
@@ -67,23 +53,39 @@ impl<E> Calendar<E> {
             event,
         };
         self.next_seq += 1;
-        self.heap.push(Reverse(entry));
+        self.heap.push(entry);
+        self.sift_up(self.heap.len() - 1, entry);
     }
 
     /// The time of the earliest pending event, if any.
     #[inline]
     pub fn next_time(&self) -> Option<f64> {
-        self.heap
-            .peek()
-            .map(|Reverse(e)| f64::from_bits(e.time_bits))
+        self.heap.first().map(|e| f64::from_bits(e.time_bits))
     }
 
     /// Removes and returns the earliest event with its time; ties come out first-in-first-out.
     #[inline]
     pub fn pop(&mut self) -> Option<(f64, E)> {
-        self.heap
-            .pop()
-            .map(|Reverse(e)| (f64::from_bits(e.time_bits), e.event))
+        let last = self.heap.pop()?;
+        let Some(&top) = self.heap.first() else {
+            return Some((f64::from_bits(last.time_bits), last.event));
+        };
+        // move the hole at the root down to a leaf along the smaller children
+        let n = self.heap.len();
+        let mut hole = 0;
+        let mut child = 1;
+        while child + 1 < n {
+            child += (self.heap[child + 1].key() < self.heap[child].key()) as usize;
+            self.heap[hole] = self.heap[child];
+            hole = child;
+            child = 2 * hole + 1;
+        }
+        if child < n {
+            self.heap[hole] = self.heap[child];
+            hole = child;
+        }
+        self.sift_up(hole, last);
+        Some((f64::from_bits(top.time_bits), top.event))
     }
 
     /// Number of pending events, stale ones included.
@@ -96,16 +98,36 @@ impl<E> Calendar<E> {
         self.heap.is_empty()
     }
 
-    /// Keeps only the events for which `live` is true (purges lazily cancelled events).
-    /// Order among the survivors is unchanged, since the key is kept.
+    /// Keeps only the events for which `live` is true (purges lazily cancelled events), then
+    /// rebuilds the heap. Survivors keep their keys, so their order is unchanged.
     pub fn retain(&mut self, mut live: impl FnMut(&E) -> bool) {
-        self.heap.retain(|Reverse(e)| live(&e.event));
+        self.heap.retain(|e| live(&e.event));
+        let entries = std::mem::take(&mut self.heap);
+        for (i, e) in entries.into_iter().enumerate() {
+            self.heap.push(e);
+            self.sift_up(i, e);
+        }
     }
 
     /// Forgets every pending event and restarts the sequence numbers, keeping the allocation.
     pub fn clear(&mut self) {
         self.heap.clear();
         self.next_seq = 0;
+    }
+
+    /// Places `entry` at `hole` or above it, moving larger parents down.
+    #[inline(always)]
+    fn sift_up(&mut self, mut hole: usize, entry: Entry<E>) {
+        let key = entry.key();
+        while hole > 0 {
+            let parent = (hole - 1) / 2;
+            if self.heap[parent].key() <= key {
+                break;
+            }
+            self.heap[hole] = self.heap[parent];
+            hole = parent;
+        }
+        self.heap[hole] = entry;
     }
 }
 
