@@ -21,6 +21,7 @@ pub mod report;
 pub mod scenario;
 pub mod simulate;
 pub mod stats;
+pub mod sweep;
 
 pub use model::Scenario;
 pub use simulate::{ScenarioResult, simulate};

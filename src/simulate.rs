@@ -4,7 +4,7 @@
 //! the output is bit-identical for any number of threads.
 
 use crate::model::{Scenario, run_replication};
-use crate::stats::{IntervalTally, Kpi, MeanCi, mean_ci};
+use crate::stats::{IntervalTally, Kpi, MeanCi, WaitHistogram, mean_ci};
 use rayon::prelude::*;
 
 /// The KPI values of one replication: the whole run and each interval, in [`Kpi::ALL`] order.
@@ -16,6 +16,8 @@ pub struct ReplicationKpis {
     pub intervals: Vec<Vec<f64>>,
     /// Calls simulated, warm-up included.
     pub calls: u64,
+    /// Waits of the answered calls of the whole run.
+    pub waits: WaitHistogram,
 }
 
 /// The KPIs a scenario produces, each as a mean over replications with its 95% half-width,
@@ -79,6 +81,8 @@ pub struct ScenarioResult {
     pub intervals: Vec<KpiSet>,
     /// Calls simulated over all replications, warm-ups included.
     pub calls_simulated: u64,
+    /// Waits of answered calls pooled over all replications (for the wait distribution).
+    pub waits: WaitHistogram,
 }
 
 /// Runs replication `replication` of `scenario` and keeps only its KPI values.
@@ -93,6 +97,7 @@ pub fn replication_kpis(scenario: &Scenario, replication: u64) -> ReplicationKpi
         total: values(&whole),
         intervals: outcome.intervals.iter().map(values).collect(),
         calls: outcome.calls,
+        waits: whole.waits,
     }
 }
 
@@ -128,5 +133,9 @@ pub fn summarize(scenario: &Scenario, reps: &[ReplicationKpis]) -> ScenarioResul
             .map(|k| KpiSet::from_replications(&kpis, reps.iter().map(move |r| &r.intervals[k])))
             .collect(),
         calls_simulated: reps.iter().map(|r| r.calls).sum(),
+        waits: reps.iter().fold(WaitHistogram::default(), |mut all, r| {
+            all.merge(&r.waits);
+            all
+        }),
     }
 }

@@ -4,8 +4,11 @@
 mod check;
 mod erlang;
 mod inputs;
+mod merge;
 mod new;
+mod report;
 mod run;
+mod sweep;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -28,6 +31,12 @@ enum Command {
     Erlang(erlang::ErlangArgs),
     /// Write an annotated example scenario to start from.
     New(new::NewArgs),
+    /// Run a parameter sweep: a base scenario and axes of values, every point in parallel.
+    Sweep(sweep::SweepArgs),
+    /// Merge the outputs of sweep shards into one table.
+    Merge(merge::MergeArgs),
+    /// Rebuild charts and HTML pages from saved results, without simulating again.
+    Report(report::ReportArgs),
 }
 
 /// Parses the command line, runs the command, prints errors and returns the exit code.
@@ -38,6 +47,9 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::execute(args),
         Command::Erlang(args) => erlang::execute(args),
         Command::New(args) => new::execute(args),
+        Command::Sweep(args) => sweep::execute(args),
+        Command::Merge(args) => merge::execute(args),
+        Command::Report(args) => report::execute(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

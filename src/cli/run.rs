@@ -31,6 +31,9 @@ pub struct RunArgs {
     /// Print {"scenarios": [summary, ...]} on stdout instead of the tables.
     #[arg(long)]
     pub json: bool,
+    /// Do not draw charts or write the HTML report.
+    #[arg(long)]
+    pub no_charts: bool,
 }
 
 /// Runs `callsim run`.
@@ -63,7 +66,7 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
     let mut write_failures = 0;
     for result in &results {
         match report::write_scenario(&args.out, result) {
-            Ok(dir) => eprintln!("wrote {}/{{summary.json,intervals.csv}}", dir.display()),
+            Ok(dir) => eprintln!("wrote {}/", dir.display()),
             Err(e) => {
                 write_failures += 1;
                 eprintln!(
@@ -75,6 +78,13 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
         if !args.json {
             println!("{}", table(result));
         }
+    }
+    if !args.no_charts
+        && write_failures == 0
+        && let Err(e) = report::pages::write_run_report(&args.out, &results)
+    {
+        write_failures += 1;
+        eprintln!("error: cannot write the charts and report: {e}");
     }
     if args.json {
         let summaries: Vec<_> = results.iter().map(summary_json).collect();

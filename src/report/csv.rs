@@ -42,3 +42,14 @@ pub fn intervals_csv(result: &ScenarioResult) -> io::Result<Vec<u8>> {
     }
     w.into_inner().map_err(|e| io::Error::other(e.to_string()))
 }
+
+/// The pooled wait distribution of answered calls: columns `wait_from_s, wait_to_s, calls`,
+/// one row per non-empty histogram bucket (waits of exactly 0 s as the row `0, 0`).
+pub fn waits_csv(result: &ScenarioResult) -> io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["wait_from_s", "wait_to_s", "calls"])?;
+    for (from, to, calls) in result.waits.buckets() {
+        w.write_record([from.to_string(), to.to_string(), calls.to_string()])?;
+    }
+    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
+}

@@ -1,10 +1,13 @@
-//! Result files: `summary.json` and `intervals.csv` per scenario. Reads results, never runs
-//! simulations. Every file is written whole or not at all (temporary file, then rename).
+//! Result files per scenario: `summary.json`, `intervals.csv`, `waits.csv` and a copy of the
+//! scenario file (`scenario.toml`), from which charts and pages can be rebuilt without
+//! simulating again. Reads results, never runs simulations. Every file is written whole or
+//! not at all (temporary file, then rename).
 
 mod csv;
 mod json;
+pub mod pages;
 
-pub use self::csv::intervals_csv;
+pub use self::csv::{intervals_csv, waits_csv};
 pub use json::{Summary, summary_json};
 
 use crate::simulate::ScenarioResult;
@@ -24,7 +27,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     })
 }
 
-/// Writes `OUT/<name>/summary.json` and `OUT/<name>/intervals.csv`; returns the folder.
+/// Writes `OUT/<name>/summary.json`, `intervals.csv`, `waits.csv` and `scenario.toml`;
+/// returns the folder.
 pub fn write_scenario(out: &Path, result: &ScenarioResult) -> io::Result<PathBuf> {
     let dir = out.join(&result.scenario.name);
     std::fs::create_dir_all(&dir)?;
@@ -32,5 +36,9 @@ pub fn write_scenario(out: &Path, result: &ScenarioResult) -> io::Result<PathBuf
     json.push(b'\n');
     write_atomic(&dir.join("summary.json"), &json)?;
     write_atomic(&dir.join("intervals.csv"), &intervals_csv(result)?)?;
+    write_atomic(&dir.join("waits.csv"), &waits_csv(result)?)?;
+    if let Some(source) = &result.scenario.source {
+        write_atomic(&dir.join("scenario.toml"), &std::fs::read(source)?)?;
+    }
     Ok(dir)
 }

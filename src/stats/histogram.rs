@@ -89,6 +89,24 @@ impl WaitHistogram {
         f64::NAN // unreachable: the counts add up to total
     }
 
+    /// The non-empty buckets as (from seconds, to seconds, count), in order; waits of exactly
+    /// 0 s come first as (0, 0, count).
+    pub fn buckets(&self) -> impl Iterator<Item = (f64, f64, u64)> + '_ {
+        let zeros = (self.zeros > 0).then_some((0.0, 0.0, self.zeros));
+        zeros
+            .into_iter()
+            .chain(
+                self.counts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| **c > 0)
+                    .map(|(i, &c)| {
+                        let (lo, hi) = bucket_range(i);
+                        (lo, hi, c)
+                    }),
+            )
+    }
+
     /// Adds the counts of `other` (merging intervals into a whole run).
     pub fn merge(&mut self, other: &WaitHistogram) {
         if other.counts.len() > self.counts.len() {
@@ -155,6 +173,10 @@ mod tests {
         assert_eq!(a.quantile(0.5), 0.0);
         a.merge(&b);
         assert_eq!(a.count(), 10);
+        let buckets: Vec<_> = a.buckets().collect();
+        assert_eq!(buckets[0], (0.0, 0.0, 6));
+        assert_eq!(buckets.len(), 2);
+        assert!(buckets[1].0 <= 30.0 && 30.0 < buckets[1].1 && buckets[1].2 == 4);
         assert_eq!(a.quantile(0.6), 0.0);
         assert!((a.quantile(0.61) - 30.0).abs() < 30.0 / 128.0);
         assert!(WaitHistogram::default().quantile(0.5).is_nan());

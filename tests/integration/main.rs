@@ -4,4 +4,6 @@ mod cli_check;
 mod cli_run;
 mod common;
 mod erlang;
+mod report;
+mod sweep;
 mod theory;
