@@ -150,12 +150,14 @@ fn table(result: &ScenarioResult) -> String {
             Kpi::ServiceLevelAnswered => format!("answered within {threshold} s ÷ answered"),
             _ => String::new(),
         };
-        out.push_str(&format!(
-            "  {:<24}{:>12}{:>12}  {note}\n",
+        let line = format!(
+            "  {:<24}{:>12}{:>12}  {note}",
             kpi.name(),
             fmt_value(v.mean),
             fmt_value(v.ci95)
-        ));
+        );
+        out.push_str(line.trim_end());
+        out.push('\n');
     }
     out
 }
