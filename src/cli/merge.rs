@@ -1,10 +1,49 @@
-//! `callsim merge` (being built).
+//! `callsim merge DIR... [--out OUT]`: combine the folders of sweep shards into
+//! `OUT/<sweep>/sweep.csv` and `sweep.json`, and say which points are missing (exit status
+//! non-zero if any are).
+
+use crate::sweep;
+use std::path::PathBuf;
+
+/// Most missing points listed one by one.
+const LISTED: usize = 20;
 
 /// Arguments of `callsim merge`.
 #[derive(Debug, clap::Args)]
-pub struct MergeArgs {}
+pub struct MergeArgs {
+    /// Shard folders: each an OUT/<sweep>/ written by `callsim sweep --shard I/N`, or an OUT
+    /// holding such folders.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Folder for the merged results: OUT/<sweep>/sweep.csv, sweep.json, points/.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+}
 
 /// Runs `callsim merge`.
-pub fn execute(_args: MergeArgs) -> anyhow::Result<()> {
-    anyhow::bail!("callsim merge is not built yet")
+pub fn execute(args: MergeArgs) -> anyhow::Result<()> {
+    let report = sweep::merge(&args.dirs, &args.out)?;
+    let total = report.manifest.points.len();
+    eprintln!(
+        "merged {} folder(s): {} of {total} points of sweep {}; wrote {}",
+        report.folders.len(),
+        report.points_present,
+        report.manifest.sweep,
+        report.table.display()
+    );
+    if report.missing.is_empty() {
+        return Ok(());
+    }
+    for &point in report.missing.iter().take(LISTED) {
+        eprintln!("missing: {}", report.manifest.describe(point));
+    }
+    if report.missing.len() > LISTED {
+        eprintln!("missing: ... and {} more", report.missing.len() - LISTED);
+    }
+    anyhow::bail!(
+        "{} of {total} points are missing (the table holds only the others); run them with \
+         `callsim sweep FILE --out {} --resume`, which keeps the points already there",
+        report.missing.len(),
+        args.out.display()
+    )
 }

@@ -1,10 +1,112 @@
-//! `callsim sweep` (being built).
+//! `callsim sweep FILE [--out DIR] [--threads N] [--shard I/N] [--resume] [--replications N]
+//! [--seed S]`: validate every point, run them in parallel, write `OUT/<sweep>/sweep.csv`
+//! and `sweep.json`, with a progress bar on stderr (only when stderr is a terminal).
+
+use crate::sweep::{self, Overrides, Progress, RunOptions, Shard};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+use std::time::Instant;
 
 /// Arguments of `callsim sweep`.
 #[derive(Debug, clap::Args)]
-pub struct SweepArgs {}
+pub struct SweepArgs {
+    /// The sweep file: a base scenario and [axes].
+    pub file: PathBuf,
+    /// Folder for the results: OUT/<sweep>/sweep.csv, sweep.json, points/.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Worker threads (default: every core). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub threads: Option<u32>,
+    /// Run only the points whose index ≡ I (mod N), e.g. 3/64 (for job arrays); combine the
+    /// shards' folders with `callsim merge`.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+    /// Keep the points already written in OUT/<sweep>/ and run only the others.
+    #[arg(long)]
+    pub resume: bool,
+    /// Replications of every point, overriding the sweep and base files.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub replications: Option<u32>,
+    /// Seed of every point, overriding the sweep and base files.
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    s.parse()
+}
 
 /// Runs `callsim sweep`.
-pub fn execute(_args: SweepArgs) -> anyhow::Result<()> {
-    anyhow::bail!("callsim sweep is not built yet")
+pub fn execute(args: SweepArgs) -> anyhow::Result<()> {
+    let overrides = Overrides {
+        replications: args.replications,
+        seed: args.seed,
+    };
+    let spec = sweep::load(&args.file, overrides).map_err(|problems| {
+        eprintln!("{problems}");
+        anyhow::anyhow!(
+            "{} problem(s) in the sweep {}; nothing was run",
+            problems.0.len(),
+            args.file.display()
+        )
+    })?;
+    for note in &spec.notes {
+        eprintln!("note: {note}");
+    }
+    let shard = args.shard.unwrap_or(Shard::WHOLE);
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = args.threads {
+        pool = pool.num_threads(n as usize);
+    }
+    let pool = pool.build()?;
+    let threads = pool.current_num_threads();
+
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{bar:30} {pos}/{len} points  {msg}  elapsed {elapsed}, left {eta}",
+        )?
+        .progress_chars("=> "),
+    );
+    let started = Instant::now();
+    let progress = |p: Progress| {
+        bar.set_length(p.points_total as u64);
+        bar.set_position(p.points_done as u64);
+        let rate = p.calls as f64 / started.elapsed().as_secs_f64().max(1e-9);
+        bar.set_message(format!("{:.2} M calls/s", rate / 1e6));
+    };
+    let options = RunOptions {
+        shard,
+        resume: args.resume,
+    };
+    let summary = pool.install(|| sweep::run(&spec, &args.out, options, &progress));
+    bar.finish_and_clear();
+    let summary = summary?;
+
+    let elapsed = started.elapsed().as_secs_f64().max(1e-9);
+    let shard_note = if shard.count > 1 {
+        format!(" (shard {}/{})", shard.index, shard.count)
+    } else {
+        String::new()
+    };
+    eprintln!(
+        "sweep {}{shard_note}: {} points, {} run now and {} already done; {} calls in {elapsed:.2} \
+         s on {threads} thread(s): {:.1} points/s, {:.2} million calls/s",
+        spec.name,
+        summary.points_in_shard,
+        summary.points_run,
+        summary.points_resumed,
+        summary.calls,
+        summary.points_run as f64 / elapsed,
+        summary.calls as f64 / elapsed / 1e6
+    );
+    match &summary.table {
+        Some(csv) => eprintln!("wrote {}", csv.display()),
+        None => eprintln!(
+            "wrote {}/points/; combine the shards' folders with `callsim merge DIR... --out OUT`",
+            summary.dir.display()
+        ),
+    }
+    Ok(())
 }

@@ -1,0 +1,234 @@
+//! Running a sweep: every (point × replication) is one task on the current rayon pool.
+//!
+//! Workers take tasks in order from a shared counter, so points finish roughly in order and
+//! no worker waits for a slow chunk to end. When the last replication of a point is done,
+//! the worker that ran it averages the point ([`crate::simulate::summarize`], in replication
+//! order, so the result does not depend on the number of threads) and writes its file at
+//! once: a killed sweep loses only the points in flight.
+
+use super::SweepError;
+use super::spec::Sweep;
+use super::store::{self, Manifest, PointRecord};
+use crate::simulate::{ReplicationKpis, replication_kpis, summarize};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+
+/// The part of a sweep one process runs: the points whose index ≡ `index` (mod `count`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// This shard, from 0 to `count` − 1.
+    pub index: usize,
+    /// Number of shards (1: the whole sweep).
+    pub count: usize,
+}
+
+impl Shard {
+    /// The whole sweep in one process.
+    pub const WHOLE: Shard = Shard { index: 0, count: 1 };
+
+    /// Whether point `point` belongs to this shard.
+    pub fn has(self, point: usize) -> bool {
+        point % self.count == self.index
+    }
+}
+
+impl FromStr for Shard {
+    type Err = String;
+
+    /// Reads `I/N`, such as `3/64`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || {
+            format!(
+                "expected I/N with 0 ≤ I < N, such as 0/4 (the first of 4 shards), got \"{s}\""
+            )
+        };
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let index: usize = i.trim().parse().map_err(|_| bad())?;
+        let count: usize = n.trim().parse().map_err(|_| bad())?;
+        if count == 0 || index >= count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+/// How to run a sweep.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions {
+    /// Which points to run.
+    pub shard: Shard,
+    /// Keep the points already in the folder and run only the others. Without it, this
+    /// shard's points are all run again.
+    pub resume: bool,
+}
+
+/// Progress reported after each replication.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    /// Points of this shard done, those found by `--resume` included.
+    pub points_done: usize,
+    /// Points of this shard.
+    pub points_total: usize,
+    /// Calls simulated by this process so far.
+    pub calls: u64,
+}
+
+/// What a sweep run did.
+#[derive(Debug, Clone)]
+pub struct RunSummary {
+    /// The sweep folder, `OUT/<sweep>/`.
+    pub dir: PathBuf,
+    /// Points of this shard.
+    pub points_in_shard: usize,
+    /// Points of this shard found done (with `--resume`) and not run again.
+    pub points_resumed: usize,
+    /// Points simulated by this run.
+    pub points_run: usize,
+    /// Calls simulated by this run.
+    pub calls: u64,
+    /// `sweep.csv`, when the folder now holds every point of the sweep (tables are written
+    /// only then; a shard's folder is combined with the others by [`super::merge`]).
+    pub table: Option<PathBuf>,
+}
+
+/// Replications of one point gathered until the last one is done.
+struct Pending {
+    reps: Vec<Option<ReplicationKpis>>,
+    done: usize,
+}
+
+/// Runs this shard's points of `sweep` into `out/<sweep>/` on the current rayon pool,
+/// calling `progress` after each replication (from any worker thread).
+pub fn run(
+    sweep: &Sweep,
+    out: &Path,
+    options: RunOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<RunSummary, SweepError> {
+    let dir = out.join(&sweep.name);
+    let manifest = Manifest::of(sweep);
+    let shard = options.shard;
+    let existing = match store::read_manifest(&dir) {
+        Ok(m) => m,
+        Err(e) if options.resume => return Err(e),
+        Err(_) => None, // starting over: a damaged manifest is simply replaced
+    };
+    let same = existing.as_ref() == Some(&manifest);
+    if let Some(m) = existing.as_ref().filter(|_| options.resume && !same) {
+        return Err(SweepError::Mismatch {
+            dir: dir.clone(),
+            message: format!(
+                "it holds results of another sweep definition (fingerprint {}, this one is \
+                 {}): the sweep file, its base scenario or the callsim version changed. Run \
+                 without --resume to start over, or use another --out",
+                m.fingerprint, manifest.fingerprint
+            ),
+        });
+    }
+    if !options.resume || !same {
+        // Start this shard over; points of other shards of the same sweep stay (a folder
+        // shared by several shards), points of another sweep definition all go.
+        store::remove_points(&dir, |p| !same || shard.has(p))?;
+    }
+    store::write_manifest(&dir, &manifest)?;
+    let done = store::read_points(&dir, &manifest)?;
+
+    let in_shard: Vec<usize> = (0..sweep.points.len()).filter(|&p| shard.has(p)).collect();
+    let pending: Vec<usize> = in_shard
+        .iter()
+        .copied()
+        .filter(|p| !done.contains_key(p))
+        .collect();
+    let resumed = in_shard.len() - pending.len();
+    let tasks: Vec<(usize, u64)> = pending
+        .iter()
+        .enumerate()
+        .flat_map(|(slot, &p)| {
+            (0..u64::from(sweep.points[p].scenario.replications)).map(move |r| (slot, r))
+        })
+        .collect();
+    let slots: Vec<Mutex<Pending>> = pending
+        .iter()
+        .map(|&p| {
+            let n = sweep.points[p].scenario.replications as usize;
+            Mutex::new(Pending {
+                reps: vec![None; n],
+                done: 0,
+            })
+        })
+        .collect();
+
+    let next = AtomicUsize::new(0);
+    let points_done = AtomicUsize::new(resumed);
+    let calls = AtomicU64::new(0);
+    let stop = AtomicBool::new(false);
+    let failure: Mutex<Option<SweepError>> = Mutex::new(None);
+    let worker = || {
+        while !stop.load(Ordering::Relaxed) {
+            let t = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&(slot, rep)) = tasks.get(t) else {
+                break;
+            };
+            let point = &sweep.points[pending[slot]];
+            let kpis = replication_kpis(&point.scenario, rep);
+            let mut all_calls = calls.fetch_add(kpis.calls, Ordering::Relaxed) + kpis.calls;
+            let finished = {
+                let mut p = slots[slot].lock().unwrap_or_else(|e| e.into_inner());
+                p.reps[rep as usize] = Some(kpis);
+                p.done += 1;
+                (p.done == p.reps.len()).then(|| std::mem::take(&mut p.reps))
+            };
+            let mut now_done = points_done.load(Ordering::Relaxed);
+            if let Some(reps) = finished {
+                let reps: Vec<ReplicationKpis> = reps.into_iter().flatten().collect();
+                let result = summarize(&point.scenario, &reps);
+                let record = PointRecord::new(sweep, point.index, &result);
+                if let Err(e) = store::write_point(&dir, &record) {
+                    stop.store(true, Ordering::Relaxed);
+                    failure
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .get_or_insert(e);
+                    break;
+                }
+                now_done = points_done.fetch_add(1, Ordering::Relaxed) + 1;
+                all_calls = calls.load(Ordering::Relaxed);
+            }
+            progress(Progress {
+                points_done: now_done,
+                points_total: in_shard.len(),
+                calls: all_calls,
+            });
+        }
+    };
+    progress(Progress {
+        points_done: resumed,
+        points_total: in_shard.len(),
+        calls: 0,
+    });
+    rayon::scope(|s| {
+        for _ in 0..rayon::current_num_threads().min(tasks.len()) {
+            s.spawn(|_| worker());
+        }
+    });
+    if let Some(e) = failure.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(e);
+    }
+
+    let stored = store::read_points(&dir, &manifest)?;
+    let table = if stored.len() == manifest.points.len() {
+        Some(store::write_tables(&dir, &manifest, &stored)?)
+    } else {
+        None
+    };
+    Ok(RunSummary {
+        dir,
+        points_in_shard: in_shard.len(),
+        points_resumed: resumed,
+        points_run: pending.len(),
+        calls: calls.into_inner(),
+        table,
+    })
+}
