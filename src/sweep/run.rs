@@ -40,9 +40,7 @@ impl FromStr for Shard {
     /// Reads `I/N`, such as `3/64`.
     fn from_str(s: &str) -> Result<Self, String> {
         let bad = || {
-            format!(
-                "expected I/N with 0 ≤ I < N, such as 0/4 (the first of 4 shards), got \"{s}\""
-            )
+            format!("expected I/N with 0 ≤ I < N, such as 0/4 (the first of 4 shards), got \"{s}\"")
         };
         let (i, n) = s.split_once('/').ok_or_else(bad)?;
         let index: usize = i.trim().parse().map_err(|_| bad())?;
@@ -231,4 +229,28 @@ pub fn run(
         calls: calls.into_inner(),
         table,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_are_read_from_i_slash_n() {
+        assert_eq!(
+            "3/64".parse(),
+            Ok(Shard {
+                index: 3,
+                count: 64
+            })
+        );
+        assert_eq!(" 0 / 1 ".parse(), Ok(Shard::WHOLE));
+        for bad in ["4/4", "1/0", "-1/3", "2", "a/b", "1/2/3"] {
+            let err = bad.parse::<Shard>().unwrap_err();
+            assert!(err.contains("expected I/N with 0 ≤ I < N"), "{bad}: {err}");
+        }
+        let s = Shard { index: 1, count: 3 };
+        let mine: Vec<usize> = (0..8).filter(|&p| s.has(p)).collect();
+        assert_eq!(mine, [1, 4, 7]);
+    }
 }

@@ -270,15 +270,13 @@ pub fn parse(
         SpecProblems(problems.list.clone())
     })?;
     let notes = notes(&base, &axes);
-    build_points(&base, &base_label, &name, &axes, combos).map(|(points, fingerprint)| {
-        Sweep {
-            name,
-            mode,
-            axes,
-            points,
-            fingerprint,
-            notes,
-        }
+    build_points(&base, &base_label, &name, &axes, combos).map(|(points, fingerprint)| Sweep {
+        name,
+        mode,
+        axes,
+        points,
+        fingerprint,
+        notes,
     })
 }
 
@@ -365,9 +363,13 @@ fn axes(raw: &RawSweep, problems: &mut Problems) -> Vec<Axis> {
         );
     }
     let mut out: Vec<Axis> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
     for (key, value) in &table.get_ref().0 {
         let label = format!("axes.\"{key}\"");
-        if key.split('.').any(|part| part.trim().is_empty() || part != part.trim()) {
+        if key
+            .split('.')
+            .any(|part| part.trim().is_empty() || part != part.trim())
+        {
             problems.at(
                 value.span(),
                 &label,
@@ -375,30 +377,29 @@ fn axes(raw: &RawSweep, problems: &mut Problems) -> Vec<Axis> {
             );
             continue;
         }
-        for other in &out {
-            let prefix = |a: &str, b: &str| b.starts_with(&format!("{a}."));
-            if prefix(&other.key, key) || prefix(key, &other.key) {
+        for &other in &seen {
+            if related(other, key) {
                 problems.at(
                     value.span(),
                     &label,
-                    format!("overlaps the axis {}; sweep one or the other", other.key),
+                    format!("overlaps the axis {other}; sweep one or the other"),
                 );
             }
             if ALTERNATIVES
                 .iter()
-                .any(|&(a, b)| (a, b) == (key, &other.key) || (b, a) == (key, &other.key))
+                .any(|&(a, b)| (a, b) == (key, other) || (b, a) == (key, other))
             {
                 problems.at(
                     value.span(),
                     &label,
                     format!(
-                        "{key} and {} are alternatives (a scenario has one or the other); \
-                         sweep only one of them",
-                        other.key
+                        "{key} and {other} are alternatives (a scenario has one or the other); \
+                         sweep only one of them"
                     ),
                 );
             }
         }
+        seen.push(key);
         match axis_values(value.get_ref()) {
             Ok(values) => out.push(Axis {
                 key: key.clone(),
@@ -428,7 +429,10 @@ fn axis_values(value: &toml::Value) -> Result<Vec<toml::Value>, String> {
 /// Integers stay integers; floats are rounded to 12 significant digits (so that 0.1 · 3 is
 /// 0.3, not 0.30000000000000004).
 fn range(t: &toml::Table) -> Result<Vec<toml::Value>, String> {
-    if let Some(k) = t.keys().find(|k| !["from", "to", "step"].contains(&k.as_str())) {
+    if let Some(k) = t
+        .keys()
+        .find(|k| !["from", "to", "step"].contains(&k.as_str()))
+    {
         return Err(format!("a range takes from, to and step, not `{k}`"));
     }
     let get = |k: &str| match t.get(k) {
@@ -442,7 +446,9 @@ fn range(t: &toml::Table) -> Result<Vec<toml::Value>, String> {
         return Err(format!("the range's step must be > 0, got {step}"));
     }
     if to < from {
-        return Err(format!("the range's `to` ({to}) is below its `from` ({from})"));
+        return Err(format!(
+            "the range's `to` ({to}) is below its `from` ({from})"
+        ));
     }
     let steps = ((to - from) / step + 1e-9).floor();
     if steps + 1.0 > MAX_POINTS as f64 {
@@ -705,5 +711,199 @@ impl Fnv {
             self.0 ^= u64::from(b);
             self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tiny valid base scenario, inline.
+    const BASE: &str = r#"
+[base]
+seed = 7
+replications = 2
+[base.time]
+open = "09:00"
+interval = "30m"
+intervals = 2
+[base.arrivals]
+per_interval = [10, 12]
+[base.handle_time]
+distribution = "exponential"
+mean = "3m"
+[base.staffing]
+per_interval = [1, 2]
+"#;
+
+    fn sweep(text: &str) -> Result<Sweep, SpecProblems> {
+        parse(text, "s.toml", Path::new("."), "s", Overrides::default())
+    }
+
+    fn values(s: &Sweep) -> Vec<String> {
+        s.points
+            .iter()
+            .map(|p| {
+                let v: Vec<String> = p.values.iter().map(|v| v.to_string()).collect();
+                v.join(" ")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn grid_varies_the_last_axis_fastest_in_file_order() {
+        let s = sweep(&format!(
+            "{BASE}[axes]\n\"staffing.agents\" = {{ from = 1, to = 3, step = 1 }}\n\
+             \"handle_time.mean\" = [\"2m\", 150]\n"
+        ))
+        .unwrap();
+        assert_eq!(s.mode, Mode::Grid);
+        assert_eq!(s.axes[0].key, "staffing.agents");
+        assert_eq!(
+            values(&s),
+            [
+                "1 \"2m\"", "1 150", "2 \"2m\"", "2 150", "3 \"2m\"", "3 150"
+            ]
+        );
+        // The axis replaced per_interval (and says so); the values reached the scenario.
+        assert_eq!(s.points[5].scenario.agents, [3, 3]);
+        assert_eq!(s.points[5].scenario.handle_time.mean(), 150.0);
+        assert_eq!(s.points[0].scenario.handle_time.mean(), 120.0);
+        assert!(s.notes[0].contains("staffing.agents replaces the base's staffing.per_interval"));
+        // Common random numbers: every point has the base's seed.
+        assert!(s.points.iter().all(|p| p.scenario.seed == 7));
+    }
+
+    #[test]
+    fn zip_pairs_values_and_needs_equal_lengths() {
+        let s = sweep(&format!(
+            "mode = \"zip\"\nseed = 9\n{BASE}[axes]\n\"staffing.agents\" = [1, 2, 3]\n\
+             \"arrivals.calls_per_hour\" = [20, 40, 60.5]\n"
+        ))
+        .unwrap();
+        assert_eq!(values(&s), ["1 20", "2 40", "3 60.5"]);
+        assert!(s.points.iter().all(|p| p.scenario.seed == 9));
+        let err = sweep(&format!(
+            "mode = \"zip\"\n{BASE}[axes]\n\"staffing.agents\" = [1, 2, 3]\n\
+             \"handle_time.mean\" = [60]\n"
+        ))
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("staffing.agents has 3, handle_time.mean has 1"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn float_ranges_are_rounded_and_include_the_end() {
+        let t: toml::Table = toml::from_str("from = 0.0\nto = 0.5\nstep = 0.1").unwrap();
+        let v: Vec<String> = range(&t).unwrap().iter().map(|v| v.to_string()).collect();
+        assert_eq!(v, ["0.0", "0.1", "0.2", "0.3", "0.4", "0.5"]);
+        let t: toml::Table = toml::from_str("from = 4\nto = 14\nstep = 5").unwrap();
+        let v: Vec<String> = range(&t).unwrap().iter().map(|v| v.to_string()).collect();
+        assert_eq!(v, ["4", "9", "14"]);
+        let t: toml::Table = toml::from_str("from = 1\nto = 2\nstep = 0").unwrap();
+        assert!(range(&t).unwrap_err().contains("step must be > 0"));
+    }
+
+    #[test]
+    fn a_bad_value_names_the_point_and_the_axis() {
+        let err = sweep(&format!(
+            "{BASE}[axes]\n\"staffing.agents\" = [2, 0]\n\"handle_time.mean\" = [\"1m\", \"2m\"]\n"
+        ))
+        .unwrap_err();
+        assert_eq!(err.0.len(), 1, "{err}");
+        assert!(
+            err.0[0].starts_with(
+                "point 2 (staffing.agents = 0, handle_time.mean = \"1m\"): staffing.agents: \
+                 expected the number of agents"
+            ),
+            "{err}"
+        );
+        assert!(
+            err.0[0].contains(
+                "the same in 1 other point(s): point 3 (staffing.agents = 0, handle_time.mean = \"2m\")"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_names_its_axis() {
+        let err = sweep(&format!("{BASE}[axes]\n\"staffing.agentz\" = [2]\n")).unwrap_err();
+        assert!(
+            err.0[0].starts_with(
+                "point 0 (staffing.agentz = 2): staffing.agentz: unknown field `agentz`"
+            ),
+            "{err}"
+        );
+        assert!(err.0[0].contains("the axis staffing.agentz is not a key of the scenario"));
+        let err = sweep(&format!("{BASE}[axes]\n\"handle_time.mean.x\" = [2]\n")).unwrap_err();
+        assert!(
+            err.0[0].contains("handle_time.mean is a value in the base scenario, not a section")
+        );
+    }
+
+    #[test]
+    fn a_problem_no_axis_touches_points_at_the_base() {
+        let base = BASE.replace("mean = \"3m\"", "mean = \"-3m\"");
+        let err = sweep(&format!("{base}[axes]\n\"staffing.agents\" = [1, 2]\n")).unwrap_err();
+        assert!(
+            err.0[0].starts_with("every point: handle_time.mean:"),
+            "{err}"
+        );
+        assert!(err.0[0].contains("fix it in the base scenario, the inline [base]"));
+    }
+
+    #[test]
+    fn sweep_file_problems_point_at_line_and_key() {
+        let err = sweep(&format!(
+            "mode = \"cross\"\n{BASE}[axes]\n\"staffing.agents\" = 3\n\"staffing.per_interval\" = [[1, 1]]\n"
+        ))
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("s.toml:1:8: mode: expected \"grid\""),
+            "{text}"
+        );
+        assert!(text.contains("axes.\"staffing.agents\": expected a list of values"));
+        assert!(text.contains("are alternatives"), "{text}");
+        let err = sweep("[axes]\n\"staffing.agents\" = [1]\n").unwrap_err();
+        assert!(err.to_string().contains("a sweep needs a base scenario"));
+    }
+
+    #[test]
+    fn fingerprints_follow_the_points() {
+        let a = sweep(&format!("{BASE}[axes]\n\"staffing.agents\" = [1, 2]\n")).unwrap();
+        let b = sweep(&format!("{BASE}[axes]\n\"staffing.agents\" = [1, 2]\n")).unwrap();
+        let c = sweep(&format!("{BASE}[axes]\n\"staffing.agents\" = [1, 3]\n")).unwrap();
+        let d = parse(
+            &format!("{BASE}[axes]\n\"staffing.agents\" = [1, 2]\n"),
+            "s.toml",
+            Path::new("."),
+            "s",
+            Overrides {
+                replications: Some(5),
+                seed: None,
+            },
+        )
+        .unwrap();
+        assert_eq!(a.fingerprint, b.fingerprint);
+        assert_ne!(a.fingerprint, c.fingerprint);
+        assert_ne!(a.fingerprint, d.fingerprint);
+        assert_eq!(d.points[0].scenario.replications, 5);
+    }
+
+    #[test]
+    fn set_key_creates_sections_and_removes_the_alternative() {
+        let mut t: toml::Table =
+            toml::from_str("[arrivals]\nper_interval = [1, 2]\nbusyness_cv = 0.1").unwrap();
+        set_key(&mut t, "arrivals.calls_per_hour", toml::Value::Integer(60)).unwrap();
+        set_key(&mut t, "lines.count", toml::Value::Integer(3)).unwrap();
+        assert_eq!(
+            toml::to_string(&t).unwrap(),
+            "[arrivals]\nbusyness_cv = 0.1\ncalls_per_hour = 60\n\n[lines]\ncount = 3\n"
+        );
     }
 }

@@ -276,7 +276,11 @@ pub fn read_points(
 /// The KPI columns of `records`: every KPI any point has, in output order ([`Kpi::ALL`]),
 /// then any name this version does not know, in order of appearance.
 fn kpi_columns<'r>(records: impl Iterator<Item = &'r PointRecord> + Clone) -> Vec<String> {
-    let present = |name: &str| records.clone().any(|r| r.kpis.iter().any(|k| k.kpi == name));
+    let present = |name: &str| {
+        records
+            .clone()
+            .any(|r| r.kpis.iter().any(|k| k.kpi == name))
+    };
     let mut columns: Vec<String> = Kpi::ALL
         .iter()
         .map(|k| k.name())
@@ -435,4 +439,59 @@ pub fn write_tables(
     let json = sweep_json(manifest, &records).map_err(|e| io_error(&json_path, e))?;
     write_atomic(&json_path, &json).map_err(|e| io_error(&json_path, e))?;
     Ok(csv_path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(point: usize, kpis: &[(&str, Option<f64>)]) -> PointRecord {
+        PointRecord {
+            point,
+            sweep_fingerprint: "f".into(),
+            values: vec![serde_json::json!(point + 1), serde_json::json!("2m")],
+            seed: 1,
+            replications: 2,
+            calls_simulated: 10,
+            kpis: kpis
+                .iter()
+                .map(|&(k, mean)| StoredKpi {
+                    kpi: k.into(),
+                    mean,
+                    ci95: mean.map(|m| m / 10.0),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn csv_has_axes_then_every_kpi_in_output_order() {
+        let manifest = Manifest {
+            sweep: "s".into(),
+            callsim_version: "0".into(),
+            mode: "grid".into(),
+            fingerprint: "f".into(),
+            axes: vec!["staffing.agents".into(), "patience.mean".into()],
+            points: vec![vec![], vec![]],
+        };
+        // KPIs in another order, one absent in a point, one this version does not know.
+        let a = record(0, &[("answered", Some(2.5)), ("offered", Some(3.0))]);
+        let b = record(1, &[("offered", None), ("future_kpi", Some(1.0))]);
+        let csv = String::from_utf8(sweep_csv(&manifest, &[&a, &b]).unwrap()).unwrap();
+        assert_eq!(
+            csv,
+            "point,staffing.agents,patience.mean,offered,offered_ci95,answered,answered_ci95,\
+             future_kpi,future_kpi_ci95\n\
+             0,1,2m,3,0.3,2.5,0.25,,\n\
+             1,2,2m,,,,,1,0.1\n"
+        );
+        let json = String::from_utf8(sweep_json(&manifest, &[&a]).unwrap()).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["points"][0]["axes"]["patience.mean"], "2m");
+        assert_eq!(v["points"][0]["kpis"]["answered"]["ci95"], 0.25);
+        assert!(
+            json.find("staffing.agents\": 1").unwrap()
+                < json.find("patience.mean\": \"2m").unwrap()
+        );
+    }
 }
