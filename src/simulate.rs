@@ -4,7 +4,7 @@
 //! the output is bit-identical for any number of threads.
 
 use crate::model::{Scenario, run_replication};
-use crate::stats::{IntervalTally, Kpi, MeanCi, WaitHistogram, mean_ci};
+use crate::stats::{IntervalTally, Kpi, MeanCi, Mechanism, WaitHistogram, mean_ci};
 use rayon::prelude::*;
 
 /// The KPI values of one replication: the whole run and each interval, in [`Kpi::ALL`] order.
@@ -64,10 +64,20 @@ impl KpiSet {
     }
 }
 
-/// The KPIs `scenario` produces: every one of the base model (sections added by later
-/// mechanisms will add theirs only when present).
-pub fn kpis_of(_scenario: &Scenario) -> Vec<Kpi> {
-    Kpi::ALL.to_vec()
+/// The KPIs `scenario` produces: those of the base model, and those of each mechanism whose
+/// section the scenario has.
+pub fn kpis_of(scenario: &Scenario) -> Vec<Kpi> {
+    Kpi::ALL
+        .iter()
+        .copied()
+        .filter(|k| match k.mechanism() {
+            Mechanism::Base => true,
+            Mechanism::Lines => scenario.lines.is_some(),
+            Mechanism::Balking => scenario.balking.is_some(),
+            Mechanism::Retrials => scenario.retrials.is_some(),
+            Mechanism::Callback => scenario.callback.is_some(),
+        })
+        .collect()
 }
 
 /// What running one scenario gave.

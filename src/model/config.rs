@@ -1,7 +1,11 @@
 //! The validated description of one scenario: everything the simulation needs, in seconds and
 //! calls per second, with every check already done. Built by [`crate::scenario`] from a file.
 
+use super::balking::BalkingCurve;
+use super::callback::CallbackPolicy;
 use super::dist::Dist;
+use super::lines::Lines;
+use super::retrials::RetrialPolicy;
 use std::path::PathBuf;
 
 /// What kind of run a scenario describes.
@@ -64,9 +68,23 @@ pub struct Scenario {
     pub agents: Vec<u32>,
     /// Service-level goal (threshold and target).
     pub service_level: ServiceLevelGoal,
+    /// `[lines]`: finite trunk lines (busy signals); `None`: unlimited.
+    pub lines: Option<Lines>,
+    /// `[balking]`: hanging up on the announced wait; `None`: nobody balks.
+    pub balking: Option<BalkingCurve>,
+    /// `[callback]`: virtual hold; `None`: no callbacks offered.
+    pub callback: Option<CallbackPolicy>,
+    /// `[retrials]`: calling again after a failed attempt; `None`: nobody calls again.
+    pub retrials: Option<RetrialPolicy>,
 }
 
 impl Scenario {
+    /// True when customers can make more than one attempt, so that they are tracked across
+    /// attempts (retrials, or callbacks that may be retried).
+    pub fn tracks_customers(&self) -> bool {
+        self.retrials.is_some() || self.callback.is_some()
+    }
+
     /// Number of reporting intervals.
     pub fn intervals(&self) -> usize {
         self.arrival_rate.len()

@@ -2,17 +2,23 @@
 //! line, are answered by a free agent or hang up when their patience runs out first; agents
 //! follow the staffing of each interval.
 //!
-//! One mechanism, one file: [`arrivals`], [`queue`], [`agents`], [`abandonment`]; the event
-//! loop that ties them together is [`replication`]. [`config`] is the validated scenario the
+//! One mechanism, one file: [`arrivals`], [`queue`], [`agents`], [`abandonment`], [`lines`],
+//! [`balking`], [`callback`], [`retrials`] (with [`customers`] to follow a customer across
+//! attempts); the event loop that ties them together is [`replication`]. [`config`] is the validated scenario the
 //! model runs and [`dist`] its time distributions.
 
 pub mod abandonment;
 pub mod agents;
 pub mod arrivals;
+pub mod balking;
+pub mod callback;
 pub mod config;
+pub mod customers;
 pub mod dist;
+pub mod lines;
 pub mod queue;
 pub mod replication;
+pub mod retrials;
 
 pub use config::{RunKind, Scenario, ServiceLevelGoal};
 pub use dist::Dist;

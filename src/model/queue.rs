@@ -7,6 +7,7 @@
 //! of the line is only marked; the mark is dropped when it reaches the head. Memory is
 //! proportional to the span of the line, never to the number of calls.
 
+use super::customers::CustomerId;
 use std::collections::VecDeque;
 
 /// A caller waiting for an agent. Handle time is drawn at arrival, so that the same caller
@@ -19,6 +20,11 @@ pub struct Caller {
     pub handle: f64,
     /// Reporting interval the call arrived in; `None` during a steady-state warm-up.
     pub interval: Option<u32>,
+    /// The customer's record when customers are tracked across attempts (retrials,
+    /// callbacks); `None` when every customer makes exactly one attempt.
+    pub customer: Option<CustomerId>,
+    /// A customer waiting for a callback: keeps the place in line without holding on.
+    pub callback: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -121,6 +127,8 @@ mod tests {
             arrival,
             handle: 1.0,
             interval: Some(0),
+            customer: None,
+            callback: false,
         }
     }
 

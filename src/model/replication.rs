@@ -1,14 +1,22 @@
 //! One replication: the event loop of the call center, from opening (or the start of the
 //! warm-up) until the last caller has left.
 //!
-//! The next arrival is kept beside the calendar rather than in it (one heap operation less per
-//! call); on a tie the calendar goes first, so a caller arriving exactly at an interval
-//! boundary already meets the new interval's staffing.
+//! The life of an attempt (DESIGN.md): lines → all agents busy? → announced wait → balking →
+//! callback offer → queue → answered, or abandoned when patience runs out first. A failed
+//! attempt (blocked, balked, abandoned) may be retried; a customer who never gets through is
+//! lost. Each mechanism is one module; this file only calls them at their place, and a
+//! mechanism whose section is absent costs nothing.
+//!
+//! The next first-attempt arrival is kept beside the calendar rather than in it (one heap
+//! operation less per call); on a tie the calendar goes first, so a caller arriving exactly at
+//! an interval boundary already meets the new interval's staffing.
 
 use super::abandonment::StaleTimers;
 use super::agents::AgentPool;
 use super::arrivals::{ArrivalProcess, busyness_factor};
+use super::callback::expected_wait_s;
 use super::config::{RunKind, Scenario};
+use super::customers::{Customer, CustomerId, Customers};
 use super::queue::{Caller, WaitingLine};
 use crate::engine::{Calendar, Stream, StreamRng, streams};
 use crate::stats::{IntervalTally, TimeWeighted};
@@ -17,10 +25,19 @@ use crate::stats::{IntervalTally, TimeWeighted};
 pub const STREAM_ARRIVALS: Stream = Stream(0);
 /// Random stream of the handle times.
 pub const STREAM_HANDLE_TIME: Stream = Stream(1);
-/// Random stream of the callers' patience.
+/// Random stream of the callers' patience on their first attempt.
 pub const STREAM_PATIENCE: Stream = Stream(2);
 /// Random stream of the day-level busyness factor.
 pub const STREAM_BUSYNESS: Stream = Stream(3);
+/// Random stream of retrial decisions and delays.
+pub const STREAM_RETRIALS: Stream = Stream(4);
+/// Random stream of the patience on retrial attempts (kept apart so that retrials do not
+/// shift the patience of first attempts: common random numbers across scenarios).
+pub const STREAM_RETRIAL_PATIENCE: Stream = Stream(5);
+/// Random stream of callback decisions, delays and talk times.
+pub const STREAM_CALLBACK: Stream = Stream(6);
+/// Random stream of balking decisions.
+pub const STREAM_BALKING: Stream = Stream(7);
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Event {
@@ -32,15 +49,19 @@ enum Event {
     Boundary { interval: u32 },
     /// Arrivals stop (close of the day, or end of the steady-state horizon).
     Close,
+    /// A customer calls again.
+    Retrial { customer: CustomerId },
+    /// An unanswered callback is due to be tried again: the customer rejoins the line.
+    CallbackRetry { customer: CustomerId },
 }
 
-/// An [`Event`] packed into one word for the calendar (the kind in the top two bits), which
+/// An [`Event`] packed into one word for the calendar (the kind in the top three bits), which
 /// keeps calendar entries at 24 bytes: the calendar's speed is the simulator's speed.
 #[derive(Debug, Clone, Copy)]
 struct PackedEvent(u64);
 
 impl PackedEvent {
-    const KIND_SHIFT: u32 = 62;
+    const KIND_SHIFT: u32 = 61;
     const PAYLOAD: u64 = (1 << Self::KIND_SHIFT) - 1;
 
     #[inline]
@@ -50,6 +71,8 @@ impl PackedEvent {
             Event::Abandon { ticket } => (1, ticket),
             Event::Boundary { interval } => (2, interval as u64),
             Event::Close => (3, 0),
+            Event::Retrial { customer } => (4, customer as u64),
+            Event::CallbackRetry { customer } => (5, customer as u64),
         };
         debug_assert!(payload <= Self::PAYLOAD);
         PackedEvent((kind << Self::KIND_SHIFT) | payload)
@@ -64,7 +87,13 @@ impl PackedEvent {
             2 => Event::Boundary {
                 interval: payload as u32,
             },
-            _ => Event::Close,
+            3 => Event::Close,
+            4 => Event::Retrial {
+                customer: payload as CustomerId,
+            },
+            _ => Event::CallbackRetry {
+                customer: payload as CustomerId,
+            },
         }
     }
 }
@@ -74,7 +103,7 @@ impl PackedEvent {
 pub struct ReplicationOutcome {
     /// One tally per reporting interval.
     pub intervals: Vec<IntervalTally>,
-    /// Every call simulated, warm-up included (for speed figures).
+    /// Every call attempt simulated, warm-up included (for speed figures).
     pub calls: u64,
 }
 
@@ -85,15 +114,35 @@ pub fn run_replication(scenario: &Scenario, replication: u64) -> ReplicationOutc
     day.finish()
 }
 
+/// The random streams of one replication.
+struct Streams {
+    arrivals: StreamRng,
+    handle: StreamRng,
+    patience: StreamRng,
+    retrials: StreamRng,
+    retrial_patience: StreamRng,
+    callback: StreamRng,
+    balking: StreamRng,
+}
+
+/// How a customer's attempt ended, when it did not reach an agent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Failure {
+    Blocked,
+    Balked,
+    Abandoned,
+}
+
 struct Replication<'a> {
     scenario: &'a Scenario,
     calendar: Calendar<PackedEvent>,
     line: WaitingLine,
+    /// Callback placeholders in the line (customers not holding on).
+    callbacks_in_line: usize,
     pool: AgentPool,
     arrivals: ArrivalProcess,
-    arrivals_rng: StreamRng,
-    handle_rng: StreamRng,
-    patience_rng: StreamRng,
+    rng: Streams,
+    customers: Customers,
     stale: StaleTimers,
     tallies: Vec<IntervalTally>,
     /// The interval whose agent time is being measured; `None` in warm-up and after a
@@ -104,14 +153,16 @@ struct Replication<'a> {
     present: TimeWeighted,
     /// Time of the last event that changed anything (stale timers do not count).
     last_event: f64,
+    /// False once arrivals have stopped: retrials and callback retries are no longer made.
+    open: bool,
     calls: u64,
 }
 
 impl<'a> Replication<'a> {
     fn new(scenario: &'a Scenario, replication: u64) -> Self {
         let seed = scenario.seed;
-        let mut busyness_rng = streams(seed, replication, STREAM_BUSYNESS);
-        let busyness = busyness_factor(scenario.busyness_cv, &mut busyness_rng);
+        let stream = |s| streams(seed, replication, s);
+        let busyness = busyness_factor(scenario.busyness_cv, &mut stream(STREAM_BUSYNESS));
         let n = scenario.intervals();
         let first_agents = scenario.agents[0];
         let mut calendar = Calendar::with_capacity(first_agents as usize * 2 + n + 64);
@@ -128,11 +179,19 @@ impl<'a> Replication<'a> {
             scenario,
             calendar,
             line: WaitingLine::with_capacity(first_agents as usize + 64),
+            callbacks_in_line: 0,
             pool,
             arrivals: ArrivalProcess::new(scenario, busyness),
-            arrivals_rng: streams(seed, replication, STREAM_ARRIVALS),
-            handle_rng: streams(seed, replication, STREAM_HANDLE_TIME),
-            patience_rng: streams(seed, replication, STREAM_PATIENCE),
+            rng: Streams {
+                arrivals: stream(STREAM_ARRIVALS),
+                handle: stream(STREAM_HANDLE_TIME),
+                patience: stream(STREAM_PATIENCE),
+                retrials: stream(STREAM_RETRIALS),
+                retrial_patience: stream(STREAM_RETRIAL_PATIENCE),
+                callback: stream(STREAM_CALLBACK),
+                balking: stream(STREAM_BALKING),
+            },
+            customers: Customers::default(),
             stale: StaleTimers::default(),
             tallies: vec![IntervalTally::default(); n],
             current: (start == 0.0).then_some(0),
@@ -140,12 +199,13 @@ impl<'a> Replication<'a> {
             busy: TimeWeighted::new(0.0, 0.0),
             present: TimeWeighted::new(0.0, first_agents as f64),
             last_event: 0.0,
+            open: true,
             calls: 0,
         }
     }
 
     fn run(&mut self) {
-        let mut next_arrival = self.arrivals.next(&mut self.arrivals_rng);
+        let mut next_arrival = self.arrivals.next(&mut self.rng.arrivals);
         loop {
             let arrival_first = match (next_arrival, self.calendar.next_time()) {
                 (Some(a), Some(c)) => a < c,
@@ -155,9 +215,9 @@ impl<'a> Replication<'a> {
             };
             if arrival_first {
                 if let Some(t) = next_arrival {
-                    self.on_arrival(t);
+                    self.on_first_attempt(t);
                 }
-                next_arrival = self.arrivals.next(&mut self.arrivals_rng);
+                next_arrival = self.arrivals.next(&mut self.rng.arrivals);
                 continue;
             }
             let Some((t, event)) = self.calendar.pop() else {
@@ -168,32 +228,117 @@ impl<'a> Replication<'a> {
                 Event::Abandon { ticket } => self.on_patience_end(t, ticket),
                 Event::Boundary { interval } => self.on_boundary(t, interval as usize),
                 Event::Close => self.on_close(t),
+                Event::Retrial { customer } => self.on_retrial(t, customer),
+                Event::CallbackRetry { customer } => self.on_callback_retry(t, customer),
             }
         }
     }
 
-    fn on_arrival(&mut self, t: f64) {
-        self.calls += 1;
-        self.last_event = t;
-        if let Some(k) = self.current {
-            self.tallies[k].offered += 1;
-        }
-        // Every caller draws handle time and patience, answered at once or not, so that a
-        // caller's needs do not depend on the staffing (common random numbers).
-        let caller = Caller {
-            arrival: t,
-            handle: self.scenario.handle_time.sample(&mut self.handle_rng),
-            interval: self.current.map(|k| k as u32),
-        };
+    /// A new customer calls. Handle time and patience are drawn for every caller, answered at
+    /// once or not, so that a caller's needs do not depend on the staffing (common random
+    /// numbers).
+    fn on_first_attempt(&mut self, t: f64) {
+        let handle = self.scenario.handle_time.sample(&mut self.rng.handle);
         let patience = self
             .scenario
             .patience
             .as_ref()
-            .map(|p| p.sample(&mut self.patience_rng));
+            .map(|p| p.sample(&mut self.rng.patience));
+        let interval = self.current.map(|k| k as u32);
+        if let Some(k) = self.current {
+            self.tallies[k].customers += 1;
+        }
+        let customer = self.scenario.tracks_customers().then(|| {
+            self.customers.insert(Customer {
+                handle,
+                first_interval: interval,
+                attempts: 0,
+                callback_attempts: 0,
+                callback_requested_at: 0.0,
+                callback_interval: None,
+            })
+        });
+        self.attempt(t, handle, patience, customer);
+    }
+
+    /// A customer calls again (a retrial), with a fresh patience.
+    fn on_retrial(&mut self, t: f64, customer: CustomerId) {
+        let handle = self.customers.get_mut(customer).handle;
+        let patience = self
+            .scenario
+            .patience
+            .as_ref()
+            .map(|p| p.sample(&mut self.rng.retrial_patience));
+        if let Some(k) = self.current {
+            self.tallies[k].retrials += 1;
+        }
+        self.attempt(t, handle, patience, Some(customer));
+    }
+
+    /// One call attempt arrives at `t`.
+    fn attempt(
+        &mut self,
+        t: f64,
+        handle: f64,
+        patience: Option<f64>,
+        customer: Option<CustomerId>,
+    ) {
+        self.calls += 1;
+        self.last_event = t;
+        if let Some(id) = customer {
+            self.customers.get_mut(id).attempts += 1;
+        }
+        if let Some(k) = self.current {
+            self.tallies[k].offered += 1;
+        }
+        let caller = Caller {
+            arrival: t,
+            handle,
+            interval: self.current.map(|k| k as u32),
+            customer,
+            callback: false,
+        };
+        if let Some(lines) = &self.scenario.lines
+            && !lines.admits(self.pool.busy(), self.line.len() - self.callbacks_in_line)
+        {
+            self.attempt_failed(t, caller, Failure::Blocked);
+            return;
+        }
         if self.pool.seize() {
-            self.answer(t, caller);
+            self.start_call(t, caller);
             self.levels_changed(t);
             return;
+        }
+        if self.scenario.balking.is_some() || self.scenario.callback.is_some() {
+            let announced = expected_wait_s(
+                self.line.len(),
+                self.pool.present(),
+                self.scenario.handle_time.mean(),
+            );
+            if let Some(curve) = &self.scenario.balking
+                && curve.balks(announced, &mut self.rng.balking)
+            {
+                self.attempt_failed(t, caller, Failure::Balked);
+                return;
+            }
+            if let Some(policy) = &self.scenario.callback
+                && policy.offered(announced)
+            {
+                let accepted = policy.accepts(&mut self.rng.callback);
+                if let Some(k) = caller.interval {
+                    let tally = &mut self.tallies[k as usize];
+                    tally.callbacks_offered += 1;
+                    tally.callbacks_accepted += u64::from(accepted);
+                }
+                if accepted && let Some(id) = customer {
+                    let c = self.customers.get_mut(id);
+                    c.callback_requested_at = t;
+                    c.callback_interval = caller.interval;
+                    c.callback_attempts = 0;
+                    self.join_for_callback(caller);
+                    return;
+                }
+            }
         }
         let ticket = self.line.join(caller);
         if let Some(p) = patience {
@@ -207,10 +352,70 @@ impl<'a> Replication<'a> {
         }
     }
 
+    /// A customer waiting for a callback takes a place at the end of the line.
+    fn join_for_callback(&mut self, caller: Caller) {
+        self.line.join(Caller {
+            callback: true,
+            ..caller
+        });
+        self.callbacks_in_line += 1;
+    }
+
+    /// An attempt ended without reaching an agent: count it, then the customer calls again
+    /// later or is lost.
+    fn attempt_failed(&mut self, t: f64, caller: Caller, how: Failure) {
+        if let Some(k) = caller.interval {
+            let tally = &mut self.tallies[k as usize];
+            match how {
+                Failure::Blocked => tally.blocked += 1,
+                Failure::Balked => tally.balked += 1,
+                Failure::Abandoned => {
+                    tally.abandoned += 1;
+                    tally.wait_all_s += t - caller.arrival;
+                }
+            }
+        }
+        if let (Some(policy), Some(id)) = (&self.scenario.retrials, caller.customer) {
+            let attempts = self.customers.get_mut(id).attempts;
+            // a retrial that would come after closing is not made: lost for today
+            if let Some(delay) = policy.next_attempt(attempts, &mut self.rng.retrials)
+                && t + delay < self.scenario.arrivals_end_s()
+            {
+                self.calendar.schedule(
+                    t + delay,
+                    PackedEvent::pack(Event::Retrial { customer: id }),
+                );
+                return;
+            }
+        }
+        self.customer_done(caller, false);
+    }
+
+    /// The customer of `caller` is served (`served`) or lost for good.
+    fn customer_done(&mut self, caller: Caller, served: bool) {
+        let (interval, attempts) = match caller.customer {
+            Some(id) => {
+                let c = self.customers.remove(id);
+                (c.first_interval, c.attempts)
+            }
+            None => (caller.interval, 1),
+        };
+        if let Some(k) = interval {
+            let tally = &mut self.tallies[k as usize];
+            tally.customer_attempts += u64::from(attempts);
+            if served {
+                tally.served_customers += 1;
+                tally.served_first_attempt += u64::from(attempts == 1);
+            } else {
+                tally.lost_customers += 1;
+            }
+        }
+    }
+
     fn on_service_end(&mut self, t: f64) {
         self.last_event = t;
         if self.pool.end_call(!self.line.is_empty()) {
-            self.answer_next_in_line(t);
+            self.agent_takes_next(t);
         }
         self.levels_changed(t);
     }
@@ -221,11 +426,37 @@ impl<'a> Replication<'a> {
             return;
         };
         self.last_event = t;
-        if let Some(k) = caller.interval {
-            let tally = &mut self.tallies[k as usize];
-            tally.abandoned += 1;
-            tally.wait_all_s += t - caller.arrival;
+        self.attempt_failed(t, caller, Failure::Abandoned);
+    }
+
+    /// An unanswered callback is due again: the customer rejoins the end of the line, unless
+    /// the center has closed, in which case the callback is given up.
+    fn on_callback_retry(&mut self, t: f64, customer: CustomerId) {
+        self.last_event = t;
+        let c = *self.customers.get_mut(customer);
+        let caller = Caller {
+            arrival: t,
+            handle: c.handle,
+            interval: c.callback_interval,
+            customer: Some(customer),
+            callback: true,
+        };
+        if !self.open {
+            self.callback_failed(caller);
+            return;
         }
+        self.join_for_callback(caller);
+        while !self.line.is_empty() && self.pool.seize() {
+            self.agent_takes_next(t);
+        }
+        self.levels_changed(t);
+    }
+
+    fn callback_failed(&mut self, caller: Caller) {
+        if let Some(k) = caller.interval {
+            self.tallies[k as usize].callbacks_failed += 1;
+        }
+        self.customer_done(caller, false);
     }
 
     fn on_boundary(&mut self, t: f64, interval: usize) {
@@ -242,13 +473,14 @@ impl<'a> Replication<'a> {
         self.current = Some(interval);
         self.pool.set_target(self.scenario.agents[interval]);
         while !self.line.is_empty() && self.pool.seize() {
-            self.answer_next_in_line(t);
+            self.agent_takes_next(t);
         }
         self.levels_changed(t);
     }
 
     fn on_close(&mut self, t: f64) {
         self.last_event = t;
+        self.open = false;
         if let RunKind::SteadyState { .. } = self.scenario.kind {
             // the measured window ends here; waiting callers are still followed to the end
             if let Some(k) = self.current.take() {
@@ -274,10 +506,17 @@ impl<'a> Replication<'a> {
         self.present.set(t, self.pool.present() as f64);
     }
 
-    /// An agent (already counted busy) takes the caller at the head of the line.
-    fn answer_next_in_line(&mut self, t: f64) {
-        if let Some(caller) = self.line.take_first() {
-            if self.scenario.patience.is_some() {
+    /// An agent (already counted busy) takes callers from the head of the line until one is
+    /// talking to them; if the line runs dry first, the agent is released.
+    fn agent_takes_next(&mut self, t: f64) {
+        loop {
+            let Some(caller) = self.line.take_first() else {
+                self.pool.end_call(false);
+                return;
+            };
+            if caller.callback {
+                self.callbacks_in_line -= 1;
+            } else if self.scenario.patience.is_some() {
                 self.stale.answered_before_timer();
                 if self.stale.purge_due(self.calendar.len()) {
                     let line = &self.line;
@@ -288,26 +527,74 @@ impl<'a> Replication<'a> {
                     self.stale.purged();
                 }
             }
-            self.answer(t, caller);
+            if self.start_call(t, caller) {
+                return;
+            }
         }
     }
 
-    /// Records the answer of `caller` at `t` and schedules the end of the call.
+    /// A seized agent starts talking to `caller` (answering an inbound call, or calling a
+    /// customer back). Returns false when a called-back customer does not pick up.
     #[inline]
-    fn answer(&mut self, t: f64, caller: Caller) {
-        if let Some(k) = caller.interval {
-            let wait = t - caller.arrival;
-            let tally = &mut self.tallies[k as usize];
-            tally.answered += 1;
-            tally.wait_answered_s += wait;
-            tally.wait_all_s += wait;
-            if wait <= self.scenario.service_level.threshold_s {
-                tally.answered_in_threshold += 1;
+    fn start_call(&mut self, t: f64, caller: Caller) -> bool {
+        let talk = if caller.callback {
+            match self.call_back(t, caller) {
+                Some(talk) => talk,
+                None => return false,
             }
-            tally.waits.record(wait);
-        }
+        } else {
+            if let Some(k) = caller.interval {
+                let wait = t - caller.arrival;
+                let tally = &mut self.tallies[k as usize];
+                tally.answered += 1;
+                tally.wait_answered_s += wait;
+                tally.wait_all_s += wait;
+                if wait <= self.scenario.service_level.threshold_s {
+                    tally.answered_in_threshold += 1;
+                }
+                tally.waits.record(wait);
+            }
+            self.customer_done(caller, true);
+            caller.handle
+        };
         self.calendar
-            .schedule(t + caller.handle, PackedEvent::pack(Event::ServiceEnd));
+            .schedule(t + talk, PackedEvent::pack(Event::ServiceEnd));
+        true
+    }
+
+    /// An agent calls back the customer of placeholder `caller`: the talk time if they pick
+    /// up; otherwise a retry is scheduled (or the callback given up) and `None` returned.
+    fn call_back(&mut self, t: f64, caller: Caller) -> Option<f64> {
+        let (Some(policy), Some(id)) = (&self.scenario.callback, caller.customer) else {
+            return None; // unreachable: placeholders exist only with [callback]
+        };
+        let c = self.customers.get_mut(id);
+        c.callback_attempts += 1;
+        let (attempts, requested_at) = (c.callback_attempts, c.callback_requested_at);
+        if policy.answers(&mut self.rng.callback) {
+            let talk = match &policy.talk_time {
+                Some(d) => d.sample(&mut self.rng.callback),
+                None => caller.handle,
+            };
+            if let Some(k) = caller.interval {
+                let tally = &mut self.tallies[k as usize];
+                tally.callbacks_completed += 1;
+                tally.callback_delay_s += t - requested_at;
+                tally.callback_delays.record(t - requested_at);
+            }
+            self.customer_done(caller, true);
+            return Some(talk);
+        }
+        let delay = policy.retry_delay.sample(&mut self.rng.callback);
+        if attempts < policy.max_attempts && self.open {
+            self.calendar.schedule(
+                t + delay,
+                PackedEvent::pack(Event::CallbackRetry { customer: id }),
+            );
+        } else {
+            self.callback_failed(caller);
+        }
+        None
     }
 
     fn finish(mut self) -> ReplicationOutcome {
@@ -316,11 +603,14 @@ impl<'a> Replication<'a> {
             let end = self.last_event.max(self.scenario.arrivals_end_s());
             self.close_books(k, end);
         }
+        debug_assert!(
+            self.customers.is_empty(),
+            "every customer ends, served or lost"
+        );
         for tally in &self.tallies {
-            debug_assert_eq!(
-                tally.offered,
-                tally.answered + tally.abandoned,
-                "every call attempt ends exactly once"
+            debug_assert!(
+                tally.balances(),
+                "every attempt and customer ends once: {tally:?}"
             );
         }
         ReplicationOutcome {
@@ -356,12 +646,16 @@ mod tests {
                 threshold_s: 20.0,
                 target: 0.8,
             },
+            lines: None,
+            balking: None,
+            callback: None,
+            retrials: None,
         }
     }
 
     fn check_identities(out: &ReplicationOutcome) {
         for t in &out.intervals {
-            assert_eq!(t.offered, t.answered + t.abandoned);
+            assert!(t.balances(), "{t:?}");
             assert!(t.queued <= t.offered);
             assert!(t.answered_in_threshold <= t.answered);
             assert!(t.busy_agent_s <= t.available_agent_s * (1.0 + 1e-12));
@@ -375,10 +669,12 @@ mod tests {
             Event::ServiceEnd,
             Event::Abandon { ticket: 0 },
             Event::Abandon {
-                ticket: (1 << 62) - 1,
+                ticket: PackedEvent::PAYLOAD,
             },
             Event::Boundary { interval: 47 },
             Event::Close,
+            Event::Retrial { customer: u32::MAX },
+            Event::CallbackRetry { customer: 3 },
         ] {
             assert_eq!(PackedEvent::pack(e).unpack(), e);
         }

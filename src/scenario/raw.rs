@@ -23,6 +23,54 @@ pub struct RawScenario {
     pub patience: Option<S<RawDist>>,
     pub staffing: S<RawStaffing>,
     pub service_level: Option<S<RawServiceLevel>>,
+    pub lines: Option<S<RawLines>>,
+    pub balking: Option<S<RawBalking>>,
+    pub callback: Option<S<RawCallback>>,
+    pub retrials: Option<S<RawRetrials>>,
+}
+
+/// `[lines]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLines {
+    pub capacity: S<i64>,
+}
+
+/// `[balking]`: announced waits and the probability of hanging up at each.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBalking {
+    pub announced_wait: S<Vec<S<RawDuration>>>,
+    pub probability: S<Vec<S<f64>>>,
+}
+
+/// `[callback]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCallback {
+    pub offer_when_wait_exceeds: S<RawDuration>,
+    pub accept_probability: S<f64>,
+    pub answer_probability: Option<S<f64>>,
+    pub retry_delay: Option<S<RawDist>>,
+    pub max_attempts: Option<S<i64>>,
+    pub talk_time: Option<S<RawDist>>,
+}
+
+/// `[retrials]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRetrials {
+    pub probability: S<RawProbabilities>,
+    pub delay: S<RawDist>,
+    pub max_attempts: Option<S<i64>>,
+}
+
+/// One probability, or one per attempt number.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum RawProbabilities {
+    One(f64),
+    Many(Vec<f64>),
 }
 
 /// `[time]`: a working day (open, interval, intervals or close) or a steady state (horizon,

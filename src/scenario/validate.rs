@@ -3,7 +3,14 @@
 
 use super::diagnostic::Diagnostic;
 use super::duration::{parse_clock, parse_duration};
-use super::raw::{RawArrivals, RawDist, RawDuration, RawScenario, RawStaffing, RawTime, S};
+use super::raw::{
+    RawArrivals, RawBalking, RawCallback, RawDist, RawDuration, RawLines, RawProbabilities,
+    RawRetrials, RawScenario, RawStaffing, RawTime, S,
+};
+use crate::model::balking::BalkingCurve;
+use crate::model::callback::CallbackPolicy;
+use crate::model::lines::Lines;
+use crate::model::retrials::RetrialPolicy;
 use crate::model::{Dist, RunKind, Scenario, ServiceLevelGoal};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -16,6 +23,11 @@ pub const DEFAULT_SEED: u64 = 1;
 pub const DEFAULT_THRESHOLD_S: f64 = 20.0;
 /// Service-level target when the file has no `[service_level]`: 80%.
 pub const DEFAULT_TARGET: f64 = 0.8;
+/// Attempts per customer at most when `[retrials]` does not say.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 10;
+/// Mean delay before an unanswered callback is tried again when `[callback]` does not say:
+/// exponential, 5 minutes.
+pub const DEFAULT_CALLBACK_RETRY_S: f64 = 300.0;
 
 /// Collects problems while reading one file.
 struct Checker<'a> {
@@ -95,6 +107,158 @@ impl Checker<'_> {
             self.problem(value.span(), key, format!("expected a number ≥ 0, got {v}"));
             None
         }
+    }
+
+    /// A probability in [0, 1].
+    fn probability(&mut self, value: &S<f64>, key: &str) -> Option<f64> {
+        let v = *value.get_ref();
+        if (0.0..=1.0).contains(&v) {
+            Some(v)
+        } else {
+            self.problem(
+                value.span(),
+                key,
+                format!("expected a probability between 0 and 1, got {v}"),
+            );
+            None
+        }
+    }
+
+    /// A count of attempts ≥ 1, or `default` when absent.
+    fn attempts(&mut self, value: Option<&S<i64>>, key: &str, default: u32) -> Option<u32> {
+        match value {
+            Some(v) => self
+                .whole(v, key, 1..1_000_001, "a number of attempts")
+                .map(|n| n as u32),
+            None => Some(default),
+        }
+    }
+
+    fn lines(&mut self, lines: &S<RawLines>) -> Option<Lines> {
+        let capacity = self.whole(
+            &lines.get_ref().capacity,
+            "lines.capacity",
+            1..100_000_001,
+            "the number of lines",
+        )?;
+        Some(Lines {
+            capacity: capacity as u32,
+        })
+    }
+
+    fn balking(&mut self, balking: &S<RawBalking>) -> Option<BalkingCurve> {
+        let b = balking.get_ref();
+        let waits: Vec<Option<f64>> = b
+            .announced_wait
+            .get_ref()
+            .iter()
+            .map(|w| self.duration(w, "balking.announced_wait", false))
+            .collect();
+        let probability: Vec<Option<f64>> = b
+            .probability
+            .get_ref()
+            .iter()
+            .map(|p| self.probability(p, "balking.probability"))
+            .collect();
+        if waits.is_empty() || waits.len() != probability.len() {
+            self.problem(
+                b.probability.span(),
+                "balking.probability",
+                format!(
+                    "expected one probability per announced wait ({} waits), got {}",
+                    waits.len(),
+                    probability.len()
+                ),
+            );
+            return None;
+        }
+        let waits: Vec<f64> = waits.into_iter().collect::<Option<_>>()?;
+        if waits.windows(2).any(|w| w[0] >= w[1]) {
+            self.problem(
+                b.announced_wait.span(),
+                "balking.announced_wait",
+                "expected announced waits in increasing order",
+            );
+            return None;
+        }
+        Some(BalkingCurve {
+            announced_wait_s: waits,
+            probability: probability.into_iter().collect::<Option<_>>()?,
+        })
+    }
+
+    fn callback(&mut self, callback: &S<RawCallback>) -> Option<CallbackPolicy> {
+        let cb = callback.get_ref();
+        let threshold = self.duration(
+            &cb.offer_when_wait_exceeds,
+            "callback.offer_when_wait_exceeds",
+            false,
+        );
+        let accept = self.probability(&cb.accept_probability, "callback.accept_probability");
+        let answer = match &cb.answer_probability {
+            Some(p) => self.probability(p, "callback.answer_probability"),
+            None => Some(1.0),
+        };
+        let max_attempts = self.attempts(cb.max_attempts.as_ref(), "callback.max_attempts", 3);
+        let retry_delay = match &cb.retry_delay {
+            Some(d) => self.dist(d, "callback.retry_delay", false).flatten(),
+            None => Dist::exponential(DEFAULT_CALLBACK_RETRY_S).ok(),
+        };
+        let talk_time = match &cb.talk_time {
+            Some(d) => Some(self.dist(d, "callback.talk_time", false).flatten()?),
+            None => None,
+        };
+        Some(CallbackPolicy {
+            offer_when_wait_exceeds_s: threshold?,
+            accept_probability: accept?,
+            answer_probability: answer?,
+            retry_delay: retry_delay?,
+            max_attempts: max_attempts?,
+            talk_time,
+        })
+    }
+
+    fn retrials(&mut self, retrials: &S<RawRetrials>) -> Option<RetrialPolicy> {
+        let r = retrials.get_ref();
+        let span = r.probability.span();
+        let given = match r.probability.get_ref() {
+            RawProbabilities::One(p) => vec![*p],
+            RawProbabilities::Many(ps) => ps.clone(),
+        };
+        let bad: Vec<f64> = given
+            .iter()
+            .copied()
+            .filter(|p| !(0.0..=1.0).contains(p))
+            .collect();
+        if given.is_empty() || !bad.is_empty() {
+            self.problem(
+                span.clone(),
+                "retrials.probability",
+                format!(
+                    "expected a probability between 0 and 1, or a list of them (one per attempt \
+                     number), got {}",
+                    if given.is_empty() {
+                        "an empty list".to_string()
+                    } else {
+                        format!("{bad:?}")
+                    }
+                ),
+            );
+        }
+        let delay = self.dist(&r.delay, "retrials.delay", false).flatten();
+        let max_attempts = self.attempts(
+            r.max_attempts.as_ref(),
+            "retrials.max_attempts",
+            DEFAULT_MAX_ATTEMPTS,
+        );
+        if given.is_empty() || !bad.is_empty() {
+            return None;
+        }
+        Some(RetrialPolicy {
+            probability: given,
+            delay: delay?,
+            max_attempts: max_attempts?,
+        })
     }
 
     /// A list with one value per interval.
@@ -692,6 +856,18 @@ pub fn validate(
         threshold.zip(target)
     };
 
+    let lines = raw.lines.as_ref().map(|l| c.lines(l));
+    let balking = raw.balking.as_ref().map(|b| c.balking(b));
+    let callback = raw.callback.as_ref().map(|cb| c.callback(cb));
+    let retrials = raw.retrials.as_ref().map(|r| c.retrials(r));
+    let (Some(lines), Some(balking), Some(callback), Some(retrials)) = (
+        lines.map_or(Some(None), |l| l.map(Some)),
+        balking.map_or(Some(None), |b| b.map(Some)),
+        callback.map_or(Some(None), |cb| cb.map(Some)),
+        retrials.map_or(Some(None), |r| r.map(Some)),
+    ) else {
+        return Err(c.problems);
+    };
     let (
         Some(seed),
         Some(replications),
@@ -736,9 +912,16 @@ pub fn validate(
             threshold_s,
             target,
         },
+        lines,
+        balking,
+        callback,
+        retrials,
     };
+    // Without patience, lines or balking nobody ever leaves the queue unserved.
     if let RunKind::SteadyState { .. } = scenario.kind
         && scenario.patience.is_none()
+        && scenario.lines.is_none()
+        && scenario.balking.is_none()
     {
         let load = scenario.arrival_rate[0] * scenario.handle_time.mean();
         let agents = scenario.agents[0];

@@ -11,5 +11,5 @@ mod time_weighted;
 
 pub use ci::{MeanCi, mean_ci, student_t_975};
 pub use histogram::WaitHistogram;
-pub use tally::{IntervalTally, Kpi};
+pub use tally::{IntervalTally, Kpi, Mechanism};
 pub use time_weighted::TimeWeighted;

@@ -3,18 +3,27 @@
 
 use super::WaitHistogram;
 
-/// Counters and sums of one interval of one replication. Calls are counted in the interval in
-/// which they arrive; agent time in the interval in which it is spent.
+/// Counters and sums of one interval of one replication. Call attempts are counted in the
+/// interval in which they arrive; customers in the interval of their first attempt; agent
+/// time in the interval in which it is spent.
+///
+/// Every attempt ends exactly once: `offered = answered + abandoned + balked + blocked +
+/// callbacks_accepted`; every customer ends exactly once: `customers = served_customers +
+/// lost_customers`.
 #[derive(Debug, Clone, Default)]
 pub struct IntervalTally {
-    /// Call attempts that arrived.
+    /// Call attempts that arrived (first attempts and retrials).
     pub offered: u64,
-    /// Calls that found no free agent and had to wait (put on hold).
+    /// Attempts that found no free agent and had to wait (put on hold).
     pub queued: u64,
     /// Calls answered by an agent.
     pub answered: u64,
-    /// Calls whose caller hung up while waiting.
+    /// Callers who hung up while waiting in the queue.
     pub abandoned: u64,
+    /// Callers who hung up at once on hearing the announced wait.
+    pub balked: u64,
+    /// Callers who found every line busy (busy signal).
+    pub blocked: u64,
     /// Calls answered within the service-level threshold.
     pub answered_in_threshold: u64,
     /// Sum of the waits of answered calls (seconds).
@@ -23,6 +32,30 @@ pub struct IntervalTally {
     pub wait_all_s: f64,
     /// Waits of answered calls, for percentiles.
     pub waits: WaitHistogram,
+    /// Retrial attempts among the offered calls.
+    pub retrials: u64,
+    /// Callbacks offered to callers facing a long expected wait.
+    pub callbacks_offered: u64,
+    /// Callback offers accepted (the attempt ends; an agent calls back later).
+    pub callbacks_accepted: u64,
+    /// Callbacks in which the customer answered and was served.
+    pub callbacks_completed: u64,
+    /// Callback requests given up after every callback attempt went unanswered.
+    pub callbacks_failed: u64,
+    /// Sum of the times from callback request to talk (seconds), completed callbacks.
+    pub callback_delay_s: f64,
+    /// Times from callback request to talk, for percentiles.
+    pub callback_delays: WaitHistogram,
+    /// Distinct customers (first attempts).
+    pub customers: u64,
+    /// Customers who were served in the end (answered, or reached by a callback).
+    pub served_customers: u64,
+    /// Customers served on their first call, without calling again or a callback.
+    pub served_first_attempt: u64,
+    /// Customers never served: gave up for good, ran out of attempts or callbacks.
+    pub lost_customers: u64,
+    /// Attempts made by the customers counted here, summed.
+    pub customer_attempts: u64,
     /// Agent time spent talking (agent-seconds).
     pub busy_agent_s: f64,
     /// Agent time available: staffed agents plus those finishing a call after their shift
@@ -41,113 +74,154 @@ impl IntervalTally {
         self.queued += other.queued;
         self.answered += other.answered;
         self.abandoned += other.abandoned;
+        self.balked += other.balked;
+        self.blocked += other.blocked;
         self.answered_in_threshold += other.answered_in_threshold;
         self.wait_answered_s += other.wait_answered_s;
         self.wait_all_s += other.wait_all_s;
         self.waits.merge(&other.waits);
+        self.retrials += other.retrials;
+        self.callbacks_offered += other.callbacks_offered;
+        self.callbacks_accepted += other.callbacks_accepted;
+        self.callbacks_completed += other.callbacks_completed;
+        self.callbacks_failed += other.callbacks_failed;
+        self.callback_delay_s += other.callback_delay_s;
+        self.callback_delays.merge(&other.callback_delays);
+        self.customers += other.customers;
+        self.served_customers += other.served_customers;
+        self.served_first_attempt += other.served_first_attempt;
+        self.lost_customers += other.lost_customers;
+        self.customer_attempts += other.customer_attempts;
         self.busy_agent_s += other.busy_agent_s;
         self.available_agent_s += other.available_agent_s;
         self.max_queue = self.max_queue.max(other.max_queue);
         self.duration_s += other.duration_s;
     }
+
+    /// The accounting identities: every attempt, every customer and every accepted callback
+    /// ends exactly once.
+    pub fn balances(&self) -> bool {
+        self.offered
+            == self.answered + self.abandoned + self.balked + self.blocked + self.callbacks_accepted
+            && self.customers == self.served_customers + self.lost_customers
+            && self.callbacks_accepted == self.callbacks_completed + self.callbacks_failed
+    }
 }
 
-/// A key performance indicator, as named in every output.
+/// The mechanism a KPI belongs to: KPIs of a mechanism a scenario does not use are absent
+/// from its outputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kpi {
-    /// Call attempts that arrived.
-    Offered,
-    /// Calls answered.
-    Answered,
-    /// Calls abandoned while waiting.
-    Abandoned,
-    /// Calls that found no free agent ÷ offered: the share put on hold.
-    ProbWait,
-    /// Answered within the threshold ÷ offered (abandoned calls count as not in time).
-    ServiceLevel,
-    /// Answered within the threshold ÷ answered.
-    ServiceLevelAnswered,
-    /// Average speed of answer: mean wait of answered calls (seconds).
-    AsaS,
-    /// Mean time in queue of all callers who queued, abandoned ones included (seconds).
-    MeanWaitS,
-    /// Abandoned ÷ offered.
-    AbandonRate,
-    /// Busy agent time ÷ available agent time.
-    Occupancy,
-    /// Median wait of answered calls (seconds).
-    WaitP50S,
-    /// 90th percentile of the wait of answered calls (seconds).
-    WaitP90S,
-    /// 99th percentile of the wait of answered calls (seconds).
-    WaitP99S,
-    /// Longest queue (callers waiting at once).
-    MaxQueue,
-    /// Mean number of agents available (staffed, plus overtime finishing calls).
-    Agents,
+pub enum Mechanism {
+    /// The base queue: always present.
+    Base,
+    /// `[lines]`: busy signals.
+    Lines,
+    /// `[balking]`: hanging up on the announced wait.
+    Balking,
+    /// `[retrials]`: calling again.
+    Retrials,
+    /// `[callback]`: virtual hold.
+    Callback,
+}
+
+macro_rules! kpis {
+    ($($variant:ident $name:literal $mechanism:ident : $doc:literal,)*) => {
+        /// A key performance indicator, as named in every output.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Kpi {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl Kpi {
+            /// Every KPI, in output order.
+            pub const ALL: &'static [Kpi] = &[$(Kpi::$variant,)*];
+
+            /// The KPI's name in JSON and CSV output.
+            pub fn name(self) -> &'static str {
+                match self { $(Kpi::$variant => $name,)* }
+            }
+
+            /// The mechanism that produces it.
+            pub fn mechanism(self) -> Mechanism {
+                match self { $(Kpi::$variant => Mechanism::$mechanism,)* }
+            }
+        }
+    };
+}
+
+kpis! {
+    Offered "offered" Base: "Call attempts that arrived (first attempts and retrials).",
+    Answered "answered" Base: "Calls answered.",
+    Abandoned "abandoned" Base: "Callers who hung up: while waiting, or at once on the announced wait (balked).",
+    ProbWait "prob_wait" Base: "Attempts that found no free agent ÷ offered: the share put on hold.",
+    ServiceLevel "service_level" Base: "Answered within the threshold ÷ (offered − callbacks accepted); abandoned and blocked calls count as not in time.",
+    ServiceLevelAnswered "service_level_answered" Base: "Answered within the threshold ÷ answered.",
+    AsaS "asa_s" Base: "Average speed of answer: mean wait of answered calls (seconds).",
+    MeanWaitS "mean_wait_s" Base: "Mean time in queue of all callers who queued, abandoned ones included (seconds).",
+    AbandonRate "abandon_rate" Base: "Abandoned (balked included) ÷ offered.",
+    Occupancy "occupancy" Base: "Busy agent time ÷ available agent time.",
+    WaitP50S "wait_p50_s" Base: "Median wait of answered calls (seconds).",
+    WaitP90S "wait_p90_s" Base: "90th percentile of the wait of answered calls (seconds).",
+    WaitP99S "wait_p99_s" Base: "99th percentile of the wait of answered calls (seconds).",
+    MaxQueue "max_queue" Base: "Longest queue (callers waiting at once).",
+    Agents "agents" Base: "Mean number of agents available (staffed, plus overtime finishing calls).",
+    Customers "customers" Base: "Distinct customers who called (counted at their first attempt).",
+    ServedCustomers "served_customers" Base: "Customers served in the end.",
+    LostCustomers "lost_customers" Base: "Customers never served: gave up for good, or ran out of attempts.",
+    ServedFirstAttempt "served_first_attempt" Base: "Customers served on their first call.",
+    AttemptsPerCustomer "attempts_per_customer" Base: "Call attempts per customer.",
+    Blocked "blocked" Lines: "Callers who found every line busy (busy signal).",
+    BlockedRate "blocked_rate" Lines: "Blocked ÷ offered: the share of attempts that heard a busy signal.",
+    Balked "balked" Balking: "Callers who hung up at once on hearing the announced wait.",
+    Retrials "retrials" Retrials: "Attempts that were a customer calling again.",
+    CallbacksOffered "callbacks_offered" Callback: "Callbacks offered because the expected wait was long.",
+    CallbacksAccepted "callbacks_accepted" Callback: "Callback offers accepted.",
+    CallbacksCompleted "callbacks_completed" Callback: "Callbacks that reached the customer, who was then served.",
+    CallbacksFailed "callbacks_failed" Callback: "Callback requests given up: every callback attempt went unanswered.",
+    CallbackDelayS "callback_delay_s" Callback: "Mean time from callback request to talk, completed callbacks (seconds).",
+    CallbackDelayP90S "callback_delay_p90_s" Callback: "90th percentile of the callback delay (seconds).",
 }
 
 impl Kpi {
-    /// Every KPI, in output order.
-    pub const ALL: [Kpi; 15] = [
-        Kpi::Offered,
-        Kpi::Answered,
-        Kpi::Abandoned,
-        Kpi::ProbWait,
-        Kpi::ServiceLevel,
-        Kpi::ServiceLevelAnswered,
-        Kpi::AsaS,
-        Kpi::MeanWaitS,
-        Kpi::AbandonRate,
-        Kpi::Occupancy,
-        Kpi::WaitP50S,
-        Kpi::WaitP90S,
-        Kpi::WaitP99S,
-        Kpi::MaxQueue,
-        Kpi::Agents,
-    ];
-
-    /// The KPI's name in JSON and CSV output.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kpi::Offered => "offered",
-            Kpi::Answered => "answered",
-            Kpi::Abandoned => "abandoned",
-            Kpi::ProbWait => "prob_wait",
-            Kpi::ServiceLevel => "service_level",
-            Kpi::ServiceLevelAnswered => "service_level_answered",
-            Kpi::AsaS => "asa_s",
-            Kpi::MeanWaitS => "mean_wait_s",
-            Kpi::AbandonRate => "abandon_rate",
-            Kpi::Occupancy => "occupancy",
-            Kpi::WaitP50S => "wait_p50_s",
-            Kpi::WaitP90S => "wait_p90_s",
-            Kpi::WaitP99S => "wait_p99_s",
-            Kpi::MaxQueue => "max_queue",
-            Kpi::Agents => "agents",
-        }
-    }
-
     /// The KPI's value for one tally; NaN where it is undefined (a ratio over zero calls).
     pub fn value(self, t: &IntervalTally) -> f64 {
         let ratio = |num: f64, den: f64| if den > 0.0 { num / den } else { f64::NAN };
         let queued = (t.answered + t.abandoned) as f64;
+        let abandoned = (t.abandoned + t.balked) as f64;
         match self {
             Kpi::Offered => t.offered as f64,
             Kpi::Answered => t.answered as f64,
-            Kpi::Abandoned => t.abandoned as f64,
+            Kpi::Abandoned => abandoned,
             Kpi::ProbWait => ratio(t.queued as f64, t.offered as f64),
-            Kpi::ServiceLevel => ratio(t.answered_in_threshold as f64, t.offered as f64),
+            Kpi::ServiceLevel => ratio(
+                t.answered_in_threshold as f64,
+                (t.offered - t.callbacks_accepted) as f64,
+            ),
             Kpi::ServiceLevelAnswered => ratio(t.answered_in_threshold as f64, t.answered as f64),
             Kpi::AsaS => ratio(t.wait_answered_s, t.answered as f64),
             Kpi::MeanWaitS => ratio(t.wait_all_s, queued),
-            Kpi::AbandonRate => ratio(t.abandoned as f64, t.offered as f64),
+            Kpi::AbandonRate => ratio(abandoned, t.offered as f64),
             Kpi::Occupancy => ratio(t.busy_agent_s, t.available_agent_s),
             Kpi::WaitP50S => t.waits.quantile(0.5),
             Kpi::WaitP90S => t.waits.quantile(0.9),
             Kpi::WaitP99S => t.waits.quantile(0.99),
             Kpi::MaxQueue => t.max_queue as f64,
             Kpi::Agents => ratio(t.available_agent_s, t.duration_s),
+            Kpi::Customers => t.customers as f64,
+            Kpi::ServedCustomers => t.served_customers as f64,
+            Kpi::LostCustomers => t.lost_customers as f64,
+            Kpi::ServedFirstAttempt => t.served_first_attempt as f64,
+            Kpi::AttemptsPerCustomer => ratio(t.customer_attempts as f64, t.customers as f64),
+            Kpi::Blocked => t.blocked as f64,
+            Kpi::BlockedRate => ratio(t.blocked as f64, t.offered as f64),
+            Kpi::Balked => t.balked as f64,
+            Kpi::Retrials => t.retrials as f64,
+            Kpi::CallbacksOffered => t.callbacks_offered as f64,
+            Kpi::CallbacksAccepted => t.callbacks_accepted as f64,
+            Kpi::CallbacksCompleted => t.callbacks_completed as f64,
+            Kpi::CallbacksFailed => t.callbacks_failed as f64,
+            Kpi::CallbackDelayS => ratio(t.callback_delay_s, t.callbacks_completed as f64),
+            Kpi::CallbackDelayP90S => t.callback_delays.quantile(0.9),
         }
     }
 }
@@ -159,31 +233,48 @@ mod tests {
     #[test]
     fn kpis_of_a_hand_made_tally() {
         let mut t = IntervalTally {
-            offered: 10,
+            offered: 12,
             queued: 5,
             answered: 8,
-            abandoned: 2,
+            abandoned: 1,
+            balked: 1,
+            blocked: 1,
+            callbacks_accepted: 1,
+            callbacks_completed: 1,
             answered_in_threshold: 6,
             wait_answered_s: 80.0,
-            wait_all_s: 120.0,
+            wait_all_s: 108.0,
             busy_agent_s: 900.0,
             available_agent_s: 1800.0,
             max_queue: 3,
             duration_s: 900.0,
+            customers: 10,
+            served_customers: 9,
+            lost_customers: 1,
+            customer_attempts: 12,
             ..Default::default()
         };
         t.waits.record(0.0);
+        assert!(t.balances());
         let v = |k: Kpi| k.value(&t);
-        assert_eq!(v(Kpi::ProbWait), 0.5);
-        assert_eq!(v(Kpi::ServiceLevel), 0.6);
+        assert_eq!(v(Kpi::Abandoned), 2.0);
+        assert_eq!(v(Kpi::ProbWait), 5.0 / 12.0);
+        assert_eq!(
+            v(Kpi::ServiceLevel),
+            6.0 / 11.0,
+            "callbacks leave the denominator"
+        );
         assert_eq!(v(Kpi::ServiceLevelAnswered), 0.75);
         assert_eq!(v(Kpi::AsaS), 10.0);
         assert_eq!(v(Kpi::MeanWaitS), 12.0);
-        assert_eq!(v(Kpi::AbandonRate), 0.2);
+        assert_eq!(v(Kpi::AbandonRate), 2.0 / 12.0);
         assert_eq!(v(Kpi::Occupancy), 0.5);
         assert_eq!(v(Kpi::Agents), 2.0);
         assert_eq!(v(Kpi::WaitP50S), 0.0);
+        assert_eq!(v(Kpi::AttemptsPerCustomer), 1.2);
         assert!(Kpi::AsaS.value(&IntervalTally::default()).is_nan());
+        t.lost_customers = 2;
+        assert!(!t.balances());
         let names: std::collections::HashSet<_> = Kpi::ALL.iter().map(|k| k.name()).collect();
         assert_eq!(names.len(), Kpi::ALL.len());
     }

@@ -1,7 +1,7 @@
 //! `callsim run` end to end, the way a user runs it.
 
 use crate::common::{callsim, example_folders, repo, tree};
-use callsim::stats::Kpi;
+use callsim::stats::{Kpi, Mechanism};
 
 /// The contract's KPI keys every summary has (DESIGN.md).
 const CONTRACT_KPIS: [&str; 8] = [
@@ -43,10 +43,17 @@ fn every_example_scenario_runs_and_writes_its_files() {
                 assert!(kpi["mean"].is_number(), "{}: {key} {kpi}", file.display());
                 assert!(kpi["ci95"].is_number(), "{}: {key} {kpi}", file.display());
             }
-            let mean = |k: &str| summary["kpis"][k]["mean"].as_f64().unwrap();
-            // every call attempt ends exactly once
-            let ended = mean("answered") + mean("abandoned");
-            assert!((mean("offered") - ended).abs() < 1e-9 * mean("offered"));
+            let mean = |k: &str| summary["kpis"][k]["mean"].as_f64().unwrap_or(0.0);
+            // every call attempt and every customer ends exactly once
+            let ended =
+                mean("answered") + mean("abandoned") + mean("blocked") + mean("callbacks_accepted");
+            assert!(
+                (mean("offered") - ended).abs() < 1e-9 * mean("offered"),
+                "{}",
+                file.display()
+            );
+            let customers = mean("served_customers") + mean("lost_customers");
+            assert!((mean("customers") - customers).abs() < 1e-9 * mean("customers"));
             assert!((0.0..=1.0).contains(&mean("service_level")));
             assert!((0.0..=1.0).contains(&mean("occupancy")));
 
@@ -54,7 +61,7 @@ fn every_example_scenario_runs_and_writes_its_files() {
             let mut lines = csv.lines();
             let header: Vec<&str> = lines.next().unwrap().split(',').collect();
             assert_eq!(&header[..3], ["interval", "start", "staffed_agents"]);
-            for kpi in Kpi::ALL {
+            for kpi in Kpi::ALL.iter().filter(|k| k.mechanism() == Mechanism::Base) {
                 assert!(header.contains(&kpi.name()));
                 assert!(header.contains(&format!("{}_ci95", kpi.name()).as_str()));
             }
