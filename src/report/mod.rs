@@ -3,8 +3,11 @@
 //! simulating again. Reads results, never runs simulations. Every file is written whole or
 //! not at all (temporary file, then rename).
 
+pub mod charts;
 mod csv;
+pub mod html;
 mod json;
+pub mod load;
 pub mod pages;
 
 pub use self::csv::{intervals_csv, waits_csv};
