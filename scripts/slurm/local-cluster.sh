@@ -17,11 +17,16 @@ node=$(hostname -s)
 
 log() { echo "local-cluster: $*" >&2; }
 
-stop_pid() { # stop_pid FILE NAME: the process whose id FILE holds, if it is still NAME
+running() { # running FILE NAME: whether the process whose id FILE holds is still NAME
+    local pid
+    [[ -s $1 ]] && pid=$(<"$1") && [[ $(cat "/proc/$pid/comm" 2>/dev/null) == "$2"* ]]
+}
+
+stop_pid() { # stop_pid FILE NAME: stops the process whose id FILE holds, if it is still NAME
     local file=$1 name=$2 pid
     [[ -s $file ]] || return 0
     pid=$(<"$file")
-    if [[ $(cat "/proc/$pid/comm" 2>/dev/null) == "$name"* ]]; then
+    if running "$file" "$name"; then
         kill "$pid" 2>/dev/null || true
         for _ in $(seq 50); do [[ -d /proc/$pid ]] || break; sleep 0.1; done
     fi
@@ -32,6 +37,11 @@ down() {
     stop_pid "$state/slurmd.pid" slurmd
     stop_pid "$state/slurmctld.pid" slurmctld
     stop_pid /run/munge/munged.pid munged
+    # Without our configuration, Slurm's commands fail at once instead of retrying a
+    # controller that is gone (so tests see "no cluster" immediately).
+    if grep -qs "^# Written by callsim's scripts/slurm/local-cluster.sh" "$conf"; then
+        rm -f "$conf"
+    fi
     log "stopped"
 }
 
@@ -104,8 +114,8 @@ up() {
     install_packages
     start_munge
     write_conf
-    slurmctld
-    slurmd
+    running "$state/slurmctld.pid" slurmctld || slurmctld
+    running "$state/slurmd.pid" slurmd || slurmd
     for _ in $(seq 100); do
         case $(sinfo -h -n "$node" -o %T 2>/dev/null) in
             idle*) log "node $node is idle; submit with sbatch"; trap - ERR; return ;;
