@@ -41,6 +41,15 @@ pub struct SweepChart {
     pub lines: Vec<SweepLine>,
 }
 
+/// Which panel is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Panel {
+    /// Lost customers or abandonment (axis from 0).
+    Loss,
+    /// Total cost (axis from near the cheapest point).
+    Cost,
+}
+
 /// The cost-optimal point: (line, index in the line).
 type Optimum = (usize, usize);
 
@@ -173,29 +182,34 @@ impl SweepChart {
         }
     }
 
-    /// The chart title: what is shown, and the optimum when there is one.
+    /// The chart title: what is shown.
     pub fn title(&self) -> String {
         let loss = match self.loss_kpi {
             "lost_customers" => "lost customers",
             _ => "abandonment",
         };
-        match self.optimum() {
-            Some((l, i)) => {
-                let line = &self.lines[l];
-                let level = if line.label.is_empty() {
-                    String::new()
-                } else {
-                    format!(", {}", line.label)
-                };
-                format!(
-                    "{}: {loss} and cost; cost optimum at {} {}{level}",
-                    self.name,
-                    super::number(&line.x[i]),
-                    self.x_title.to_lowercase()
-                )
-            }
-            None => format!("{}: {loss} by {}", self.name, self.x_title.to_lowercase()),
-        }
+        let cost = if self.has_cost { " and total cost" } else { "" };
+        format!(
+            "{}: {loss}{cost} by {}",
+            self.name,
+            self.x_title.to_lowercase()
+        )
+    }
+
+    /// "Cost optimum: 6 agents staffed, proactive coverage 50%", when the sweep has costs.
+    pub fn optimum_text(&self) -> Option<String> {
+        let (l, i) = self.optimum()?;
+        let line = &self.lines[l];
+        let level = if line.label.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", line.label)
+        };
+        Some(format!(
+            "Cost optimum: {} {}{level}",
+            super::number(&line.x[i]),
+            self.x_title.to_lowercase()
+        ))
     }
 
     fn x_range(&self) -> std::ops::Range<f64> {
@@ -242,13 +256,8 @@ impl SweepChart {
             palette::BAND_GREY,
             Mark::Swatch,
         ));
-        if let Some((l, i)) = self.optimum() {
-            let line = &self.lines[l];
-            keys.push(Key::new(
-                format!("Cost optimum: {}", super::number(&line.x[i])),
-                palette::BLACK,
-                Mark::Ring,
-            ));
+        if let Some(text) = self.optimum_text() {
+            keys.push(Key::new(text, palette::BLACK, Mark::Ring));
         }
         keys
     }
@@ -261,24 +270,54 @@ impl SweepChart {
         shares: bool,
         values: impl Fn(&SweepLine) -> &[Estimate],
         single: RGBColor,
+        panel: Panel,
     ) -> DrawResult<DB> {
-        let area = super::keyed(area, &self.keys(y_title, single))?;
-        let top = self
-            .lines
-            .iter()
-            .flat_map(|l| values(l).iter())
-            .filter(|e| e.value().is_some())
+        let keys = if panel == Panel::Cost && self.lines.len() > 1 {
+            Vec::new() // the loss panel above already names the lines
+        } else {
+            self.keys(y_title, single)
+        };
+        let area = super::keyed(area, &keys)?;
+        let defined = || {
+            self.lines
+                .iter()
+                .flat_map(|l| values(l).iter())
+                .filter(|e| e.value().is_some())
+        };
+        let top = defined()
             .map(|e| e.mean + e.half_width())
             .fold(0.0, f64::max);
-        let top = if shares {
-            (top * 1.1).clamp(0.05, 1.0)
+        let y = if shares {
+            0.0..super::nice_ceiling((top * 1.1).clamp(0.05, 1.0))
+        } else if panel == Panel::Cost {
+            // costs: the axis starts near the cheapest point, so the optimum stands out
+            let low = defined()
+                .map(|e| e.mean - e.half_width())
+                .fold(f64::INFINITY, f64::min);
+            let span = super::nice_ceiling((top - low).max(1e-9));
+            let step = span / 5.0;
+            let floor = ((low - 0.1 * span) / step).floor().max(0.0) * step;
+            floor..(floor + super::nice_ceiling(top * 1.05 - floor)).max(top)
         } else {
-            top * 1.1
+            0.0..super::nice_ceiling(top * 1.1)
         };
-        let mut plot = super::panel(&area, self.x_range(), 0.0..super::nice_ceiling(top), false)?;
+        let mut plot = super::panel(&area, self.x_range(), y, false)?;
         let value_format = |x: &f64| {
             if shares {
                 super::percent(x)
+            } else {
+                super::number(x)
+            }
+        };
+        // agents are whole: label whole numbers only
+        let whole = self
+            .lines
+            .iter()
+            .flat_map(|l| &l.x)
+            .all(|x| x.fract() == 0.0);
+        let x_format = |x: &f64| {
+            if whole && (x - x.round()).abs() > 1e-9 {
+                String::new()
             } else {
                 super::number(x)
             }
@@ -288,7 +327,7 @@ impl SweepChart {
             &Axis {
                 title: &self.x_title,
                 ticks: 12,
-                format: &super::number,
+                format: &x_format,
             },
             &Axis {
                 title: y_title,
@@ -355,16 +394,31 @@ impl Chart for SweepChart {
         let loss_colour = series_colour(self.loss_kpi);
         if self.has_cost {
             let (top, bottom) = area.split_vertically(area.dim_in_pixel().1 / 2);
-            self.draw_panel(&top, self.loss_title(), shares, |l| &l.loss, loss_colour)?;
+            self.draw_panel(
+                &top,
+                self.loss_title(),
+                shares,
+                |l| &l.loss,
+                loss_colour,
+                Panel::Loss,
+            )?;
             self.draw_panel(
                 &bottom,
                 "Total cost (mean per run, currency units)",
                 false,
                 |l| &l.cost,
                 series_colour("total_cost"),
+                Panel::Cost,
             )
         } else {
-            self.draw_panel(&area, self.loss_title(), shares, |l| &l.loss, loss_colour)
+            self.draw_panel(
+                &area,
+                self.loss_title(),
+                shares,
+                |l| &l.loss,
+                loss_colour,
+                Panel::Loss,
+            )
         }
     }
 }
@@ -391,10 +445,9 @@ point,staffing.agents,proactive.coverage,lost_customers,lost_customers_ci95,tota
         assert_eq!(chart.lines[0].label, "proactive coverage 0%");
         assert_eq!(chart.lines[0].x, [4.0, 5.0, 6.0]);
         assert_eq!(chart.optimum(), Some((1, 1)));
-        assert!(
-            chart
-                .title()
-                .contains("cost optimum at 5 agents staffed, proactive coverage 50%")
+        assert_eq!(
+            chart.optimum_text().unwrap(),
+            "Cost optimum: 5 agents staffed, proactive coverage 50%"
         );
     }
 
