@@ -404,3 +404,129 @@ fn an_impossible_steady_state_is_refused_with_an_explanation() {
         + "[patience]\ndistribution = \"exponential\"\nmean = \"1m\"\n";
     assert!(problems(&text).is_empty());
 }
+
+#[test]
+fn optional_sections_parse() {
+    let text = format!(
+        "{DAY}[lines]\ncapacity = 8\n\
+         [retrials]\nprobability = [0.7, 0.5, 0.3]\ndelay = {{ distribution = \"exponential\", mean = \"10m\" }}\nmax_attempts = 5\n\
+         [callback]\noffer_when_wait_exceeds = \"2m\"\naccept_probability = 0.6\nanswer_probability = 0.9\n\
+         retry_delay = {{ distribution = \"exponential\", mean = \"5m\" }}\nmax_attempts = 3\n\
+         [balking]\nannounced_wait = [\"30s\", \"2m\", \"5m\"]\nprobability = [0.05, 0.2, 0.5]\n"
+    );
+    let sc = parse(&text, "t.toml", Path::new("."), "t").unwrap();
+    assert_eq!(sc.lines.map(|l| l.capacity), Some(8));
+    let r = sc.retrials.as_ref().unwrap();
+    assert_eq!(
+        (r.probability.clone(), r.max_attempts),
+        (vec![0.7, 0.5, 0.3], 5)
+    );
+    assert_eq!(r.delay.mean(), 600.0);
+    let cb = sc.callback.as_ref().unwrap();
+    assert_eq!(
+        (
+            cb.offer_when_wait_exceeds_s,
+            cb.accept_probability,
+            cb.answer_probability
+        ),
+        (120.0, 0.6, 0.9)
+    );
+    assert!(cb.talk_time.is_none());
+    let b = sc.balking.as_ref().unwrap();
+    assert_eq!(b.announced_wait_s, vec![30.0, 120.0, 300.0]);
+    // defaults
+    let minimal = format!(
+        "{DAY}[retrials]\nprobability = 0.5\ndelay = {{ distribution = \"deterministic\", mean = 60 }}\n\
+         [callback]\noffer_when_wait_exceeds = 60\naccept_probability = 1\n"
+    );
+    let sc = parse(&minimal, "t.toml", Path::new("."), "t").unwrap();
+    assert_eq!(sc.retrials.unwrap().max_attempts, 10);
+    let cb = sc.callback.unwrap();
+    assert_eq!(
+        (
+            cb.answer_probability,
+            cb.max_attempts,
+            cb.retry_delay.mean()
+        ),
+        (1.0, 3, 300.0)
+    );
+}
+
+#[test]
+fn optional_section_problems_are_reported() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "[lines]\ncapacity = 0\n",
+            "t.toml:24:12: lines.capacity",
+            "from 1",
+        ),
+        (
+            "[lines]\nsize = 3\n",
+            "t.toml:24:1: lines.size",
+            "unknown field `size`",
+        ),
+        (
+            "[retrials]\nprobability = 1.5\ndelay = { distribution = \"exponential\", mean = 60 }\n",
+            "t.toml:24:15: retrials.probability",
+            "between 0 and 1",
+        ),
+        (
+            "[retrials]\nprobability = [0.5, -0.1]\ndelay = { distribution = \"exponential\", mean = 60 }\n",
+            "t.toml:24:15: retrials.probability",
+            "[-0.1]",
+        ),
+        (
+            "[retrials]\nprobability = 0.5\ndelay = { distribution = \"exponential\", mean = -60 }\n",
+            "t.toml:25:",
+            "retrials.delay.mean: expected a duration > 0",
+        ),
+        (
+            "[retrials]\nprobability = 0.5\ndelay = { distribution = \"exponential\", mean = 60 }\nmax_attempts = 0\n",
+            "t.toml:26:16: retrials.max_attempts",
+            "from 1",
+        ),
+        (
+            "[retrials]\nprobability = 0.5\n",
+            "t.toml:",
+            "missing field `delay`",
+        ),
+        (
+            "[callback]\noffer_when_wait_exceeds = \"2m\"\naccept_probability = 2\n",
+            "t.toml:25:22: callback.accept_probability",
+            "between 0 and 1",
+        ),
+        (
+            "[callback]\noffer_when_wait_exceeds = \"soon\"\naccept_probability = 0.5\n",
+            "t.toml:24:27: callback.offer_when_wait_exceeds",
+            "expected a duration",
+        ),
+        (
+            "[callback]\noffer_when_wait_exceeds = 60\naccept_probability = 0.5\nanswer_probability = -1\n",
+            "t.toml:26:22: callback.answer_probability",
+            "between 0 and 1",
+        ),
+        (
+            "[callback]\noffer_when_wait_exceeds = 60\naccept_probability = 0.5\nretry_delay = { distribution = \"weird\" }\n",
+            "t.toml:26:32: callback.retry_delay.distribution",
+            "unknown distribution",
+        ),
+        (
+            "[balking]\nannounced_wait = [\"30s\", \"2m\"]\nprobability = [0.1]\n",
+            "t.toml:25:15: balking.probability",
+            "one probability per announced wait (2 waits), got 1",
+        ),
+        (
+            "[balking]\nannounced_wait = [\"2m\", \"30s\"]\nprobability = [0.1, 0.2]\n",
+            "t.toml:24:18: balking.announced_wait",
+            "increasing order",
+        ),
+        (
+            "[balking]\nannounced_wait = [\"30s\", \"2m\"]\nprobability = [0.1, 1.2]\n",
+            "t.toml:25:21: balking.probability",
+            "between 0 and 1, got 1.2",
+        ),
+    ];
+    for (section, location, message) in cases {
+        assert_problem(&problems(&format!("{DAY}{section}")), location, message);
+    }
+}

@@ -4,6 +4,7 @@ mod cli_check;
 mod cli_run;
 mod common;
 mod erlang;
+mod mechanisms;
 mod report;
 mod sweep;
 mod theory;
