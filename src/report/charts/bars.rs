@@ -76,9 +76,16 @@ fn values(results: &[&SavedResult], key: &str) -> Vec<Option<Estimate>> {
         .collect()
 }
 
-/// The cost breakdown of `results` (stacked, one bar each), or `None` when none has costs.
+/// The cost breakdown of those of `results` that have costs (stacked, one bar each), or
+/// `None` when none has.
 /// Every `cost_*` KPI present is a component: the known ones first, then any others.
 pub fn cost_breakdown(results: &[&SavedResult]) -> Option<BarChart> {
+    let results: Vec<&SavedResult> = results
+        .iter()
+        .copied()
+        .filter(|r| r.kpis.iter().any(|(k, _)| k.starts_with("cost_")))
+        .collect();
+    let results = results.as_slice();
     let mut keys: Vec<&str> = COST_PARTS
         .iter()
         .map(|(k, _)| *k)
