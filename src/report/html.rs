@@ -125,26 +125,39 @@ fn meaning(name: &str, threshold_s: f64) -> String {
     let text = match name {
         "offered" => "call attempts that arrived (first attempts and retrials)",
         "answered" => "calls answered by an agent",
-        "abandoned" => "callers who hung up while waiting",
+        "abandoned" => "callers who hung up while waiting (or at once, balking)",
         "blocked" => "calls that found every line busy",
         "prob_wait" => "share of calls that found no agent free",
         "service_level" => {
             return format!(
-                "answered within {t} ÷ offered (abandoned and blocked calls count as late)"
+                "answered within {t} ÷ offered (abandoned and blocked calls count as late; \
+                 accepted callbacks are left out)"
             );
         }
         "service_level_answered" => return format!("answered within {t} ÷ answered"),
         "asa_s" => "average speed of answer: mean wait of answered calls, seconds",
         "mean_wait_s" => "mean wait of every caller who queued, seconds",
-        "abandon_rate" => "abandoned ÷ offered",
+        "abandon_rate" => "abandoned (balked included) ÷ offered",
         "occupancy" => "busy agent time ÷ available agent time",
         "wait_p50_s" => "median wait of answered calls, seconds",
         "wait_p90_s" => "90th percentile of the wait of answered calls, seconds",
         "wait_p99_s" => "99th percentile of the wait of answered calls, seconds",
         "max_queue" => "longest queue (callers waiting at once)",
         "agents" => "mean agents available (staffed, plus overtime finishing calls)",
-        "lost_customers" => "customers never served (gave up for good)",
-        "callbacks" => "callback offers accepted",
+        "customers" => "distinct customers who called",
+        "served_customers" => "customers served in the end",
+        "lost_customers" => "customers never served (gave up for good, or ran out of attempts)",
+        "served_first_attempt" => "customers served on their first call",
+        "attempts_per_customer" => "call attempts per customer",
+        "blocked_rate" => "blocked ÷ offered",
+        "balked" => "callers who hung up at once on hearing the announced wait",
+        "retrials" => "attempts that were a customer calling again",
+        "callbacks_offered" => "callbacks offered because the expected wait was long",
+        "callbacks_accepted" => "callback offers accepted",
+        "callbacks_completed" => "callbacks that reached the customer, who was then served",
+        "callbacks_failed" => "callback requests given up, every callback attempt unanswered",
+        "callback_delay_s" => "mean time from callback request to talk, seconds",
+        "callback_delay_p90_s" => "90th percentile of the callback delay, seconds",
         "cost_agents" => "cost of agents' paid hours",
         "cost_telephony" => "cost of telephony (minutes on the line)",
         "cost_proactive" => "cost of proactive contact",

@@ -208,27 +208,44 @@ impl Chart for DayProfile {
                 format: &super::percent,
             },
         )?;
-        self.draw_share(&mut plot, &self.service_level, sl)?;
+        // bands first, so that no band veils the other line
+        let shares = [(&self.service_level, sl), (&self.abandon_rate, abandon)];
+        for (values, colour) in shares {
+            draw_share(&mut plot, values, colour, Part::Band)?;
+        }
         plot.draw_series(std::iter::once(super::dashed(
             vec![(0.0, self.target), (n, self.target)],
             grey,
         )))?;
-        self.draw_share(&mut plot, &self.abandon_rate, abandon)
+        for (values, colour) in shares {
+            draw_share(&mut plot, values, colour, Part::Line)?;
+        }
+        Ok(())
     }
 }
 
-impl DayProfile {
-    /// A share per interval: a line through the interval midpoints and its 95% band; intervals
-    /// where the share is undefined (no calls) break the line.
-    fn draw_share<DB: DrawingBackend>(
-        &self,
-        plot: &mut super::Plot<'_, DB>,
-        values: &[Estimate],
-        colour: RGBColor,
-    ) -> DrawResult<DB> {
-        let runs = defined_runs(values);
+/// Which part of a share series to draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// The 95% band.
+    Band,
+    /// The line and its points.
+    Line,
+}
+
+/// A share per interval: a line through the interval midpoints, or its 95% band; intervals
+/// where the share is undefined (no calls) break the line.
+fn draw_share<DB: DrawingBackend>(
+    plot: &mut super::Plot<'_, DB>,
+    values: &[Estimate],
+    colour: RGBColor,
+    part: Part,
+) -> DrawResult<DB> {
+    let runs = defined_runs(values);
+    let mid = |k: usize| k as f64 + 0.5;
+    if part == Part::Band {
         for run in &runs {
-            let xs: Vec<f64> = run.iter().map(|(k, _)| *k as f64 + 0.5).collect();
+            let xs: Vec<f64> = run.iter().map(|(k, _)| mid(*k)).collect();
             let low: Vec<f64> = run
                 .iter()
                 .map(|(_, e)| (e.mean - e.half_width()).max(0.0))
@@ -239,22 +256,23 @@ impl DayProfile {
                 .collect();
             plot.draw_series(std::iter::once(super::band(&xs, &low, &high, colour)))?;
         }
-        let lines = runs.iter().map(|run| {
-            PathElement::new(
-                run.iter()
-                    .map(|(k, e)| (*k as f64 + 0.5, e.mean))
-                    .collect::<Vec<_>>(),
-                colour.stroke_width(size::LINE),
-            )
-        });
-        let points = runs
-            .iter()
-            .flatten()
-            .map(|(k, e)| Circle::new((*k as f64 + 0.5, e.mean), 6, colour.filled()));
-        plot.draw_series(points)?;
-        plot.draw_series(lines)?;
-        Ok(())
+        return Ok(());
     }
+    let points = runs
+        .iter()
+        .flatten()
+        .map(|(k, e)| Circle::new((mid(*k), e.mean), 6, colour.filled()));
+    plot.draw_series(points)?;
+    let lines = runs.iter().map(|run| {
+        PathElement::new(
+            run.iter()
+                .map(|(k, e)| (mid(*k), e.mean))
+                .collect::<Vec<_>>(),
+            colour.stroke_width(size::LINE),
+        )
+    });
+    plot.draw_series(lines)?;
+    Ok(())
 }
 
 /// The stretches of consecutive intervals where an estimate is defined.

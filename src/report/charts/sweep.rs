@@ -84,8 +84,16 @@ impl SweepChart {
             .copied()
             .ok_or_else(|| file_error(&table.path, "no axis columns before the KPI columns"))?;
         let x = table.numbers(x_axis)?.unwrap_or_default();
+        // lost customers where the results count them (some non-zero), else abandonment
+        let counted = |k: &str| -> io::Result<bool> {
+            Ok(table
+                .numbers(k)?
+                .is_some_and(|v| v.iter().any(|x| x.is_finite() && *x != 0.0)))
+        };
+        let lost = kpis.contains(&"lost_customers") && counted("lost_customers")?;
         let loss_kpi = ["lost_customers", "abandon_rate", "abandoned"]
             .into_iter()
+            .filter(|k| *k != "lost_customers" || lost)
             .find(|k| kpis.contains(k))
             .ok_or_else(|| {
                 file_error(
@@ -335,15 +343,23 @@ impl SweepChart {
                 format: &value_format,
             },
         )?;
-        for (l, line) in self.lines.iter().enumerate() {
-            let colour = self.line_colour(l, single);
-            let points: Vec<(f64, Estimate)> = line
-                .x
-                .iter()
-                .copied()
-                .zip(values(line).iter().copied())
-                .filter(|(_, e)| e.value().is_some())
-                .collect();
+        let lines: Vec<(RGBColor, Vec<(f64, Estimate)>)> = self
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(l, line)| {
+                let points = line
+                    .x
+                    .iter()
+                    .copied()
+                    .zip(values(line).iter().copied())
+                    .filter(|(_, e)| e.value().is_some())
+                    .collect();
+                (self.line_colour(l, single), points)
+            })
+            .collect();
+        // every band first, so that no band veils another level's line
+        for (colour, points) in &lines {
             let xs: Vec<f64> = points.iter().map(|p| p.0).collect();
             let low: Vec<f64> = points
                 .iter()
@@ -353,7 +369,9 @@ impl SweepChart {
                 .iter()
                 .map(|(_, e)| e.mean + e.half_width())
                 .collect();
-            plot.draw_series(std::iter::once(super::band(&xs, &low, &high, colour)))?;
+            plot.draw_series(std::iter::once(super::band(&xs, &low, &high, *colour)))?;
+        }
+        for (colour, points) in &lines {
             plot.draw_series(
                 points
                     .iter()
@@ -449,6 +467,17 @@ point,staffing.agents,proactive.coverage,lost_customers,lost_customers_ci95,tota
             chart.optimum_text().unwrap(),
             "Cost optimum: 5 agents staffed, proactive coverage 50%"
         );
+    }
+
+    #[test]
+    fn abandonment_when_no_customer_was_counted_lost() {
+        let text = "point,staffing.agents,lost_customers,lost_customers_ci95,abandon_rate,abandon_rate_ci95\n\
+                    0,1,0,0,0.5,0.1\n1,2,0,0,0.3,0.1\n";
+        let table = CsvTable::parse(Path::new("sweep.csv"), text).unwrap();
+        let chart = SweepChart::from_table("s", &table).unwrap();
+        assert_eq!(chart.loss_kpi, "abandon_rate");
+        assert_eq!(chart.lines.len(), 1);
+        assert!(chart.optimum().is_none());
     }
 
     #[test]
