@@ -244,20 +244,21 @@ impl<'a> Replication<'a> {
             .patience
             .as_ref()
             .map(|p| p.sample(&mut self.rng.patience));
-        let interval = self.current.map(|k| k as u32);
-        if let Some(k) = self.current {
-            self.tallies[k].customers += 1;
-        }
-        let customer = self.scenario.tracks_customers().then(|| {
-            self.customers.insert(Customer {
+        let customer = if self.scenario.tracks_customers() {
+            if let Some(k) = self.current {
+                self.tallies[k].customers += 1;
+            }
+            Some(self.customers.insert(Customer {
                 handle,
-                first_interval: interval,
+                first_interval: self.current.map(|k| k as u32),
                 attempts: 0,
                 callback_attempts: 0,
                 callback_requested_at: 0.0,
                 callback_interval: None,
-            })
-        });
+            }))
+        } else {
+            None
+        };
         self.attempt(t, handle, patience, customer);
     }
 
@@ -391,21 +392,21 @@ impl<'a> Replication<'a> {
         self.customer_done(caller, false);
     }
 
-    /// The customer of `caller` is served (`served`) or lost for good.
+    /// The tracked customer of `caller` is served (`served`) or lost for good. Untracked
+    /// customers make exactly one attempt, and their KPIs are those of their attempts
+    /// (see [`Replication::finish`]).
+    #[inline]
     fn customer_done(&mut self, caller: Caller, served: bool) {
-        let (interval, attempts) = match caller.customer {
-            Some(id) => {
-                let c = self.customers.remove(id);
-                (c.first_interval, c.attempts)
-            }
-            None => (caller.interval, 1),
+        let Some(id) = caller.customer else {
+            return;
         };
-        if let Some(k) = interval {
+        let c = self.customers.remove(id);
+        if let Some(k) = c.first_interval {
             let tally = &mut self.tallies[k as usize];
-            tally.customer_attempts += u64::from(attempts);
+            tally.customer_attempts += u64::from(c.attempts);
             if served {
                 tally.served_customers += 1;
-                tally.served_first_attempt += u64::from(attempts == 1);
+                tally.served_first_attempt += u64::from(c.attempts == 1);
             } else {
                 tally.lost_customers += 1;
             }
@@ -602,6 +603,16 @@ impl<'a> Replication<'a> {
             // working day: the last interval's books stay open through the overtime
             let end = self.last_event.max(self.scenario.arrivals_end_s());
             self.close_books(k, end);
+        }
+        if !self.scenario.tracks_customers() {
+            // one attempt per customer: the customer KPIs are those of the attempts
+            for t in &mut self.tallies {
+                t.customers = t.offered;
+                t.customer_attempts = t.offered;
+                t.served_customers = t.answered;
+                t.served_first_attempt = t.answered;
+                t.lost_customers = t.abandoned + t.balked + t.blocked;
+            }
         }
         debug_assert!(
             self.customers.is_empty(),
