@@ -5,6 +5,7 @@
 use crate::sweep::{self, Overrides, Progress, RunOptions, Shard};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 /// Arguments of `callsim sweep`.
@@ -29,7 +30,7 @@ pub struct SweepArgs {
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub replications: Option<u32>,
     /// Seed of every point, overriding the sweep and base files.
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: Option<u64>,
 }
 
@@ -70,7 +71,15 @@ pub fn execute(args: SweepArgs) -> anyhow::Result<()> {
         .progress_chars("=> "),
     );
     let started = Instant::now();
+    // Called after every replication, from every worker: redraw at most every 100 ms.
+    let last_update_ms = AtomicU64::new(0);
     let progress = |p: Progress| {
+        let now_ms = started.elapsed().as_millis() as u64;
+        let previous = last_update_ms.load(Ordering::Relaxed);
+        if p.points_done < p.points_total && p.calls > 0 && now_ms < previous + 100 {
+            return;
+        }
+        last_update_ms.store(now_ms, Ordering::Relaxed);
         bar.set_length(p.points_total as u64);
         bar.set_position(p.points_done as u64);
         let rate = p.calls as f64 / started.elapsed().as_secs_f64().max(1e-9);

@@ -249,12 +249,15 @@ pub fn parse(
     if let Some(r) = overrides.replications {
         settings.insert("replications".into(), toml::Value::Integer(r.into()));
     }
-    if let Some(s) = overrides.seed {
-        // TOML integers are signed: seeds above i64::MAX keep their bits.
-        settings.insert(
-            "seed".into(),
-            toml::Value::Integer(i64::from_ne_bytes(s.to_ne_bytes())),
-        );
+    match overrides.seed.map(i64::try_from) {
+        Some(Ok(s)) => {
+            settings.insert("seed".into(), toml::Value::Integer(s));
+        }
+        Some(Err(_)) => problems.list.push(format!(
+            "the seed given on the command line must be at most {}",
+            i64::MAX
+        )),
+        None => {}
     }
     let axes = axes(&raw, &mut problems);
     if !problems.list.is_empty() {
