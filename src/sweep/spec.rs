@@ -606,7 +606,10 @@ fn build_points(
                 found.push((axis.key.clone(), m));
             }
         }
-        let text = toml::to_string(&table).unwrap_or_default();
+        let text = toml::to_string(&table).unwrap_or_else(|e| {
+            found.push((String::new(), format!("cannot write the point as TOML: {e}")));
+            String::new()
+        });
         hash.write(text.as_bytes());
         hash.write(&[0]);
         if found.is_empty() {
