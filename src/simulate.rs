@@ -76,6 +76,8 @@ pub fn kpis_of(scenario: &Scenario) -> Vec<Kpi> {
             Mechanism::Balking => scenario.balking.is_some(),
             Mechanism::Retrials => scenario.retrials.is_some(),
             Mechanism::Callback => scenario.callback.is_some(),
+            Mechanism::Proactive => scenario.proactive.is_some(),
+            Mechanism::Costs => scenario.costs.is_some(),
         })
         .collect()
 }

@@ -3,8 +3,10 @@
 
 use super::balking::BalkingCurve;
 use super::callback::CallbackPolicy;
+use super::costs::CostModel;
 use super::dist::Dist;
 use super::lines::Lines;
+use super::proactive::ProactivePolicy;
 use super::retrials::RetrialPolicy;
 use std::path::PathBuf;
 
@@ -76,6 +78,10 @@ pub struct Scenario {
     pub callback: Option<CallbackPolicy>,
     /// `[retrials]`: calling again after a failed attempt; `None`: nobody calls again.
     pub retrials: Option<RetrialPolicy>,
+    /// `[proactive]`: contacting customers before they call; `None`: no campaign.
+    pub proactive: Option<ProactivePolicy>,
+    /// `[costs]`: prices; `None`: no cost KPIs.
+    pub costs: Option<CostModel>,
 }
 
 impl Scenario {
@@ -96,6 +102,17 @@ impl Scenario {
             RunKind::WorkingDay { .. } => 0.0,
             RunKind::SteadyState { warmup_s } => warmup_s,
         }
+    }
+
+    /// The reporting interval containing simulation time `t`; `None` in a warm-up (or after
+    /// the last interval).
+    pub fn interval_of(&self, t: f64) -> Option<usize> {
+        let offset = t - self.measure_start_s();
+        if offset < 0.0 {
+            return None;
+        }
+        let k = (offset / self.interval_s) as usize;
+        (k < self.intervals()).then_some(k)
     }
 
     /// Simulation time at which arrivals stop (close, or the end of the horizon), seconds.

@@ -20,6 +20,8 @@ pub struct Customer {
     pub callback_requested_at: f64,
     /// Reporting interval of the attempt in which the callback was accepted.
     pub callback_interval: Option<u32>,
+    /// A proactive contact reached this customer before they called.
+    pub reached: bool,
 }
 
 /// Index of a customer record.
@@ -85,6 +87,7 @@ mod tests {
             callback_attempts: 0,
             callback_requested_at: 0.0,
             callback_interval: None,
+            reached: false,
         };
         let mut all = Customers::default();
         let a = all.insert(c);

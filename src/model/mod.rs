@@ -4,7 +4,8 @@
 //!
 //! One mechanism, one file: [`arrivals`], [`queue`], [`agents`], [`abandonment`], [`lines`],
 //! [`balking`], [`callback`], [`retrials`] (with [`customers`] to follow a customer across
-//! attempts); the event loop that ties them together is [`replication`]. [`config`] is the validated scenario the
+//! attempts), [`proactive`] and [`costs`]; the event loop that ties them together is
+//! [`replication`]. [`config`] is the validated scenario the
 //! model runs and [`dist`] its time distributions.
 
 pub mod abandonment;
@@ -13,9 +14,11 @@ pub mod arrivals;
 pub mod balking;
 pub mod callback;
 pub mod config;
+pub mod costs;
 pub mod customers;
 pub mod dist;
 pub mod lines;
+pub mod proactive;
 pub mod queue;
 pub mod replication;
 pub mod retrials;

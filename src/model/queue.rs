@@ -25,6 +25,8 @@ pub struct Caller {
     pub customer: Option<CustomerId>,
     /// A customer waiting for a callback: keeps the place in line without holding on.
     pub callback: bool,
+    /// A proactive contact reached this customer before they called.
+    pub reached: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -129,6 +131,7 @@ mod tests {
             interval: Some(0),
             customer: None,
             callback: false,
+            reached: false,
         }
     }
 

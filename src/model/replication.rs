@@ -17,9 +17,11 @@ use super::arrivals::{ArrivalProcess, busyness_factor};
 use super::callback::expected_wait_s;
 use super::config::{RunKind, Scenario};
 use super::customers::{Customer, CustomerId, Customers};
+use super::proactive::{Channel, Targeting};
 use super::queue::{Caller, WaitingLine};
 use crate::engine::{Calendar, Stream, StreamRng, streams};
 use crate::stats::{IntervalTally, TimeWeighted};
+use std::collections::VecDeque;
 
 /// Random stream of the arrival times.
 pub const STREAM_ARRIVALS: Stream = Stream(0);
@@ -38,6 +40,8 @@ pub const STREAM_RETRIAL_PATIENCE: Stream = Stream(5);
 pub const STREAM_CALLBACK: Stream = Stream(6);
 /// Random stream of balking decisions.
 pub const STREAM_BALKING: Stream = Stream(7);
+/// Random stream of proactive-contact decisions and outbound talk times.
+pub const STREAM_PROACTIVE: Stream = Stream(8);
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Event {
@@ -123,6 +127,28 @@ struct Streams {
     retrial_patience: StreamRng,
     callback: StreamRng,
     balking: StreamRng,
+    proactive: StreamRng,
+}
+
+/// A first attempt as drawn from the arrival process: when, the caller's needs (drawn for
+/// every caller, answered at once or not, so that they do not depend on the staffing:
+/// common random numbers), and what proactive contact decided.
+#[derive(Debug, Clone, Copy)]
+struct Arrival {
+    t: f64,
+    handle: f64,
+    patience: Option<f64>,
+    targeting: Targeting,
+}
+
+/// Where the next event comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Source {
+    Calendar,
+    /// The next drawn arrival: it arrives (or, with proactive agent calls, becomes known).
+    Drawn,
+    /// An arrival known in advance arrives.
+    Upcoming,
 }
 
 /// How a customer's attempt ended, when it did not reach an agent.
@@ -156,6 +182,17 @@ struct Replication<'a> {
     /// False once arrivals have stopped: retrials and callback retries are no longer made.
     open: bool,
     calls: u64,
+    /// The next arrival drawn from the arrival process, not yet arrived (or known).
+    drawn: Option<Arrival>,
+    /// With proactive agent calls: how long before a covered customer would call the need is
+    /// known (seconds); arrivals are drawn that far ahead.
+    lead_s: Option<f64>,
+    /// Arrivals known ahead, in time order (proactive agent calls only).
+    upcoming: VecDeque<Arrival>,
+    /// Sequence number of the front of `upcoming`.
+    upcoming_head: u64,
+    /// Covered customers awaiting an outbound call, by sequence number.
+    outbound_backlog: VecDeque<u64>,
 }
 
 impl<'a> Replication<'a> {
@@ -190,6 +227,7 @@ impl<'a> Replication<'a> {
                 retrial_patience: stream(STREAM_RETRIAL_PATIENCE),
                 callback: stream(STREAM_CALLBACK),
                 balking: stream(STREAM_BALKING),
+                proactive: stream(STREAM_PROACTIVE),
             },
             customers: Customers::default(),
             stale: StaleTimers::default(),
@@ -201,49 +239,171 @@ impl<'a> Replication<'a> {
             last_event: 0.0,
             open: true,
             calls: 0,
+            drawn: None,
+            lead_s: scenario.proactive.as_ref().and_then(|p| p.deadline_s()),
+            upcoming: VecDeque::new(),
+            upcoming_head: 0,
+            outbound_backlog: VecDeque::new(),
         }
     }
 
     fn run(&mut self) {
-        let mut next_arrival = self.arrivals.next(&mut self.rng.arrivals);
+        self.drawn = self.draw_arrival();
         loop {
-            let arrival_first = match (next_arrival, self.calendar.next_time()) {
-                (Some(a), Some(c)) => a < c,
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                (None, None) => break,
-            };
-            if arrival_first {
-                if let Some(t) = next_arrival {
-                    self.on_first_attempt(t);
+            // ties: the calendar first (a caller arriving exactly at an interval boundary
+            // meets the new staffing), then the drawn arrival, then those known ahead
+            let mut next = self.calendar.next_time().map(|t| (t, Source::Calendar));
+            if let Some(a) = &self.drawn {
+                let t = (a.t - self.lead_s.unwrap_or(0.0)).max(0.0);
+                if next.is_none_or(|(n, _)| t < n) {
+                    next = Some((t, Source::Drawn));
                 }
-                next_arrival = self.arrivals.next(&mut self.rng.arrivals);
-                continue;
             }
-            let Some((t, event)) = self.calendar.pop() else {
-                break;
-            };
-            match event.unpack() {
-                Event::ServiceEnd => self.on_service_end(t),
-                Event::Abandon { ticket } => self.on_patience_end(t, ticket),
-                Event::Boundary { interval } => self.on_boundary(t, interval as usize),
-                Event::Close => self.on_close(t),
-                Event::Retrial { customer } => self.on_retrial(t, customer),
-                Event::CallbackRetry { customer } => self.on_callback_retry(t, customer),
+            if let Some(a) = self.upcoming.front()
+                && next.is_none_or(|(n, _)| a.t < n)
+            {
+                next = Some((a.t, Source::Upcoming));
+            }
+            match next {
+                None => break,
+                Some((t, Source::Drawn)) => {
+                    let Some(arrival) = self.drawn.take() else {
+                        break;
+                    };
+                    self.drawn = self.draw_arrival();
+                    if self.lead_s.is_some() {
+                        self.need_known(t, arrival);
+                    } else {
+                        self.first_attempt(arrival);
+                    }
+                }
+                Some((_, Source::Upcoming)) => {
+                    if let Some(arrival) = self.upcoming.pop_front() {
+                        self.upcoming_head += 1;
+                        self.first_attempt(arrival);
+                    }
+                }
+                Some((_, Source::Calendar)) => {
+                    let Some((t, event)) = self.calendar.pop() else {
+                        break;
+                    };
+                    match event.unpack() {
+                        Event::ServiceEnd => self.on_service_end(t),
+                        Event::Abandon { ticket } => self.on_patience_end(t, ticket),
+                        Event::Boundary { interval } => self.on_boundary(t, interval as usize),
+                        Event::Close => self.on_close(t),
+                        Event::Retrial { customer } => self.on_retrial(t, customer),
+                        Event::CallbackRetry { customer } => self.on_callback_retry(t, customer),
+                    }
+                }
             }
         }
     }
 
-    /// A new customer calls. Handle time and patience are drawn for every caller, answered at
-    /// once or not, so that a caller's needs do not depend on the staffing (common random
-    /// numbers).
-    fn on_first_attempt(&mut self, t: f64) {
+    /// Draws the next arrival and everything about the caller that does not depend on the
+    /// state of the center; `None` once arrivals have stopped.
+    fn draw_arrival(&mut self) -> Option<Arrival> {
+        let t = self.arrivals.next(&mut self.rng.arrivals)?;
         let handle = self.scenario.handle_time.sample(&mut self.rng.handle);
         let patience = self
             .scenario
             .patience
             .as_ref()
             .map(|p| p.sample(&mut self.rng.patience));
+        let targeting = match &self.scenario.proactive {
+            Some(policy) => policy.target(self.scenario.interval_of(t), &mut self.rng.proactive),
+            None => Targeting::default(),
+        };
+        Some(Arrival {
+            t,
+            handle,
+            patience,
+            targeting,
+        })
+    }
+
+    /// With proactive agent calls: a customer's need becomes known `lead_s` before they
+    /// would call. A covered customer joins the outbound backlog.
+    fn need_known(&mut self, t: f64, arrival: Arrival) {
+        let seq = self.upcoming_head + self.upcoming.len() as u64;
+        self.upcoming.push_back(arrival);
+        if arrival.targeting.covered {
+            self.outbound_backlog.push_back(seq);
+        }
+        self.place_outbound_calls(t);
+    }
+
+    /// Call blending: while an agent is idle and nobody waits in the inbound line, agents
+    /// call covered customers who have not called yet. A contact whose customer has already
+    /// called is dropped.
+    fn place_outbound_calls(&mut self, t: f64) {
+        let Some(policy) = &self.scenario.proactive else {
+            return;
+        };
+        while self.open && self.line.is_empty() && self.pool.free() > 0 {
+            let Some(seq) = self.outbound_backlog.pop_front() else {
+                break;
+            };
+            let Some(i) = seq.checked_sub(self.upcoming_head) else {
+                continue; // the customer called before the campaign reached them
+            };
+            self.pool.seize();
+            let answered = policy.outbound_call(&mut self.rng.proactive);
+            if let Some(k) = self.current {
+                let tally = &mut self.tallies[k];
+                tally.proactive_contacts += 1;
+                if let Some((talk, _)) = answered {
+                    tally.proactive_reached += 1;
+                    tally.proactive_agent_s += talk;
+                }
+            }
+            match answered {
+                Some((talk, deflected)) => {
+                    if let Some(a) = self.upcoming.get_mut(i as usize) {
+                        a.targeting.reached = true;
+                        a.targeting.deflected = deflected;
+                    }
+                    self.calendar
+                        .schedule(t + talk, PackedEvent::pack(Event::ServiceEnd));
+                }
+                None => {
+                    // no answer: the agent is free again at once
+                    self.pool.end_call(false);
+                }
+            }
+        }
+        self.levels_changed(t);
+    }
+
+    /// A new customer's need arises: a deflected customer does not call; the others do.
+    fn first_attempt(&mut self, arrival: Arrival) {
+        let Arrival {
+            t,
+            handle,
+            patience,
+            targeting,
+        } = arrival;
+        let mut handle = handle;
+        if let Some(policy) = &self.scenario.proactive {
+            if let Some(k) = self.current {
+                let tally = &mut self.tallies[k];
+                tally.proactive_targets += u64::from(targeting.covered);
+                if let Channel::Message = policy.channel
+                    && targeting.covered
+                {
+                    tally.proactive_contacts += 1;
+                    tally.proactive_reached += 1;
+                }
+                tally.calls_deflected += u64::from(targeting.deflected);
+            }
+            if targeting.deflected {
+                self.last_event = t;
+                return;
+            }
+            if targeting.reached {
+                handle *= policy.handle_time_factor;
+            }
+        }
         let customer = if self.scenario.tracks_customers() {
             if let Some(k) = self.current {
                 self.tallies[k].customers += 1;
@@ -255,11 +415,12 @@ impl<'a> Replication<'a> {
                 callback_attempts: 0,
                 callback_requested_at: 0.0,
                 callback_interval: None,
+                reached: targeting.reached,
             }))
         } else {
             None
         };
-        self.attempt(t, handle, patience, customer);
+        self.attempt(t, handle, patience, customer, targeting.reached);
     }
 
     /// A customer calls again (a retrial), with a fresh patience.
@@ -273,7 +434,8 @@ impl<'a> Replication<'a> {
         if let Some(k) = self.current {
             self.tallies[k].retrials += 1;
         }
-        self.attempt(t, handle, patience, Some(customer));
+        let reached = self.customers.get_mut(customer).reached;
+        self.attempt(t, handle, patience, Some(customer), reached);
     }
 
     /// One call attempt arrives at `t`.
@@ -283,6 +445,7 @@ impl<'a> Replication<'a> {
         handle: f64,
         patience: Option<f64>,
         customer: Option<CustomerId>,
+        reached: bool,
     ) {
         self.calls += 1;
         self.last_event = t;
@@ -298,6 +461,7 @@ impl<'a> Replication<'a> {
             interval: self.current.map(|k| k as u32),
             customer,
             callback: false,
+            reached,
         };
         if let Some(lines) = &self.scenario.lines
             && !lines.admits(self.pool.busy(), self.line.len() - self.callbacks_in_line)
@@ -389,6 +553,12 @@ impl<'a> Replication<'a> {
                 return;
             }
         }
+        if caller.customer.is_none()
+            && caller.reached
+            && let Some(k) = caller.interval
+        {
+            self.tallies[k as usize].lost_reached_customers += 1;
+        }
         self.customer_done(caller, false);
     }
 
@@ -409,6 +579,7 @@ impl<'a> Replication<'a> {
                 tally.served_first_attempt += u64::from(c.attempts == 1);
             } else {
                 tally.lost_customers += 1;
+                tally.lost_reached_customers += u64::from(c.reached);
             }
         }
     }
@@ -419,6 +590,9 @@ impl<'a> Replication<'a> {
             self.agent_takes_next(t);
         }
         self.levels_changed(t);
+        if self.lead_s.is_some() {
+            self.place_outbound_calls(t);
+        }
     }
 
     fn on_patience_end(&mut self, t: f64, ticket: u64) {
@@ -441,6 +615,7 @@ impl<'a> Replication<'a> {
             interval: c.callback_interval,
             customer: Some(customer),
             callback: true,
+            reached: c.reached,
         };
         if !self.open {
             self.callback_failed(caller);
@@ -477,6 +652,9 @@ impl<'a> Replication<'a> {
             self.agent_takes_next(t);
         }
         self.levels_changed(t);
+        if self.lead_s.is_some() {
+            self.place_outbound_calls(t);
+        }
     }
 
     fn on_close(&mut self, t: f64) {
@@ -614,6 +792,16 @@ impl<'a> Replication<'a> {
                 t.lost_customers = t.abandoned + t.balked + t.blocked;
             }
         }
+        if let Some(costs) = &self.scenario.costs {
+            let (per_contact, churn_reduction) = self
+                .scenario
+                .proactive
+                .as_ref()
+                .map_or((0.0, 0.0), |p| (p.cost_per_contact, p.churn_reduction));
+            for t in &mut self.tallies {
+                costs.apply(t, per_contact, churn_reduction);
+            }
+        }
         debug_assert!(
             self.customers.is_empty(),
             "every customer ends, served or lost"
@@ -661,6 +849,8 @@ mod tests {
             balking: None,
             callback: None,
             retrials: None,
+            proactive: None,
+            costs: None,
         }
     }
 

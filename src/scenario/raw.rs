@@ -27,6 +27,35 @@ pub struct RawScenario {
     pub balking: Option<S<RawBalking>>,
     pub callback: Option<S<RawCallback>>,
     pub retrials: Option<S<RawRetrials>>,
+    pub proactive: Option<S<RawProactive>>,
+    pub costs: Option<S<RawCosts>>,
+}
+
+/// `[proactive]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProactive {
+    pub predictable_share: S<RawProbabilities>,
+    pub coverage: S<f64>,
+    pub channel: S<String>,
+    pub deflection: S<f64>,
+    pub churn_reduction: Option<S<f64>>,
+    pub cost_per_contact: Option<S<f64>>,
+    pub handle_time_factor: Option<S<f64>>,
+    pub handle_time: Option<S<RawDist>>,
+    pub answer_probability: Option<S<f64>>,
+    pub deadline: Option<S<RawDuration>>,
+}
+
+/// `[costs]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCosts {
+    pub agent_per_hour: Option<S<f64>>,
+    pub shrinkage: Option<S<f64>>,
+    pub per_minute: Option<S<f64>>,
+    pub lost_customer_value: Option<S<f64>>,
+    pub churn: Option<S<f64>>,
 }
 
 /// `[lines]`.
@@ -65,7 +94,7 @@ pub struct RawRetrials {
     pub max_attempts: Option<S<i64>>,
 }
 
-/// One probability, or one per attempt number.
+/// One probability, or a list (one per attempt number, or per interval).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(untagged)]
 pub enum RawProbabilities {

@@ -4,12 +4,14 @@
 use super::diagnostic::Diagnostic;
 use super::duration::{parse_clock, parse_duration};
 use super::raw::{
-    RawArrivals, RawBalking, RawCallback, RawDist, RawDuration, RawLines, RawProbabilities,
-    RawRetrials, RawScenario, RawStaffing, RawTime, S,
+    RawArrivals, RawBalking, RawCallback, RawCosts, RawDist, RawDuration, RawLines, RawProactive,
+    RawProbabilities, RawRetrials, RawScenario, RawStaffing, RawTime, S,
 };
 use crate::model::balking::BalkingCurve;
 use crate::model::callback::CallbackPolicy;
+use crate::model::costs::CostModel;
 use crate::model::lines::Lines;
+use crate::model::proactive::{Channel, ProactivePolicy};
 use crate::model::retrials::RetrialPolicy;
 use crate::model::{Dist, RunKind, Scenario, ServiceLevelGoal};
 use std::ops::Range;
@@ -258,6 +260,172 @@ impl Checker<'_> {
             probability: given,
             delay: delay?,
             max_attempts: max_attempts?,
+        })
+    }
+
+    /// An optional number ≥ 0, `default` when absent.
+    fn non_negative_or(&mut self, value: Option<&S<f64>>, key: &str, default: f64) -> Option<f64> {
+        match value {
+            Some(v) => self.non_negative(v, key),
+            None => Some(default),
+        }
+    }
+
+    /// An optional probability, `default` when absent.
+    fn probability_or(&mut self, value: Option<&S<f64>>, key: &str, default: f64) -> Option<f64> {
+        match value {
+            Some(v) => self.probability(v, key),
+            None => Some(default),
+        }
+    }
+
+    fn proactive(
+        &mut self,
+        proactive: &S<RawProactive>,
+        n: Option<usize>,
+    ) -> Option<ProactivePolicy> {
+        let p = proactive.get_ref();
+        let shares = match p.predictable_share.get_ref() {
+            RawProbabilities::One(x) => n.map(|n| vec![*x; n]),
+            RawProbabilities::Many(xs) => {
+                if let Some(n) = n
+                    && xs.len() != n
+                {
+                    self.problem(
+                        p.predictable_share.span(),
+                        "proactive.predictable_share",
+                        format!(
+                            "expected one share, or one per interval ({n} values), got {}",
+                            xs.len()
+                        ),
+                    );
+                    None
+                } else {
+                    Some(xs.clone())
+                }
+            }
+        };
+        if let Some(bad) = shares.iter().flatten().find(|x| !(0.0..=1.0).contains(*x)) {
+            self.problem(
+                p.predictable_share.span(),
+                "proactive.predictable_share",
+                format!("expected shares between 0 and 1, got {bad}"),
+            );
+        }
+        let coverage = self.probability(&p.coverage, "proactive.coverage");
+        let deflection = self.probability(&p.deflection, "proactive.deflection");
+        let churn_reduction =
+            self.probability_or(p.churn_reduction.as_ref(), "proactive.churn_reduction", 0.0);
+        let cost_per_contact = self.non_negative_or(
+            p.cost_per_contact.as_ref(),
+            "proactive.cost_per_contact",
+            0.0,
+        );
+        let factor = self.non_negative_or(
+            p.handle_time_factor.as_ref(),
+            "proactive.handle_time_factor",
+            1.0,
+        );
+        let agent_call_keys = [
+            ("handle_time", p.handle_time.as_ref().map(|v| v.span())),
+            (
+                "answer_probability",
+                p.answer_probability.as_ref().map(|v| v.span()),
+            ),
+            ("deadline", p.deadline.as_ref().map(|v| v.span())),
+        ];
+        let channel = match p.channel.get_ref().as_str() {
+            "message" => {
+                for (key, span) in agent_call_keys {
+                    if let Some(span) = span {
+                        self.problem(span, &format!("proactive.{key}"), format!("`{key}` is for channel = \"agent_call\"; a message takes no agent time"));
+                    }
+                }
+                Some(Channel::Message)
+            }
+            "agent_call" => {
+                let handle_time = match &p.handle_time {
+                    Some(d) => self.dist(d, "proactive.handle_time", false).flatten(),
+                    None => {
+                        self.problem(proactive.span(), "proactive.handle_time", "channel = \"agent_call\" needs handle_time = { distribution = ..., mean = ... }");
+                        None
+                    }
+                };
+                let answer = self.probability_or(
+                    p.answer_probability.as_ref(),
+                    "proactive.answer_probability",
+                    1.0,
+                );
+                let deadline = match &p.deadline {
+                    Some(d) => self.duration(d, "proactive.deadline", true),
+                    None => {
+                        self.problem(proactive.span(), "proactive.deadline", "channel = \"agent_call\" needs a deadline: how long before the customer would call the contact may be made, such as deadline = \"2h\"");
+                        None
+                    }
+                };
+                match (handle_time, answer, deadline) {
+                    (Some(handle_time), Some(answer_probability), Some(deadline_s)) => {
+                        Some(Channel::AgentCall {
+                            handle_time,
+                            answer_probability,
+                            deadline_s,
+                        })
+                    }
+                    _ => None,
+                }
+            }
+            other => {
+                self.problem(
+                    p.channel.span(),
+                    "proactive.channel",
+                    format!("expected \"message\" or \"agent_call\", got \"{other}\""),
+                );
+                None
+            }
+        };
+        let shares = shares?;
+        if shares.iter().any(|x| !(0.0..=1.0).contains(x)) {
+            return None;
+        }
+        Some(ProactivePolicy {
+            predictable_share: shares,
+            coverage: coverage?,
+            channel: channel?,
+            deflection: deflection?,
+            churn_reduction: churn_reduction?,
+            cost_per_contact: cost_per_contact?,
+            handle_time_factor: factor?,
+        })
+    }
+
+    fn costs(&mut self, costs: &S<RawCosts>) -> Option<CostModel> {
+        let c = costs.get_ref();
+        let shrinkage = match &c.shrinkage {
+            Some(v) => {
+                let x = *v.get_ref();
+                if (0.0..1.0).contains(&x) {
+                    Some(x)
+                } else {
+                    self.problem(v.span(), "costs.shrinkage", format!("expected a share of paid time off the phones, at least 0 and below 1 (such as 0.3), got {x}"));
+                    None
+                }
+            }
+            None => Some(0.0),
+        };
+        Some(CostModel {
+            agent_per_hour: self.non_negative_or(
+                c.agent_per_hour.as_ref(),
+                "costs.agent_per_hour",
+                0.0,
+            )?,
+            shrinkage: shrinkage?,
+            per_minute: self.non_negative_or(c.per_minute.as_ref(), "costs.per_minute", 0.0)?,
+            lost_customer_value: self.non_negative_or(
+                c.lost_customer_value.as_ref(),
+                "costs.lost_customer_value",
+                0.0,
+            )?,
+            churn: self.probability_or(c.churn.as_ref(), "costs.churn", 1.0)?,
         })
     }
 
@@ -860,6 +1028,14 @@ pub fn validate(
     let balking = raw.balking.as_ref().map(|b| c.balking(b));
     let callback = raw.callback.as_ref().map(|cb| c.callback(cb));
     let retrials = raw.retrials.as_ref().map(|r| c.retrials(r));
+    let proactive = raw.proactive.as_ref().map(|p| c.proactive(p, n));
+    let costs = raw.costs.as_ref().map(|k| c.costs(k));
+    let (Some(proactive), Some(costs)) = (
+        proactive.map_or(Some(None), |p| p.map(Some)),
+        costs.map_or(Some(None), |k| k.map(Some)),
+    ) else {
+        return Err(c.problems);
+    };
     let (Some(lines), Some(balking), Some(callback), Some(retrials)) = (
         lines.map_or(Some(None), |l| l.map(Some)),
         balking.map_or(Some(None), |b| b.map(Some)),
@@ -916,6 +1092,8 @@ pub fn validate(
         balking,
         callback,
         retrials,
+        proactive,
+        costs,
     };
     // Without patience, lines or balking nobody ever leaves the queue unserved.
     if let RunKind::SteadyState { .. } = scenario.kind

@@ -56,6 +56,26 @@ pub struct IntervalTally {
     pub lost_customers: u64,
     /// Attempts made by the customers counted here, summed.
     pub customer_attempts: u64,
+    /// Customers a proactive contact could have reached (their need was predictable).
+    pub proactive_targets: u64,
+    /// Proactive contacts made (messages sent, or outbound calls placed).
+    pub proactive_contacts: u64,
+    /// Customers a proactive contact reached.
+    pub proactive_reached: u64,
+    /// Customers who did not call because a proactive contact answered their need.
+    pub calls_deflected: u64,
+    /// Agent time spent on proactive outbound calls (agent-seconds).
+    pub proactive_agent_s: f64,
+    /// Lost customers whom a proactive contact had reached (they churn less).
+    pub lost_reached_customers: u64,
+    /// Cost of the agents' paid hours.
+    pub cost_agents: f64,
+    /// Cost of telephony (minutes of waiting and talking).
+    pub cost_telephony: f64,
+    /// Cost of proactive contacts.
+    pub cost_proactive: f64,
+    /// Value lost with the customers who churn.
+    pub cost_lost_customers: f64,
     /// Agent time spent talking (agent-seconds).
     pub busy_agent_s: f64,
     /// Agent time available: staffed agents plus those finishing a call after their shift
@@ -92,10 +112,25 @@ impl IntervalTally {
         self.served_first_attempt += other.served_first_attempt;
         self.lost_customers += other.lost_customers;
         self.customer_attempts += other.customer_attempts;
+        self.proactive_targets += other.proactive_targets;
+        self.proactive_contacts += other.proactive_contacts;
+        self.proactive_reached += other.proactive_reached;
+        self.calls_deflected += other.calls_deflected;
+        self.proactive_agent_s += other.proactive_agent_s;
+        self.lost_reached_customers += other.lost_reached_customers;
+        self.cost_agents += other.cost_agents;
+        self.cost_telephony += other.cost_telephony;
+        self.cost_proactive += other.cost_proactive;
+        self.cost_lost_customers += other.cost_lost_customers;
         self.busy_agent_s += other.busy_agent_s;
         self.available_agent_s += other.available_agent_s;
         self.max_queue = self.max_queue.max(other.max_queue);
         self.duration_s += other.duration_s;
+    }
+
+    /// Agents + telephony + proactive contact + lost customers.
+    pub fn total_cost(&self) -> f64 {
+        self.cost_agents + self.cost_telephony + self.cost_proactive + self.cost_lost_customers
     }
 
     /// The accounting identities: every attempt, every customer and every accepted callback
@@ -122,6 +157,10 @@ pub enum Mechanism {
     Retrials,
     /// `[callback]`: virtual hold.
     Callback,
+    /// `[proactive]`: contacting customers before they call.
+    Proactive,
+    /// `[costs]`: the price of everything.
+    Costs,
 }
 
 macro_rules! kpis {
@@ -180,6 +219,16 @@ kpis! {
     CallbacksFailed "callbacks_failed" Callback: "Callback requests given up: every callback attempt went unanswered.",
     CallbackDelayS "callback_delay_s" Callback: "Mean time from callback request to talk, completed callbacks (seconds).",
     CallbackDelayP90S "callback_delay_p90_s" Callback: "90th percentile of the callback delay (seconds).",
+    ProactiveContacts "proactive_contacts" Proactive: "Proactive contacts made (messages sent, or outbound calls placed).",
+    ProactiveReached "proactive_reached" Proactive: "Customers a proactive contact reached.",
+    CallsDeflected "calls_deflected" Proactive: "Calls that did not happen because a proactive contact answered the need.",
+    ProactiveAgentHours "proactive_agent_hours" Proactive: "Agent time spent on proactive outbound calls (hours).",
+    CostAgents "cost_agents" Costs: "Cost of the agents: paid hours (staffed ÷ (1 − shrinkage)) × hourly cost.",
+    CostTelephony "cost_telephony" Costs: "Telephony: minutes of waiting and talking × cost per minute.",
+    CostProactive "cost_proactive" Costs: "Proactive contacts × cost per contact.",
+    CostLostCustomers "cost_lost_customers" Costs: "Lost customers × customer value × churn probability.",
+    TotalCost "total_cost" Costs: "Agents + telephony + proactive contact + lost customers.",
+    CostPerCallHandled "cost_per_call_handled" Costs: "Total cost ÷ calls handled (answered, and completed callbacks).",
 }
 
 impl Kpi {
@@ -222,6 +271,18 @@ impl Kpi {
             Kpi::CallbacksFailed => t.callbacks_failed as f64,
             Kpi::CallbackDelayS => ratio(t.callback_delay_s, t.callbacks_completed as f64),
             Kpi::CallbackDelayP90S => t.callback_delays.quantile(0.9),
+            Kpi::ProactiveContacts => t.proactive_contacts as f64,
+            Kpi::ProactiveReached => t.proactive_reached as f64,
+            Kpi::CallsDeflected => t.calls_deflected as f64,
+            Kpi::ProactiveAgentHours => t.proactive_agent_s / 3600.0,
+            Kpi::CostAgents => t.cost_agents,
+            Kpi::CostTelephony => t.cost_telephony,
+            Kpi::CostProactive => t.cost_proactive,
+            Kpi::CostLostCustomers => t.cost_lost_customers,
+            Kpi::TotalCost => t.total_cost(),
+            Kpi::CostPerCallHandled => {
+                ratio(t.total_cost(), (t.answered + t.callbacks_completed) as f64)
+            }
         }
     }
 }
