@@ -126,9 +126,10 @@ pub fn run(
         });
     }
     if !options.resume || !same {
-        // Start this shard over; points of other shards of the same sweep stay (a folder
-        // shared by several shards), points of another sweep definition all go.
-        store::remove_points(&dir, |p| !same || shard.has(p))?;
+        // Start this shard over. Points of other shards stay (several shards may share a
+        // folder, and one may have started first); those of another sweep definition go.
+        let other_sweep = existing.is_some() && !same;
+        store::remove_points(&dir, |p| other_sweep || shard.has(p))?;
     }
     store::write_manifest(&dir, &manifest)?;
     let done = store::read_points(&dir, &manifest)?;
