@@ -17,6 +17,7 @@ pub mod cli;
 pub mod engine;
 pub mod erlang;
 pub mod model;
+pub mod plan;
 pub mod report;
 pub mod scenario;
 pub mod simulate;

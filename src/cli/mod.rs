@@ -6,6 +6,7 @@ mod erlang;
 mod inputs;
 mod merge;
 mod new;
+mod plan;
 mod report;
 mod run;
 mod sweep;
@@ -31,6 +32,8 @@ enum Command {
     Erlang(erlang::ErlangArgs),
     /// Write an annotated example scenario to start from.
     New(new::NewArgs),
+    /// Plan the staffing of each interval: Erlang start, simulation refinement, final check.
+    Plan(plan::PlanArgs),
     /// Run a parameter sweep: a base scenario and axes of values, every point in parallel.
     Sweep(sweep::SweepArgs),
     /// Merge the outputs of sweep shards into one table.
@@ -47,6 +50,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::execute(args),
         Command::Erlang(args) => erlang::execute(args),
         Command::New(args) => new::execute(args),
+        Command::Plan(args) => plan::execute(args),
         Command::Sweep(args) => sweep::execute(args),
         Command::Merge(args) => merge::execute(args),
         Command::Report(args) => report::execute(args),

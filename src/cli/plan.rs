@@ -1,0 +1,343 @@
+//! `callsim plan FILE [--target-sl P] [--threshold DUR] [--max-abandon P] [--max-asa SECS]
+//! [--max-occupancy P] [--optimize targets|cost] [--criterion mean|ci95] [--out DIR]
+//! [--replications N] [--shrinkage S] [--write-scenario] [--threads N]`: plan the staffing
+//! of each interval, write `OUT/<name>/plan.csv` and `plan.json`, print the plan next to what
+//! Erlang asks for.
+
+use super::inputs::print_problems;
+use crate::erlang::{Model, Targets};
+use crate::plan::{self, Criterion, Goal, Plan, PlanOptions, output};
+use crate::scenario::{
+    self, duration::format_clock, duration::format_duration, duration::parse_duration,
+};
+use crate::stats::Kpi;
+use anyhow::{Context, bail};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// What the plan optimises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Optimize {
+    /// The fewest agents that meet the targets.
+    Targets,
+    /// The least total cost (needs [costs]); targets given on the command line are hard limits.
+    Cost,
+}
+
+/// How a simulated KPI is compared with its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CriterionArg {
+    /// The mean over replications meets the target.
+    Mean,
+    /// The whole 95% confidence interval meets it (more agents, more certainty).
+    Ci95,
+}
+
+/// Arguments of `callsim plan`.
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    /// The scenario file to plan (its staffing is ignored).
+    pub file: PathBuf,
+    /// Service-level target, a share in (0, 1): answered within the threshold ÷ offered
+    /// [default: the scenario's [service_level] target].
+    #[arg(long, value_name = "P", allow_negative_numbers = true)]
+    pub target_sl: Option<f64>,
+    /// Service-level threshold, e.g. 20s [default: the scenario's].
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
+    pub threshold: Option<String>,
+    /// Maximum abandonment rate, a share in (0, 1), e.g. 0.05.
+    #[arg(long, value_name = "P", allow_negative_numbers = true)]
+    pub max_abandon: Option<f64>,
+    /// Maximum ASA (mean wait of answered calls), seconds.
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
+    pub max_asa: Option<f64>,
+    /// Maximum occupancy, a share in (0, 1], e.g. 0.85.
+    #[arg(long, value_name = "P", allow_negative_numbers = true)]
+    pub max_occupancy: Option<f64>,
+    /// Fewest agents meeting the targets, or least total cost.
+    #[arg(long, value_enum, default_value_t = Optimize::Targets)]
+    pub optimize: Optimize,
+    /// How a target counts as met in an interval: by the mean, or by the whole 95% CI.
+    #[arg(long, value_enum, default_value_t = CriterionArg::Mean)]
+    pub criterion: CriterionArg,
+    /// Folder for the results: OUT/<name>/plan.csv and plan.json.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Replications per evaluation of a staffing [default: the scenario's].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    pub replications: Option<u32>,
+    /// Shrinkage for scheduled agents, a share in [0, 1) [default: [costs], else 0].
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    pub shrinkage: Option<f64>,
+    /// Also write OUT/<name>/<name>-planned.toml: the scenario with the planned staffing.
+    #[arg(long)]
+    pub write_scenario: bool,
+    /// Worker threads (default: every core). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub threads: Option<u32>,
+}
+
+/// The threshold given on the command line, in seconds.
+fn threshold_s(text: &str) -> anyhow::Result<f64> {
+    let seconds = parse_duration(text)
+        .map_err(anyhow::Error::msg)
+        .context("--threshold")?;
+    if seconds < 0.0 || text.trim_start().starts_with('-') {
+        bail!("--threshold must be a duration >= 0 such as 20s, got \"{text}\"");
+    }
+    Ok(seconds)
+}
+
+/// Runs `callsim plan`.
+pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
+    let scenario = match scenario::load(&args.file) {
+        Ok(sc) => sc,
+        Err(problems) => {
+            print_problems(&problems);
+            bail!(
+                "{} cannot be planned (see the problems above)",
+                args.file.display()
+            );
+        }
+    };
+    let goal = match args.optimize {
+        Optimize::Targets => Goal::Targets,
+        Optimize::Cost => Goal::Cost,
+    };
+    let threshold = match &args.threshold {
+        Some(t) => threshold_s(t)?,
+        None => scenario.service_level.threshold_s,
+    };
+    // In the cost goal only targets given here are hard limits; otherwise the scenario's
+    // service level is the default target.
+    let target_sl = match goal {
+        Goal::Targets => Some(args.target_sl.unwrap_or(scenario.service_level.target)),
+        Goal::Cost => args.target_sl,
+    };
+    let options = PlanOptions {
+        targets: Targets {
+            service_level: target_sl,
+            max_abandon: args.max_abandon,
+            max_asa_s: args.max_asa,
+            max_occupancy: args.max_occupancy,
+            ..Targets::new(threshold)
+        },
+        criterion: match args.criterion {
+            CriterionArg::Mean => Criterion::Mean,
+            CriterionArg::Ci95 => Criterion::Ci95,
+        },
+        goal,
+        replications: args.replications.unwrap_or(scenario.replications),
+        shrinkage: args.shrinkage,
+        min_agents: 1,
+    };
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = args.threads {
+        pool = pool.num_threads(n as usize);
+    }
+    let pool = pool.build()?;
+    let started = Instant::now();
+    let plan = pool
+        .install(|| plan::plan(&scenario, &options))
+        .with_context(|| format!("cannot plan {}", args.file.display()))?;
+    let elapsed = started.elapsed().as_secs_f64();
+    let dir = output::write_plan(&args.out, &plan)
+        .with_context(|| format!("cannot write the plan of {}", scenario.name))?;
+    eprintln!("wrote {}/plan.csv and plan.json", dir.display());
+    if args.write_scenario {
+        let path = output::write_planned_scenario(&dir, &plan, &args.file)
+            .map_err(anyhow::Error::msg)
+            .context("--write-scenario")?;
+        eprintln!(
+            "wrote {} (run it with: callsim run {})",
+            path.display(),
+            path.display()
+        );
+    }
+    print!("{}", render(&plan));
+    eprintln!(
+        "planned in {elapsed:.2} s: {} whole-day simulations of {} replications",
+        plan.evaluations, plan.check.scenario.replications
+    );
+    Ok(())
+}
+
+/// Targets in words.
+fn describe_targets(t: &Targets) -> String {
+    let mut parts = Vec::new();
+    if let Some(sl) = t.service_level {
+        parts.push(format!(
+            "service level >= {:.0}% within {}",
+            sl * 100.0,
+            format_duration(t.threshold_s)
+        ));
+    }
+    if let Some(a) = t.max_abandon {
+        parts.push(format!("abandonment <= {:.1}%", a * 100.0));
+    }
+    if let Some(a) = t.max_asa_s {
+        parts.push(format!("ASA <= {a} s"));
+    }
+    if let Some(o) = t.max_occupancy {
+        parts.push(format!("occupancy <= {:.0}%", o * 100.0));
+    }
+    if parts.is_empty() {
+        "none".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// A share as a percentage, `-` when undefined.
+fn pct(v: Option<f64>) -> String {
+    match v {
+        Some(x) if x.is_finite() => format!("{:.1}", x * 100.0),
+        _ => "-".into(),
+    }
+}
+
+/// The printed plan: the table, where it departs from Erlang, the day's totals.
+fn render(plan: &Plan) -> String {
+    let sc = &plan.check.scenario;
+    let mut out = String::new();
+    let goal = match plan.options.goal {
+        Goal::Targets => "fewest agents meeting the targets",
+        Goal::Cost => "least total cost",
+    };
+    let _ = writeln!(
+        out,
+        "\n{} — plan: {goal}; targets: {} (each interval, {} of {} replications; final check \
+         with fresh seeds)",
+        sc.name,
+        describe_targets(&plan.options.targets),
+        match plan.options.criterion {
+            Criterion::Mean => "mean",
+            Criterion::Ci95 => "95% CI",
+        },
+        sc.replications
+    );
+    let _ = writeln!(
+        out,
+        "  {:<6}{:>8}{:>8}{:>8}{:>6}{:>6}{:>7}{:>6}{:>8}{:>6}{:>7}",
+        "start", "calls", "load", "erlang", "plan", "diff", "SL%", "±", "aband%", "±", "occ%"
+    );
+    for k in 0..sc.intervals() {
+        let get = |kpi| plan.check.intervals[k].get(kpi);
+        let diff = i64::from(plan.planned_agents[k]) - i64::from(plan.erlang_agents[k]);
+        let diff = match diff {
+            0 => "=".to_string(),
+            d => format!("{d:+}"),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<6}{:>8.1}{:>8.1}{:>8}{:>6}{:>6}{:>7}{:>6}{:>8}{:>6}{:>7}",
+            format_clock(sc.interval_start_clock_s(k)),
+            output::expected_calls(plan, k),
+            plan.load_erlangs[k],
+            plan.erlang_agents[k],
+            plan.planned_agents[k],
+            diff,
+            pct(get(Kpi::ServiceLevel).map(|v| v.mean)),
+            pct(get(Kpi::ServiceLevel).map(|v| v.ci95)),
+            pct(get(Kpi::AbandonRate).map(|v| v.mean)),
+            pct(get(Kpi::AbandonRate).map(|v| v.ci95)),
+            pct(get(Kpi::Occupancy).map(|v| v.mean)),
+        );
+    }
+    out.push_str(&departures(plan));
+    let _ = writeln!(
+        out,
+        "  agent-hours on the phones: {:.1} (Erlang {}: {:.1}); scheduled: {:.1} with {:.0}% shrinkage",
+        plan.agent_hours(),
+        match plan.model {
+            Model::ErlangC => "C",
+            Model::ErlangA { .. } => "A",
+        },
+        plan.erlang_hours(),
+        plan.scheduled_hours(),
+        plan.shrinkage * 100.0
+    );
+    if let Some(c) = plan.cost_per_day() {
+        let _ = writeln!(out, "  total cost per day: {:.0} ± {:.0}", c.mean, c.ci95);
+    }
+    let _ = writeln!(
+        out,
+        "  final check (seed {}): {}",
+        sc.seed,
+        if plan.raised_by_check == 0 {
+            "every interval met the targets as planned".to_string()
+        } else {
+            format!(
+                "{} time(s) an interval fell short with fresh callers and was raised by one \
+                 agent, until every interval met the targets",
+                plan.raised_by_check
+            )
+        }
+    );
+    if let Some(tp) = &plan.targets_plan {
+        let total: u64 = tp.iter().map(|&a| u64::from(a)).sum();
+        let _ = writeln!(
+            out,
+            "  the plan for the hard targets alone staffs {:.1} agent-hours",
+            total as f64 * sc.interval_s / 3600.0
+        );
+    }
+    if !plan.cost_curve.is_empty() {
+        let _ = writeln!(
+            out,
+            "  cost curve (every interval shifted by the same agents):"
+        );
+        let _ = writeln!(
+            out,
+            "  {:>6}{:>12}{:>12}{:>8}{:>10}",
+            "shift", "agent-h", "cost", "±", "lost"
+        );
+        for p in &plan.cost_curve {
+            let _ = writeln!(
+                out,
+                "  {:>6}{:>12.1}{:>12.0}{:>8.0}{:>10.1}",
+                format!("{:+}", p.shift),
+                p.agent_hours,
+                p.total_cost.mean,
+                p.total_cost.ci95,
+                p.lost_customers.mean
+            );
+        }
+    }
+    out
+}
+
+/// Where and by how much the plan departs from Erlang, in one or two lines.
+fn departures(plan: &Plan) -> String {
+    let sc = &plan.check.scenario;
+    let diffs: Vec<i64> = (0..sc.intervals())
+        .map(|k| i64::from(plan.planned_agents[k]) - i64::from(plan.erlang_agents[k]))
+        .collect();
+    let (more, fewer) = (
+        diffs.iter().filter(|&&d| d > 0).count(),
+        diffs.iter().filter(|&&d| d < 0).count(),
+    );
+    let mut out = format!(
+        "  vs Erlang: {more} interval(s) need more agents, {fewer} fewer, {} the same",
+        diffs.len() - more - fewer
+    );
+    let mut order: Vec<usize> = (0..diffs.len()).filter(|&k| diffs[k] != 0).collect();
+    order.sort_by_key(|&k| (std::cmp::Reverse(diffs[k].abs()), k));
+    if !order.is_empty() {
+        let largest: Vec<String> = order
+            .iter()
+            .take(3)
+            .map(|&k| {
+                format!(
+                    "{} {:+}",
+                    format_clock(sc.interval_start_clock_s(k)),
+                    diffs[k]
+                )
+            })
+            .collect();
+        let _ = write!(out, "; largest: {}", largest.join(", "));
+    }
+    out.push('\n');
+    out
+}

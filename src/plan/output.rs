@@ -1,0 +1,331 @@
+//! The planner's files: `plan.csv` (the staffing table of DESIGN.md), `plan.json` (the day's
+//! totals, targets and how the plan was found), `cost_curve.csv` (cost goal), and the
+//! scenario written back with the planned staffing.
+
+use super::{Goal, Plan};
+use crate::report::write_atomic;
+use crate::scenario::{self, duration::format_clock};
+use crate::stats::{Kpi, MeanCi};
+use serde::Serialize;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// A number for CSV: shortest round-trip form, empty when undefined.
+fn number(x: f64) -> String {
+    if x.is_finite() {
+        x.to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// The final check's value of `kpi` in interval `k`.
+fn interval_kpi(plan: &Plan, k: usize, kpi: Kpi) -> Option<MeanCi> {
+    plan.check.intervals[k].get(kpi)
+}
+
+/// Expected calls of interval `k`: arrival rate × interval length (before busyness).
+pub fn expected_calls(plan: &Plan, k: usize) -> f64 {
+    let sc = &plan.check.scenario;
+    sc.arrival_rate[k] * sc.interval_s
+}
+
+/// `plan.csv`: `interval, start, expected_calls, erlang_agents, planned_agents, service_level,
+/// service_level_ci95, abandon_rate, abandon_rate_ci95, occupancy, scheduled_agents`. KPIs are
+/// those of the final check (fresh seeds): means and 95% half-widths; empty when undefined.
+pub fn plan_csv(plan: &Plan) -> io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "interval",
+        "start",
+        "expected_calls",
+        "erlang_agents",
+        "planned_agents",
+        "service_level",
+        "service_level_ci95",
+        "abandon_rate",
+        "abandon_rate_ci95",
+        "occupancy",
+        "scheduled_agents",
+    ])?;
+    let sc = &plan.check.scenario;
+    for k in 0..sc.intervals() {
+        let kpi = |kpi| interval_kpi(plan, k, kpi);
+        let mean = |kpi: Option<MeanCi>| kpi.map_or(String::new(), |v| number(v.mean));
+        let ci = |kpi: Option<MeanCi>| kpi.map_or(String::new(), |v| number(v.ci95));
+        w.write_record([
+            k.to_string(),
+            format_clock(sc.interval_start_clock_s(k)),
+            number(expected_calls(plan, k)),
+            plan.erlang_agents[k].to_string(),
+            plan.planned_agents[k].to_string(),
+            mean(kpi(Kpi::ServiceLevel)),
+            ci(kpi(Kpi::ServiceLevel)),
+            mean(kpi(Kpi::AbandonRate)),
+            ci(kpi(Kpi::AbandonRate)),
+            mean(kpi(Kpi::Occupancy)),
+            plan.scheduled_agents[k].to_string(),
+        ])?;
+    }
+    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
+}
+
+/// `cost_curve.csv`: `shift, agent_hours, total_cost, total_cost_ci95, lost_customers,
+/// lost_customers_ci95`.
+pub fn cost_curve_csv(plan: &Plan) -> io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "shift",
+        "agent_hours",
+        "total_cost",
+        "total_cost_ci95",
+        "lost_customers",
+        "lost_customers_ci95",
+    ])?;
+    for p in &plan.cost_curve {
+        w.write_record([
+            p.shift.to_string(),
+            number(p.agent_hours),
+            number(p.total_cost.mean),
+            number(p.total_cost.ci95),
+            number(p.lost_customers.mean),
+            number(p.lost_customers.ci95),
+        ])?;
+    }
+    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
+}
+
+/// The targets, as written to `plan.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetsJson {
+    /// Service-level threshold, seconds.
+    pub threshold_s: f64,
+    /// Minimum service level (answered within the threshold ÷ offered), if set.
+    pub service_level: Option<f64>,
+    /// Maximum abandonment rate, if set.
+    pub max_abandon: Option<f64>,
+    /// Maximum ASA, seconds, if set.
+    pub max_asa_s: Option<f64>,
+    /// Maximum occupancy, if set.
+    pub max_occupancy: Option<f64>,
+}
+
+/// `plan.json`: the day's totals and how the plan was found.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanJson {
+    /// Scenario name.
+    pub scenario: String,
+    /// `"targets"` (fewest agents meeting them) or `"cost"` (least total cost).
+    pub goal: &'static str,
+    /// Analytic model of the start: `"erlang_a"` or `"erlang_c"`.
+    pub erlang_model: &'static str,
+    /// The targets (hard constraints in the cost goal).
+    pub targets: TargetsJson,
+    /// `"mean"`: the mean over replications meets each target; `"ci95"`: the whole 95% CI.
+    pub criterion: &'static str,
+    /// Replications per evaluation and in the final check.
+    pub replications: u32,
+    /// Seed of the refinement (the scenario's).
+    pub seed: u64,
+    /// Seed of the final check (derived from `seed`).
+    pub check_seed: u64,
+    /// Shrinkage used for the scheduled agents.
+    pub shrinkage: f64,
+    /// Agent-hours on the phones of the Erlang requirement.
+    pub erlang_agent_hours: f64,
+    /// Agent-hours on the phones of the plan.
+    pub planned_agent_hours: f64,
+    /// Scheduled agent-hours (after shrinkage).
+    pub scheduled_agent_hours: f64,
+    /// Total cost of the day in the final check (with `[costs]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_per_day: Option<MeanCi>,
+    /// Whole-day KPIs of the final check.
+    pub day: serde_json::Map<String, serde_json::Value>,
+    /// Whole-day simulations run (refinement and final check).
+    pub evaluations: usize,
+    /// Intervals the final check found short and raised.
+    pub raised_by_check: usize,
+    /// Agents per interval of the plan for the hard targets alone (cost goal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub targets_plan: Option<Vec<u32>>,
+    /// Cost of the plan shifted by the same number of agents in every interval (cost goal).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cost_curve: Vec<super::CostPoint>,
+}
+
+/// The contents of `plan.json`.
+pub fn plan_json(plan: &Plan) -> PlanJson {
+    let t = &plan.options.targets;
+    let sc = &plan.check.scenario;
+    let day = plan
+        .check
+        .total
+        .iter()
+        .filter_map(|(kpi, v)| Some((kpi.name().to_string(), serde_json::to_value(v).ok()?)))
+        .collect();
+    PlanJson {
+        scenario: sc.name.clone(),
+        goal: match plan.options.goal {
+            Goal::Targets => "targets",
+            Goal::Cost => "cost",
+        },
+        erlang_model: plan.model.name(),
+        targets: TargetsJson {
+            threshold_s: t.threshold_s,
+            service_level: t.service_level,
+            max_abandon: t.max_abandon,
+            max_asa_s: t.max_asa_s,
+            max_occupancy: t.max_occupancy,
+        },
+        criterion: plan.options.criterion.name(),
+        replications: sc.replications,
+        seed: plan.seed,
+        check_seed: sc.seed,
+        shrinkage: plan.shrinkage,
+        erlang_agent_hours: plan.erlang_hours(),
+        planned_agent_hours: plan.agent_hours(),
+        scheduled_agent_hours: plan.scheduled_hours(),
+        cost_per_day: plan.cost_per_day(),
+        day,
+        evaluations: plan.evaluations,
+        raised_by_check: plan.raised_by_check,
+        targets_plan: plan.targets_plan.clone(),
+        cost_curve: plan.cost_curve.clone(),
+    }
+}
+
+/// Writes `OUT/<name>/plan.csv`, `plan.json` and (cost goal) `cost_curve.csv`; returns the
+/// folder.
+pub fn write_plan(out: &Path, plan: &Plan) -> io::Result<PathBuf> {
+    let dir = out.join(&plan.check.scenario.name);
+    std::fs::create_dir_all(&dir)?;
+    write_atomic(&dir.join("plan.csv"), &plan_csv(plan)?)?;
+    let mut json = serde_json::to_vec_pretty(&plan_json(plan)).map_err(io::Error::other)?;
+    json.push(b'\n');
+    write_atomic(&dir.join("plan.json"), &json)?;
+    if !plan.cost_curve.is_empty() {
+        write_atomic(&dir.join("cost_curve.csv"), &cost_curve_csv(plan)?)?;
+    }
+    Ok(dir)
+}
+
+/// A TOML line without its comment, trimmed (good enough for headers and keys: the scenario
+/// keys hold no `#`).
+fn code_of(line: &str) -> &str {
+    line.split('#').next().unwrap_or("").trim()
+}
+
+/// The per-interval array, twelve values a line.
+fn per_interval_lines(agents: &[u32]) -> String {
+    let rows: Vec<String> = agents
+        .chunks(12)
+        .map(|c| c.iter().map(u32::to_string).collect::<Vec<_>>().join(", "))
+        .collect();
+    let indent = " ".repeat("per_interval = [".len());
+    format!("per_interval = [{}]", rows.join(&format!(",\n{indent}")))
+}
+
+/// `text` (a scenario file) with its `[staffing]` table replaced by `per_interval = agents`
+/// and its name set to `name`; everything else as written. `note` becomes a comment above the
+/// staffing. Fails if the file has no `[staffing]` table.
+pub fn with_staffing(text: &str, agents: &[u32], name: &str, note: &str) -> Result<String, String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| code_of(l) == "[staffing]")
+        .ok_or_else(|| {
+            "the scenario has no [staffing] table to fill in; write its staffing as a \
+             [staffing] table (agents = N) to use --write-scenario"
+                .to_string()
+        })?;
+    let end = lines[header + 1..]
+        .iter()
+        .position(|l| code_of(l).starts_with('['))
+        .map_or(lines.len(), |i| header + 1 + i);
+    // Keep the comments and blank lines of the table, drop its keys (arrays may span lines).
+    let mut kept: Vec<&str> = Vec::new();
+    let mut depth = 0i32;
+    for line in &lines[header + 1..end] {
+        let code = code_of(line);
+        let inside = depth > 0;
+        depth += code.matches('[').count() as i32 - code.matches(']').count() as i32;
+        if !inside && code.is_empty() {
+            kept.push(line);
+        }
+    }
+    let quoted = toml::Value::String(name.to_string()).to_string();
+    let mut out: Vec<String> = Vec::new();
+    let first_table = lines
+        .iter()
+        .position(|l| code_of(l).starts_with('['))
+        .unwrap_or(lines.len());
+    let name_line = lines[..first_table].iter().position(|l| {
+        let code = code_of(l);
+        code.strip_prefix("name")
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+    });
+    if name_line.is_none() {
+        out.push(format!("name = {quoted}"));
+    }
+    for (i, line) in lines.iter().enumerate() {
+        if Some(i) == name_line {
+            out.push(format!("name = {quoted}"));
+        } else if i == header {
+            out.push(line.to_string());
+            out.push(format!("# {note}"));
+            out.push(per_interval_lines(agents));
+            out.extend(kept.iter().map(|l| l.to_string()));
+        } else if !(header < i && i < end) {
+            out.push(line.to_string());
+        }
+    }
+    let mut text = out.join("\n");
+    text.push('\n');
+    Ok(text)
+}
+
+/// Writes the scenario of `plan` with the planned staffing as `dir/<name>-planned.toml`,
+/// after checking that it validates (relative file paths are read from `dir`). `source` is
+/// the original file.
+pub fn write_planned_scenario(dir: &Path, plan: &Plan, source: &Path) -> Result<PathBuf, String> {
+    let text = std::fs::read_to_string(source)
+        .map_err(|e| format!("cannot read {}: {e}", source.display()))?;
+    let name = format!("{}-planned", plan.check.scenario.name);
+    let t = &plan.options.targets;
+    let mut goals = vec![format!("threshold {}s", t.threshold_s)];
+    if let Some(sl) = t.service_level {
+        goals.push(format!("service level >= {sl}"));
+    }
+    if let Some(a) = t.max_abandon {
+        goals.push(format!("abandonment <= {a}"));
+    }
+    if let Some(a) = t.max_asa_s {
+        goals.push(format!("ASA <= {a}s"));
+    }
+    if let Some(o) = t.max_occupancy {
+        goals.push(format!("occupancy <= {o}"));
+    }
+    let note = format!(
+        "agents on the phones, planned by `callsim plan` ({}; {})",
+        match plan.options.goal {
+            Goal::Targets => "fewest agents meeting the targets",
+            Goal::Cost => "least total cost",
+        },
+        goals.join(", ")
+    );
+    let new_text = with_staffing(&text, &plan.planned_agents, &name, &note)?;
+    let path = dir.join(format!("{name}.toml"));
+    let file = path.display().to_string();
+    scenario::parse(&new_text, &file, dir, &name).map_err(|problems| {
+        let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        format!(
+            "the planned scenario would not validate (file paths in it are relative to {}; \
+             make them absolute to write it elsewhere):\n{}",
+            dir.display(),
+            list.join("\n")
+        )
+    })?;
+    write_atomic(&path, new_text.as_bytes()).map_err(|e| format!("cannot write {file}: {e}"))?;
+    Ok(path)
+}
