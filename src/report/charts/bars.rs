@@ -78,7 +78,8 @@ fn values(results: &[&SavedResult], key: &str) -> Vec<Option<Estimate>> {
 
 /// The cost breakdown of those of `results` that have costs (stacked, one bar each), or
 /// `None` when none has.
-/// Every `cost_*` KPI present is a component: the known ones first, then any others.
+/// Every `cost_*` KPI present is a component (the known ones first, then any others), except
+/// ratios (`cost_per_*`).
 pub fn cost_breakdown(results: &[&SavedResult]) -> Option<BarChart> {
     let results: Vec<&SavedResult> = results
         .iter()
@@ -93,7 +94,8 @@ pub fn cost_breakdown(results: &[&SavedResult]) -> Option<BarChart> {
         .collect();
     for r in results {
         for (k, _) in &r.kpis {
-            if k.starts_with("cost_") && !keys.contains(&k.as_str()) {
+            // components add up to the total; ratios such as cost_per_call_handled do not
+            if k.starts_with("cost_") && !k.contains("_per_") && !keys.contains(&k.as_str()) {
                 keys.push(k);
             }
         }
