@@ -95,6 +95,18 @@ pub struct ScenarioResult {
     pub calls_simulated: u64,
     /// Waits of answered calls pooled over all replications (for the wait distribution).
     pub waits: WaitHistogram,
+    /// The whole-run KPI values of each replication, in [`Kpi::ALL`] order (for paired
+    /// comparisons between scenarios).
+    pub replications: Vec<Vec<f64>>,
+}
+
+impl ScenarioResult {
+    /// The values of `kpi` in each replication, if the scenario produces it.
+    pub fn per_replication(&self, kpi: Kpi) -> Option<Vec<f64>> {
+        self.total.get(kpi)?;
+        let i = Kpi::ALL.iter().position(|k| *k == kpi)?;
+        Some(self.replications.iter().map(|r| r[i]).collect())
+    }
 }
 
 /// Runs replication `replication` of `scenario` and keeps only its KPI values.
@@ -149,5 +161,6 @@ pub fn summarize(scenario: &Scenario, reps: &[ReplicationKpis]) -> ScenarioResul
             all.merge(&r.waits);
             all
         }),
+        replications: reps.iter().map(|r| r.total.clone()).collect(),
     }
 }

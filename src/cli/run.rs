@@ -34,6 +34,10 @@ pub struct RunArgs {
     /// Do not draw charts or write the HTML report.
     #[arg(long)]
     pub no_charts: bool,
+    /// Compare every scenario with the first: KPI differences with the 95% CI of paired
+    /// replications (same seed, same callers); also writes OUT/comparison.csv.
+    #[arg(long)]
+    pub compare: bool,
 }
 
 /// Runs `callsim run`.
@@ -86,6 +90,18 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
         write_failures += 1;
         eprintln!("error: cannot write the charts and report: {e}");
     }
+    if args.compare && results.len() >= 2 {
+        let diffs = report::compare::differences(&results);
+        let baseline = &results[0].scenario.name;
+        let csv = report::compare::comparison_csv(baseline, &diffs)?;
+        if let Err(e) = report::write_atomic(&args.out.join("comparison.csv"), &csv) {
+            write_failures += 1;
+            eprintln!("error: cannot write the comparison: {e}");
+        }
+        if !args.json {
+            println!("{}", comparison_table(baseline, &diffs));
+        }
+    }
     if args.json {
         let summaries: Vec<_> = results.iter().map(summary_json).collect();
         println!("{}", serde_json::json!({ "scenarios": summaries }));
@@ -107,6 +123,36 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
             results.len() - write_failures
         )
     }
+}
+
+/// The comparison printed by `--compare`: one block per scenario against the baseline.
+fn comparison_table(baseline: &str, diffs: &[report::compare::Difference]) -> String {
+    let mut out = String::new();
+    let mut current = "";
+    for d in diffs {
+        if d.scenario != current {
+            current = &d.scenario;
+            out.push_str(&format!(
+                "\n{} vs {baseline} (difference = {} − {baseline}; 95% CI of paired replications, unpaired for reference)\n  {:<24}{:>12}{:>12}{:>12}{:>12}{:>12}\n",
+                d.scenario, d.scenario, "KPI", baseline_short(baseline), "scenario", "difference", "± paired", "± unpaired"
+            ));
+        }
+        out.push_str(&format!(
+            "  {:<24}{:>12}{:>12}{:>12}{:>12}{:>12}\n",
+            d.kpi.name(),
+            fmt_value(d.baseline),
+            fmt_value(d.value),
+            fmt_value(d.paired.mean),
+            fmt_value(d.paired.ci95),
+            fmt_value(d.unpaired.ci95)
+        ));
+    }
+    out
+}
+
+/// A column title for the baseline: its name, cut to fit.
+fn baseline_short(name: &str) -> String {
+    name.chars().take(11).collect()
 }
 
 /// A number with as many decimals as its size deserves.

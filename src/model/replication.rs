@@ -513,7 +513,8 @@ impl<'a> Replication<'a> {
         if let Some(k) = self.current {
             let tally = &mut self.tallies[k];
             tally.queued += 1;
-            tally.max_queue = tally.max_queue.max(self.line.len() as u64);
+            let holding = self.line.len() - self.callbacks_in_line;
+            tally.max_queue = tally.max_queue.max(holding as u64);
         }
     }
 

@@ -4,6 +4,7 @@
 //! not at all (temporary file, then rename).
 
 pub mod charts;
+pub mod compare;
 mod csv;
 pub mod html;
 mod json;

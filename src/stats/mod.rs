@@ -5,11 +5,13 @@
 //! a replication keeps counters, sums and fixed-resolution histograms per interval.
 
 mod ci;
+mod compare;
 mod histogram;
 mod tally;
 mod time_weighted;
 
 pub use ci::{MeanCi, mean_ci, student_t_975};
+pub use compare::{paired_difference, unpaired_difference};
 pub use histogram::WaitHistogram;
 pub use tally::{IntervalTally, Kpi, Mechanism};
 pub use time_weighted::TimeWeighted;
