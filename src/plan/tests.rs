@@ -1,1 +1,154 @@
-//! Unit tests of the planner.
+//! Unit tests of the planner: the scenario written back, criteria, seeds, Erlang steps.
+
+use super::evaluate::fresh_seed;
+use super::output::with_staffing;
+use super::*;
+use crate::scenario;
+use std::path::Path;
+
+const DAY: &str = r#"# a comment
+name = "day"
+seed = 3
+replications = 4
+
+[time]
+open = "08:00"
+interval = "1h"
+intervals = 3
+
+[arrivals]
+per_interval = [60, 120, 60]
+
+[handle_time]
+distribution = "exponential"
+mean = "3m"
+
+[staffing]   # the roster
+# comment kept
+agents = 4
+
+[service_level]
+threshold = "20s"
+target = 0.8
+"#;
+
+fn day() -> Scenario {
+    scenario::parse(DAY, "day.toml", Path::new("."), "day").unwrap()
+}
+
+#[test]
+fn staffing_table_is_replaced_and_the_rest_kept() {
+    let text = with_staffing(DAY, &[3, 5, 4], "day-planned", "planned").unwrap();
+    assert!(text.contains("name = \"day-planned\"\n"));
+    assert!(text.contains(
+        "[staffing]   # the roster\n# planned\nper_interval = [3, 5, 4]\n# comment kept\n\n\
+         [service_level]"
+    ));
+    assert!(!text.contains("agents = 4"));
+    let sc = scenario::parse(&text, "x.toml", Path::new("."), "x").unwrap();
+    assert_eq!(sc.agents, vec![3, 5, 4]);
+    assert_eq!(sc.name, "day-planned");
+}
+
+#[test]
+fn multi_line_arrays_are_replaced_and_a_missing_name_added() {
+    let text = DAY
+        .replace("name = \"day\"\n", "")
+        .replace("agents = 4", "per_interval = [1,\n   2,\n   3]");
+    let agents: Vec<u32> = (1..=13).collect();
+    let out = with_staffing(&text, &agents, "n", "note").unwrap();
+    assert!(out.starts_with("name = \"n\"\n"));
+    assert!(
+        out.contains("per_interval = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,\n                13]")
+    );
+    assert!(!out.contains("   2,\n"));
+    assert!(with_staffing("seed = 1\nstaffing = { agents = 3 }\n", &[1], "n", "").is_err());
+}
+
+#[test]
+fn criteria_read_the_right_end_of_the_interval() {
+    let v = MeanCi {
+        mean: 0.8,
+        ci95: 0.05,
+        n: 10,
+    };
+    assert_eq!(Criterion::Mean.low(v), 0.8);
+    assert!((Criterion::Ci95.low(v) - 0.75).abs() < 1e-12);
+    assert!((Criterion::Ci95.high(v) - 0.85).abs() < 1e-12);
+    let no_ci = MeanCi {
+        ci95: f64::NAN,
+        ..v
+    };
+    assert_eq!(Criterion::Ci95.low(no_ci), 0.8);
+}
+
+#[test]
+fn the_final_check_seed_differs_and_is_stable() {
+    assert_ne!(fresh_seed(42), 42);
+    assert_eq!(fresh_seed(42), fresh_seed(42));
+    assert_ne!(fresh_seed(42), fresh_seed(43));
+}
+
+#[test]
+fn plans_are_reproducible_and_meet_the_targets() {
+    let sc = day();
+    let options = PlanOptions::for_scenario(&sc);
+    let a = plan(&sc, &options).unwrap();
+    let b = plan(&sc, &options).unwrap();
+    assert_eq!(a.planned_agents, b.planned_agents);
+    assert_eq!(a.erlang_agents.len(), 3);
+    assert!(a.planned_agents[1] > a.planned_agents[0]);
+    assert_eq!(
+        a.scheduled_agents, a.planned_agents,
+        "no shrinkage without [costs]"
+    );
+    for set in &a.check.intervals {
+        assert!(set.get(Kpi::ServiceLevel).unwrap().mean >= 0.8);
+    }
+    assert!((a.agent_hours() - f64::from(a.planned_agents.iter().sum::<u32>())).abs() < 1e-9);
+}
+
+#[test]
+fn shrinkage_and_occupancy_are_respected() {
+    let sc = day();
+    let options = PlanOptions {
+        targets: Targets {
+            max_occupancy: Some(0.5),
+            ..PlanOptions::for_scenario(&sc).targets
+        },
+        shrinkage: Some(0.25),
+        ..PlanOptions::for_scenario(&sc)
+    };
+    let p = plan(&sc, &options).unwrap();
+    for (k, set) in p.check.intervals.iter().enumerate() {
+        assert!(set.get(Kpi::Occupancy).unwrap().mean <= 0.5, "interval {k}");
+        assert_eq!(
+            p.scheduled_agents[k],
+            (f64::from(p.planned_agents[k]) / 0.75 - 1e-9).ceil() as u32
+        );
+    }
+}
+
+#[test]
+fn bad_options_are_errors_that_say_what_to_do() {
+    let sc = day();
+    let bad = |f: &dyn Fn(&mut PlanOptions)| {
+        let mut o = PlanOptions::for_scenario(&sc);
+        f(&mut o);
+        plan(&sc, &o)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    };
+    assert!(bad(&|o| o.targets.service_level = Some(1.0)).contains("(0, 1)"));
+    assert!(bad(&|o| o.targets.threshold_s = -1.0).contains(">= 0"));
+    assert!(bad(&|o| o.replications = 1).contains("at least 2 replications"));
+    assert!(bad(&|o| o.goal = Goal::Cost).contains("[costs]"));
+    assert!(bad(&|o| o.shrinkage = Some(-0.1)).contains("shrinkage"));
+    assert!(
+        bad(&|o| {
+            o.targets.service_level = None;
+        })
+        .contains("give a target")
+    );
+}

@@ -5,6 +5,7 @@ mod cli_run;
 mod common;
 mod erlang;
 mod mechanisms;
+mod plan;
 mod report;
 mod sweep;
 mod theory;

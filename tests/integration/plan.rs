@@ -1,0 +1,298 @@
+//! callsim plan: the plan against Erlang where Erlang is exact, the final check, retrials and
+//! costs moving the plan the right way, --write-scenario, and bad targets.
+
+use crate::common::{callsim, repo};
+use callsim::erlang::{Model, Targets, Traffic, required_agents};
+use callsim::plan::{Goal, Plan, PlanOptions, plan};
+use callsim::scenario;
+use callsim::stats::Kpi;
+use std::path::Path;
+
+fn parse(text: &str) -> callsim::Scenario {
+    scenario::parse(text, "test.toml", Path::new("."), "test").unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+/// A short working day with a peak, exponential times; `extra` is appended (sections).
+fn small_day(extra: &str) -> String {
+    format!(
+        r#"
+seed = 11
+replications = 10
+[time]
+open = "09:00"
+interval = "30m"
+intervals = 8
+[arrivals]
+per_interval = [40, 60, 90, 120, 110, 80, 60, 40]
+[handle_time]
+distribution = "exponential"
+mean = "4m"
+[patience]
+distribution = "exponential"
+mean = "2m"
+[staffing]
+agents = 10
+[service_level]
+threshold = "20s"
+target = 0.8
+{extra}
+"#
+    )
+}
+
+fn total(agents: &[u32]) -> u32 {
+    agents.iter().sum()
+}
+
+fn targets_options(sc: &callsim::Scenario) -> PlanOptions {
+    PlanOptions {
+        targets: Targets {
+            max_abandon: Some(0.05),
+            ..PlanOptions::for_scenario(sc).targets
+        },
+        ..PlanOptions::for_scenario(sc)
+    }
+}
+
+fn plan_of(text: &str, options: impl Fn(&callsim::Scenario) -> PlanOptions) -> Plan {
+    let sc = parse(text);
+    plan(&sc, &options(&sc)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn steady_state_exponential_plan_is_the_erlang_a_requirement() {
+    let text = r#"
+seed = 5
+replications = 6
+[time]
+horizon = "41h"
+warmup = "1h"
+interval = "40h"
+[arrivals]
+calls_per_hour = 360
+[handle_time]
+distribution = "exponential"
+mean = "4m"
+[patience]
+distribution = "exponential"
+mean = "3m"
+[staffing]
+agents = 1
+[service_level]
+threshold = "20s"
+target = 0.8
+"#;
+    let p = plan_of(text, PlanOptions::for_scenario);
+    let traffic = Traffic::from_calls_per_hour(360.0, 240.0).unwrap();
+    let sl = Targets {
+        service_level: Some(0.8),
+        ..Targets::new(20.0)
+    };
+    let erlang = required_agents(&traffic, Model::ErlangA { patience_s: 180.0 }, &sl).unwrap();
+    assert_eq!(p.erlang_agents, vec![erlang]);
+    let planned = p.planned_agents[0];
+    assert!(
+        planned.abs_diff(erlang) <= 1,
+        "planned {planned}, Erlang A {erlang}"
+    );
+}
+
+#[test]
+fn every_interval_of_the_final_plan_meets_the_targets_in_the_final_check() {
+    let out = tempfile::tempdir().unwrap();
+    callsim()
+        .arg("plan")
+        .arg(repo("scenarios/plan-day.toml"))
+        .args(["--max-abandon", "0.05", "--replications", "6", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let mut rows = csv::Reader::from_path(out.path().join("plan-day/plan.csv")).unwrap();
+    let header: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "interval",
+            "start",
+            "expected_calls",
+            "erlang_agents",
+            "planned_agents",
+            "service_level",
+            "service_level_ci95",
+            "abandon_rate",
+            "abandon_rate_ci95",
+            "occupancy",
+            "scheduled_agents"
+        ]
+    );
+    let mut n = 0;
+    for row in rows.records() {
+        let row = row.unwrap();
+        let num = |i: usize| row[i].parse::<f64>().unwrap();
+        assert!(num(5) >= 0.8, "service level below target: {row:?}");
+        assert!(num(7) <= 0.05, "abandonment above target: {row:?}");
+        // 30% shrinkage from [costs]: heads = agents / 0.7, rounded up.
+        assert_eq!(num(10), (num(4) / 0.7 - 1e-9).ceil(), "{row:?}");
+        n += 1;
+    }
+    assert_eq!(n, 24);
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("plan-day/plan.json")).unwrap())
+            .unwrap();
+    assert!(json["planned_agent_hours"].as_f64().unwrap() > 300.0);
+    assert!(json["cost_per_day"]["mean"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn the_library_plan_meets_the_targets_in_its_final_check() {
+    let p = plan_of(&small_day(""), targets_options);
+    assert_eq!(p.check.intervals.len(), 8);
+    for (k, set) in p.check.intervals.iter().enumerate() {
+        let sl = set.get(Kpi::ServiceLevel).unwrap().mean;
+        let ab = set.get(Kpi::AbandonRate).unwrap().mean;
+        assert!(
+            sl >= 0.8 && ab <= 0.05,
+            "interval {k}: SL {sl}, abandon {ab}"
+        );
+    }
+    assert_ne!(
+        p.check.scenario.seed, 11,
+        "the final check uses fresh seeds"
+    );
+    assert_eq!(p.check.scenario.agents, p.planned_agents);
+}
+
+#[test]
+fn retrials_need_at_least_as_many_agents() {
+    let without = plan_of(&small_day(""), targets_options);
+    let with = plan_of(
+        &small_day(
+            "[retrials]\nprobability = 0.9\ndelay = { distribution = \"exponential\", mean = \"5m\" }\nmax_attempts = 5\n",
+        ),
+        targets_options,
+    );
+    assert!(
+        total(&with.planned_agents) >= total(&without.planned_agents),
+        "with retrials {:?}, without {:?}",
+        with.planned_agents,
+        without.planned_agents
+    );
+}
+
+fn costs(value: f64) -> String {
+    format!(
+        "[costs]\nagent_per_hour = 22.0\nshrinkage = 0.3\nper_minute = 0.02\nlost_customer_value = {value}\nchurn = 0.3\n"
+    )
+}
+
+#[test]
+fn cost_optimum_follows_the_value_of_a_lost_customer() {
+    let for_targets =
+        total(&plan_of(&small_day(&costs(400.0)), PlanOptions::for_scenario).planned_agents);
+    let cost_plan = |value: f64| {
+        plan_of(&small_day(&costs(value)), |sc| PlanOptions {
+            goal: Goal::Cost,
+            targets: Targets::new(20.0),
+            ..PlanOptions::for_scenario(sc)
+        })
+    };
+    let free = cost_plan(0.0);
+    assert!(
+        total(&free.planned_agents) <= for_targets,
+        "value 0: {:?} vs {for_targets} for the targets",
+        free.planned_agents
+    );
+    let precious = cost_plan(1e6);
+    assert!(
+        total(&precious.planned_agents) >= for_targets,
+        "value 1e6: {:?} vs {for_targets} for the targets",
+        precious.planned_agents
+    );
+    assert_eq!(precious.cost_curve.len(), 7);
+    let best = precious
+        .cost_curve
+        .iter()
+        .find(|p| p.shift == 0)
+        .unwrap()
+        .total_cost
+        .mean;
+    assert!(best.is_finite() && best > 0.0);
+}
+
+#[test]
+fn written_scenario_carries_the_plan_and_validates() {
+    let out = tempfile::tempdir().unwrap();
+    callsim()
+        .arg("plan")
+        .arg(repo("scenarios/plan-day.toml"))
+        .args(["--replications", "4", "--write-scenario", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let written = out.path().join("plan-day/plan-day-planned.toml");
+    let sc = scenario::load(&written).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(sc.name, "plan-day-planned");
+    let mut rows = csv::Reader::from_path(out.path().join("plan-day/plan.csv")).unwrap();
+    let planned: Vec<u32> = rows
+        .records()
+        .map(|r| r.unwrap()[4].parse().unwrap())
+        .collect();
+    assert_eq!(sc.agents, planned);
+    callsim().arg("check").arg(&written).assert().success();
+}
+
+#[test]
+fn bad_targets_are_clear_errors() {
+    let file = repo("scenarios/plan-day.toml");
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--target-sl", "1.5"],
+            "service-level target must be a share in (0, 1)",
+        ),
+        (
+            &["--target-sl", "0"],
+            "service-level target must be a share in (0, 1)",
+        ),
+        (&["--threshold", "-5s"], "--threshold"),
+        (&["--threshold", "soon"], "expected a duration"),
+        (
+            &["--max-abandon", "-0.1"],
+            "maximum abandonment rate must be a share",
+        ),
+        (
+            &["--max-occupancy", "1.2"],
+            "maximum occupancy must be a share",
+        ),
+        (
+            &["--max-asa", "0"],
+            "maximum ASA must be a number of seconds > 0",
+        ),
+        (&["--shrinkage", "1"], "shrinkage must be a share in [0, 1)"),
+    ];
+    for (args, message) in cases {
+        let out = tempfile::tempdir().unwrap();
+        let assert = callsim()
+            .arg("plan")
+            .arg(&file)
+            .args(*args)
+            .arg("--out")
+            .arg(out.path())
+            .assert()
+            .failure();
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert!(
+            !out.path().join("plan-day").exists(),
+            "{args:?} wrote files"
+        );
+    }
+    // Cost needs prices.
+    let assert = callsim()
+        .arg("plan")
+        .arg(repo("scenarios/small-business.toml"))
+        .args(["--optimize", "cost"])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("add a [costs] section"), "{stderr}");
+}
