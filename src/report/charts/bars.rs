@@ -229,7 +229,11 @@ impl Chart for BarChart {
             if (x - k).abs() > 1e-6 || k < 0.0 {
                 return String::new();
             }
-            self.groups.get(k as usize).cloned().unwrap_or_default()
+            let name = self.groups.get(k as usize).cloned().unwrap_or_default();
+            // names that would run into their neighbours are shortened (the pages and the
+            // tables give them whole)
+            let fits = (super::WIDTH as f64 - 200.0) / n as f64 / (0.6 * size::LABEL as f64);
+            shorten(&name, fits.max(4.0) as usize)
         };
         let value_format = |x: &f64| {
             if self.shares {
@@ -321,6 +325,17 @@ impl Chart for BarChart {
     }
 }
 
+/// `name` cut to at most `chars` characters, an ellipsis marking the cut.
+fn shorten(name: &str, chars: usize) -> String {
+    if name.chars().count() <= chars {
+        name.to_string()
+    } else {
+        let mut short: String = name.chars().take(chars.saturating_sub(1)).collect();
+        short.push('…');
+        short
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,5 +344,7 @@ mod tests {
     fn cost_labels() {
         assert_eq!(cost_label("cost_agents"), "Agents");
         assert_eq!(cost_label("cost_overtime_pay"), "Overtime pay");
+        assert_eq!(shorten("steady-mmc-abandon", 8), "steady-…");
+        assert_eq!(shorten("hold", 8), "hold");
     }
 }
