@@ -340,6 +340,7 @@ impl<'a> Replication<'a> {
         let Some(policy) = &self.scenario.proactive else {
             return;
         };
+        let busy_before = self.pool.busy();
         while self.open && self.line.is_empty() && self.pool.free() > 0 {
             let Some(seq) = self.outbound_backlog.pop_front() else {
                 break;
@@ -372,7 +373,11 @@ impl<'a> Replication<'a> {
                 }
             }
         }
-        self.levels_changed(t);
+        // only when something changed: an extra breakpoint would change the rounding of the
+        // time-weighted sums, and coverage 0 must give the very same bits as no campaign
+        if self.pool.busy() != busy_before {
+            self.levels_changed(t);
+        }
     }
 
     /// A new customer's need arises: a deflected customer does not call; the others do.
@@ -975,5 +980,61 @@ mod tests {
             purges >= 1 && purges <= queued / 4096,
             "{purges} purges, {queued} queued"
         );
+    }
+
+    /// Call blending: an outbound proactive call is placed only while an agent is idle and
+    /// nobody waits in the inbound line.
+    #[test]
+    fn outbound_calls_only_when_nobody_waits() {
+        use crate::model::proactive::{Channel, ProactivePolicy};
+        let mut sc = day(&[10.0], &[2], None);
+        sc.proactive = Some(ProactivePolicy {
+            predictable_share: vec![1.0],
+            coverage: 1.0,
+            channel: Channel::AgentCall {
+                handle_time: Dist::deterministic(60.0).unwrap(),
+                answer_probability: 1.0,
+                deadline_s: 600.0,
+            },
+            deflection: 1.0,
+            churn_reduction: 0.0,
+            cost_per_contact: 0.0,
+            handle_time_factor: 1.0,
+        });
+        let mut rep = Replication::new(&sc, 0);
+        let waiting = Caller {
+            arrival: 0.0,
+            handle: 60.0,
+            interval: Some(0),
+            customer: None,
+            callback: false,
+            reached: false,
+        };
+        let known = Arrival {
+            t: 500.0,
+            handle: 60.0,
+            patience: None,
+            targeting: Targeting {
+                covered: true,
+                ..Targeting::default()
+            },
+        };
+        rep.line.join(waiting);
+        rep.need_known(10.0, known);
+        assert_eq!(
+            rep.pool.busy(),
+            0,
+            "an inbound caller waits: no outbound call"
+        );
+        assert_eq!(rep.tallies[0].proactive_contacts, 0);
+        rep.line.take_first();
+        rep.place_outbound_calls(20.0);
+        assert_eq!(
+            rep.pool.busy(),
+            1,
+            "idle agent, empty line: the call is placed"
+        );
+        assert_eq!(rep.tallies[0].proactive_contacts, 1);
+        assert!(rep.upcoming[0].targeting.deflected);
     }
 }

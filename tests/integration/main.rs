@@ -6,6 +6,7 @@ mod common;
 mod erlang;
 mod mechanisms;
 mod plan;
+mod proactive;
 mod report;
 mod sweep;
 mod theory;
