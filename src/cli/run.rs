@@ -34,6 +34,9 @@ pub struct RunArgs {
     /// Do not draw charts or write the HTML report.
     #[arg(long)]
     pub no_charts: bool,
+    /// Also write every chart as PNG (SVG is always written).
+    #[arg(long)]
+    pub png: bool,
     /// Compare every scenario with the first: KPI differences with the 95% CI of paired
     /// replications (same seed, same callers); also writes OUT/comparison.csv.
     #[arg(long)]
@@ -85,7 +88,11 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
     }
     if !args.no_charts
         && write_failures == 0
-        && let Err(e) = report::pages::write_run_report(&args.out, &results)
+        && let Err(e) = report::pages::write_run_report_with(
+            &args.out,
+            &results,
+            report::pages::ReportOptions { png: args.png },
+        )
     {
         write_failures += 1;
         eprintln!("error: cannot write the charts and report: {e}");
