@@ -607,7 +607,10 @@ fn build_points(
             }
         }
         let text = toml::to_string(&table).unwrap_or_else(|e| {
-            found.push((String::new(), format!("cannot write the point as TOML: {e}")));
+            found.push((
+                String::new(),
+                format!("cannot write the point as TOML: {e}"),
+            ));
             String::new()
         });
         hash.write(text.as_bytes());
