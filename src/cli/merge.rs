@@ -32,7 +32,8 @@ pub fn execute(args: MergeArgs) -> anyhow::Result<()> {
         report.table.display()
     );
     if report.missing.is_empty() {
-        return Ok(());
+        let dir = report.table.parent().unwrap_or(&args.out);
+        return super::sweep::draw_charts(dir);
     }
     for &point in report.missing.iter().take(LISTED) {
         eprintln!("missing: {}", report.manifest.describe(point));

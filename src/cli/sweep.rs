@@ -111,11 +111,32 @@ pub fn execute(args: SweepArgs) -> anyhow::Result<()> {
         summary.calls as f64 / elapsed / 1e6
     );
     match &summary.table {
-        Some(csv) => eprintln!("wrote {}", csv.display()),
+        Some(csv) => {
+            eprintln!("wrote {}", csv.display());
+            crate::report::pages::write_sweep_charts(&summary.dir).map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot draw the sweep's charts in {}: {e}",
+                    summary.dir.display()
+                )
+            })?;
+            eprintln!(
+                "wrote {}/headline.svg and report.html",
+                summary.dir.display()
+            );
+        }
         None => eprintln!(
             "wrote {}/points/; combine the shards' folders with `callsim merge DIR... --out OUT`",
             summary.dir.display()
         ),
     }
+    Ok(())
+}
+
+/// Draws the headline chart and report page of a complete sweep in `dir` (the same files
+/// whether the sweep ran whole, was resumed, or was merged from shards).
+pub(super) fn draw_charts(dir: &std::path::Path) -> anyhow::Result<()> {
+    crate::report::pages::write_sweep_charts(dir)
+        .map_err(|e| anyhow::anyhow!("cannot draw the sweep's charts in {}: {e}", dir.display()))?;
+    eprintln!("wrote {}/headline.svg and report.html", dir.display());
     Ok(())
 }
