@@ -141,16 +141,6 @@ struct Arrival {
     targeting: Targeting,
 }
 
-/// Where the next event comes from.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Source {
-    Calendar,
-    /// The next drawn arrival: it arrives (or, with proactive agent calls, becomes known).
-    Drawn,
-    /// An arrival known in advance arrives.
-    Upcoming,
-}
-
 /// How a customer's attempt ended, when it did not reach an agent.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Failure {
@@ -249,59 +239,48 @@ impl<'a> Replication<'a> {
 
     fn run(&mut self) {
         self.drawn = self.draw_arrival();
+        let lead = self.lead_s.unwrap_or(0.0);
         loop {
             // ties: the calendar first (a caller arriving exactly at an interval boundary
             // meets the new staffing), then the drawn arrival, then those known ahead
-            let mut next = self.calendar.next_time().map(|t| (t, Source::Calendar));
-            if let Some(a) = &self.drawn {
-                let t = (a.t - self.lead_s.unwrap_or(0.0)).max(0.0);
-                if next.is_none_or(|(n, _)| t < n) {
-                    next = Some((t, Source::Drawn));
+            let calendar = self.calendar.next_time().unwrap_or(f64::INFINITY);
+            let drawn = self
+                .drawn
+                .as_ref()
+                .map_or(f64::INFINITY, |a| (a.t - lead).max(0.0));
+            let upcoming = self.upcoming.front().map_or(f64::INFINITY, |a| a.t);
+            if calendar <= drawn && calendar <= upcoming {
+                let Some((t, event)) = self.calendar.pop() else {
+                    break; // every source is exhausted
+                };
+                match event.unpack() {
+                    Event::ServiceEnd => self.on_service_end(t),
+                    Event::Abandon { ticket } => self.on_patience_end(t, ticket),
+                    Event::Boundary { interval } => self.on_boundary(t, interval as usize),
+                    Event::Close => self.on_close(t),
+                    Event::Retrial { customer } => self.on_retrial(t, customer),
+                    Event::CallbackRetry { customer } => self.on_callback_retry(t, customer),
                 }
-            }
-            if let Some(a) = self.upcoming.front()
-                && next.is_none_or(|(n, _)| a.t < n)
-            {
-                next = Some((a.t, Source::Upcoming));
-            }
-            match next {
-                None => break,
-                Some((t, Source::Drawn)) => {
-                    let Some(arrival) = self.drawn.take() else {
-                        break;
-                    };
-                    self.drawn = self.draw_arrival();
-                    if self.lead_s.is_some() {
-                        self.need_known(t, arrival);
-                    } else {
-                        self.first_attempt(arrival);
-                    }
+            } else if drawn <= upcoming {
+                let Some(arrival) = self.drawn.take() else {
+                    break;
+                };
+                self.drawn = self.draw_arrival();
+                if self.lead_s.is_some() {
+                    self.need_known(drawn, arrival);
+                } else {
+                    self.first_attempt(arrival);
                 }
-                Some((_, Source::Upcoming)) => {
-                    if let Some(arrival) = self.upcoming.pop_front() {
-                        self.upcoming_head += 1;
-                        self.first_attempt(arrival);
-                    }
-                }
-                Some((_, Source::Calendar)) => {
-                    let Some((t, event)) = self.calendar.pop() else {
-                        break;
-                    };
-                    match event.unpack() {
-                        Event::ServiceEnd => self.on_service_end(t),
-                        Event::Abandon { ticket } => self.on_patience_end(t, ticket),
-                        Event::Boundary { interval } => self.on_boundary(t, interval as usize),
-                        Event::Close => self.on_close(t),
-                        Event::Retrial { customer } => self.on_retrial(t, customer),
-                        Event::CallbackRetry { customer } => self.on_callback_retry(t, customer),
-                    }
-                }
+            } else if let Some(arrival) = self.upcoming.pop_front() {
+                self.upcoming_head += 1;
+                self.first_attempt(arrival);
             }
         }
     }
 
     /// Draws the next arrival and everything about the caller that does not depend on the
     /// state of the center; `None` once arrivals have stopped.
+    #[inline]
     fn draw_arrival(&mut self) -> Option<Arrival> {
         let t = self.arrivals.next(&mut self.rng.arrivals)?;
         let handle = self.scenario.handle_time.sample(&mut self.rng.handle);
@@ -381,6 +360,7 @@ impl<'a> Replication<'a> {
     }
 
     /// A new customer's need arises: a deflected customer does not call; the others do.
+    #[inline]
     fn first_attempt(&mut self, arrival: Arrival) {
         let Arrival {
             t,
