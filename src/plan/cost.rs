@@ -169,3 +169,36 @@ pub(crate) fn curve(eval: &mut Evaluator, agents: &[u32], min_agents: u32) -> Ve
     }
     points
 }
+
+/// The last step of the cost optimisation: the search ran on the tuning seeds, and with few
+/// lost customers per day its optimum can be noise. The cost curve, simulated with fresh
+/// seeds, says where the cheapest uniform shift of that staffing lies; the plan moves there
+/// when the shifted staffing keeps every interval within `floor` (the hard targets) and `cap`.
+/// Returns the staffing and the shift taken (0: the search's optimum stands).
+pub(crate) fn follow_curve(
+    agents: &[u32],
+    curve: &[CostPoint],
+    floor: &[u32],
+    cap: &[u32],
+) -> (Vec<u32>, i64) {
+    let allowed = |shift: i64| {
+        agents.iter().zip(floor).zip(cap).all(|((&a, &lo), &hi)| {
+            let moved = i64::from(a) + shift;
+            moved >= i64::from(lo) && moved <= i64::from(hi)
+        })
+    };
+    let best = curve
+        .iter()
+        .filter(|p| p.total_cost.mean.is_finite() && allowed(p.shift))
+        .min_by(|a, b| a.total_cost.mean.total_cmp(&b.total_cost.mean));
+    match best {
+        Some(p) if p.shift != 0 => {
+            let moved = agents
+                .iter()
+                .map(|&a| (i64::from(a) + p.shift) as u32)
+                .collect();
+            (moved, p.shift)
+        }
+        _ => (agents.to_vec(), 0),
+    }
+}

@@ -33,6 +33,9 @@ pub mod refine;
 
 pub use cost::CostPoint;
 
+/// Moves along the fresh-seed cost curve at most, in cost optimisation.
+const MAX_CURVE_MOVES: usize = 5;
+
 use crate::erlang::{ErlangError, Model, Targets, scheduled_agents};
 use crate::model::Scenario;
 use crate::simulate::ScenarioResult;
@@ -296,8 +299,19 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan, PlanErro
             };
             let found = cost::minimise(&mut eval, start, &floor, &cap)?;
             rounds += found.rounds;
-            let curve = cost::curve(&mut check_eval, &found.agents, min_agents);
-            (found.agents, curve)
+            // Follow the fresh-seed cost curve while its cheapest point is a shift away; an
+            // optimum at the curve's edge may lie further, so the curve is drawn again there.
+            let mut agents = found.agents;
+            let mut curve = cost::curve(&mut check_eval, &agents, min_agents);
+            for _ in 0..MAX_CURVE_MOVES {
+                let (moved, shift) = cost::follow_curve(&agents, &curve, &floor, &cap);
+                if shift == 0 {
+                    break;
+                }
+                agents = moved;
+                curve = cost::curve(&mut check_eval, &agents, min_agents);
+            }
+            (agents, curve)
         }
     };
     // Final check with fresh seeds; raise what misses there.
