@@ -52,6 +52,12 @@ impl Customers {
 
     /// The record of customer `id`.
     #[inline]
+    pub fn get(&self, id: CustomerId) -> &Customer {
+        &self.slots[id as usize]
+    }
+
+    /// The record of customer `id`, to update.
+    #[inline]
     pub fn get_mut(&mut self, id: CustomerId) -> &mut Customer {
         &mut self.slots[id as usize]
     }

@@ -364,11 +364,10 @@ impl<'a> Replication<'a> {
     fn first_attempt(&mut self, arrival: Arrival) {
         let Arrival {
             t,
-            handle,
+            mut handle,
             patience,
             targeting,
         } = arrival;
-        let mut handle = handle;
         if let Some(policy) = &self.scenario.proactive {
             if let Some(k) = self.current {
                 let tally = &mut self.tallies[k];
@@ -410,7 +409,9 @@ impl<'a> Replication<'a> {
 
     /// A customer calls again (a retrial), with a fresh patience.
     fn on_retrial(&mut self, t: f64, customer: CustomerId) {
-        let handle = self.customers.get_mut(customer).handle;
+        let Customer {
+            handle, reached, ..
+        } = *self.customers.get(customer);
         let patience = self
             .scenario
             .patience
@@ -419,7 +420,6 @@ impl<'a> Replication<'a> {
         if let Some(k) = self.current {
             self.tallies[k].retrials += 1;
         }
-        let reached = self.customers.get_mut(customer).reached;
         self.attempt(t, handle, patience, Some(customer), reached);
     }
 
@@ -527,7 +527,7 @@ impl<'a> Replication<'a> {
             }
         }
         if let (Some(policy), Some(id)) = (&self.scenario.retrials, caller.customer) {
-            let attempts = self.customers.get_mut(id).attempts;
+            let attempts = self.customers.get(id).attempts;
             // a retrial that would come after closing is not made: lost for today
             if let Some(delay) = policy.next_attempt(attempts, &mut self.rng.retrials)
                 && t + delay < self.scenario.arrivals_end_s()
@@ -575,10 +575,7 @@ impl<'a> Replication<'a> {
         if self.pool.end_call(!self.line.is_empty()) {
             self.agent_takes_next(t);
         }
-        self.levels_changed(t);
-        if self.lead_s.is_some() {
-            self.place_outbound_calls(t);
-        }
+        self.free_agents_work(t);
     }
 
     fn on_patience_end(&mut self, t: f64, ticket: u64) {
@@ -594,7 +591,7 @@ impl<'a> Replication<'a> {
     /// the center has closed, in which case the callback is given up.
     fn on_callback_retry(&mut self, t: f64, customer: CustomerId) {
         self.last_event = t;
-        let c = *self.customers.get_mut(customer);
+        let c = *self.customers.get(customer);
         let caller = Caller {
             arrival: t,
             handle: c.handle,
@@ -608,10 +605,7 @@ impl<'a> Replication<'a> {
             return;
         }
         self.join_for_callback(caller);
-        while !self.line.is_empty() && self.pool.seize() {
-            self.agent_takes_next(t);
-        }
-        self.levels_changed(t);
+        self.free_agents_work(t);
     }
 
     fn callback_failed(&mut self, caller: Caller) {
@@ -634,6 +628,12 @@ impl<'a> Replication<'a> {
         }
         self.current = Some(interval);
         self.pool.set_target(self.scenario.agents[interval]);
+        self.free_agents_work(t);
+    }
+
+    /// Free agents take the callers waiting in line; agents still idle then place proactive
+    /// calls (with agent-call campaigns).
+    fn free_agents_work(&mut self, t: f64) {
         while !self.line.is_empty() && self.pool.seize() {
             self.agent_takes_next(t);
         }
