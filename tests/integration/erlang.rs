@@ -51,6 +51,25 @@ impl Checker {
         }
     }
 
+    /// Checks every field of a golden `section` against `got(field)`; a field `got` does not
+    /// know (`None`) is a failure. Reported as `prefix.field` (or `field` without a prefix).
+    fn section(
+        &mut self,
+        case: &str,
+        prefix: &str,
+        section: &Value,
+        got: impl Fn(&str) -> Option<f64>,
+    ) {
+        for (k, want) in fields(section) {
+            let want = want.as_f64().expect("number");
+            match got(k.as_str()) {
+                Some(value) if prefix.is_empty() => self.value(case, k, value, want),
+                Some(value) => self.value(case, &format!("{prefix}.{k}"), value, want),
+                None => self.unknown(case, k),
+            }
+        }
+    }
+
     fn unknown(&mut self, case: &str, field: &str) {
         self.failures.push(format!(
             "{case}.{field}: golden field not checked by this test"
@@ -102,26 +121,19 @@ fn golden_erlang_b_c_a() {
         let patience = inp["mean_patience_s"].as_f64();
         let load = traffic.offered_load();
 
-        for (k, want) in fields(&case["derived"]) {
-            let want = want.as_f64().expect("number");
-            match k.as_str() {
-                "offered_load_erlangs" => ck.value(id, k, load, want),
-                "rho" => ck.value(id, k, load / f64::from(agents), want),
-                _ => ck.unknown(id, k),
-            }
-        }
-        for (k, want) in fields(&case["erlang_b"]) {
-            let want = want.as_f64().expect("number");
-            match k.as_str() {
-                "blocking" => ck.value(id, k, erlang_b(agents, load).expect("B"), want),
-                _ => ck.unknown(id, k),
-            }
-        }
+        ck.section(id, "", &case["derived"], |k| match k {
+            "offered_load_erlangs" => Some(load),
+            "rho" => Some(load / f64::from(agents)),
+            _ => None,
+        });
+        ck.section(id, "", &case["erlang_b"], |k| match k {
+            "blocking" => Some(erlang_b(agents, load).expect("B")),
+            _ => None,
+        });
         if case["erlang_c"].is_object() {
             let c = erlang_c(&traffic, agents, t).expect("erlang C");
-            for (k, want) in fields(&case["erlang_c"]) {
-                let want = want.as_f64().expect("number");
-                let got = match k.as_str() {
+            ck.section(id, "erlang_c", &case["erlang_c"], |k| {
+                Some(match k {
                     "p_wait" => c.prob_wait,
                     "sl" => c.service_level,
                     "p_wait_gt_t" => c.prob_wait_gt_threshold,
@@ -129,20 +141,15 @@ fn golden_erlang_b_c_a() {
                     "mean_wait_if_delayed" => c.mean_wait_if_delayed_s,
                     "mean_queue_length" => c.mean_queue_length,
                     "occupancy" => c.occupancy,
-                    _ => {
-                        ck.unknown(id, k);
-                        continue;
-                    }
-                };
-                ck.value(id, &format!("erlang_c.{k}"), got, want);
-            }
+                    _ => return None,
+                })
+            });
         }
         if case["erlang_a"].is_object() {
             let patience = patience.expect("Erlang A case has a patience");
             let a = erlang_a(&traffic, agents, patience, t).expect("erlang A");
-            for (k, want) in fields(&case["erlang_a"]) {
-                let want = want.as_f64().expect("number");
-                let got = match k.as_str() {
+            ck.section(id, "erlang_a", &case["erlang_a"], |k| {
+                Some(match k {
                     "p_wait" => a.prob_wait,
                     "p_abandon" => a.prob_abandon,
                     "p_served" => a.prob_served,
@@ -157,13 +164,9 @@ fn golden_erlang_b_c_a() {
                     "p_virtual_wait_gt_t" => a.prob_virtual_wait_gt_threshold,
                     "occupancy" => a.occupancy,
                     "mean_queue_length" => a.mean_queue_length,
-                    _ => {
-                        ck.unknown(id, k);
-                        continue;
-                    }
-                };
-                ck.value(id, &format!("erlang_a.{k}"), got, want);
-            }
+                    _ => return None,
+                })
+            });
         }
         check_staffing(&mut ck, id, &traffic, patience, &case["staffing"]);
         for k in fields(case).map(|(k, _)| k) {
@@ -335,9 +338,8 @@ fn golden_finite_lines_with_abandonment() {
             num(inp, "sl_threshold_s"),
         )
         .expect("lines");
-        for (k, want) in fields(&case["outputs"]) {
-            let want = want.as_f64().expect("number");
-            let got = match k.as_str() {
+        ck.section(id, "", &case["outputs"], |k| {
+            Some(match k {
                 "p_block" => l.p_block,
                 "p_wait_all_arrivals" => l.p_wait_all_arrivals,
                 "p_wait_accepted" => l.p_wait_accepted,
@@ -352,13 +354,9 @@ fn golden_finite_lines_with_abandonment() {
                 "sl_virtual_accepted" => l.sl_virtual_accepted,
                 "occupancy" => l.occupancy,
                 "mean_queue_length" => l.mean_queue_length,
-                _ => {
-                    ck.unknown(id, k);
-                    continue;
-                }
-            };
-            ck.value(id, k, got, want);
-        }
+                _ => return None,
+            })
+        });
     }
     ck.finish(70);
 }
