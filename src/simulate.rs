@@ -52,10 +52,7 @@ impl KpiSet {
     ) -> Self {
         let values = kpis
             .iter()
-            .map(|kpi| {
-                let i = Kpi::ALL.iter().position(|k| k == kpi).unwrap_or(0);
-                mean_ci(rows.clone().map(|r| r[i]))
-            })
+            .map(|kpi| mean_ci(rows.clone().map(|r| r[kpi.index()])))
             .collect();
         KpiSet {
             kpis: kpis.to_vec(),
@@ -104,8 +101,7 @@ impl ScenarioResult {
     /// The values of `kpi` in each replication, if the scenario produces it.
     pub fn per_replication(&self, kpi: Kpi) -> Option<Vec<f64>> {
         self.total.get(kpi)?;
-        let i = Kpi::ALL.iter().position(|k| *k == kpi)?;
-        Some(self.replications.iter().map(|r| r[i]).collect())
+        Some(self.replications.iter().map(|r| r[kpi.index()]).collect())
     }
 }
 

@@ -175,6 +175,11 @@ macro_rules! kpis {
             /// Every KPI, in output order.
             pub const ALL: &'static [Kpi] = &[$(Kpi::$variant,)*];
 
+            /// The KPI's position in [`Kpi::ALL`] (the order of per-replication values).
+            pub fn index(self) -> usize {
+                self as usize
+            }
+
             /// The KPI's name in JSON and CSV output.
             pub fn name(self) -> &'static str {
                 match self { $(Kpi::$variant => $name,)* }
@@ -336,6 +341,7 @@ mod tests {
         assert!(Kpi::AsaS.value(&IntervalTally::default()).is_nan());
         t.lost_customers = 2;
         assert!(!t.balances());
+        assert!(Kpi::ALL.iter().enumerate().all(|(i, k)| k.index() == i));
         let names: std::collections::HashSet<_> = Kpi::ALL.iter().map(|k| k.name()).collect();
         assert_eq!(names.len(), Kpi::ALL.len());
     }
