@@ -13,23 +13,21 @@ pub struct CheckArgs {
 
 /// Runs `callsim check`.
 pub fn execute(args: CheckArgs) -> anyhow::Result<()> {
-    let files = scenario_files(&args.paths).unwrap_or_else(|problems| {
-        print_problems(&problems);
-        Vec::new()
-    });
-    let (scenarios, problems) = load_all(&files);
+    let (files, mut problems) = scenario_files(&args.paths);
+    let (scenarios, mut load_problems) = load_all(&files);
+    problems.append(&mut load_problems);
     for sc in &scenarios {
         if let Some(source) = &sc.source {
             println!("ok: {} ({})", source.display(), sc.name);
         }
     }
     print_problems(&problems);
-    if problems.is_empty() && !files.is_empty() {
+    if problems.is_empty() {
         Ok(())
     } else {
         anyhow::bail!(
             "{} problem(s) found; {} of {} file(s) valid",
-            problems.len().max(1),
+            problems.len(),
             scenarios.len(),
             files.len()
         )

@@ -5,35 +5,32 @@ use crate::scenario::{self, Diagnostic};
 use std::path::{Path, PathBuf};
 
 /// The scenario files named by `paths`: files as given, and for a folder the `*.toml` files
-/// directly inside it (not sub-folders), sorted by name.
-pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
+/// directly inside it (not sub-folders), sorted by name; and the problems of folders that
+/// cannot be read or hold no scenario (the other paths still count).
+pub fn scenario_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for path in paths {
-        if path.is_dir() {
-            match std::fs::read_dir(path) {
-                Ok(entries) => {
-                    let mut found: Vec<PathBuf> = entries
-                        .filter_map(|e| e.ok().map(|e| e.path()))
-                        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
-                        .collect();
-                    found.sort();
-                    if found.is_empty() {
-                        problems.push(whole(path, "the folder holds no *.toml scenario file"));
-                    }
-                    files.extend(found);
-                }
-                Err(e) => problems.push(whole(path, &format!("cannot read the folder: {e}"))),
-            }
-        } else {
+        if !path.is_dir() {
             files.push(path.clone());
+            continue;
+        }
+        match std::fs::read_dir(path) {
+            Ok(entries) => {
+                let mut found: Vec<PathBuf> = entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+                    .collect();
+                found.sort();
+                if found.is_empty() {
+                    problems.push(whole(path, "the folder holds no *.toml scenario file"));
+                }
+                files.extend(found);
+            }
+            Err(e) => problems.push(whole(path, &format!("cannot read the folder: {e}"))),
         }
     }
-    if problems.is_empty() {
-        Ok(files)
-    } else {
-        Err(problems)
-    }
+    (files, problems)
 }
 
 fn whole(path: &Path, message: &str) -> Diagnostic {

@@ -45,10 +45,7 @@ pub struct RunArgs {
 
 /// Runs `callsim run`.
 pub fn execute(args: RunArgs) -> anyhow::Result<()> {
-    let (files, mut problems) = match scenario_files(&args.paths) {
-        Ok(files) => (files, Vec::new()),
-        Err(problems) => (Vec::new(), problems),
-    };
+    let (files, mut problems) = scenario_files(&args.paths);
     let unreadable_folders = problems.len();
     let (mut scenarios, mut load_problems) = load_all(&files);
     problems.append(&mut load_problems);
