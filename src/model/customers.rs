@@ -20,6 +20,8 @@ pub struct Customer {
     pub callback_requested_at: f64,
     /// Reporting interval of the attempt in which the callback was accepted.
     pub callback_interval: Option<u32>,
+    /// Number of the attempt in which the callback was accepted.
+    pub callback_attempt: u64,
     /// A proactive contact reached this customer before they called.
     pub reached: bool,
 }
@@ -93,6 +95,7 @@ mod tests {
             callback_attempts: 0,
             callback_requested_at: 0.0,
             callback_interval: None,
+            callback_attempt: 0,
             reached: false,
         };
         let mut all = Customers::default();

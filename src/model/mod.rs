@@ -5,7 +5,7 @@
 //! One mechanism, one file: [`arrivals`], [`queue`], [`agents`], [`abandonment`], [`lines`],
 //! [`balking`], [`callback`], [`retrials`] (with [`customers`] to follow a customer across
 //! attempts), [`proactive`] and [`costs`]; the event loop that ties them together is
-//! [`replication`]. [`config`] is the validated scenario the
+//! [`replication`], which an [`observer`] can watch call by call. [`config`] is the validated scenario the
 //! model runs and [`dist`] its time distributions.
 
 pub mod abandonment;
@@ -18,6 +18,7 @@ pub mod costs;
 pub mod customers;
 pub mod dist;
 pub mod lines;
+pub mod observer;
 pub mod proactive;
 pub mod queue;
 pub mod replication;
@@ -25,4 +26,5 @@ pub mod retrials;
 
 pub use config::{RunKind, Scenario, ServiceLevelGoal};
 pub use dist::Dist;
-pub use replication::{ReplicationOutcome, run_replication};
+pub use observer::{CallEvent, NoObserver, Observer};
+pub use replication::{ReplicationOutcome, run_replication, run_replication_observed};

@@ -14,6 +14,8 @@ use std::collections::VecDeque;
 /// needs the same talk time whatever the staffing (common random numbers).
 #[derive(Debug, Clone, Copy)]
 pub struct Caller {
+    /// Number of the attempt (1, 2, 3, ... in order of arrival; see [`super::observer`]).
+    pub attempt: u64,
     /// Arrival time, seconds.
     pub arrival: f64,
     /// Talk time this caller will need once answered, seconds.
@@ -126,6 +128,7 @@ mod tests {
 
     fn caller(arrival: f64) -> Caller {
         Caller {
+            attempt: 0,
             arrival,
             handle: 1.0,
             interval: Some(0),

@@ -17,6 +17,7 @@ use super::arrivals::{ArrivalProcess, busyness_factor};
 use super::callback::expected_wait_s;
 use super::config::{RunKind, Scenario};
 use super::customers::{Customer, CustomerId, Customers};
+use super::observer::{CallEvent, NoObserver, Observer};
 use super::proactive::{Channel, Targeting};
 use super::queue::{Caller, WaitingLine};
 use crate::engine::{Calendar, Stream, StreamRng, streams};
@@ -113,7 +114,17 @@ pub struct ReplicationOutcome {
 
 /// Runs replication `replication` of `scenario`.
 pub fn run_replication(scenario: &Scenario, replication: u64) -> ReplicationOutcome {
-    let mut day = Replication::new(scenario, replication);
+    run_replication_observed(scenario, replication, &mut NoObserver)
+}
+
+/// Runs replication `replication` of `scenario` with `observer` watching every call; the
+/// results are the same as [`run_replication`]'s.
+pub fn run_replication_observed<O: Observer>(
+    scenario: &Scenario,
+    replication: u64,
+    observer: &mut O,
+) -> ReplicationOutcome {
+    let mut day = Replication::new(scenario, replication, observer);
     day.run();
     day.finish()
 }
@@ -149,8 +160,9 @@ enum Failure {
     Abandoned,
 }
 
-struct Replication<'a> {
+struct Replication<'a, O: Observer> {
     scenario: &'a Scenario,
+    observer: &'a mut O,
     calendar: Calendar<PackedEvent>,
     line: WaitingLine,
     /// Callback placeholders in the line (customers not holding on).
@@ -185,8 +197,8 @@ struct Replication<'a> {
     outbound_backlog: VecDeque<u64>,
 }
 
-impl<'a> Replication<'a> {
-    fn new(scenario: &'a Scenario, replication: u64) -> Self {
+impl<'a, O: Observer> Replication<'a, O> {
+    fn new(scenario: &'a Scenario, replication: u64, observer: &'a mut O) -> Self {
         let seed = scenario.seed;
         let stream = |s| streams(seed, replication, s);
         let busyness = busyness_factor(scenario.busyness_cv, &mut stream(STREAM_BUSYNESS));
@@ -202,8 +214,10 @@ impl<'a> Replication<'a> {
         calendar.schedule(scenario.arrivals_end_s(), PackedEvent::pack(Event::Close));
         let mut pool = AgentPool::default();
         pool.set_target(first_agents);
+        observer.agents(0.0, 0, first_agents);
         Replication {
             scenario,
+            observer,
             calendar,
             line: WaitingLine::with_capacity(first_agents as usize + 64),
             callbacks_in_line: 0,
@@ -399,6 +413,7 @@ impl<'a> Replication<'a> {
                 callback_attempts: 0,
                 callback_requested_at: 0.0,
                 callback_interval: None,
+                callback_attempt: 0,
                 reached: targeting.reached,
             }))
         } else {
@@ -433,6 +448,8 @@ impl<'a> Replication<'a> {
         reached: bool,
     ) {
         self.calls += 1;
+        let attempt = self.calls;
+        self.observer.call(t, attempt, CallEvent::Arrived);
         self.last_event = t;
         if let Some(id) = customer {
             self.customers.get_mut(id).attempts += 1;
@@ -441,6 +458,7 @@ impl<'a> Replication<'a> {
             self.tallies[k].offered += 1;
         }
         let caller = Caller {
+            attempt,
             arrival: t,
             handle,
             interval: self.current.map(|k| k as u32),
@@ -485,11 +503,14 @@ impl<'a> Replication<'a> {
                     c.callback_requested_at = t;
                     c.callback_interval = caller.interval;
                     c.callback_attempts = 0;
+                    c.callback_attempt = attempt;
+                    self.observer.call(t, attempt, CallEvent::CallbackRequested);
                     self.join_for_callback(caller);
                     return;
                 }
             }
         }
+        self.observer.call(t, attempt, CallEvent::Queued);
         let ticket = self.line.join(caller);
         if let Some(p) = patience {
             self.calendar
@@ -515,6 +536,14 @@ impl<'a> Replication<'a> {
     /// An attempt ended without reaching an agent: count it, then the customer calls again
     /// later or is lost.
     fn attempt_failed(&mut self, t: f64, caller: Caller, how: Failure) {
+        let event = match how {
+            Failure::Blocked => CallEvent::Blocked,
+            Failure::Balked => CallEvent::Balked,
+            Failure::Abandoned => CallEvent::Abandoned {
+                wait_s: t - caller.arrival,
+            },
+        };
+        self.observer.call(t, caller.attempt, event);
         if let Some(k) = caller.interval {
             let tally = &mut self.tallies[k as usize];
             match how {
@@ -593,6 +622,7 @@ impl<'a> Replication<'a> {
         self.last_event = t;
         let c = *self.customers.get(customer);
         let caller = Caller {
+            attempt: c.callback_attempt,
             arrival: t,
             handle: c.handle,
             interval: c.callback_interval,
@@ -669,6 +699,8 @@ impl<'a> Replication<'a> {
     fn levels_changed(&mut self, t: f64) {
         self.busy.set(t, self.pool.busy() as f64);
         self.present.set(t, self.pool.present() as f64);
+        self.observer
+            .agents(t, self.pool.busy(), self.pool.present());
     }
 
     /// An agent (already counted busy) takes callers from the head of the line until one is
@@ -708,6 +740,14 @@ impl<'a> Replication<'a> {
                 None => return false,
             }
         } else {
+            self.observer.call(
+                t,
+                caller.attempt,
+                CallEvent::Answered {
+                    wait_s: t - caller.arrival,
+                    talk_s: caller.handle,
+                },
+            );
             if let Some(k) = caller.interval {
                 let wait = t - caller.arrival;
                 let tally = &mut self.tallies[k as usize];
@@ -741,6 +781,8 @@ impl<'a> Replication<'a> {
                 Some(d) => d.sample(&mut self.rng.callback),
                 None => caller.handle,
             };
+            self.observer
+                .call(t, caller.attempt, CallEvent::CalledBack { talk_s: talk });
             if let Some(k) = caller.interval {
                 let tally = &mut self.tallies[k as usize];
                 tally.callbacks_completed += 1;
@@ -750,6 +792,8 @@ impl<'a> Replication<'a> {
             self.customer_done(caller, true);
             return Some(talk);
         }
+        self.observer
+            .call(t, caller.attempt, CallEvent::CallbackUnanswered);
         let delay = policy.retry_delay.sample(&mut self.rng.callback);
         if attempts < policy.max_attempts && self.open {
             self.calendar.schedule(
@@ -896,6 +940,76 @@ mod tests {
         check_identities(&c);
     }
 
+    /// An observer only watches: the results are bit-identical, and every attempt it sees
+    /// arrives once and ends once, with the waits and counts the tallies report.
+    #[test]
+    fn an_observer_sees_every_attempt_and_changes_nothing() {
+        use crate::model::observer::Recorder;
+        let sc = day(
+            &[30.0, 60.0, 40.0],
+            &[3, 4, 4],
+            Some(Dist::exponential(60.0).unwrap()),
+        );
+        let plain = run_replication(&sc, 7);
+        let mut seen = Recorder::default();
+        let watched = run_replication_observed(&sc, 7, &mut seen);
+        let bits = |o: &ReplicationOutcome| {
+            o.intervals
+                .iter()
+                .map(|t| {
+                    (
+                        t.offered,
+                        t.answered,
+                        t.wait_all_s.to_bits(),
+                        t.busy_agent_s.to_bits(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(bits(&plain), bits(&watched));
+        let total = |f: fn(&IntervalTally) -> u64| plain.intervals.iter().map(f).sum::<u64>();
+        let count = |want: fn(&CallEvent) -> bool| {
+            seen.calls.iter().filter(|(_, _, e)| want(e)).count() as u64
+        };
+        assert_eq!(count(|e| *e == CallEvent::Arrived), total(|t| t.offered));
+        assert_eq!(
+            count(|e| matches!(e, CallEvent::Answered { .. })),
+            total(|t| t.answered)
+        );
+        assert_eq!(
+            count(|e| matches!(e, CallEvent::Abandoned { .. })),
+            total(|t| t.abandoned)
+        );
+        assert_eq!(count(|e| *e == CallEvent::Queued), total(|t| t.queued));
+        let waited: f64 = seen
+            .calls
+            .iter()
+            .map(|(_, _, e)| match e {
+                CallEvent::Answered { wait_s, .. } | CallEvent::Abandoned { wait_s } => *wait_s,
+                _ => 0.0,
+            })
+            .sum();
+        let tallied: f64 = plain.intervals.iter().map(|t| t.wait_all_s).sum();
+        assert!(
+            (waited - tallied).abs() <= 1e-6 * tallied.max(1.0),
+            "{waited} vs {tallied}"
+        );
+        // attempts are numbered in order of arrival, and events come in time order
+        let arrivals: Vec<u64> = seen
+            .calls
+            .iter()
+            .filter(|(_, _, e)| *e == CallEvent::Arrived)
+            .map(|&(_, a, _)| a)
+            .collect();
+        assert!(arrivals.iter().copied().eq(1..=arrivals.len() as u64));
+        assert!(seen.calls.windows(2).all(|w| w[0].0 <= w[1].0));
+        assert!(
+            seen.agents
+                .iter()
+                .all(|&(_, busy, present)| busy <= present.max(busy))
+        );
+    }
+
     #[test]
     fn staffing_changes_do_not_change_the_callers() {
         // common random numbers: the same arrivals whatever the staffing
@@ -949,7 +1063,8 @@ mod tests {
             Some(Dist::exponential(1e6).unwrap()),
         );
         sc.kind = RunKind::SteadyState { warmup_s: 0.0 };
-        let mut rep = Replication::new(&sc, 0);
+        let mut nobody = NoObserver;
+        let mut rep = Replication::new(&sc, 0, &mut nobody);
         rep.run();
         let purges = rep.stale.purges();
         let out = rep.finish();
@@ -981,8 +1096,10 @@ mod tests {
             cost_per_contact: 0.0,
             handle_time_factor: 1.0,
         });
-        let mut rep = Replication::new(&sc, 0);
+        let mut nobody = NoObserver;
+        let mut rep = Replication::new(&sc, 0, &mut nobody);
         let waiting = Caller {
+            attempt: 0,
             arrival: 0.0,
             handle: 60.0,
             interval: Some(0),
