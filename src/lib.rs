@@ -11,11 +11,13 @@
 //! - [`simulate`] runs every (scenario, replication) in parallel and averages the results.
 //! - [`report`] writes `summary.json` and `intervals.csv`.
 //! - [`erlang`] is the analytic side: Erlang B, C and A.
+//! - [`fit`] fits scenario sections (arrivals, handle time, patience) to real data.
 //! - [`cli`] is the command line; it is the only module that prints or exits.
 
 pub mod cli;
 pub mod engine;
 pub mod erlang;
+pub mod fit;
 pub mod model;
 pub mod plan;
 pub mod report;

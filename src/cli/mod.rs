@@ -3,6 +3,7 @@
 
 mod check;
 mod erlang;
+mod fit;
 mod inputs;
 mod merge;
 mod new;
@@ -40,6 +41,8 @@ enum Command {
     Merge(merge::MergeArgs),
     /// Rebuild charts and HTML pages from saved results, without simulating again.
     Report(report::ReportArgs),
+    /// Fit scenario sections to real data: arrival counts, or a call-by-call log.
+    Fit(fit::FitArgs),
 }
 
 /// Parses the command line, runs the command, prints errors and returns the exit code.
@@ -54,6 +57,7 @@ pub fn main() -> ExitCode {
         Command::Sweep(args) => sweep::execute(args),
         Command::Merge(args) => merge::execute(args),
         Command::Report(args) => report::execute(args),
+        Command::Fit(args) => fit::execute(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

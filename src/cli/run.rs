@@ -41,6 +41,10 @@ pub struct RunArgs {
     /// replications (same seed, same callers); also writes OUT/comparison.csv.
     #[arg(long)]
     pub compare: bool,
+    /// Also write the call-by-call log of replication 0 (the first day) to this CSV file
+    /// (arrival, wait_s, outcome, talk_s); needs exactly one scenario.
+    #[arg(long)]
+    pub calls_csv: Option<PathBuf>,
 }
 
 /// Runs `callsim run`.
@@ -50,6 +54,12 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
     let (mut scenarios, mut load_problems) = load_all(&files);
     problems.append(&mut load_problems);
     print_problems(&problems);
+    if args.calls_csv.is_some() && files.len() != 1 {
+        anyhow::bail!(
+            "--calls-csv logs the calls of one scenario: give exactly one scenario file ({} given)",
+            files.len()
+        );
+    }
     for sc in &mut scenarios {
         if let Some(r) = args.replications {
             sc.replications = r;
@@ -104,6 +114,16 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
         }
         if !args.json {
             println!("{}", comparison_table(baseline, &diffs));
+        }
+    }
+    if let (Some(path), Some(sc)) = (&args.calls_csv, scenarios.first()) {
+        let log = crate::fit::calls::calls_csv(&crate::fit::calls::log_replication(sc, 0));
+        match report::write_atomic(path, log.as_bytes()) {
+            Ok(()) => eprintln!("wrote {}", path.display()),
+            Err(e) => {
+                write_failures += 1;
+                eprintln!("error: cannot write {}: {e}", path.display());
+            }
         }
     }
     if args.json {

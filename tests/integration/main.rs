@@ -4,6 +4,7 @@ mod cli_check;
 mod cli_run;
 mod common;
 mod erlang;
+mod fit;
 mod mechanisms;
 mod plan;
 mod proactive;

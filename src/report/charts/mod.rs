@@ -9,6 +9,7 @@
 
 pub mod bars;
 pub mod day_profile;
+pub mod fit;
 pub mod sweep;
 pub mod waits;
 

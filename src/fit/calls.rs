@@ -1,0 +1,312 @@
+//! Call-by-call logs: the format `callsim run --calls-csv` writes and `callsim fit calls`
+//! reads, the observer that records one, and the fit of handle times and patience from it.
+//!
+//! Columns: `arrival` (seconds from the start of the run, or a time
+//! `YYYY-MM-DD HH:MM:SS[.fff]`), `wait_s` (seconds on hold), `outcome` (`answered`,
+//! `abandoned`, `blocked`, `balked` or `callback`) and `talk_s` (the conversation of an
+//! answered call, seconds; empty otherwise).
+
+use super::mle::{Family, Fitted, Sample, fit_all};
+use super::survival::{KmStep, kaplan_meier};
+use super::{FitError, parse_timestamp, read_table};
+use crate::model::{CallEvent, Observer, Scenario, run_replication_observed};
+use std::path::Path;
+
+/// The header of a call log.
+pub const HEADER: [&str; 4] = ["arrival", "wait_s", "outcome", "talk_s"];
+
+/// How a call attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// An agent answered after the wait.
+    Answered,
+    /// The caller hung up on hold after the wait.
+    Abandoned,
+    /// Busy signal: all lines were taken.
+    Blocked,
+    /// The caller hung up at once on the announced wait.
+    Balked,
+    /// The caller accepted a callback and hung up.
+    Callback,
+}
+
+impl Outcome {
+    const ALL: [Outcome; 5] = [
+        Outcome::Answered,
+        Outcome::Abandoned,
+        Outcome::Blocked,
+        Outcome::Balked,
+        Outcome::Callback,
+    ];
+
+    /// The word in the log.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Answered => "answered",
+            Outcome::Abandoned => "abandoned",
+            Outcome::Blocked => "blocked",
+            Outcome::Balked => "balked",
+            Outcome::Callback => "callback",
+        }
+    }
+}
+
+/// One call attempt of a log.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CallRecord {
+    /// Arrival, seconds (from the start of the run, or since 1970 for dated logs).
+    pub arrival_s: f64,
+    /// Time on hold, seconds.
+    pub wait_s: f64,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Conversation, seconds (answered calls).
+    pub talk_s: Option<f64>,
+}
+
+/// How an attempt ended: wait (seconds), outcome, talk time (seconds) if answered.
+type Ending = (f64, Outcome, Option<f64>);
+
+/// An observer that records every inbound attempt of one replication, in arrival order.
+#[derive(Debug, Default, Clone)]
+pub struct CallLogger {
+    /// Attempt `i + 1` is `records[i]`: its arrival, and how it ended (once it has).
+    records: Vec<(f64, Option<Ending>)>,
+}
+
+impl Observer for CallLogger {
+    fn call(&mut self, t: f64, attempt: u64, event: CallEvent) {
+        let index = attempt as usize - 1;
+        let end = match event {
+            CallEvent::Arrived => {
+                // attempts are numbered in the order they arrive
+                debug_assert_eq!(index, self.records.len());
+                self.records.push((t, None));
+                return;
+            }
+            CallEvent::Answered { wait_s, talk_s } => (wait_s, Outcome::Answered, Some(talk_s)),
+            CallEvent::Abandoned { wait_s } => (wait_s, Outcome::Abandoned, None),
+            CallEvent::Blocked => (0.0, Outcome::Blocked, None),
+            CallEvent::Balked => (0.0, Outcome::Balked, None),
+            CallEvent::CallbackRequested => (0.0, Outcome::Callback, None),
+            CallEvent::Queued | CallEvent::CalledBack { .. } | CallEvent::CallbackUnanswered => {
+                return;
+            }
+        };
+        if let Some(record) = self.records.get_mut(index) {
+            record.1 = Some(end);
+        }
+    }
+}
+
+impl CallLogger {
+    /// The attempts that ended (in a replication, all of them), in arrival order.
+    pub fn records(&self) -> Vec<CallRecord> {
+        self.records
+            .iter()
+            .filter_map(|&(arrival_s, end)| {
+                end.map(|(wait_s, outcome, talk_s)| CallRecord {
+                    arrival_s,
+                    wait_s,
+                    outcome,
+                    talk_s,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The calls of replication `replication` of `scenario` (the same calls as that
+/// replication of `callsim run`: same seed, same streams), warm-up included.
+pub fn log_replication(scenario: &Scenario, replication: u64) -> Vec<CallRecord> {
+    let mut logger = CallLogger::default();
+    run_replication_observed(scenario, replication, &mut logger);
+    logger.records()
+}
+
+/// The log as CSV text (times in seconds, to the millisecond).
+pub fn calls_csv(records: &[CallRecord]) -> String {
+    let mut out = HEADER.join(",");
+    out.push('\n');
+    for r in records {
+        let talk = r.talk_s.map(|t| format!("{t:.3}")).unwrap_or_default();
+        out.push_str(&format!(
+            "{:.3},{:.3},{},{talk}\n",
+            r.arrival_s,
+            r.wait_s,
+            r.outcome.name()
+        ));
+    }
+    out
+}
+
+/// Reads a call log; every bad field is an error naming the file, line and column.
+pub fn read_calls(path: &Path) -> Result<Vec<CallRecord>, FitError> {
+    let table = read_table(path, &HEADER)?;
+    let mut out = Vec::with_capacity(table.rows.len());
+    for (line, record) in &table.rows {
+        let line = *line;
+        let seconds = |k: usize, what: &str| -> Result<Option<f64>, FitError> {
+            let (col, text) = table.field(record, k);
+            if text.is_empty() {
+                return Ok(None);
+            }
+            match text.parse::<f64>() {
+                Ok(x) if x.is_finite() && x >= 0.0 => Ok(Some(x)),
+                _ => Err(FitError::field(
+                    path,
+                    line,
+                    col,
+                    HEADER[k],
+                    format!("expected {what}, got \"{text}\""),
+                )),
+            }
+        };
+        let (col, text) = table.field(record, 0);
+        let arrival_s = match text.parse::<f64>() {
+            Ok(x) if x.is_finite() => x,
+            _ => parse_timestamp(text).map(|t| t.seconds()).map_err(|m| {
+                FitError::field(
+                    path,
+                    line,
+                    col,
+                    "arrival",
+                    format!("{m}, or a number of seconds"),
+                )
+            })?,
+        };
+        let (col, word) = table.field(record, 2);
+        let outcome = Outcome::ALL
+            .into_iter()
+            .find(|o| o.name().eq_ignore_ascii_case(word))
+            .ok_or_else(|| {
+                FitError::field(
+                    path,
+                    line,
+                    col,
+                    "outcome",
+                    format!(
+                        "unknown outcome \"{word}\"; expected one of answered, abandoned, blocked, balked, callback"
+                    ),
+                )
+            })?;
+        let (wait_col, _) = table.field(record, 1);
+        let wait_s = seconds(1, "a wait in seconds ≥ 0")?.ok_or_else(|| {
+            FitError::field(path, line, wait_col, "wait_s", "the wait is missing")
+        })?;
+        let (talk_col, _) = table.field(record, 3);
+        let talk_s = seconds(3, "a talk time in seconds > 0")?;
+        let talk_s = match (outcome, talk_s) {
+            (Outcome::Answered, Some(t)) if t > 0.0 => Some(t),
+            (Outcome::Answered, _) => {
+                return Err(FitError::field(
+                    path,
+                    line,
+                    talk_col,
+                    "talk_s",
+                    "an answered call needs its talk time in seconds > 0",
+                ));
+            }
+            (_, None | Some(0.0)) => None,
+            (other, Some(_)) => {
+                return Err(FitError::field(
+                    path,
+                    line,
+                    talk_col,
+                    "talk_s",
+                    format!(
+                        "a call that was {} has no talk time; leave it empty",
+                        other.name()
+                    ),
+                ));
+            }
+        };
+        out.push(CallRecord {
+            arrival_s,
+            wait_s,
+            outcome,
+            talk_s,
+        });
+    }
+    Ok(out)
+}
+
+/// Handle-time and patience fits of a call log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallsFit {
+    /// Attempts of each outcome, in the order of [`Outcome`]'s variants.
+    pub outcomes: [usize; 5],
+    /// Handle-time fits (exponential, lognormal, gamma), best AIC first.
+    pub handle: Vec<Fitted>,
+    /// Patience: exponential, Weibull and lognormal by censored maximum likelihood, best AIC
+    /// first; empty when nobody hung up.
+    pub patience: Vec<Fitted>,
+    /// The Kaplan–Meier curve of patience.
+    pub km: Vec<KmStep>,
+    /// Callers in the patience data (answered and abandoned).
+    pub patience_n: usize,
+    /// Callers who hung up after a wait > 0 (patience observed).
+    pub patience_events: usize,
+    /// Abandonments with a wait of 0 s, left out of the patience fit (as balking would be).
+    pub abandoned_at_once: usize,
+}
+
+/// Fits handle time and patience to `records`; `None` when no call was answered.
+pub fn fit_calls(records: &[CallRecord]) -> Option<CallsFit> {
+    let mut outcomes = [0; 5];
+    for r in records {
+        outcomes[r.outcome as usize] += 1;
+    }
+    let talks: Vec<f64> = records.iter().filter_map(|r| r.talk_s).collect();
+    let handle = fit_all(
+        &[Family::Exponential, Family::Lognormal, Family::Gamma],
+        Sample {
+            events: &talks,
+            censored: &[],
+        },
+    );
+    if handle.is_empty() {
+        return None;
+    }
+    let events: Vec<f64> = records
+        .iter()
+        .filter(|r| r.outcome == Outcome::Abandoned && r.wait_s > 0.0)
+        .map(|r| r.wait_s)
+        .collect();
+    let abandoned_at_once = outcomes[Outcome::Abandoned as usize] - events.len();
+    let answered_waits: Vec<f64> = records
+        .iter()
+        .filter(|r| r.outcome == Outcome::Answered)
+        .map(|r| r.wait_s)
+        .collect();
+    let km = kaplan_meier(&events, &answered_waits);
+    let censored: Vec<f64> = answered_waits
+        .iter()
+        .copied()
+        .filter(|&w| w > 0.0)
+        .collect();
+    let sample = Sample {
+        events: &events,
+        censored: &censored,
+    };
+    let patience = fit_all(
+        &[Family::Exponential, Family::Weibull, Family::Lognormal],
+        sample,
+    );
+    Some(CallsFit {
+        outcomes,
+        handle,
+        patience,
+        km,
+        patience_n: events.len() + answered_waits.len(),
+        patience_events: events.len(),
+        abandoned_at_once,
+    })
+}
+
+impl CallsFit {
+    /// The patience fit of `family`, if the data determined it.
+    pub fn patience_fit(&self, family: Family) -> Option<&Fitted> {
+        self.patience.iter().find(|f| f.family == family)
+    }
+}

@@ -1,0 +1,158 @@
+//! Fitting scenario sections to real data (`callsim fit`): arrival counts per interval give
+//! the intraday profile, day-of-week factors and the day-level busyness factor
+//! ([`arrivals`]); a call-by-call log gives the handle-time distribution ([`mle`]) and the
+//! patience distribution, seen only through censored waits ([`survival`]). [`write`] turns
+//! the fits into `[time]`, `[arrivals]`, `[handle_time]` and `[patience]` sections.
+//!
+//! Input files are read by [`counts`] and [`calls`]; bad data is a [`FitError`] naming the
+//! file, the line and the column.
+
+pub mod arrivals;
+pub mod calls;
+pub mod counts;
+pub mod mle;
+pub mod survival;
+mod time;
+pub mod write;
+
+pub use time::{Timestamp, WEEKDAYS, parse_timestamp, weekday_index};
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A problem with an input file of `callsim fit`: where it is, and what was expected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitError {
+    /// The file.
+    pub path: PathBuf,
+    /// Line in the file (1 = the header), when the problem is on one line.
+    pub line: Option<u64>,
+    /// Column (1-based) and its name, when the problem is in one field.
+    pub column: Option<(usize, String)>,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl FitError {
+    /// A problem with the file as a whole.
+    pub fn file(path: &Path, message: impl Into<String>) -> Self {
+        FitError {
+            path: path.to_path_buf(),
+            line: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    /// A problem on line `line`.
+    pub fn line(path: &Path, line: u64, message: impl Into<String>) -> Self {
+        FitError {
+            line: Some(line),
+            ..FitError::file(path, message)
+        }
+    }
+
+    /// A problem in column `column` (1-based, named `name`) of line `line`.
+    pub fn field(
+        path: &Path,
+        line: u64,
+        column: usize,
+        name: &str,
+        message: impl Into<String>,
+    ) -> Self {
+        FitError {
+            column: Some((column, name.to_string())),
+            ..FitError::line(path, line, message)
+        }
+    }
+}
+
+impl fmt::Display for FitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some((column, name)) = &self.column {
+            write!(f, ": column {column} ({name})")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for FitError {}
+
+/// The rows of a CSV file with a header, each as (line number, fields), and the position of
+/// each of the `wanted` columns (found by name, case-insensitively, in any order).
+struct Table {
+    /// Index of each wanted column in a row.
+    columns: Vec<usize>,
+    /// `(line, fields)` of every data row.
+    rows: Vec<(u64, csv::StringRecord)>,
+}
+
+/// Reads `path` as CSV with a header line naming (at least) the `wanted` columns.
+fn read_table(path: &Path, wanted: &[&str]) -> Result<Table, FitError> {
+    let bytes =
+        std::fs::read(path).map_err(|e| FitError::file(path, format!("cannot read: {e}")))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .trim(csv::Trim::All)
+        .flexible(false)
+        .from_reader(bytes.as_slice());
+    let csv_error = |e: csv::Error| {
+        let line = e.position().map(|p| p.line());
+        let message = match e.kind() {
+            csv::ErrorKind::UnequalLengths {
+                expected_len, len, ..
+            } => {
+                format!("expected {expected_len} fields like the header, found {len}")
+            }
+            csv::ErrorKind::Utf8 { .. } => "the text is not UTF-8".to_string(),
+            _ => format!("not readable as CSV: {e}"),
+        };
+        match line {
+            Some(line) => FitError::line(path, line, message),
+            None => FitError::file(path, message),
+        }
+    };
+    let header = reader.headers().map_err(csv_error)?.clone();
+    let mut columns = Vec::with_capacity(wanted.len());
+    for name in wanted {
+        let found = header.iter().position(|h| h.eq_ignore_ascii_case(name));
+        match found {
+            Some(i) => columns.push(i),
+            None => {
+                return Err(FitError::line(
+                    path,
+                    1,
+                    format!(
+                        "no column \"{name}\" in the header; expected the columns {}",
+                        wanted.join(",")
+                    ),
+                ));
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(csv_error)?;
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        rows.push((line, record));
+    }
+    if rows.is_empty() {
+        return Err(FitError::file(path, "no data rows after the header"));
+    }
+    Ok(Table { columns, rows })
+}
+
+impl Table {
+    /// Field `k` of the wanted columns in `record`, with its 1-based column number.
+    fn field<'r>(&self, record: &'r csv::StringRecord, k: usize) -> (usize, &'r str) {
+        let i = self.columns[k];
+        (i + 1, record.get(i).unwrap_or(""))
+    }
+}
