@@ -243,7 +243,7 @@ pub struct CallsFit {
     pub patience: Vec<Fitted>,
     /// The Kaplan–Meier curve of patience.
     pub km: Vec<KmStep>,
-    /// Callers in the patience data (answered and abandoned).
+    /// Callers in the patience data (answered, and abandoned after a wait > 0).
     pub patience_n: usize,
     /// Callers who hung up after a wait > 0 (patience observed).
     pub patience_events: usize,

@@ -96,7 +96,7 @@ pub fn calls_toml(fit: &CallsFit, source: &str) -> String {
         out.push_str(&format!("#   {}\n", describe(f)));
     }
     out.push_str(&format!(
-        "# patience: {} callers on hold, {} hung up (patience seen), the answered censored (patience > wait){}\n",
+        "# patience: {} callers answered or abandoned, {} hung up (patience seen); the answered are censored (patience > their wait){}\n",
         fit.patience_n,
         fit.patience_events,
         if fit.abandoned_at_once > 0 {

@@ -164,7 +164,7 @@ impl PatienceCurve {
             .collect();
         PatienceCurve {
             title: format!(
-                "{source}: patience, {} of {} callers on hold hung up",
+                "{source}: patience, {} of {} callers hung up",
                 fit.patience_events, fit.patience_n
             ),
             km,
@@ -201,13 +201,12 @@ impl Chart for PatienceCurve {
         let lowest = self.band.iter().map(|b| b.0).fold(1.0, f64::min);
         let bottom = ((lowest - 0.05) * 10.0).floor().max(0.0) / 10.0;
         let mut plot = super::panel(&area, 0.0..end, bottom..1.0, false)?;
-        let minutes = |t: &f64| format_duration((t / 10.0).round() * 10.0);
         super::axes(
             &mut plot,
             &Axis {
-                title: "Time on hold",
+                title: "Time on hold (seconds)",
                 ticks: 10,
-                format: &minutes,
+                format: &super::number,
             },
             &Axis {
                 title: "Callers still willing to wait",
