@@ -8,6 +8,7 @@ use super::dist::Dist;
 use super::lines::Lines;
 use super::proactive::ProactivePolicy;
 use super::retrials::RetrialPolicy;
+use super::routing::SkillModel;
 use std::path::PathBuf;
 
 /// What kind of run a scenario describes.
@@ -58,17 +59,22 @@ pub struct Scenario {
     /// Length of one reporting interval, seconds.
     pub interval_s: f64,
     /// Mean arrival rate in each interval, calls per second (before the busyness factor).
-    /// In steady state the warm-up uses the first interval's rate.
+    /// In steady state the warm-up uses the first interval's rate. With call types
+    /// ([`Scenario::skills`]): the sum over the types.
     pub arrival_rate: Vec<f64>,
     /// Coefficient of variation of the day-level busyness factor (gamma, mean 1); 0 = none.
     pub busyness_cv: f64,
-    /// Talk time of an answered call.
+    /// Talk time of an answered call. With call types: the first type's (each type's own is
+    /// in [`Scenario::skills`], which the multi-skill loop reads).
     pub handle_time: Dist,
-    /// How long a caller is willing to wait; `None`: nobody abandons.
+    /// How long a caller is willing to wait; `None`: nobody abandons. With call types: the
+    /// first type's.
     pub patience: Option<Dist>,
     /// Agents on the phones in each interval. In steady state the warm-up uses the first.
+    /// With agent groups: the sum over the groups.
     pub agents: Vec<u32>,
-    /// Service-level goal (threshold and target).
+    /// Service-level goal (threshold and target). With call types: the default of the types
+    /// that set none; each call counts against its own type's threshold.
     pub service_level: ServiceLevelGoal,
     /// `[lines]`: finite trunk lines (busy signals); `None`: unlimited.
     pub lines: Option<Lines>,
@@ -82,6 +88,9 @@ pub struct Scenario {
     pub proactive: Option<ProactivePolicy>,
     /// `[costs]`: prices; `None`: no cost KPIs.
     pub costs: Option<CostModel>,
+    /// `[[call_type]]`, `[[agent_group]]` and `[routing]`: several call types served by
+    /// skilled agent groups; `None`: one queue served by one pool of agents.
+    pub skills: Option<SkillModel>,
 }
 
 impl Scenario {

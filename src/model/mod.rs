@@ -5,7 +5,8 @@
 //! One mechanism, one file: [`arrivals`], [`queue`], [`agents`], [`abandonment`], [`lines`],
 //! [`balking`], [`callback`], [`retrials`] (with [`customers`] to follow a customer across
 //! attempts), [`proactive`] and [`costs`]; the event loop that ties them together is
-//! [`replication`], which an [`observer`] can watch call by call. [`config`] is the validated scenario the
+//! [`replication`], which an [`observer`] can watch call by call. Several call types served by
+//! skilled agent groups run in [`routing`] instead. [`config`] is the validated scenario the
 //! model runs and [`dist`] its time distributions.
 
 pub mod abandonment;
@@ -23,6 +24,7 @@ pub mod proactive;
 pub mod queue;
 pub mod replication;
 pub mod retrials;
+pub mod routing;
 
 pub use config::{RunKind, Scenario, ServiceLevelGoal};
 pub use dist::Dist;

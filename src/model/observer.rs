@@ -41,6 +41,13 @@ pub trait Observer {
         let _ = (t, attempt, event);
     }
 
+    /// Attempt `attempt`, a call of type `call_type`, was answered at `t` by an agent of
+    /// group `group` (multi-skill scenarios; types and groups numbered in file order).
+    #[inline]
+    fn routed(&mut self, t: f64, attempt: u64, call_type: usize, group: usize) {
+        let _ = (t, attempt, call_type, group);
+    }
+
     /// From time `t`, `busy` agents are on a call (inbound, callback or proactive) out of
     /// `present` agents at work.
     #[inline]
@@ -62,11 +69,17 @@ pub struct Recorder {
     pub calls: Vec<(f64, u64, CallEvent)>,
     /// `(t, busy, present)` each time either changed.
     pub agents: Vec<(f64, u32, u32)>,
+    /// `(t, attempt, call type, group)` of each answered call (multi-skill scenarios).
+    pub routes: Vec<(f64, u64, usize, usize)>,
 }
 
 impl Observer for Recorder {
     fn call(&mut self, t: f64, attempt: u64, event: CallEvent) {
         self.calls.push((t, attempt, event));
+    }
+
+    fn routed(&mut self, t: f64, attempt: u64, call_type: usize, group: usize) {
+        self.routes.push((t, attempt, call_type, group));
     }
 
     fn agents(&mut self, t: f64, busy: u32, present: u32) {

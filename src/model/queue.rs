@@ -89,6 +89,12 @@ impl WaitingLine {
         Some(slot.caller)
     }
 
+    /// The caller at the head of the line (the one who has waited longest), left in line.
+    #[inline]
+    pub fn first(&self) -> Option<&Caller> {
+        self.slots.front().map(|s| &s.caller)
+    }
+
     /// True while the caller with `ticket` is still in line.
     #[inline]
     pub fn is_waiting(&self, ticket: u64) -> bool {

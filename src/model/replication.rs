@@ -881,6 +881,7 @@ mod tests {
             retrials: None,
             proactive: None,
             costs: None,
+            skills: None,
         }
     }
 

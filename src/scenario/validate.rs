@@ -1094,6 +1094,7 @@ pub fn validate(
         retrials,
         proactive,
         costs,
+        skills: None,
     };
     // Without patience, lines or balking nobody ever leaves the queue unserved.
     if let RunKind::SteadyState { .. } = scenario.kind

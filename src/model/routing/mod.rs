@@ -1,0 +1,18 @@
+//! Several call types served by skilled agent groups (multi-skill routing).
+//!
+//! A scenario with `[[call_type]]` and `[[agent_group]]` sections runs here instead of in the
+//! single-queue loop: [`config`] is the validated description (types, groups with a rank,
+//! delay and handle-time factor per skill, the tie-breaking policy), [`group`] the agents of
+//! one group at work, and [`replication`] the event loop that routes the calls.
+//!
+//! Routing: an arriving call goes to a free agent of the best-ranked group that takes its type
+//! at once (ties by `agent_select`); otherwise it waits in its type's line and becomes
+//! eligible for delayed groups as its wait passes each delay. A freed agent takes the head
+//! call of the best-ranked eligible line of its group (ties by `call_select`).
+
+pub mod config;
+pub mod group;
+pub mod replication;
+
+pub use config::{AgentGroup, AgentSelect, CallSelect, CallType, RoutingPolicy, Skill, SkillModel};
+pub use replication::{SkillOutcome, run_skill_replication, run_skill_replication_observed};
