@@ -3,9 +3,14 @@
 //! are dropped there), and the KPIs are averaged over replications in replication order, so
 //! the output is bit-identical for any number of threads.
 
-use crate::model::{Scenario, run_replication};
+use crate::model::routing::run_skill_replication;
+use crate::model::{ReplicationOutcome, Scenario, run_replication};
 use crate::stats::{IntervalTally, Kpi, MeanCi, Mechanism, WaitHistogram, mean_ci};
 use rayon::prelude::*;
+
+pub mod skills;
+pub use skills::{GroupKpis, SkillResult};
+use skills::SkillReplication;
 
 /// The KPI values of one replication: the whole run and each interval, in [`Kpi::ALL`] order.
 #[derive(Debug, Clone)]
@@ -18,6 +23,8 @@ pub struct ReplicationKpis {
     pub calls: u64,
     /// Waits of the answered calls of the whole run.
     pub waits: WaitHistogram,
+    /// Per call type and agent group (multi-skill scenarios only).
+    pub skills: Option<SkillReplication>,
 }
 
 /// The KPIs a scenario produces, each as a mean over replications with its 95% half-width,
@@ -46,7 +53,7 @@ impl KpiSet {
     }
 
     /// Averages `rows` (one per replication, values in [`Kpi::ALL`] order) for `kpis`.
-    fn from_replications<'a>(
+    pub(crate) fn from_replications<'a>(
         kpis: &[Kpi],
         rows: impl Iterator<Item = &'a Vec<f64>> + Clone,
     ) -> Self {
@@ -95,6 +102,8 @@ pub struct ScenarioResult {
     /// The whole-run KPI values of each replication, in [`Kpi::ALL`] order (for paired
     /// comparisons between scenarios).
     pub replications: Vec<Vec<f64>>,
+    /// KPIs per call type and agent group (multi-skill scenarios); `None` for one queue.
+    pub skills: Option<SkillResult>,
 }
 
 impl ScenarioResult {
@@ -107,7 +116,19 @@ impl ScenarioResult {
 
 /// Runs replication `replication` of `scenario` and keeps only its KPI values.
 pub fn replication_kpis(scenario: &Scenario, replication: u64) -> ReplicationKpis {
-    let outcome = run_replication(scenario, replication);
+    match &scenario.skills {
+        Some(model) => {
+            let outcome = run_skill_replication(scenario, model, replication);
+            let mut kpis = outcome_kpis(&outcome.total);
+            kpis.skills = Some(SkillReplication::of(&outcome));
+            kpis
+        }
+        None => outcome_kpis(&run_replication(scenario, replication)),
+    }
+}
+
+/// The KPI values of one replication's outcome (the whole center).
+fn outcome_kpis(outcome: &ReplicationOutcome) -> ReplicationKpis {
     let values = |t: &IntervalTally| Kpi::ALL.iter().map(|k| k.value(t)).collect();
     let mut whole = IntervalTally::default();
     for t in &outcome.intervals {
@@ -118,6 +139,7 @@ pub fn replication_kpis(scenario: &Scenario, replication: u64) -> ReplicationKpi
         intervals: outcome.intervals.iter().map(values).collect(),
         calls: outcome.calls,
         waits: whole.waits,
+        skills: None,
     }
 }
 
@@ -158,5 +180,10 @@ pub fn summarize(scenario: &Scenario, reps: &[ReplicationKpis]) -> ScenarioResul
             all
         }),
         replications: reps.iter().map(|r| r.total.clone()).collect(),
+        skills: scenario.skills.as_ref().map(|model| {
+            let per_rep: Vec<&SkillReplication> =
+                reps.iter().filter_map(|r| r.skills.as_ref()).collect();
+            SkillResult::of(model, &per_rep)
+        }),
     }
 }

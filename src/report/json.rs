@@ -1,7 +1,7 @@
 //! `summary.json`: one scenario's KPIs for the whole run, each a mean with its 95% half-width.
 
 use crate::model::RunKind;
-use crate::simulate::{KpiSet, ScenarioResult};
+use crate::simulate::{GroupKpis, KpiSet, ScenarioResult, SkillResult};
 use crate::stats::MeanCi;
 use serde::Serialize;
 use serde::ser::SerializeMap;
@@ -23,6 +23,68 @@ pub struct Summary {
     pub calls_simulated: u64,
     /// Whole-run KPIs by name: `{"mean": .., "ci95": ..}` (null where undefined).
     pub kpis: Kpis,
+    /// Multi-skill scenarios: whole-run KPIs of each call type, by type name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_type: Option<ByType>,
+    /// Multi-skill scenarios: whole-run KPIs of each agent group, by group name, with the
+    /// calls it handled of each type (`handled_by_type`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_group: Option<ByGroup>,
+}
+
+/// `by_type`: `{"<type>": {"offered": {"mean": .., "ci95": ..}, ...}, ...}` in file order.
+#[derive(Debug)]
+pub struct ByType(pub SkillResult);
+
+impl Serialize for ByType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.by_type.len()))?;
+        for t in &self.0.by_type {
+            map.serialize_entry(&t.name, &Kpis(t.total.clone()))?;
+        }
+        map.end()
+    }
+}
+
+/// `by_group`: `{"<group>": {"occupancy": {..}, "busy_agents": {..}, "staffed_agents": {..},
+/// "handled": {..}, "handled_by_type": {"<type>": {..}, ...}}, ...}` in file order.
+#[derive(Debug)]
+pub struct ByGroup(pub SkillResult);
+
+/// One group's entry of `by_group`.
+#[derive(Serialize)]
+struct GroupEntry<'a> {
+    #[serde(flatten)]
+    kpis: &'a GroupKpis,
+    handled_by_type: HandledByType<'a>,
+}
+
+/// Calls one group handled of each type.
+struct HandledByType<'a>(&'a SkillResult, usize);
+
+impl Serialize for HandledByType<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let HandledByType(result, g) = *self;
+        let mut map = s.serialize_map(Some(result.by_type.len()))?;
+        for (t, ty) in result.by_type.iter().enumerate() {
+            map.serialize_entry(&ty.name, &result.handled[t][g])?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for ByGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.by_group.len()))?;
+        for (g, group) in self.0.by_group.iter().enumerate() {
+            let entry = GroupEntry {
+                kpis: &group.total,
+                handled_by_type: HandledByType(&self.0, g),
+            };
+            map.serialize_entry(&group.name, &entry)?;
+        }
+        map.end()
+    }
 }
 
 /// KPIs serialized as a JSON object in output order.
@@ -53,5 +115,7 @@ pub fn summary_json(result: &ScenarioResult) -> Summary {
         service_level_threshold_s: sc.service_level.threshold_s,
         calls_simulated: result.calls_simulated,
         kpis: Kpis(result.total.clone()),
+        by_type: result.skills.clone().map(ByType),
+        by_group: result.skills.clone().map(ByGroup),
     }
 }

@@ -3,6 +3,7 @@
 //! Nothing is checked here beyond TOML types; [`super::validate`] does the rest.
 
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::fmt;
 use toml::Spanned;
 
@@ -18,10 +19,10 @@ pub struct RawScenario {
     pub seed: Option<S<i64>>,
     pub replications: Option<S<i64>>,
     pub time: S<RawTime>,
-    pub arrivals: S<RawArrivals>,
-    pub handle_time: S<RawDist>,
+    pub arrivals: Option<S<RawArrivals>>,
+    pub handle_time: Option<S<RawDist>>,
     pub patience: Option<S<RawDist>>,
-    pub staffing: S<RawStaffing>,
+    pub staffing: Option<S<RawStaffing>>,
     pub service_level: Option<S<RawServiceLevel>>,
     pub lines: Option<S<RawLines>>,
     pub balking: Option<S<RawBalking>>,
@@ -29,6 +30,43 @@ pub struct RawScenario {
     pub retrials: Option<S<RawRetrials>>,
     pub proactive: Option<S<RawProactive>>,
     pub costs: Option<S<RawCosts>>,
+    pub call_type: Option<Vec<S<RawCallType>>>,
+    pub agent_group: Option<Vec<S<RawAgentGroup>>>,
+    pub routing: Option<S<RawRouting>>,
+}
+
+/// `[[call_type]]`: one kind of call with its own demand, talk time, patience and goal.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCallType {
+    pub name: S<String>,
+    pub arrivals: S<RawArrivals>,
+    pub handle_time: S<RawDist>,
+    pub patience: Option<S<RawDist>>,
+    pub service_level: Option<S<RawServiceLevel>>,
+    pub weight: Option<S<f64>>,
+}
+
+/// A table keyed by call-type name, such as `{ billing = 1, tech = 2 }`.
+pub type ByType<T> = S<BTreeMap<S<String>, S<T>>>;
+
+/// `[[agent_group]]`: agents with the same skills.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAgentGroup {
+    pub name: S<String>,
+    pub staffing: S<RawStaffing>,
+    pub skills: ByType<i64>,
+    pub delay: Option<ByType<RawDuration>>,
+    pub handle_time_factor: Option<ByType<f64>>,
+}
+
+/// `[routing]`: tie-breaking between groups and between queues.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRouting {
+    pub agent_select: Option<S<String>>,
+    pub call_select: Option<S<String>>,
 }
 
 /// `[proactive]`.

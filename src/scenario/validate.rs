@@ -5,7 +5,7 @@ use super::diagnostic::Diagnostic;
 use super::duration::{parse_clock, parse_duration};
 use super::raw::{
     RawArrivals, RawBalking, RawCallback, RawCosts, RawDist, RawDuration, RawLines, RawProactive,
-    RawProbabilities, RawRetrials, RawScenario, RawStaffing, RawTime, S,
+    RawProbabilities, RawRetrials, RawScenario, RawServiceLevel, RawStaffing, RawTime, S,
 };
 use crate::model::balking::BalkingCurve;
 use crate::model::callback::CallbackPolicy;
@@ -16,6 +16,8 @@ use crate::model::retrials::RetrialPolicy;
 use crate::model::{Dist, RunKind, Scenario, ServiceLevelGoal};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+
+mod skills;
 
 /// Replications when the file does not say.
 pub const DEFAULT_REPLICATIONS: u32 = 10;
@@ -37,6 +39,17 @@ struct Checker<'a> {
     text: &'a str,
     base_dir: &'a Path,
     problems: Vec<Diagnostic>,
+}
+
+/// Who calls, how long they talk and wait, and who answers: of a single queue, or of several
+/// call types and agent groups (`skills`).
+struct Demand {
+    arrival_rate: Vec<f64>,
+    busyness_cv: f64,
+    handle_time: Dist,
+    patience: Option<Dist>,
+    agents: Vec<u32>,
+    skills: Option<crate::model::routing::SkillModel>,
 }
 
 /// The reporting layout derived from `[time]`.
@@ -134,6 +147,110 @@ impl Checker<'_> {
                 .map(|n| n as u32),
             None => Some(default),
         }
+    }
+
+    /// A `[service_level]` table written at `key`; `default` (threshold in seconds, target)
+    /// for what it does not set.
+    fn service_level(
+        &mut self,
+        sl: Option<&S<RawServiceLevel>>,
+        key: &str,
+        default: (f64, f64),
+    ) -> Option<ServiceLevelGoal> {
+        let sl = sl.map(|s| s.get_ref());
+        let threshold = match sl.and_then(|s| s.threshold.as_ref()) {
+            Some(t) => self.duration(t, &format!("{key}.threshold"), false),
+            None => Some(default.0),
+        };
+        let target = match sl.and_then(|s| s.target.as_ref()) {
+            Some(t) => {
+                let v = *t.get_ref();
+                if v > 0.0 && v <= 1.0 {
+                    Some(v)
+                } else {
+                    self.problem(
+                        t.span(),
+                        &format!("{key}.target"),
+                        format!("expected a share of calls between 0 and 1 (such as 0.8), got {v}"),
+                    );
+                    None
+                }
+            }
+            None => Some(default.1),
+        };
+        Some(ServiceLevelGoal {
+            threshold_s: threshold?,
+            target: target?,
+        })
+    }
+
+    /// The demand and staffing of a single queue: `[arrivals]`, `[handle_time]`,
+    /// `[patience]` and `[staffing]`.
+    fn single_demand(&mut self, raw: &RawScenario, line: Option<&Timeline>) -> Option<Demand> {
+        let n = line.map(|t| t.intervals);
+        for (section, present) in [
+            ("agent_group", raw.agent_group.is_some()),
+            ("routing", raw.routing.is_some()),
+        ] {
+            if present {
+                self.problem(
+                    0..0,
+                    section,
+                    format!(
+                        "[{section}] belongs to a center with several call types: add \
+                         [[call_type]] sections, or remove [{section}]"
+                    ),
+                );
+            }
+        }
+        let missing = |c: &mut Self, section: &str, example: &str| {
+            c.problem(
+                0..0,
+                section,
+                format!("missing section [{section}]: expected {example}"),
+            );
+        };
+        let arrivals = match &raw.arrivals {
+            Some(a) => {
+                let rate = self.arrivals(a, "arrivals", line);
+                let cv = match &a.get_ref().busyness_cv {
+                    Some(v) => self.non_negative(v, "arrivals.busyness_cv"),
+                    None => Some(0.0),
+                };
+                rate.zip(cv)
+            }
+            None => {
+                missing(self, "arrivals", "calls_per_hour = X or per_interval = [...]");
+                None
+            }
+        };
+        let handle_time = match &raw.handle_time {
+            Some(h) => self.dist(h, "handle_time", false).flatten(),
+            None => {
+                missing(self, "handle_time", "distribution = \"exponential\", mean = \"4m\"");
+                None
+            }
+        };
+        let patience = match &raw.patience {
+            Some(p) => self.dist(p, "patience", true),
+            None => Some(None),
+        };
+        let agents = match &raw.staffing {
+            Some(st) => self.staffing(st, "staffing", n, false),
+            None => {
+                missing(self, "staffing", "agents = N or per_interval = [...]");
+                None
+            }
+        };
+        let (arrival_rate, busyness_cv) = arrivals?;
+        Some(Demand {
+            arrival_rate,
+            busyness_cv,
+            handle_time: handle_time?,
+            patience: patience?,
+            agents: agents?,
+            skills: None,
+        })
     }
 
     fn lines(&mut self, lines: &S<RawLines>) -> Option<Lines> {
@@ -592,12 +709,17 @@ impl Checker<'_> {
     }
 
     /// Arrival rate per interval, calls per second.
-    fn arrivals(&mut self, arrivals: &S<RawArrivals>, line: Option<&Timeline>) -> Option<Vec<f64>> {
+    fn arrivals(
+        &mut self,
+        arrivals: &S<RawArrivals>,
+        key: &str,
+        line: Option<&Timeline>,
+    ) -> Option<Vec<f64>> {
         let a = arrivals.get_ref();
         let n = line.map(|l| l.intervals);
         match (&a.calls_per_hour, &a.per_interval) {
             (Some(rate), None) => {
-                let per_hour = self.non_negative(rate, "arrivals.calls_per_hour")?;
+                let per_hour = self.non_negative(rate, &format!("{key}.calls_per_hour"))?;
                 Some(vec![per_hour / 3600.0; n?])
             }
             (None, Some(list)) => {
@@ -608,16 +730,17 @@ impl Checker<'_> {
                 {
                     self.problem(
                         list.span(),
-                        "arrivals.per_interval",
+                        &format!("{key}.per_interval"),
                         "a steady state needs a constant rate: use calls_per_hour",
                     );
                     return None;
                 }
-                self.per_interval_len(list, "arrivals.per_interval", n);
+                let list_key = format!("{key}.per_interval");
+                self.per_interval_len(list, &list_key, n);
                 let values: Vec<Option<f64>> = list
                     .get_ref()
                     .iter()
-                    .map(|v| self.non_negative(v, "arrivals.per_interval"))
+                    .map(|v| self.non_negative(v, &list_key))
                     .collect();
                 let interval_s = line?.interval_s;
                 if list.get_ref().len() != n? {
@@ -631,32 +754,48 @@ impl Checker<'_> {
             (Some(rate), Some(_)) => {
                 self.problem(
                     rate.span(),
-                    "arrivals",
+                    key,
                     "give either calls_per_hour or per_interval, not both",
                 );
                 None
             }
             (None, None) => {
-                self.problem(arrivals.span(), "arrivals", "expected calls_per_hour = X or per_interval = [expected calls of each interval]");
+                self.problem(arrivals.span(), key, "expected calls_per_hour = X or per_interval = [expected calls of each interval]");
                 None
             }
         }
     }
 
-    fn staffing(&mut self, staffing: &S<RawStaffing>, n: Option<usize>) -> Option<Vec<u32>> {
+    /// Agents per interval from a `staffing` table written at `key`. A single queue needs an
+    /// agent in the last interval (`group` false); an agent group of a multi-skill center may
+    /// have none (other groups serve the callers left at close).
+    fn staffing(
+        &mut self,
+        staffing: &S<RawStaffing>,
+        key: &str,
+        n: Option<usize>,
+        group: bool,
+    ) -> Option<Vec<u32>> {
         let s = staffing.get_ref();
         const MAX: i64 = 1_000_001;
+        let list_key = format!("{key}.per_interval");
         let agents = match (&s.agents, &s.per_interval) {
             (Some(a), None) => {
-                let a = self.whole(a, "staffing.agents", 1..MAX, "the number of agents")?;
+                let least = if group { 0 } else { 1 };
+                let a = self.whole(
+                    a,
+                    &format!("{key}.agents"),
+                    least..MAX,
+                    "the number of agents",
+                )?;
                 vec![a as u32; n?]
             }
             (None, Some(list)) => {
-                self.per_interval_len(list, "staffing.per_interval", n);
+                self.per_interval_len(list, &list_key, n);
                 let values: Vec<Option<i64>> = list
                     .get_ref()
                     .iter()
-                    .map(|v| self.whole(v, "staffing.per_interval", 0..MAX, "agents"))
+                    .map(|v| self.whole(v, &list_key, 0..MAX, "agents"))
                     .collect();
                 if list.get_ref().len() != n? {
                     return None;
@@ -665,10 +804,10 @@ impl Checker<'_> {
                     .into_iter()
                     .map(|v| v.map(|a| a as u32))
                     .collect::<Option<_>>()?;
-                if agents.last() == Some(&0) {
+                if !group && agents.last() == Some(&0) {
                     self.problem(
                         list.span(),
-                        "staffing.per_interval",
+                        &list_key,
                         "the last interval needs at least one agent: callers still waiting \
                          at close are served by the last interval's agents",
                     );
@@ -679,7 +818,7 @@ impl Checker<'_> {
             (Some(a), Some(_)) => {
                 self.problem(
                     a.span(),
-                    "staffing",
+                    key,
                     "give either agents or per_interval, not both",
                 );
                 return None;
@@ -687,7 +826,7 @@ impl Checker<'_> {
             (None, None) => {
                 self.problem(
                     staffing.span(),
-                    "staffing",
+                    key,
                     "expected agents = N or per_interval = [agents of each interval]",
                 );
                 return None;
@@ -988,41 +1127,27 @@ pub fn validate(
         .map(|r| r as u32);
     let timeline = c.time(&raw.time);
     let n = timeline.as_ref().map(|t| t.intervals);
-    let arrival_rate = c.arrivals(&raw.arrivals, timeline.as_ref());
-    let busyness_cv = match &raw.arrivals.get_ref().busyness_cv {
-        Some(v) => c.non_negative(v, "arrivals.busyness_cv"),
-        None => Some(0.0),
+    let service_level = c.service_level(
+        raw.service_level.as_ref(),
+        "service_level",
+        (DEFAULT_THRESHOLD_S, DEFAULT_TARGET),
+    );
+    let demand = match &raw.call_type {
+        Some(types) => c.skill_demand(&raw, types, timeline.as_ref(), service_level),
+        None => c.single_demand(&raw, timeline.as_ref()),
     };
-    let handle_time = c.dist(&raw.handle_time, "handle_time", false).flatten();
-    let patience = match &raw.patience {
-        Some(p) => c.dist(p, "patience", true),
-        None => Some(None),
+    let (arrival_rate, busyness_cv, handle_time, patience, agents, skills) = match demand {
+        Some(d) => (
+            Some(d.arrival_rate),
+            Some(d.busyness_cv),
+            Some(d.handle_time),
+            Some(d.patience),
+            Some(d.agents),
+            d.skills,
+        ),
+        None => (None, None, None, None, None, None),
     };
-    let agents = c.staffing(&raw.staffing, n);
-    let service_level = {
-        let sl = raw.service_level.as_ref().map(|s| s.get_ref());
-        let threshold = match sl.and_then(|s| s.threshold.as_ref()) {
-            Some(t) => c.duration(t, "service_level.threshold", false),
-            None => Some(DEFAULT_THRESHOLD_S),
-        };
-        let target = match sl.and_then(|s| s.target.as_ref()) {
-            Some(t) => {
-                let v = *t.get_ref();
-                if v > 0.0 && v <= 1.0 {
-                    Some(v)
-                } else {
-                    c.problem(
-                        t.span(),
-                        "service_level.target",
-                        format!("expected a share of calls between 0 and 1 (such as 0.8), got {v}"),
-                    );
-                    None
-                }
-            }
-            None => Some(DEFAULT_TARGET),
-        };
-        threshold.zip(target)
-    };
+    let service_level = service_level.map(|sl| (sl.threshold_s, sl.target));
 
     let lines = raw.lines.as_ref().map(|l| c.lines(l));
     let balking = raw.balking.as_ref().map(|b| c.balking(b));
@@ -1094,22 +1219,24 @@ pub fn validate(
         retrials,
         proactive,
         costs,
-        skills: None,
+        skills,
     };
     // Without patience, lines or balking nobody ever leaves the queue unserved.
     if let RunKind::SteadyState { .. } = scenario.kind
+        && scenario.skills.is_none()
         && scenario.patience.is_none()
         && scenario.lines.is_none()
         && scenario.balking.is_none()
+        && let Some(raw_staffing) = &raw.staffing
     {
         let load = scenario.arrival_rate[0] * scenario.handle_time.mean();
         let agents = scenario.agents[0];
         if load >= agents as f64 {
-            let staffing = raw.staffing.get_ref();
-            let span = staffing
+            let span = raw_staffing
+                .get_ref()
                 .agents
                 .as_ref()
-                .map_or(raw.staffing.span(), |a| a.span());
+                .map_or(raw_staffing.span(), |a| a.span());
             c.problem(
                 span,
                 "staffing.agents",
