@@ -9,8 +9,8 @@ use crate::stats::{IntervalTally, Kpi, MeanCi, Mechanism, WaitHistogram, mean_ci
 use rayon::prelude::*;
 
 pub mod skills;
-pub use skills::{GroupKpis, SkillResult};
 use skills::SkillReplication;
+pub use skills::{GroupKpis, SkillResult};
 
 /// The KPI values of one replication: the whole run and each interval, in [`Kpi::ALL`] order.
 #[derive(Debug, Clone)]

@@ -220,14 +220,22 @@ impl Checker<'_> {
                 rate.zip(cv)
             }
             None => {
-                missing(self, "arrivals", "calls_per_hour = X or per_interval = [...]");
+                missing(
+                    self,
+                    "arrivals",
+                    "calls_per_hour = X or per_interval = [...]",
+                );
                 None
             }
         };
         let handle_time = match &raw.handle_time {
             Some(h) => self.dist(h, "handle_time", false).flatten(),
             None => {
-                missing(self, "handle_time", "distribution = \"exponential\", mean = \"4m\"");
+                missing(
+                    self,
+                    "handle_time",
+                    "distribution = \"exponential\", mean = \"4m\"",
+                );
                 None
             }
         };

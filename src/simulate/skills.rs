@@ -83,7 +83,11 @@ impl SkillReplication {
     pub fn of(outcome: &SkillOutcome) -> Self {
         SkillReplication {
             by_type: outcome.by_type.iter().map(|t| rows(t, kpi_row)).collect(),
-            by_group: outcome.by_group.iter().map(|g| rows(g, group_row)).collect(),
+            by_group: outcome
+                .by_group
+                .iter()
+                .map(|g| rows(g, group_row))
+                .collect(),
             handled: outcome
                 .handled
                 .iter()
@@ -164,16 +168,19 @@ pub struct SkillResult {
 impl SkillResult {
     /// Averages the replications of a multi-skill scenario.
     pub fn of(model: &SkillModel, reps: &[&SkillReplication]) -> Self {
-        let n = reps.first().map_or(0, |r| {
-            r.by_type.first().map_or(0, |t| t.intervals.len())
-        });
+        let n = reps
+            .first()
+            .map_or(0, |r| r.by_type.first().map_or(0, |t| t.intervals.len()));
         let by_type = model
             .types
             .iter()
             .enumerate()
             .map(|(t, ty)| TypeResult {
                 name: ty.name.clone(),
-                total: KpiSet::from_replications(TYPE_KPIS, reps.iter().map(|r| &r.by_type[t].total)),
+                total: KpiSet::from_replications(
+                    TYPE_KPIS,
+                    reps.iter().map(|r| &r.by_type[t].total),
+                ),
                 intervals: (0..n)
                     .map(|k| {
                         KpiSet::from_replications(

@@ -9,5 +9,6 @@ mod mechanisms;
 mod plan;
 mod proactive;
 mod report;
+mod skills;
 mod sweep;
 mod theory;

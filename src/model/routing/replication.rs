@@ -18,6 +18,7 @@
 
 use super::config::{AgentSelect, CallSelect, SkillModel};
 use super::group::GroupState;
+use crate::engine::Stream;
 use crate::engine::{Calendar, StreamRng, streams};
 use crate::model::abandonment::StaleTimers;
 use crate::model::arrivals::{ArrivalProcess, busyness_factor};
@@ -28,7 +29,6 @@ use crate::model::queue::{Caller, WaitingLine};
 use crate::model::replication::{
     ReplicationOutcome, STREAM_ARRIVALS, STREAM_BUSYNESS, STREAM_HANDLE_TIME, STREAM_PATIENCE,
 };
-use crate::engine::Stream;
 use crate::stats::{IntervalTally, TimeWeighted};
 
 /// Random stream of the call type of each arrival (not drawn with a single type).
@@ -419,8 +419,10 @@ impl<'a, O: Observer> Replication<'a, O> {
         self.waiting += 1;
         let ty32 = ty as u32;
         if let Some(p) = patience {
-            self.calendar
-                .schedule(t + p, PackedEvent::pack(Event::Abandon { ty: ty32, ticket }));
+            self.calendar.schedule(
+                t + p,
+                PackedEvent::pack(Event::Abandon { ty: ty32, ticket }),
+            );
         }
         for (level, (delay, _)) in self.tables.delayed[ty].iter().enumerate() {
             let event = Event::Eligible {
@@ -669,8 +671,7 @@ impl<'a, O: Observer> Replication<'a, O> {
         self.group_present[g].set(t, present as f64);
         self.busy.set(t, self.busy_total as f64);
         self.present.set(t, self.present_total as f64);
-        self.observer
-            .agents(t, self.busy_total, self.present_total);
+        self.observer.agents(t, self.busy_total, self.present_total);
     }
 
     /// An agent of group `g` (already counted busy) takes the head call of the best eligible
@@ -726,7 +727,9 @@ impl<'a, O: Observer> Replication<'a, O> {
         }
         let n = self.intervals;
         let split = |all: Vec<IntervalTally>| -> Vec<Vec<IntervalTally>> {
-            all.chunks(n.max(1)).map(<[IntervalTally]>::to_vec).collect()
+            all.chunks(n.max(1))
+                .map(<[IntervalTally]>::to_vec)
+                .collect()
         };
         let n_groups = self.model.groups.len();
         SkillOutcome {

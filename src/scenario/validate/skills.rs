@@ -34,8 +34,15 @@ impl Checker<'_> {
             threshold_s: DEFAULT_THRESHOLD_S,
             target: DEFAULT_TARGET,
         });
-        let names: Vec<String> = types.iter().map(|t| t.get_ref().name.get_ref().clone()).collect();
-        self.names_unique(types.iter().map(|t| &t.get_ref().name), "call_type", types.len());
+        let names: Vec<String> = types
+            .iter()
+            .map(|t| t.get_ref().name.get_ref().clone())
+            .collect();
+        self.names_unique(
+            types.iter().map(|t| &t.get_ref().name),
+            "call_type",
+            types.len(),
+        );
         let call_types: Vec<Option<CallType>> = types
             .iter()
             .map(|t| self.call_type(t.get_ref(), line, default_sl))
@@ -129,9 +136,21 @@ impl Checker<'_> {
     /// problems.
     fn single_queue_sections_absent(&mut self, raw: &RawScenario) {
         let moved: [(&str, &str, Option<Range<usize>>); 3] = [
-            ("handle_time", "call type", raw.handle_time.as_ref().map(|v| v.span())),
-            ("patience", "call type", raw.patience.as_ref().map(|v| v.span())),
-            ("staffing", "agent group", raw.staffing.as_ref().map(|v| v.span())),
+            (
+                "handle_time",
+                "call type",
+                raw.handle_time.as_ref().map(|v| v.span()),
+            ),
+            (
+                "patience",
+                "call type",
+                raw.patience.as_ref().map(|v| v.span()),
+            ),
+            (
+                "staffing",
+                "agent group",
+                raw.staffing.as_ref().map(|v| v.span()),
+            ),
         ];
         for (section, owner, span) in moved {
             if let Some(span) = span {
@@ -214,7 +233,11 @@ impl Checker<'_> {
             }
         }
         if count == 0 {
-            self.problem(0..0, what, format!("expected at least one [[{what}]] section"));
+            self.problem(
+                0..0,
+                what,
+                format!("expected at least one [[{what}]] section"),
+            );
         }
     }
 
@@ -295,7 +318,12 @@ impl Checker<'_> {
         line: Option<&Timeline>,
     ) -> Option<AgentGroup> {
         let key = format!("agent_group[{}]", g.name.get_ref());
-        let agents = self.staffing(&g.staffing, &format!("{key}.staffing"), line.map(|l| l.intervals), true);
+        let agents = self.staffing(
+            &g.staffing,
+            &format!("{key}.staffing"),
+            line.map(|l| l.intervals),
+            true,
+        );
         let skills_key = format!("{key}.skills");
         let mut skills: Vec<Option<Skill>> = Vec::new();
         for (name, rank) in g.skills.get_ref() {
@@ -378,7 +406,9 @@ impl Checker<'_> {
                     self.problem(
                         a.span(),
                         "routing.agent_select",
-                        format!("expected \"longest_idle\" or \"most_free_group\", got \"{other}\""),
+                        format!(
+                            "expected \"longest_idle\" or \"most_free_group\", got \"{other}\""
+                        ),
                     );
                     ok = false;
                 }

@@ -1,0 +1,462 @@
+//! Several call types and skilled agent groups: the multi-skill loop against the single-queue
+//! loop (bit for bit), against Erlang A (dedicated groups, and one universal group under a
+//! global FIFO), overflow after a delay, and the validation errors of the schema.
+//!
+//! Statistical checks: the analytic value must lie within the simulation's own 95% confidence
+//! interval (Student t over independent replications, fixed seeds).
+
+use callsim::erlang::{Traffic, erlang_a};
+use callsim::model::observer::Recorder;
+use callsim::model::routing::run_skill_replication_observed;
+use callsim::model::{CallEvent, Scenario};
+use callsim::scenario;
+use callsim::simulate::{ScenarioResult, simulate};
+use callsim::stats::{Kpi, MeanCi};
+use std::path::Path;
+
+fn parse(text: &str) -> Scenario {
+    scenario::parse(text, "t.toml", Path::new("."), "t").unwrap_or_else(|problems| {
+        panic!(
+            "{}",
+            problems
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    })
+}
+
+fn problems(text: &str) -> String {
+    match scenario::parse(text, "t.toml", Path::new("."), "t") {
+        Ok(_) => panic!("expected validation problems"),
+        Err(problems) => problems
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+/// Collects every (what, theory, simulation) that misses the CI, printing all of them.
+#[derive(Default)]
+struct Misses(Vec<String>);
+
+impl Misses {
+    fn check(&mut self, what: &str, exact: f64, sim: MeanCi) {
+        println!(
+            "{what}: theory {exact:.4}, simulation {:.4} ± {:.4}",
+            sim.mean, sim.ci95
+        );
+        if (sim.mean - exact).abs() > sim.ci95 || !sim.mean.is_finite() {
+            self.0.push(format!(
+                "{what}: theory {exact} vs simulation {} ± {}",
+                sim.mean, sim.ci95
+            ));
+        }
+    }
+
+    fn assert_none(self) {
+        assert!(
+            self.0.is_empty(),
+            "outside the 95% CI:\n{}",
+            self.0.join("\n")
+        );
+    }
+}
+
+const SINGLE_DAY: &str = r#"
+seed = 17
+replications = 6
+[time]
+open = "08:00"
+interval = "30m"
+intervals = 4
+[arrivals]
+per_interval = [40, 90, 70, 30]
+busyness_cv = 0.15
+[handle_time]
+distribution = "gamma"
+mean = "4m"
+cv = 1.2
+[patience]
+distribution = "weibull"
+mean = "2m"
+cv = 0.7
+[staffing]
+per_interval = [5, 9, 8, 4]
+[service_level]
+threshold = "30s"
+target = 0.8
+[costs]
+agent_per_hour = 25
+per_minute = 0.03
+lost_customer_value = 80
+"#;
+
+const SKILL_DAY: &str = r#"
+seed = 17
+replications = 6
+[time]
+open = "08:00"
+interval = "30m"
+intervals = 4
+[arrivals]
+busyness_cv = 0.15
+[service_level]
+threshold = "30s"
+target = 0.8
+[costs]
+agent_per_hour = 25
+per_minute = 0.03
+lost_customer_value = 80
+[[call_type]]
+name = "calls"
+arrivals = { per_interval = [40, 90, 70, 30] }
+handle_time = { distribution = "gamma", mean = "4m", cv = 1.2 }
+patience = { distribution = "weibull", mean = "2m", cv = 0.7 }
+[[agent_group]]
+name = "agents"
+staffing = { per_interval = [5, 9, 8, 4] }
+skills = { calls = 1 }
+"#;
+
+/// A single-queue file and the same center written as one call type served by one group give
+/// the same numbers, bit for bit: every KPI of every interval and replication.
+#[test]
+fn one_type_and_one_group_are_bit_identical_to_the_single_queue_model() {
+    let single = parse(SINGLE_DAY);
+    let skill = parse(SKILL_DAY);
+    assert!(single.skills.is_none() && skill.skills.is_some());
+    let results = simulate(&[single, skill]);
+    let bits = |r: &ScenarioResult| {
+        let mut all: Vec<u64> = r
+            .replications
+            .iter()
+            .flatten()
+            .map(|x| x.to_bits())
+            .collect();
+        for set in std::iter::once(&r.total).chain(&r.intervals) {
+            for (_, v) in set.iter() {
+                all.extend([v.mean.to_bits(), v.ci95.to_bits()]);
+            }
+        }
+        all
+    };
+    assert_eq!(results[0].total.kpis(), results[1].total.kpis());
+    assert_eq!(bits(&results[0]), bits(&results[1]));
+    assert_eq!(results[0].calls_simulated, results[1].calls_simulated);
+    // the one type's KPIs are the center's
+    let by_type = &results[1].skills.as_ref().unwrap().by_type[0];
+    for (kpi, v) in by_type.total.iter() {
+        assert_eq!(Some(v), results[0].total.get(kpi), "{}", kpi.name());
+    }
+}
+
+fn steady_type(name: &str, calls_per_hour: f64, aht_s: f64, patience_s: f64) -> String {
+    format!(
+        "[[call_type]]\nname = \"{name}\"\narrivals = {{ calls_per_hour = {calls_per_hour} }}\n\
+         handle_time = {{ distribution = \"exponential\", mean = {aht_s} }}\n\
+         patience = {{ distribution = \"exponential\", mean = {patience_s} }}\n"
+    )
+}
+
+const STEADY_HEAD: &str = "seed = 20261123\nreplications = 20\n[time]\nhorizon = \"205h\"\n\
+                           warmup = \"5h\"\n[service_level]\nthreshold = 20\n";
+
+/// Two types, each answered only by its own group: each type is an M/M/c+M queue of its own
+/// and must match Erlang A.
+#[test]
+fn two_types_with_dedicated_groups_each_match_erlang_a() {
+    let cases = [
+        ("billing", 300.0, 240.0, 180.0, 22),
+        ("tech", 120.0, 300.0, 120.0, 11),
+    ];
+    let mut text = STEADY_HEAD.to_string();
+    for (name, rate, aht, patience, _) in cases {
+        text += &steady_type(name, rate, aht, patience);
+    }
+    for (name, _, _, _, agents) in cases {
+        text += &format!(
+            "[[agent_group]]\nname = \"{name}-team\"\nstaffing = {{ agents = {agents} }}\n\
+             skills = {{ {name} = 1 }}\n"
+        );
+    }
+    let result = &simulate(&[parse(&text)])[0];
+    let skills = result.skills.as_ref().unwrap();
+    let mut misses = Misses::default();
+    for (t, (name, rate, aht, patience, agents)) in cases.into_iter().enumerate() {
+        let traffic = Traffic::from_calls_per_hour(rate, aht).unwrap();
+        let e = erlang_a(&traffic, agents, patience, 20.0).unwrap();
+        let kpis = &skills.by_type[t].total;
+        for (kpi, exact) in [
+            (Kpi::ProbWait, e.prob_wait),
+            (Kpi::ServiceLevel, e.sl_offered),
+            (Kpi::AsaS, e.asa_s),
+            (Kpi::AbandonRate, e.prob_abandon),
+        ] {
+            misses.check(
+                &format!("{name} {}", kpi.name()),
+                exact,
+                kpis.get(kpi).unwrap(),
+            );
+        }
+        let group = &skills.by_group[t].total;
+        misses.check(
+            &format!("{name}-team occupancy"),
+            e.occupancy,
+            group.occupancy,
+        );
+        // a dedicated group handles its own type only
+        assert_eq!(skills.handled[1 - t][t].mean, 0.0);
+    }
+    misses.assert_none();
+}
+
+/// Two types with the same exponential handle time and patience, answered by one universal
+/// group that takes the oldest call first (one global FIFO): the center is one M/M/c+M queue
+/// with the pooled arrival rate, for the total and for each type.
+#[test]
+fn one_universal_group_under_global_fifo_matches_pooled_erlang_a() {
+    let mut text = STEADY_HEAD.to_string();
+    text += &steady_type("billing", 200.0, 240.0, 120.0);
+    text += &steady_type("tech", 160.0, 240.0, 120.0);
+    text += "[[agent_group]]\nname = \"everyone\"\nstaffing = { agents = 26 }\n\
+             skills = { billing = 1, tech = 1 }\n[routing]\ncall_select = \"oldest\"\n";
+    let result = &simulate(&[parse(&text)])[0];
+    let traffic = Traffic::from_calls_per_hour(360.0, 240.0).unwrap();
+    let e = erlang_a(&traffic, 26, 120.0, 20.0).unwrap();
+    let expected = [
+        (Kpi::ProbWait, e.prob_wait),
+        (Kpi::ServiceLevel, e.sl_offered),
+        (Kpi::AsaS, e.asa_s),
+        (Kpi::AbandonRate, e.prob_abandon),
+        (Kpi::Occupancy, e.occupancy),
+    ];
+    let mut misses = Misses::default();
+    for (kpi, exact) in expected {
+        misses.check(
+            &format!("total {}", kpi.name()),
+            exact,
+            result.total.get(kpi).unwrap(),
+        );
+    }
+    for ty in &result.skills.as_ref().unwrap().by_type {
+        for &(kpi, exact) in &expected[..4] {
+            misses.check(
+                &format!("{} {}", ty.name, kpi.name()),
+                exact,
+                ty.total.get(kpi).unwrap(),
+            );
+        }
+    }
+    misses.assert_none();
+}
+
+/// Generalists take billing calls only after 45 s of waiting: every billing call they answer
+/// has waited at least that long, and some do overflow (the check is not empty).
+#[test]
+fn overflow_after_a_delay_never_reaches_the_backup_group_earlier() {
+    let text = r#"
+seed = 4
+replications = 1
+[time]
+open = "08:00"
+interval = "1h"
+intervals = 4
+[[call_type]]
+name = "billing"
+arrivals = { calls_per_hour = 110 }
+handle_time = { distribution = "exponential", mean = "4m" }
+patience = { distribution = "exponential", mean = "5m" }
+[[call_type]]
+name = "tech"
+arrivals = { calls_per_hour = 30 }
+handle_time = { distribution = "exponential", mean = "6m" }
+[[agent_group]]
+name = "billing-team"
+staffing = { agents = 7 }
+skills = { billing = 1 }
+[[agent_group]]
+name = "generalists"
+staffing = { agents = 5 }
+skills = { tech = 1, billing = 2 }
+delay = { billing = "45s" }
+"#;
+    let sc = parse(text);
+    let model = sc.skills.as_ref().unwrap();
+    let mut seen = Recorder::default();
+    for rep in 0..3 {
+        run_skill_replication_observed(&sc, model, rep, &mut seen);
+    }
+    let waits: std::collections::HashMap<(u64, u64), f64> = seen
+        .calls
+        .iter()
+        .filter_map(|&(t, attempt, e)| match e {
+            CallEvent::Answered { wait_s, .. } => Some(((attempt, t.to_bits()), wait_s)),
+            _ => None,
+        })
+        .collect();
+    let (mut overflowed, mut specialists_fast) = (0, 0);
+    for &(t, attempt, ty, group) in &seen.routes {
+        let wait = waits[&(attempt, t.to_bits())];
+        match (ty, group) {
+            (0, 1) => {
+                assert!(
+                    wait >= 45.0,
+                    "billing call answered by a generalist after {wait} s"
+                );
+                overflowed += 1;
+            }
+            (0, 0) if wait < 45.0 => specialists_fast += 1,
+            (1, 0) => panic!("the billing team took a tech call"),
+            _ => {}
+        }
+    }
+    assert!(overflowed > 20, "only {overflowed} overflowed calls");
+    assert!(specialists_fast > 100);
+}
+
+/// Delays of 0 and ranks: a rank-2 group with a free agent takes an arriving call when the
+/// rank-1 group is busy; the matrix of handled calls adds up to the calls answered.
+#[test]
+fn the_handled_matrix_adds_up_and_secondary_skills_are_used() {
+    let text = format!(
+        "{}[[agent_group]]\nname = \"billing-team\"\nstaffing = {{ agents = 18 }}\n\
+         skills = {{ billing = 1 }}\n[[agent_group]]\nname = \"tech-team\"\n\
+         staffing = {{ agents = 9 }}\nskills = {{ tech = 1, billing = 2 }}\n",
+        STEADY_HEAD
+            .replace("205h", "25h")
+            .replace("replications = 20", "replications = 4")
+            + &steady_type("billing", 300.0, 240.0, 180.0)
+            + &steady_type("tech", 100.0, 240.0, 180.0)
+    );
+    let result = &simulate(&[parse(&text)])[0];
+    let skills = result.skills.as_ref().unwrap();
+    let answered = result.total.get(Kpi::Answered).unwrap().mean;
+    let matrix: f64 = skills.handled.iter().flatten().map(|v| v.mean).sum();
+    assert!(
+        (matrix - answered).abs() < 1e-6 * answered,
+        "{matrix} vs {answered}"
+    );
+    assert!(
+        skills.handled[0][1].mean > 0.0,
+        "tech agents help with billing"
+    );
+    assert_eq!(
+        skills.handled[1][0].mean, 0.0,
+        "billing agents never take tech"
+    );
+    for (t, ty) in skills.by_type.iter().enumerate() {
+        let row: f64 = skills.handled[t].iter().map(|v| v.mean).sum();
+        let answered = ty.total.get(Kpi::Answered).unwrap().mean;
+        assert!((row - answered).abs() < 1e-6 * answered.max(1.0));
+    }
+}
+
+const TWO_TYPES: &str = r#"
+[time]
+open = "08:00"
+interval = "30m"
+intervals = 2
+[[call_type]]
+name = "billing"
+arrivals = { per_interval = [10, 20] }
+handle_time = { distribution = "exponential", mean = "4m" }
+[[call_type]]
+name = "tech"
+arrivals = { calls_per_hour = 30 }
+handle_time = { distribution = "exponential", mean = "6m" }
+[[agent_group]]
+name = "team"
+staffing = { agents = 4 }
+skills = { billing = 1, tech = 2 }
+delay = { tech = "30s" }
+"#;
+
+#[test]
+fn a_valid_two_type_file_sums_demand_and_staffing() {
+    let sc = parse(&format!(
+        "{TWO_TYPES}[[agent_group]]\nname = \"techs\"\nstaffing = {{ per_interval = [2, 3] }}\nskills = {{ tech = 1 }}\n"
+    ));
+    assert_eq!(sc.agents, vec![6, 7]);
+    let calls: Vec<f64> = sc
+        .arrival_rate
+        .iter()
+        .map(|r| (r * 1800.0).round())
+        .collect();
+    assert_eq!(calls, vec![25.0, 35.0]);
+    let model = sc.skills.unwrap();
+    assert_eq!(model.groups[0].skills[1].delay_s, 30.0);
+}
+
+#[test]
+fn unknown_call_types_in_skills_are_errors_with_their_place() {
+    let text = TWO_TYPES.replace(
+        "skills = { billing = 1, tech = 2 }",
+        "skills = { billing = 1, sales = 2 }",
+    );
+    assert_eq!(
+        problems(&text).lines().next().unwrap(),
+        "t.toml:17:25: agent_group[team].skills: unknown call type \"sales\"; the [[call_type]] \
+         names are: billing, tech"
+    );
+}
+
+#[test]
+fn a_type_nobody_can_serve_is_an_error() {
+    let text = TWO_TYPES
+        .replace(
+            "skills = { billing = 1, tech = 2 }",
+            "skills = { billing = 1 }",
+        )
+        .replace("delay = { tech = \"30s\" }\n", "");
+    let text = problems(&text);
+    assert!(
+        text.starts_with(
+            "t.toml:11:8: call_type[tech]: nobody can take call type \"tech\": add it to the \
+             skills of an [[agent_group]]"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn negative_delays_and_delays_of_types_not_taken_are_errors() {
+    let text = problems(&TWO_TYPES.replace("\"30s\"", "-30"));
+    assert!(
+        text.starts_with(
+            "t.toml:18:18: agent_group[team].delay: expected a duration ≥ 0, got -30 s"
+        ),
+        "{text}"
+    );
+    let text = problems(
+        &TWO_TYPES
+            .replace("skills = { billing = 1, tech = 2 }", "skills = { billing = 1 }")
+            .replace("[[agent_group]]", "[[agent_group]]\nname = \"techs\"\nstaffing = { agents = 1 }\nskills = { tech = 1 }\n[[agent_group]]"),
+    );
+    assert!(
+        text.contains("agent_group[team].delay: \"tech\" is not among this group's skills"),
+        "{text}"
+    );
+}
+
+#[test]
+fn unsupported_mechanisms_and_single_queue_sections_are_errors() {
+    let text = problems(&format!(
+        "{TWO_TYPES}[retrials]\nprobability = 0.5\ndelay = {{ distribution = \"exponential\", mean = \"5m\" }}\n\
+         [handle_time]\ndistribution = \"exponential\"\nmean = 60\n[routing]\nagent_select = \"random\"\n"
+    ));
+    for expected in [
+        "retrials: [retrials] is not yet supported with [[call_type]]",
+        "handle_time: with [[call_type]] sections, each call type has its own handle_time",
+        "routing.agent_select: expected \"longest_idle\" or \"most_free_group\", got \"random\"",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    let text = problems(&TWO_TYPES.replace("[[agent_group]]\nname = \"team\"", "[[agent_group]]\nname = \"billing\"\nstaffing = { agents = 1 }\nskills = { billing = 1 }\n[[agent_group]]\nname = \"billing\""));
+    assert!(
+        text.contains("\"billing\" names two [[agent_group]] sections"),
+        "{text}"
+    );
+}
