@@ -565,3 +565,84 @@ fn missing_files_and_bad_options_are_errors() {
         stderr_of(&a)
     );
 }
+
+#[test]
+fn counts_that_cannot_make_an_interval_are_errors() {
+    let cases = [
+        (
+            "interval_start,calls\n2024-01-01 09:00,1\n2024-01-01 09:05,2\n2024-01-08 09:00,3\n",
+            ": the counts of a day span less than one interval of 30m",
+        ),
+        (
+            "interval_start,calls\n2024-01-01 09:00,1\n2024-01-01 09:05,2\n2024-01-08 09:30,3\n2024-01-08 09:35,3\n",
+            ": no day has a count for every interval",
+        ),
+    ];
+    for (content, expected) in cases {
+        let (stderr, path) = fit_error("arrivals", content);
+        assert!(
+            stderr.contains(&format!("error: {path}{expected}")),
+            "expected {expected}\ngot {stderr}"
+        );
+    }
+}
+
+#[test]
+fn text_that_is_not_utf8_is_an_error_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("latin1.csv");
+    std::fs::write(
+        &path,
+        b"interval_start,calls\n2024-01-01 09:00,1\n2024-01-01 09:30,\xe9\n",
+    )
+    .unwrap();
+    let a = callsim()
+        .args(["fit", "arrivals"])
+        .arg(&path)
+        .assert()
+        .failure();
+    let stderr = stderr_of(&a);
+    assert!(
+        stderr.contains(&format!(
+            "error: {}:3: the text is not UTF-8",
+            path.display()
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unknown_weekday_is_an_error() {
+    let a = callsim()
+        .args(["fit", "arrivals", BANK, "--weekday", "Funday"])
+        .current_dir(repo("."))
+        .assert()
+        .failure();
+    assert!(
+        stderr_of(&a)
+            .contains("--weekday: expected Mon, Tue, Wed, Thu, Fri, Sat or Sun, got \"Funday\""),
+        "{}",
+        stderr_of(&a)
+    );
+}
+
+#[test]
+fn a_log_where_nobody_hung_up_writes_no_patience() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("calm.csv");
+    std::fs::write(
+        &path,
+        "arrival,wait_s,outcome,talk_s\n1,0,answered,200\n5,3,answered,100\n9,0,answered,150\n",
+    )
+    .unwrap();
+    let a = callsim()
+        .args(["fit", "calls"])
+        .arg(&path)
+        .assert()
+        .success();
+    assert!(
+        stdout_of(&a).contains("[patience]\ndistribution = \"none\""),
+        "{}",
+        stdout_of(&a)
+    );
+}
