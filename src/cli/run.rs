@@ -213,11 +213,14 @@ fn table(result: &ScenarioResult) -> String {
         "\n{} — {span}; {} replications, seed {}\n  {:<24}{:>12}{:>12}\n",
         sc.name, sc.replications, sc.seed, "KPI (whole run)", "mean", "± 95% CI"
     );
-    let threshold = sc.service_level.threshold_s;
+    let threshold = match sc.skills {
+        Some(_) => "its type's threshold".to_string(),
+        None => format!("{} s", sc.service_level.threshold_s),
+    };
     for (kpi, v) in result.total.iter() {
         let note = match kpi {
-            Kpi::ServiceLevel => format!("answered within {threshold} s ÷ offered"),
-            Kpi::ServiceLevelAnswered => format!("answered within {threshold} s ÷ answered"),
+            Kpi::ServiceLevel => format!("answered within {threshold} ÷ offered"),
+            Kpi::ServiceLevelAnswered => format!("answered within {threshold} ÷ answered"),
             _ => String::new(),
         };
         let line = format!(
@@ -228,6 +231,54 @@ fn table(result: &ScenarioResult) -> String {
         );
         out.push_str(line.trim_end());
         out.push('\n');
+    }
+    if let Some(skills) = &result.skills {
+        out.push_str(&skill_tables(sc, skills));
+    }
+    out
+}
+
+/// Per call type and per agent group (multi-skill scenarios): means ± 95% CI.
+fn skill_tables(sc: &crate::model::Scenario, skills: &crate::simulate::SkillResult) -> String {
+    let cell = |v: crate::stats::MeanCi| format!("{} ± {}", fmt_value(v.mean), fmt_value(v.ci95));
+    let mut out = format!(
+        "  {:<20}{:>18}{:>18}{:>18}{:>18}\n",
+        "call type", "offered", "service_level", "asa_s", "abandon_rate"
+    );
+    for (t, ty) in skills.by_type.iter().enumerate() {
+        let get = |k: Kpi| ty.total.get(k).map(cell).unwrap_or_default();
+        let threshold = sc
+            .skills
+            .as_ref()
+            .map_or(0.0, |m| m.types[t].service_level.threshold_s);
+        out.push_str(&format!(
+            "  {:<20}{:>18}{:>18}{:>18}{:>18}  (within {threshold} s)\n",
+            ty.name,
+            get(Kpi::Offered),
+            get(Kpi::ServiceLevel),
+            get(Kpi::AsaS),
+            get(Kpi::AbandonRate)
+        ));
+    }
+    out.push_str(&format!(
+        "  {:<20}{:>18}{:>18}{:>18}  handled by type\n",
+        "agent group", "staffed_agents", "occupancy", "handled"
+    ));
+    for (g, group) in skills.by_group.iter().enumerate() {
+        let by_type: Vec<String> = skills
+            .by_type
+            .iter()
+            .enumerate()
+            .map(|(t, ty)| format!("{} {}", ty.name, fmt_value(skills.handled[t][g].mean)))
+            .collect();
+        out.push_str(&format!(
+            "  {:<20}{:>18}{:>18}{:>18}  {}\n",
+            group.name,
+            cell(group.total.staffed_agents),
+            cell(group.total.occupancy),
+            cell(group.total.handled),
+            by_type.join(", ")
+        ));
     }
     out
 }

@@ -219,6 +219,13 @@ impl Plan {
 
 /// Checks the options against the scenario.
 fn validate(scenario: &Scenario, options: &PlanOptions) -> Result<f64, PlanError> {
+    if scenario.skills.is_some() {
+        return Err(PlanError::Invalid(format!(
+            "{} has several call types: the multi-skill planner is not available yet; \
+             run it with `callsim run` and adjust each group's staffing",
+            scenario.name
+        )));
+    }
     let t = &options.targets;
     if options.goal == Goal::Targets || t.any() {
         t.validate()?;

@@ -1,7 +1,8 @@
 //! `intervals.csv`: one row per reporting interval, every KPI's mean and 95% half-width.
 
 use crate::scenario::duration::format_clock;
-use crate::simulate::ScenarioResult;
+use crate::simulate::skills::{GROUP_KPIS, TYPE_KPIS};
+use crate::simulate::{ScenarioResult, SkillResult};
 use std::io;
 
 fn number(x: f64) -> String {
@@ -52,4 +53,89 @@ pub fn waits_csv(result: &ScenarioResult) -> io::Result<Vec<u8>> {
         w.write_record([from.to_string(), to.to_string(), calls.to_string()])?;
     }
     w.into_inner().map_err(|e| io::Error::other(e.to_string()))
+}
+
+fn finish(w: csv::Writer<Vec<u8>>) -> io::Result<Vec<u8>> {
+    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
+}
+
+/// Multi-skill scenarios, `types.csv`: one row per interval and call type, columns
+/// `interval, start, call_type`, then `<kpi>, <kpi>_ci95` (service level against the type's
+/// own threshold).
+pub fn types_csv(result: &ScenarioResult, skills: &SkillResult) -> io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["interval".to_string(), "start".into(), "call_type".into()];
+    for kpi in TYPE_KPIS {
+        header.push(kpi.name().to_string());
+        header.push(format!("{}_ci95", kpi.name()));
+    }
+    w.write_record(&header)?;
+    for k in 0..result.intervals.len() {
+        for ty in &skills.by_type {
+            let mut row = vec![
+                k.to_string(),
+                format_clock(result.scenario.interval_start_clock_s(k)),
+                ty.name.clone(),
+            ];
+            for (_, v) in ty.intervals[k].iter() {
+                row.extend([number(v.mean), number(v.ci95)]);
+            }
+            w.write_record(&row)?;
+        }
+    }
+    finish(w)
+}
+
+/// Multi-skill scenarios, `groups.csv`: one row per interval and agent group, columns
+/// `interval, start, agent_group, scheduled_agents`, then `occupancy, busy_agents,
+/// staffed_agents, handled`, each with its `_ci95`.
+pub fn groups_csv(result: &ScenarioResult, skills: &SkillResult) -> io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec![
+        "interval".to_string(),
+        "start".into(),
+        "agent_group".into(),
+        "scheduled_agents".into(),
+    ];
+    for name in GROUP_KPIS {
+        header.push(name.to_string());
+        header.push(format!("{name}_ci95"));
+    }
+    w.write_record(&header)?;
+    let model = result.scenario.skills.as_ref();
+    for k in 0..result.intervals.len() {
+        for (g, group) in skills.by_group.iter().enumerate() {
+            let scheduled = model.map_or(String::new(), |m| m.groups[g].agents[k].to_string());
+            let mut row = vec![
+                k.to_string(),
+                format_clock(result.scenario.interval_start_clock_s(k)),
+                group.name.clone(),
+                scheduled,
+            ];
+            for (_, v) in group.intervals[k].iter() {
+                row.extend([number(v.mean), number(v.ci95)]);
+            }
+            w.write_record(&row)?;
+        }
+    }
+    finish(w)
+}
+
+/// Multi-skill scenarios, `handled.csv`: calls handled over the whole run by call type and
+/// agent group, columns `call_type, agent_group, handled, handled_ci95`.
+pub fn handled_csv(skills: &SkillResult) -> io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["call_type", "agent_group", "handled", "handled_ci95"])?;
+    for (t, ty) in skills.by_type.iter().enumerate() {
+        for (g, group) in skills.by_group.iter().enumerate() {
+            let v = skills.handled[t][g];
+            w.write_record([
+                ty.name.clone(),
+                group.name.clone(),
+                number(v.mean),
+                number(v.ci95),
+            ])?;
+        }
+    }
+    finish(w)
 }

@@ -11,7 +11,7 @@ mod json;
 pub mod load;
 pub mod pages;
 
-pub use self::csv::{intervals_csv, waits_csv};
+pub use self::csv::{groups_csv, handled_csv, intervals_csv, types_csv, waits_csv};
 pub use json::{Summary, summary_json};
 
 use crate::simulate::ScenarioResult;
@@ -31,8 +31,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     })
 }
 
-/// Writes `OUT/<name>/summary.json`, `intervals.csv`, `waits.csv` and `scenario.toml`;
-/// returns the folder.
+/// Writes `OUT/<name>/summary.json`, `intervals.csv`, `waits.csv` and `scenario.toml` (and
+/// for several call types `types.csv`, `groups.csv` and `handled.csv`); returns the folder.
 pub fn write_scenario(out: &Path, result: &ScenarioResult) -> io::Result<PathBuf> {
     let dir = out.join(&result.scenario.name);
     std::fs::create_dir_all(&dir)?;
@@ -41,6 +41,11 @@ pub fn write_scenario(out: &Path, result: &ScenarioResult) -> io::Result<PathBuf
     write_atomic(&dir.join("summary.json"), &json)?;
     write_atomic(&dir.join("intervals.csv"), &intervals_csv(result)?)?;
     write_atomic(&dir.join("waits.csv"), &waits_csv(result)?)?;
+    if let Some(skills) = &result.skills {
+        write_atomic(&dir.join("types.csv"), &types_csv(result, skills)?)?;
+        write_atomic(&dir.join("groups.csv"), &groups_csv(result, skills)?)?;
+        write_atomic(&dir.join("handled.csv"), &handled_csv(skills)?)?;
+    }
     if let Some(source) = &result.scenario.source {
         write_atomic(&dir.join("scenario.toml"), &std::fs::read(source)?)?;
     }
