@@ -9,6 +9,7 @@
 use super::mle::{Family, Fitted, Sample, fit_all};
 use super::survival::{KmStep, kaplan_meier};
 use super::{FitError, parse_timestamp, read_table};
+use crate::model::routing::replication::run_skill_replication_observed;
 use crate::model::{CallEvent, Observer, Scenario, run_replication_observed};
 use std::path::Path;
 
@@ -117,10 +118,18 @@ impl CallLogger {
 }
 
 /// The calls of replication `replication` of `scenario` (the same calls as that
-/// replication of `callsim run`: same seed, same streams), warm-up included.
+/// replication of `callsim run`: same seed, same streams), warm-up included; all call
+/// types together in a multi-skill scenario.
 pub fn log_replication(scenario: &Scenario, replication: u64) -> Vec<CallRecord> {
     let mut logger = CallLogger::default();
-    run_replication_observed(scenario, replication, &mut logger);
+    match &scenario.skills {
+        Some(model) => {
+            run_skill_replication_observed(scenario, model, replication, &mut logger);
+        }
+        None => {
+            run_replication_observed(scenario, replication, &mut logger);
+        }
+    }
     logger.records()
 }
 

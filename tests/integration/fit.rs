@@ -646,3 +646,40 @@ fn a_log_where_nobody_hung_up_writes_no_patience() {
         stdout_of(&a)
     );
 }
+
+/// A multi-skill scenario is logged too: every attempt of every call type, the same calls
+/// that its replication 0 counts.
+#[test]
+fn a_multi_skill_day_is_logged_whole() {
+    let text = r#"
+seed = 5
+replications = 1
+[time]
+open = "08:00"
+interval = "30m"
+intervals = 4
+[[call_type]]
+name = "sales"
+arrivals = { per_interval = [40, 90, 70, 30] }
+handle_time = { distribution = "gamma", mean = "4m", cv = 1.2 }
+patience = { distribution = "weibull", mean = "2m", cv = 0.7 }
+[[call_type]]
+name = "support"
+arrivals = { per_interval = [30, 50, 60, 20] }
+handle_time = { distribution = "lognormal", mean = "6m", cv = 0.8 }
+patience = { distribution = "exponential", mean = "3m" }
+[[agent_group]]
+name = "agents"
+staffing = { per_interval = [6, 10, 9, 5] }
+skills = { sales = 1, support = 2 }
+"#;
+    let scenario = callsim::scenario::parse(text, "t.toml", Path::new("."), "t").unwrap();
+    assert!(scenario.skills.is_some());
+    let records = log_replication(&scenario, 0);
+    let kpis = callsim::simulate::replication_kpis(&scenario, 0);
+    let value = |k: callsim::stats::Kpi| kpis.total[k.index()];
+    let count = |o: &str| records.iter().filter(|r| r.outcome.name() == o).count() as f64;
+    assert_eq!(records.len() as f64, value(callsim::stats::Kpi::Offered));
+    assert_eq!(count("answered"), value(callsim::stats::Kpi::Answered));
+    assert_eq!(count("abandoned"), value(callsim::stats::Kpi::Abandoned));
+}
