@@ -80,9 +80,11 @@ impl Observer for CallLogger {
         let index = attempt as usize - 1;
         let end = match event {
             CallEvent::Arrived => {
-                // attempts are numbered in the order they arrive
-                debug_assert_eq!(index, self.records.len());
-                self.records.push((t, None));
+                // attempts are numbered 1, 2, 3, ... in the order they arrive
+                if index >= self.records.len() {
+                    self.records.resize(index + 1, (t, None));
+                }
+                self.records[index] = (t, None);
                 return;
             }
             CallEvent::Answered { wait_s, talk_s } => (wait_s, Outcome::Answered, Some(talk_s)),
@@ -317,5 +319,41 @@ impl CallsFit {
     /// The patience fit of `family`, if the data determined it.
     pub fn patience_fit(&self, family: Family) -> Option<&Fitted> {
         self.patience.iter().find(|f| f.family == family)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_logger_keeps_each_attempt_once_in_arrival_order() {
+        let mut log = CallLogger::default();
+        log.call(1.0, 1, CallEvent::Arrived);
+        log.call(2.0, 2, CallEvent::Arrived);
+        log.call(2.0, 2, CallEvent::Queued);
+        log.call(3.0, 3, CallEvent::Arrived);
+        log.call(3.0, 3, CallEvent::Blocked);
+        log.call(
+            4.0,
+            1,
+            CallEvent::Answered {
+                wait_s: 3.0,
+                talk_s: 60.0,
+            },
+        );
+        log.call(5.0, 4, CallEvent::Arrived);
+        log.call(5.0, 4, CallEvent::CallbackRequested);
+        log.call(9.0, 2, CallEvent::Abandoned { wait_s: 7.0 });
+        log.call(20.0, 4, CallEvent::CalledBack { talk_s: 30.0 });
+        let text = calls_csv(&log.records());
+        assert_eq!(
+            text,
+            "arrival,wait_s,outcome,talk_s\n\
+             1.000,3.000,answered,60.000\n\
+             2.000,7.000,abandoned,\n\
+             3.000,0.000,blocked,\n\
+             5.000,0.000,callback,\n"
+        );
     }
 }
