@@ -12,6 +12,7 @@
 //! - [`report`] writes `summary.json` and `intervals.csv`.
 //! - [`erlang`] is the analytic side: Erlang B, C and A.
 //! - [`fit`] fits scenario sections (arrivals, handle time, patience) to real data.
+//! - [`roster`] turns a staffing plan into shifts (a covering LP) and checks them by simulation.
 //! - [`cli`] is the command line; it is the only module that prints or exits.
 
 pub mod cli;
@@ -21,6 +22,7 @@ pub mod fit;
 pub mod model;
 pub mod plan;
 pub mod report;
+pub mod roster;
 pub mod scenario;
 pub mod simulate;
 pub mod stats;

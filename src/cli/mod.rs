@@ -9,6 +9,7 @@ mod merge;
 mod new;
 mod plan;
 mod report;
+mod roster;
 mod run;
 mod sweep;
 
@@ -35,6 +36,8 @@ enum Command {
     New(new::NewArgs),
     /// Plan the staffing of each interval: Erlang start, simulation refinement, final check.
     Plan(plan::PlanArgs),
+    /// Turn the staffing plan into shifts at the least paid cost, and check them by simulation.
+    Roster(roster::RosterArgs),
     /// Run a parameter sweep: a base scenario and axes of values, every point in parallel.
     Sweep(sweep::SweepArgs),
     /// Merge the outputs of sweep shards into one table.
@@ -54,6 +57,7 @@ pub fn main() -> ExitCode {
         Command::Erlang(args) => erlang::execute(args),
         Command::New(args) => new::execute(args),
         Command::Plan(args) => plan::execute(args),
+        Command::Roster(args) => roster::execute(args),
         Command::Sweep(args) => sweep::execute(args),
         Command::Merge(args) => merge::execute(args),
         Command::Report(args) => report::execute(args),

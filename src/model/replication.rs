@@ -882,6 +882,7 @@ mod tests {
             proactive: None,
             costs: None,
             skills: None,
+            roster: None,
         }
     }
 

@@ -54,7 +54,7 @@ pub fn parse(
 
 /// The dotted key written at byte `offset` of a TOML text: the section header above it plus
 /// the key on its line (for errors that serde reports without a key).
-fn key_at(text: &str, offset: usize) -> String {
+pub(crate) fn key_at(text: &str, offset: usize) -> String {
     let offset = offset.min(text.len());
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let line = text[line_start..].lines().next().unwrap_or("").trim();

@@ -33,6 +33,7 @@ pub struct RawScenario {
     pub call_type: Option<Vec<S<RawCallType>>>,
     pub agent_group: Option<Vec<S<RawAgentGroup>>>,
     pub routing: Option<S<RawRouting>>,
+    pub roster: Option<S<RawRoster>>,
 }
 
 /// `[[call_type]]`: one kind of call with its own demand, talk time, patience and goal.
@@ -67,6 +68,39 @@ pub struct RawAgentGroup {
 pub struct RawRouting {
     pub agent_select: Option<S<String>>,
     pub call_select: Option<S<String>>,
+}
+
+/// `[roster]`, or the top level of a shift file (`callsim roster --shifts FILE`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRoster {
+    pub shift_lengths: S<Vec<S<RawDuration>>>,
+    pub starts: Option<S<RawStarts>>,
+    pub open: Option<S<String>>,
+    pub close: Option<S<String>>,
+    #[serde(rename = "break")]
+    pub break_rule: Option<S<RawBreak>>,
+    pub max_shift_types: Option<S<i64>>,
+    pub cost_per_hour: Option<S<RawProbabilities>>,
+    pub week: Option<S<Vec<S<f64>>>>,
+}
+
+/// `[roster] starts = { from = "07:00", to = "11:00", every = "30m" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStarts {
+    pub from: Option<S<String>>,
+    pub to: Option<S<String>>,
+    pub every: Option<S<RawDuration>>,
+}
+
+/// `[roster] break = { length = "30m", window = ["2h", "5h"], for_shifts_over = "5h" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBreak {
+    pub length: S<RawDuration>,
+    pub window: S<Vec<S<RawDuration>>>,
+    pub for_shifts_over: Option<S<RawDuration>>,
 }
 
 /// `[proactive]`.

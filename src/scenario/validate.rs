@@ -2,10 +2,11 @@
 //! checked, and every problem is collected (not only the first) with its file, line and key.
 
 use super::diagnostic::Diagnostic;
-use super::duration::{parse_clock, parse_duration};
+use super::duration::{format_clock, format_duration, parse_clock, parse_duration};
 use super::raw::{
     RawArrivals, RawBalking, RawCallback, RawCosts, RawDist, RawDuration, RawLines, RawProactive,
-    RawProbabilities, RawRetrials, RawScenario, RawServiceLevel, RawStaffing, RawTime, S,
+    RawProbabilities, RawRetrials, RawRoster, RawScenario, RawServiceLevel, RawStaffing, RawTime,
+    S,
 };
 use crate::model::balking::BalkingCurve;
 use crate::model::callback::CallbackPolicy;
@@ -14,6 +15,7 @@ use crate::model::lines::Lines;
 use crate::model::proactive::{Channel, ProactivePolicy};
 use crate::model::retrials::RetrialPolicy;
 use crate::model::{Dist, RunKind, Scenario, ServiceLevelGoal};
+use crate::roster::rules::{BreakRule, OpeningHours, ShiftRules, StartTimes};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -555,6 +557,273 @@ impl Checker<'_> {
     }
 
     /// A list with one value per interval.
+    /// A clock time `"HH:MM"` (up to 24:00), seconds after midnight.
+    fn clock(&mut self, value: &S<String>, key: &str) -> Option<f64> {
+        match parse_clock(value.get_ref()) {
+            Ok(s) => Some(s),
+            Err(m) => {
+                self.problem(value.span(), key, m);
+                None
+            }
+        }
+    }
+
+    /// `[roster]` (keys prefixed `prefix`, "roster." in a scenario, "" in a shift file).
+    fn roster(&mut self, roster: &S<RawRoster>, prefix: &str) -> Option<ShiftRules> {
+        let r = roster.get_ref();
+        let key = |k: &str| format!("{prefix}{k}");
+        const DAY_S: f64 = 86_400.0;
+        let lengths: Vec<Option<f64>> = r
+            .shift_lengths
+            .get_ref()
+            .iter()
+            .map(|l| {
+                let v = self.duration(l, &key("shift_lengths"), true)?;
+                if v > DAY_S {
+                    self.problem(
+                        l.span(),
+                        &key("shift_lengths"),
+                        format!("expected a shift of at most 24h, got {v} s"),
+                    );
+                    return None;
+                }
+                Some(v)
+            })
+            .collect();
+        if lengths.is_empty() {
+            self.problem(
+                r.shift_lengths.span(),
+                &key("shift_lengths"),
+                "expected at least one shift length, such as [\"6h\", \"8h\"]",
+            );
+        }
+        let lengths: Option<Vec<f64>> = lengths.into_iter().collect();
+        if let Some(l) = &lengths
+            && (1..l.len()).any(|i| l[..i].contains(&l[i]))
+        {
+            self.problem(
+                r.shift_lengths.span(),
+                &key("shift_lengths"),
+                "expected each shift length once",
+            );
+        }
+        let starts = match &r.starts {
+            Some(st) => {
+                let raw = st.get_ref();
+                let from = raw
+                    .from
+                    .as_ref()
+                    .map_or(Some(0.0), |v| self.clock(v, &key("starts.from")));
+                let to = raw
+                    .to
+                    .as_ref()
+                    .map_or(Some(DAY_S), |v| self.clock(v, &key("starts.to")));
+                let every = match &raw.every {
+                    Some(e) => self.duration(e, &key("starts.every"), true).map(Some),
+                    None => Some(None),
+                };
+                match (from, to, every) {
+                    (Some(from_s), Some(to_s), Some(every_s)) if to_s < from_s => {
+                        let span = raw.to.as_ref().map_or(st.span(), |v| v.span());
+                        self.problem(
+                            span,
+                            &key("starts.to"),
+                            format!(
+                                "the latest start ({}) is before the earliest ({}); give \
+                                 from <= to",
+                                format_clock(to_s),
+                                format_clock(from_s)
+                            ),
+                        );
+                        let _ = every_s;
+                        None
+                    }
+                    (Some(from_s), Some(to_s), Some(every_s)) => Some(Some(StartTimes {
+                        from_s,
+                        to_s,
+                        every_s,
+                    })),
+                    _ => None,
+                }
+            }
+            None => Some(None),
+        };
+        let hours = if r.open.is_some() || r.close.is_some() {
+            let open = r
+                .open
+                .as_ref()
+                .map_or(Some(0.0), |v| self.clock(v, &key("open")));
+            let close = r
+                .close
+                .as_ref()
+                .map_or(Some(DAY_S), |v| self.clock(v, &key("close")));
+            match (open, close) {
+                (Some(open_s), Some(close_s)) if close_s <= open_s => {
+                    let span = r.close.as_ref().or(r.open.as_ref()).map(|v| v.span());
+                    self.problem(
+                        span.unwrap_or(roster.span()),
+                        &key("close"),
+                        format!(
+                            "the closing ({}) must be after the opening ({}); for shifts round \
+                             the clock (crossing midnight) leave open and close out",
+                            format_clock(close_s),
+                            format_clock(open_s)
+                        ),
+                    );
+                    None
+                }
+                (Some(open_s), Some(close_s)) => Some(Some(OpeningHours { open_s, close_s })),
+                _ => None,
+            }
+        } else {
+            Some(None)
+        };
+        let break_rule = match &r.break_rule {
+            Some(b) => self.roster_break(b, lengths.as_deref(), prefix),
+            None => Some(None),
+        };
+        let max_shift_types = match &r.max_shift_types {
+            Some(m) => self
+                .whole(
+                    m,
+                    &key("max_shift_types"),
+                    1..1_000_001,
+                    "the most distinct shift types",
+                )
+                .map(|m| Some(m as usize)),
+            None => Some(None),
+        };
+        let cost_per_hour = match &r.cost_per_hour {
+            Some(c) => {
+                let values = match c.get_ref() {
+                    RawProbabilities::One(v) => vec![*v],
+                    RawProbabilities::Many(v) => v.clone(),
+                };
+                let n = lengths.as_ref().map_or(0, Vec::len);
+                let fine = values.iter().all(|v| v.is_finite() && *v >= 0.0)
+                    && (values.len() == 1 || values.len() == n);
+                if fine {
+                    Some(Some(values))
+                } else {
+                    self.problem(
+                        c.span(),
+                        &key("cost_per_hour"),
+                        format!(
+                            "expected a cost per paid hour ≥ 0, or one per shift length ({n} \
+                             values), got {:?}",
+                            values
+                        ),
+                    );
+                    None
+                }
+            }
+            None => Some(None),
+        };
+        let week = match &r.week {
+            Some(w) => {
+                let values: Vec<f64> = w.get_ref().iter().map(|v| *v.get_ref()).collect();
+                match <[f64; 7]>::try_from(values.as_slice()) {
+                    Ok(days) if days.iter().all(|v| v.is_finite() && *v > 0.0) => Some(Some(days)),
+                    _ => {
+                        self.problem(
+                            w.span(),
+                            &key("week"),
+                            format!(
+                                "expected seven factors > 0 on the scenario's calls, Monday \
+                                 first (such as [1.1, 1, 1, 1, 1.05, 0.7, 0.5]), got {values:?}"
+                            ),
+                        );
+                        None
+                    }
+                }
+            }
+            None => Some(None),
+        };
+        Some(ShiftRules {
+            lengths_s: lengths?,
+            starts: starts?,
+            hours: hours?,
+            break_rule: break_rule?,
+            max_shift_types: max_shift_types?,
+            cost_per_hour: cost_per_hour?,
+            week: week?,
+        })
+    }
+
+    /// `break = { length, window = [earliest, latest_end], for_shifts_over }`.
+    fn roster_break(
+        &mut self,
+        b: &S<super::raw::RawBreak>,
+        lengths: Option<&[f64]>,
+        prefix: &str,
+    ) -> Option<Option<BreakRule>> {
+        let raw = b.get_ref();
+        let key = |k: &str| format!("{prefix}break.{k}");
+        let length = self.duration(&raw.length, &key("length"), true);
+        let window: Vec<Option<f64>> = raw
+            .window
+            .get_ref()
+            .iter()
+            .map(|w| self.duration(w, &key("window"), false))
+            .collect();
+        let over = match &raw.for_shifts_over {
+            Some(o) => self.duration(o, &key("for_shifts_over"), false),
+            None => Some(0.0),
+        };
+        let [Some(earliest_s), Some(latest_end_s)] = window[..] else {
+            if window.len() != 2 {
+                self.problem(
+                    raw.window.span(),
+                    &key("window"),
+                    format!(
+                        "expected two durations after the shift start: the earliest start \
+                         and the latest end of the break, such as [\"2h\", \"5h\"]; got {} \
+                         values",
+                        window.len()
+                    ),
+                );
+            }
+            return None;
+        };
+        let (length_s, for_shifts_over_s) = (length?, over?);
+        if latest_end_s - earliest_s < length_s {
+            self.problem(
+                raw.length.span(),
+                &key("length"),
+                format!(
+                    "the break ({}) is longer than its window ({} to {} after the shift \
+                     starts); widen the window or shorten the break",
+                    format_duration(length_s),
+                    format_duration(earliest_s),
+                    format_duration(latest_end_s)
+                ),
+            );
+            return None;
+        }
+        for &l in lengths.unwrap_or(&[]) {
+            if l > for_shifts_over_s && latest_end_s > l {
+                self.problem(
+                    raw.window.span(),
+                    &key("window"),
+                    format!(
+                        "the break window ends {} after the start, after the end of the {} \
+                         shift that takes a break; end the window earlier or raise \
+                         for_shifts_over",
+                        format_duration(latest_end_s),
+                        format_duration(l)
+                    ),
+                );
+                return None;
+            }
+        }
+        Some(Some(BreakRule {
+            length_s,
+            earliest_s,
+            latest_end_s,
+            for_shifts_over_s,
+        }))
+    }
+
     fn per_interval_len<T>(&mut self, list: &S<Vec<T>>, key: &str, intervals: Option<usize>) {
         if let Some(n) = intervals
             && list.get_ref().len() != n
@@ -1163,9 +1432,11 @@ pub fn validate(
     let retrials = raw.retrials.as_ref().map(|r| c.retrials(r));
     let proactive = raw.proactive.as_ref().map(|p| c.proactive(p, n));
     let costs = raw.costs.as_ref().map(|k| c.costs(k));
-    let (Some(proactive), Some(costs)) = (
+    let roster = raw.roster.as_ref().map(|r| c.roster(r, "roster."));
+    let (Some(proactive), Some(costs), Some(roster)) = (
         proactive.map_or(Some(None), |p| p.map(Some)),
         costs.map_or(Some(None), |k| k.map(Some)),
+        roster.map_or(Some(None), |r| r.map(Some)),
     ) else {
         return Err(c.problems);
     };
@@ -1228,6 +1499,7 @@ pub fn validate(
         proactive,
         costs,
         skills,
+        roster,
     };
     // Without patience, lines or balking nobody ever leaves the queue unserved.
     if let RunKind::SteadyState { .. } = scenario.kind
@@ -1262,6 +1534,30 @@ pub fn validate(
         }
     }
     Ok(scenario)
+}
+
+/// Checks a shift file (`callsim roster --shifts FILE`: the keys of `[roster]` at the top
+/// level) whose text is `text`, or returns every problem found, naming `file`.
+pub fn shift_file(text: &str, file: &str) -> Result<ShiftRules, Vec<Diagnostic>> {
+    let raw: S<RawRoster> = toml::from_str(text).map_err(|e| {
+        vec![Diagnostic::at(
+            file,
+            text,
+            e.span().unwrap_or(0..0),
+            &super::key_at(text, e.span().map_or(0, |s| s.start)),
+            e.message().trim().to_string(),
+        )]
+    })?;
+    let mut c = Checker {
+        file,
+        text,
+        base_dir: Path::new("."),
+        problems: Vec::new(),
+    };
+    match c.roster(&raw, "") {
+        Some(rules) if c.problems.is_empty() => Ok(rules),
+        _ => Err(c.problems),
+    }
 }
 
 /// The folder relative paths in a scenario file are taken from.

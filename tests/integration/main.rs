@@ -9,6 +9,7 @@ mod mechanisms;
 mod plan;
 mod proactive;
 mod report;
+mod roster;
 mod skills;
 mod sweep;
 mod theory;

@@ -226,7 +226,7 @@ impl Chart for DayProfile {
 
 /// Which part of a share series to draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Part {
+pub(crate) enum Part {
     /// The 95% band.
     Band,
     /// The line and its points.
@@ -235,7 +235,7 @@ enum Part {
 
 /// A share per interval: a line through the interval midpoints, or its 95% band; intervals
 /// where the share is undefined (no calls) break the line.
-fn draw_share<DB: DrawingBackend>(
+pub(crate) fn draw_share<DB: DrawingBackend>(
     plot: &mut super::Plot<'_, DB>,
     values: &[Estimate],
     colour: RGBColor,

@@ -8,6 +8,7 @@
 //! drawn by one generic function for both backends, so SVG and PNG always agree.
 
 pub mod bars;
+pub mod coverage;
 pub mod day_profile;
 pub mod fit;
 pub mod sweep;

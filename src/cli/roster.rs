@@ -1,0 +1,320 @@
+//! `callsim roster FILE [--shifts SHIFTS.toml] [--out DIR] [--max-abandon P] [--replications N]
+//! [--shrinkage S] [--no-check] [--png] [--threads N]`: turn a staffing plan into shifts at the
+//! least paid cost, check them by simulation, write `OUT/<name>/roster.csv`, `coverage.csv`,
+//! `roster.json` and `coverage.svg`, and print the shifts and the totals.
+
+use super::inputs::print_problems;
+use crate::plan::PlanOptions;
+use crate::report::load::CsvTable;
+use crate::roster::rules::ShiftRules;
+use crate::roster::{self, Roster, grid::Requirement, output};
+use crate::scenario::{self, duration::format_clock, duration::parse_clock};
+use crate::stats::MeanCi;
+use anyhow::{Context, bail};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Arguments of `callsim roster`.
+#[derive(Debug, clap::Args)]
+pub struct RosterArgs {
+    /// A scenario file (planned first, then rostered and checked) or a plan table
+    /// (`plan.csv` written by `callsim plan`).
+    pub file: PathBuf,
+    /// Shift rules: a TOML file with the keys of a scenario's [roster] section at the top
+    /// level [default: the scenario's [roster]].
+    #[arg(long, value_name = "SHIFTS.toml")]
+    pub shifts: Option<PathBuf>,
+    /// Folder for the results: OUT/<name>/roster.csv, coverage.csv, roster.json, coverage.svg.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Maximum abandonment rate for the plan, a share in (0, 1), e.g. 0.05 (the scenario's
+    /// service-level target is always a target).
+    #[arg(long, value_name = "P", allow_negative_numbers = true)]
+    pub max_abandon: Option<f64>,
+    /// Replications per evaluation of a staffing and of the check [default: the scenario's].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    pub replications: Option<u32>,
+    /// Shrinkage, a share in [0, 1) of paid time off the phones besides the rostered breaks
+    /// [default: [costs], else 0; for a plan table: its plan.json].
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    pub shrinkage: Option<f64>,
+    /// Do not simulate the roster.
+    #[arg(long)]
+    pub no_check: bool,
+    /// Also write the coverage chart as PNG.
+    #[arg(long)]
+    pub png: bool,
+    /// Worker threads (default: every core). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub threads: Option<u32>,
+}
+
+/// Reads the shift rules of `--shifts`.
+fn shift_file(path: &Path) -> anyhow::Result<ShiftRules> {
+    let file = path.display().to_string();
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {file} (--shifts)"))?;
+    scenario::validate::shift_file(&text, &file).map_err(|problems| {
+        print_problems(&problems);
+        anyhow::anyhow!("{file} holds no valid shift rules (see the problems above)")
+    })
+}
+
+/// True when `path` looks like a plan table rather than a scenario.
+fn is_plan_table(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
+/// Runs `callsim roster`.
+pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
+    let rules = args.shifts.as_deref().map(shift_file).transpose()?;
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = args.threads {
+        pool = pool.num_threads(n as usize);
+    }
+    let pool = pool.build()?;
+    let started = Instant::now();
+    let (roster, solve_s) = if is_plan_table(&args.file) {
+        let Some(rules) = rules else {
+            bail!(
+                "{} is a plan table: give the shift rules with --shifts SHIFTS.toml",
+                args.file.display()
+            );
+        };
+        roster_table(&args, rules)?
+    } else {
+        pool.install(|| roster_file(&args, rules))?
+    };
+    let total_s = started.elapsed().as_secs_f64();
+    let dir = output::write_roster(&args.out, &roster, args.png)
+        .with_context(|| format!("cannot write the roster of {}", roster.name))?;
+    eprintln!(
+        "wrote {}/roster.csv, coverage.csv, roster.json and coverage.svg",
+        dir.display()
+    );
+    print!("{}", render(&roster));
+    eprintln!(
+        "rostered in {:.3} s ({} candidate shifts, {} LP solve(s)); {:.2} s in all with \
+         planning and the check",
+        solve_s, roster.solved.columns, roster.solved.lp_solves, total_s
+    );
+    Ok(())
+}
+
+/// Plans, rosters and checks a scenario file; returns the roster and the seconds the
+/// rostering itself took.
+fn roster_file(args: &RosterArgs, rules: Option<ShiftRules>) -> anyhow::Result<(Roster, f64)> {
+    let scenario = match scenario::load(&args.file) {
+        Ok(sc) => sc,
+        Err(problems) => {
+            print_problems(&problems);
+            bail!(
+                "{} cannot be rostered (see the problems above)",
+                args.file.display()
+            );
+        }
+    };
+    let Some(rules) = rules.or_else(|| scenario.roster.clone()) else {
+        bail!(
+            "{} has no shift rules: add a [roster] section (shift_lengths = [\"6h\", \"8h\"], \
+             ...) or give --shifts SHIFTS.toml",
+            args.file.display()
+        );
+    };
+    let mut options = PlanOptions::for_scenario(&scenario);
+    options.targets.max_abandon = args.max_abandon;
+    options.replications = args.replications.unwrap_or(scenario.replications).max(2);
+    options.shrinkage = args.shrinkage;
+    let context = || format!("cannot roster {}", args.file.display());
+    let (requirement, mut days) =
+        roster::plan_days(&scenario, &rules, &options).with_context(context)?;
+    let started = Instant::now();
+    let agent_per_hour = scenario.costs.map(|c| c.agent_per_hour);
+    let solved = roster::solve(&requirement, &rules, agent_per_hour).with_context(context)?;
+    let solve_s = started.elapsed().as_secs_f64();
+    let shrinkage = days.first().map_or(0.0, |d| d.plan.shrinkage);
+    if !args.no_check {
+        roster::check::check_days(&mut days, &solved.covered, shrinkage);
+    }
+    let roster = Roster {
+        name: scenario.name.clone(),
+        requirement,
+        rules,
+        solved,
+        shrinkage,
+        days,
+    };
+    Ok((roster, solve_s))
+}
+
+/// Rosters a plan table (`plan.csv`): its `scheduled_agents` per interval from its `start`
+/// times. No simulated check: the table holds no scenario.
+fn roster_table(args: &RosterArgs, rules: ShiftRules) -> anyhow::Result<(Roster, f64)> {
+    let path = &args.file;
+    if rules.week.is_some() {
+        bail!(
+            "a week roster plans each weekday from a scenario: give the scenario file, not \
+             {}",
+            path.display()
+        );
+    }
+    let table = CsvTable::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let starts = table.texts("start").with_context(|| {
+        format!(
+            "{}: expected a plan table with a `start` column",
+            path.display()
+        )
+    })?;
+    let heads = table.numbers("scheduled_agents")?.with_context(|| {
+        format!(
+            "{}: expected a plan table with a `scheduled_agents` column",
+            path.display()
+        )
+    })?;
+    let clocks = starts
+        .iter()
+        .map(|s| parse_clock(s))
+        .collect::<Result<Vec<f64>, String>>()
+        .map_err(anyhow::Error::msg)
+        .with_context(|| format!("{}: column `start`", path.display()))?;
+    let interval_s = match clocks[..] {
+        [a, b, ..] if b > a => b - a,
+        _ => bail!(
+            "{}: expected at least two intervals with increasing start times",
+            path.display()
+        ),
+    };
+    let heads = heads
+        .iter()
+        .map(|&h| {
+            (h.is_finite() && h >= 0.0 && h.fract() == 0.0 && h <= f64::from(u32::MAX))
+                .then_some(h as u32)
+        })
+        .collect::<Option<Vec<u32>>>()
+        .with_context(|| {
+            format!(
+                "{}: column `scheduled_agents`: expected whole numbers of heads >= 0",
+                path.display()
+            )
+        })?;
+    let shrinkage = match args.shrinkage {
+        Some(s) => s,
+        None => plan_json_shrinkage(path).unwrap_or(0.0),
+    };
+    if !(0.0..1.0).contains(&shrinkage) {
+        bail!("--shrinkage must be a share in [0, 1), got {shrinkage}");
+    }
+    let requirement = Requirement::day(interval_s, clocks[0], heads);
+    let started = Instant::now();
+    let solved = roster::solve(&requirement, &rules, None)
+        .with_context(|| format!("cannot roster {}", path.display()))?;
+    let solve_s = started.elapsed().as_secs_f64();
+    let name = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .map_or_else(|| "plan".to_string(), |n| n.to_string_lossy().into_owned());
+    let roster = Roster {
+        name,
+        requirement,
+        rules,
+        solved,
+        shrinkage,
+        days: Vec::new(),
+    };
+    Ok((roster, solve_s))
+}
+
+/// The shrinkage recorded in the `plan.json` beside a plan table, if any.
+fn plan_json_shrinkage(plan_csv: &Path) -> Option<f64> {
+    let text = std::fs::read_to_string(plan_csv.with_file_name("plan.json")).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    json.get("shrinkage")?.as_f64()
+}
+
+fn pct(v: Option<MeanCi>) -> String {
+    match v {
+        Some(v) if v.mean.is_finite() => {
+            format!("{:.1}% ± {:.1}", v.mean * 100.0, v.ci95 * 100.0)
+        }
+        _ => "-".into(),
+    }
+}
+
+/// The printed roster: shifts, totals, the check.
+fn render(roster: &Roster) -> String {
+    let req = &roster.requirement;
+    let s = &roster.solved;
+    let json = output::roster_json(roster);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\n{} — roster of {}: {} shifts, {} shift types",
+        roster.name,
+        if req.week { "a week" } else { "a day" },
+        json.shifts,
+        json.shift_types
+    );
+    let _ = writeln!(
+        out,
+        "  {:<5}{:<7}{:<7}{:>7}  {:<13}{:>6}",
+        "day", "start", "end", "hours", "break", "heads"
+    );
+    let clock = |k: usize| format_clock(req.clock_of(k));
+    for (shift, count) in &s.shifts {
+        let brk = shift.break_at.map_or(String::new(), |(b, len)| {
+            format!(
+                "{}-{}",
+                clock(shift.start + b),
+                clock(shift.start + b + len)
+            )
+        });
+        let _ = writeln!(
+            out,
+            "  {:<5}{:<7}{:<7}{:>7}  {:<13}{:>6}",
+            req.day_name(shift.start),
+            clock(shift.start),
+            clock(shift.start + shift.length),
+            shift.paid_hours,
+            brk,
+            count
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  paid hours: {:.1}; required head-hours (lower bound): {:.1}; over-coverage: {:.1} \
+         head-hours",
+        s.paid_hours, json.required_head_hours, json.over_head_hours
+    );
+    let _ = writeln!(
+        out,
+        "  cost: {:.2}; LP bound: {:.2}; gap {:.2}%{}",
+        s.cost,
+        s.lp_bound,
+        s.gap() * 100.0,
+        if s.lp_integral && roster.rules.max_shift_types.is_none() {
+            " (the LP optimum is integral: the roster is optimal)"
+        } else {
+            ""
+        }
+    );
+    for (day, d) in json.days.iter().zip(&roster.days) {
+        if d.check.is_none() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "  {}: service level {} with the roster ({:.1} agent-hours on the phones), {} \
+             with the plan ({:.1}); abandonment {} vs {}",
+            day.day,
+            pct(day.service_level),
+            day.roster_agent_hours,
+            pct(day.plan_service_level),
+            day.plan_agent_hours,
+            pct(day.abandon_rate),
+            pct(day.plan_abandon_rate)
+        );
+    }
+    out
+}

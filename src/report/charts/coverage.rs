@@ -1,0 +1,166 @@
+//! The coverage chart of a roster: top, the heads each interval requires (bars) and the heads
+//! the roster has present, not on break (step line); below, when the roster was checked by
+//! simulation, the service level per interval the roster gives against the plan's (same
+//! callers) and the target.
+
+use super::day_profile::{Part, draw_share};
+use super::{Axis, Chart, DrawResult, Key, Mark, palette, series_colour, size};
+use crate::report::load::Estimate;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// The data of a coverage chart.
+#[derive(Debug, Clone)]
+pub struct CoverageChart {
+    /// Chart title.
+    pub title: String,
+    /// Each interval as people read it (`"07:00"`, `"Tue 03:00"`).
+    pub labels: Vec<String>,
+    /// Heads required per interval.
+    pub required: Vec<f64>,
+    /// Heads rostered and not on break per interval.
+    pub covered: Vec<f64>,
+    /// Service level per interval of the roster's check; empty when not checked.
+    pub service_level: Vec<Estimate>,
+    /// Service level per interval of the plan's final check; empty when not checked.
+    pub plan_service_level: Vec<Estimate>,
+    /// Service-level threshold, seconds.
+    pub threshold_s: f64,
+    /// Service-level target (share).
+    pub target: f64,
+}
+
+impl CoverageChart {
+    fn checked(&self) -> bool {
+        !self.service_level.is_empty()
+    }
+}
+
+impl Chart for CoverageChart {
+    fn size(&self) -> (u32, u32) {
+        (super::WIDTH, if self.checked() { 1300 } else { 760 })
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        let area = super::titled(root, &self.title)?;
+        let (top, bottom) = if self.checked() {
+            let (t, b) = area.split_vertically(area.dim_in_pixel().1 / 2);
+            (t, Some(b))
+        } else {
+            (area, None)
+        };
+        let n = self.required.len().max(1);
+        let label = |x: &f64| -> String {
+            let k = x.round();
+            if (x - k).abs() > 1e-6 || k < 0.0 {
+                return String::new();
+            }
+            self.labels.get(k as usize).cloned().unwrap_or_default()
+        };
+        // About 12 labelled ticks, on whole intervals.
+        let ticks = n.min(12) + 1;
+        let time = Axis {
+            title: "Interval start",
+            ticks,
+            format: &label,
+        };
+        let required = series_colour("offered");
+        let covered = series_colour("agents");
+        let top = super::keyed(
+            &top,
+            &[
+                Key::new(
+                    "Heads required (plan ÷ (1 − shrinkage))",
+                    required,
+                    Mark::Swatch,
+                ),
+                Key::new("Heads rostered, not on break", covered, Mark::Line),
+            ],
+        )?;
+        let max = self
+            .required
+            .iter()
+            .chain(&self.covered)
+            .copied()
+            .fold(0.0, f64::max);
+        let mut plot = super::panel(
+            &top,
+            0.0..n as f64,
+            0.0..super::nice_ceiling(max * 1.15),
+            false,
+        )?;
+        super::axes(
+            &mut plot,
+            &time,
+            &Axis {
+                title: "Heads",
+                ticks: 6,
+                format: &super::number,
+            },
+        )?;
+        plot.draw_series(self.required.iter().enumerate().map(|(k, &y)| {
+            let k = k as f64;
+            Rectangle::new([(k + 0.08, 0.0), (k + 0.92, y)], required.filled())
+        }))?;
+        let steps: Vec<(f64, f64)> = self
+            .covered
+            .iter()
+            .enumerate()
+            .flat_map(|(k, &c)| [(k as f64, c), (k as f64 + 1.0, c)])
+            .collect();
+        plot.draw_series(std::iter::once(PathElement::new(
+            steps,
+            covered.stroke_width(size::LINE),
+        )))?;
+        let Some(bottom) = bottom else {
+            return Ok(());
+        };
+        let (sl, plan, grey) = (
+            series_colour("service_level"),
+            palette::DARK_GREY,
+            palette::GREY,
+        );
+        let bottom = super::keyed(
+            &bottom,
+            &[
+                Key::new(
+                    format!(
+                        "Service level of the roster (answered within {} s ÷ offered)",
+                        self.threshold_s
+                    ),
+                    sl,
+                    Mark::Line,
+                ),
+                Key::new("of the plan, same callers", plan, Mark::Line),
+                Key::new(
+                    format!("Target {}", super::percent(&self.target)),
+                    grey,
+                    Mark::Dashed,
+                ),
+                Key::new("95% confidence band", palette::BAND_GREY, Mark::Swatch),
+            ],
+        )?;
+        let mut plot = super::panel(&bottom, 0.0..n as f64, 0.0..1.0, false)?;
+        super::axes(
+            &mut plot,
+            &time,
+            &Axis {
+                title: "Share of offered calls",
+                ticks: 6,
+                format: &super::percent,
+            },
+        )?;
+        let series = [(&self.plan_service_level, plan), (&self.service_level, sl)];
+        for (values, colour) in series {
+            draw_share(&mut plot, values, colour, Part::Band)?;
+        }
+        plot.draw_series(std::iter::once(super::dashed(
+            vec![(0.0, self.target), (n as f64, self.target)],
+            grey,
+        )))?;
+        for (values, colour) in series {
+            draw_share(&mut plot, values, colour, Part::Line)?;
+        }
+        Ok(())
+    }
+}

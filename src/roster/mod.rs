@@ -1,0 +1,252 @@
+//! Rostering: from the staffing plan (heads per half hour) to shifts people can work, at the
+//! least paid cost, then checked by simulation.
+//!
+//! 1. **Requirement** ([`grid`]): the plan's scheduled heads per interval (planned agents ÷
+//!    (1 − shrinkage), rounded up), for one day, or for a week (7 × 24 h, wrapping around)
+//!    where each weekday is the scenario with its calls scaled by that day's factor in
+//!    `[roster] week`, planned on its own.
+//! 2. **Shifts** ([`rules`], [`grid`]): every start × length × break position the rules
+//!    allow inside the opening hours.
+//! 3. **Covering program** ([`model`]): least cost with every interval covered; the LP
+//!    bound and the gap are reported.
+//! 4. **Check** ([`check`]): the roster's coverage, less shrinkage, becomes the scenario's
+//!    agents per interval and is simulated with the plan's final-check seeds, so the service
+//!    level the roster gives is compared with the plan's on the same callers.
+//!
+//! Multi-skill rosters (shifts per agent group) are not built here.
+
+pub mod check;
+pub mod grid;
+pub mod model;
+pub mod output;
+pub mod rules;
+
+use crate::model::{RunKind, Scenario};
+use crate::plan::{Plan, PlanError, PlanOptions};
+use crate::simulate::ScenarioResult;
+use grid::{DAY_S, Requirement};
+use model::Solved;
+use rules::ShiftRules;
+
+/// What can go wrong while rostering.
+#[derive(Debug, thiserror::Error)]
+pub enum RosterError {
+    /// The rules do not fit the plan's interval grid.
+    #[error("shift rules: {0}")]
+    Rules(String),
+    /// An interval requires heads that no allowed shift can cover.
+    #[error(
+        "{interval} requires {heads} heads, but no allowed shift covers it: widen the opening \
+         hours (open, close), the start times (starts) or the shift lengths (shift_lengths)"
+    )]
+    Uncoverable {
+        /// The interval, as people read it (`"06:00"`, `"Tue 03:00"`).
+        interval: String,
+        /// Heads it requires.
+        heads: u32,
+    },
+    /// The covering program has no solution.
+    #[error("no roster covers the requirement with the shifts allowed")]
+    Infeasible,
+    /// Fewer shift types than the roster needs.
+    #[error(
+        "max_shift_types = {limit} is too few: every one of the {needed} shift types left is \
+         needed to cover some interval; raise max_shift_types"
+    )]
+    TooManyTypes {
+        /// The limit.
+        limit: usize,
+        /// Types the roster still uses.
+        needed: usize,
+    },
+    /// The LP solver failed.
+    #[error("the LP solver failed: {0}")]
+    Solver(String),
+    /// Planning a day failed.
+    #[error("{0}")]
+    Plan(#[from] PlanError),
+    /// The scenario cannot be rostered.
+    #[error("{0}")]
+    Scenario(String),
+}
+
+/// One day of the roster checked by simulation.
+#[derive(Debug, Clone)]
+pub struct DayCheck {
+    /// `day`, or the weekday (`Mon` … `Sun`).
+    pub day: String,
+    /// The plan of that day (its final check: the plan's KPIs with fresh seeds).
+    pub plan: Plan,
+    /// For each of the plan's intervals, the interval of the roster's grid it is.
+    pub slots: Vec<usize>,
+    /// The roster's coverage less shrinkage simulated with the plan's final-check seeds; `None`
+    /// when not checked.
+    pub check: Option<ScenarioResult>,
+}
+
+/// A roster and everything known about it.
+#[derive(Debug, Clone)]
+pub struct Roster {
+    /// Name of the scenario (or plan) rostered.
+    pub name: String,
+    /// The requirement covered.
+    pub requirement: Requirement,
+    /// The rules used.
+    pub rules: ShiftRules,
+    /// The shifts and the program's figures.
+    pub solved: Solved,
+    /// Shrinkage: share of paid time off the phones besides the rostered breaks.
+    pub shrinkage: f64,
+    /// The days planned and checked (empty for a roster of a plan table).
+    pub days: Vec<DayCheck>,
+}
+
+/// Agents on the phones out of `heads` present: heads × (1 − shrinkage), rounded down.
+pub fn on_phones(heads: u32, shrinkage: f64) -> u32 {
+    (f64::from(heads) * (1.0 - shrinkage) + 1e-9)
+        .floor()
+        .max(0.0) as u32
+}
+
+/// Rosters a requirement: candidate shifts, then the covering program.
+pub fn solve(
+    req: &Requirement,
+    rules: &ShiftRules,
+    agent_per_hour: Option<f64>,
+) -> Result<Solved, RosterError> {
+    let shifts = grid::candidates(req, rules, agent_per_hour)?;
+    model::solve(req, shifts, rules.max_shift_types)
+}
+
+/// The scenario of weekday `factor`: its calls scaled.
+fn scaled(scenario: &Scenario, factor: f64) -> Scenario {
+    let mut s = scenario.clone();
+    for r in &mut s.arrival_rate {
+        *r *= factor;
+    }
+    s
+}
+
+/// Plans the day(s) of `scenario` under `rules` (one day, or each weekday of a week, distinct
+/// factors planned once) and builds the requirement: scheduled heads per interval.
+pub fn plan_days(
+    scenario: &Scenario,
+    rules: &ShiftRules,
+    options: &PlanOptions,
+) -> Result<(Requirement, Vec<DayCheck>), RosterError> {
+    let RunKind::WorkingDay { open_s } = scenario.kind else {
+        return Err(RosterError::Scenario(format!(
+            "{} is a steady state: a roster needs a working day ([time] open, interval, \
+             intervals or close)",
+            scenario.name
+        )));
+    };
+    if scenario.skills.is_some() {
+        return Err(RosterError::Scenario(format!(
+            "{} has call types and agent groups: rosters per agent group are not built yet; \
+             roster a single-queue scenario",
+            scenario.name
+        )));
+    }
+    let n = scenario.intervals();
+    let i_s = scenario.interval_s;
+    let Some(factors) = rules.week else {
+        let plan = crate::plan::plan(scenario, options)?;
+        let req = Requirement::day(i_s, open_s, plan.scheduled_agents.clone());
+        let day = DayCheck {
+            day: "day".into(),
+            plan,
+            slots: (0..n).collect(),
+            check: None,
+        };
+        return Ok((req, vec![day]));
+    };
+    let per_day = DAY_S / i_s;
+    if per_day.fract() != 0.0 || n as f64 > per_day {
+        return Err(RosterError::Scenario(format!(
+            "a week roster needs a day of at most 24 hours in intervals that divide 24 hours; \
+             {} has {n} intervals of {} s",
+            scenario.name, i_s
+        )));
+    }
+    let per_day = per_day as usize;
+    let slots_n = 7 * per_day;
+    let mut heads = vec![0u32; slots_n];
+    let mut open = vec![false; slots_n];
+    let first = (open_s / i_s).round() as usize;
+    let mut days: Vec<DayCheck> = Vec::with_capacity(7);
+    for (d, &factor) in factors.iter().enumerate() {
+        let earlier = (0..d).find(|&e| factors[e] == factor);
+        let plan = match earlier {
+            Some(e) => days[e].plan.clone(),
+            None => crate::plan::plan(&scaled(scenario, factor), options)?,
+        };
+        let slots: Vec<usize> = (0..n)
+            .map(|k| (d * per_day + first + k) % slots_n)
+            .collect();
+        for (k, &t) in slots.iter().enumerate() {
+            if open[t] {
+                return Err(RosterError::Scenario(format!(
+                    "the days of {} overlap in a week (a day longer than 24 hours)",
+                    scenario.name
+                )));
+            }
+            open[t] = true;
+            heads[t] = plan.scheduled_agents[k];
+        }
+        days.push(DayCheck {
+            day: rules::WEEKDAYS[d].into(),
+            plan,
+            slots,
+            check: None,
+        });
+    }
+    let req = Requirement {
+        interval_s: i_s,
+        start_clock_s: 0.0,
+        heads,
+        week: true,
+        default_open: open,
+    };
+    Ok((req, days))
+}
+
+/// Plans, rosters and checks `scenario` with `rules`: the whole pipeline of `callsim roster
+/// FILE` for a scenario file. `check` simulates the roster.
+pub fn roster_scenario(
+    scenario: &Scenario,
+    rules: &ShiftRules,
+    options: &PlanOptions,
+    check: bool,
+) -> Result<Roster, RosterError> {
+    let (requirement, mut days) = plan_days(scenario, rules, options)?;
+    let agent_per_hour = scenario.costs.map(|c| c.agent_per_hour);
+    let solved = solve(&requirement, rules, agent_per_hour)?;
+    let shrinkage = days.first().map_or(0.0, |d| d.plan.shrinkage);
+    if check {
+        check::check_days(&mut days, &solved.covered, shrinkage);
+    }
+    Ok(Roster {
+        name: scenario.name.clone(),
+        requirement,
+        rules: rules.clone(),
+        solved,
+        shrinkage,
+        days,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heads_on_the_phones_never_fall_below_the_plan() {
+        for planned in 0..200u32 {
+            for s in [0.0, 0.1, 0.25, 0.3, 0.35] {
+                let heads = crate::erlang::scheduled_agents(planned, s).unwrap();
+                assert!(on_phones(heads, s) >= planned, "{planned} {s}");
+            }
+        }
+    }
+}

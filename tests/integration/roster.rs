@@ -1,0 +1,346 @@
+//! `callsim roster`: the example day and week end to end (coverage, breaks, opening hours,
+//! midnight, the bound and the simulated check), a hand-computed optimum from a plan table,
+//! bit-identical output for any thread count, and bad rules as clear errors.
+
+use crate::common::{callsim, repo};
+use std::path::Path;
+
+/// The rows of a CSV file as maps from column name to cell.
+fn rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Minutes after midnight of `"HH:MM"`.
+fn minutes(clock: &str) -> i64 {
+    let (h, m) = clock.split_once(':').unwrap();
+    h.parse::<i64>().unwrap() * 60 + m.parse::<i64>().unwrap()
+}
+
+fn roster(file: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    callsim()
+        .arg("roster")
+        .arg(file)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .assert()
+}
+
+/// Every interval is covered, and `over` is covered − required.
+fn assert_covered(coverage: &[std::collections::HashMap<String, String>]) {
+    for row in coverage {
+        let (req, cov, over): (u32, u32, u32) = (
+            row["required"].parse().unwrap(),
+            row["covered"].parse().unwrap(),
+            row["over"].parse().unwrap(),
+        );
+        assert!(
+            cov >= req,
+            "interval {} not covered: {row:?}",
+            row["interval"]
+        );
+        assert_eq!(over, cov - req);
+    }
+}
+
+#[test]
+fn the_example_day_is_covered_inside_its_hours_with_breaks_in_their_window() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out1 = tmp.path().join("t1");
+    let out2 = tmp.path().join("t2");
+    let file = repo("scenarios/roster-day.toml");
+    roster(&file, &out1, &["--threads", "1"]).success();
+    roster(&file, &out2, &["--threads", "2"]).success();
+    let dir = out1.join("roster-day");
+    for f in ["roster.csv", "coverage.csv", "roster.json", "coverage.svg"] {
+        assert_eq!(
+            std::fs::read(dir.join(f)).unwrap(),
+            std::fs::read(out2.join("roster-day").join(f)).unwrap(),
+            "{f} differs between 1 and 2 threads"
+        );
+    }
+    let coverage = rows(&dir.join("coverage.csv"));
+    assert_eq!(coverage.len(), 24);
+    assert_covered(&coverage);
+    // the scheduled heads of the plan: planned agents ÷ (1 − 0.3), rounded up
+    for row in &coverage {
+        let planned: f64 = row["planned_agents"].parse().unwrap();
+        let required: f64 = row["required"].parse().unwrap();
+        assert_eq!(required, (planned / 0.7 - 1e-9).ceil());
+        let on_phones: f64 = row["on_phones"].parse().unwrap();
+        assert!(on_phones >= planned);
+        assert!(!row["service_level"].is_empty());
+    }
+    let shifts = rows(&dir.join("roster.csv"));
+    for s in &shifts {
+        let (start, end) = (minutes(&s["start"]), minutes(&s["end"]));
+        // starts from 07:00 to 15:00, shifts inside 07:00-19:00
+        assert!((7 * 60..=15 * 60).contains(&start), "{s:?}");
+        assert!(end <= 19 * 60 && end > start, "{s:?}");
+        let length: f64 = s["length_h"].parse().unwrap();
+        assert!([4.0, 6.0, 8.0].contains(&length));
+        if length > 6.0 {
+            // a 30-minute break between 3 h and 5 h after the start
+            let (b0, b1) = (minutes(&s["break_start"]), minutes(&s["break_end"]));
+            assert_eq!(b1 - b0, 30);
+            assert!(b0 - start >= 180 && b1 - start <= 300, "{s:?}");
+        } else {
+            assert!(s["break_start"].is_empty());
+        }
+    }
+    let summary = json(&dir.join("roster.json"));
+    let cost = summary["cost"].as_f64().unwrap();
+    let bound = summary["lp_bound_cost"].as_f64().unwrap();
+    assert!(cost >= bound - 1e-6);
+    // the goal for rosters with breaks: within 1% of the LP bound
+    assert!(summary["gap"].as_f64().unwrap() < 0.01, "{summary}");
+    let paid: f64 = shifts
+        .iter()
+        .map(|s| s["paid_hours"].parse::<f64>().unwrap())
+        .sum();
+    assert_eq!(paid, summary["paid_hours"].as_f64().unwrap());
+    assert!(paid >= summary["required_head_hours"].as_f64().unwrap());
+    let day = &summary["days"][0];
+    assert!(day["service_level"]["mean"].as_f64().unwrap() > 0.0);
+    assert!(day["roster_agent_hours"].as_f64() >= day["plan_agent_hours"].as_f64());
+}
+
+#[test]
+fn contiguous_shifts_reach_the_lp_bound() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("shifts.toml");
+    std::fs::write(
+        &rules,
+        "shift_lengths = [\"4h\", \"6h\", \"8h\"]\nstarts = { from = \"07:00\", to = \"15:00\" }\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    roster(
+        &repo("scenarios/roster-day.toml"),
+        &out,
+        &["--shifts", rules.to_str().unwrap(), "--no-check"],
+    )
+    .success();
+    let summary = json(&out.join("roster-day/roster.json"));
+    assert_eq!(summary["lp_integral"], true, "{summary}");
+    assert_eq!(summary["gap"].as_f64(), Some(0.0));
+    assert_eq!(summary["cost"], summary["lp_bound_cost"]);
+    assert_covered(&rows(&out.join("roster-day/coverage.csv")));
+}
+
+#[test]
+fn a_plan_table_with_a_hand_computed_optimum() {
+    // Heads [2, 3, 3, 1, 1, 2] from 08:00 in hours; shifts of 2 or 3 hours, cost = paid
+    // hours. The 2 heads at 13:00 come from shifts starting at 11:00 (3 h) or 12:00 (2 h),
+    // each also covering 12:00, which needs 1: at least 12 + 1 = 13 paid hours; and
+    // 2 × 08-11, 09-11, 11-14, 12-14 has 13.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("small");
+    std::fs::create_dir_all(&dir).unwrap();
+    let plan = dir.join("plan.csv");
+    let mut text = String::from("interval,start,scheduled_agents\n");
+    for (k, h) in [2, 3, 3, 1, 1, 2].iter().enumerate() {
+        text.push_str(&format!("{k},{:02}:00,{h}\n", 8 + k));
+    }
+    std::fs::write(&plan, text).unwrap();
+    let rules = tmp.path().join("shifts.toml");
+    std::fs::write(&rules, "shift_lengths = [\"2h\", \"3h\"]\n").unwrap();
+    let out = tmp.path().join("out");
+    roster(&plan, &out, &["--shifts", rules.to_str().unwrap()]).success();
+    let summary = json(&out.join("small/roster.json"));
+    assert_eq!(summary["paid_hours"].as_f64(), Some(13.0));
+    assert_eq!(summary["cost"].as_f64(), Some(13.0));
+    assert_eq!(summary["required_head_hours"].as_f64(), Some(12.0));
+    assert_covered(&rows(&out.join("small/coverage.csv")));
+    // no scenario, no check: the service-level columns are empty
+    assert!(
+        rows(&out.join("small/coverage.csv"))
+            .iter()
+            .all(|r| r["service_level"].is_empty())
+    );
+    // a plan table needs rules
+    roster(&plan, &out, &[])
+        .failure()
+        .stderr(predicates::str::contains(
+            "give the shift rules with --shifts",
+        ));
+}
+
+#[test]
+fn the_example_week_crosses_midnight_within_one_percent_of_its_bound() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    roster(&repo("scenarios/roster-week.toml"), &out, &[]).success();
+    let dir = out.join("roster-week");
+    let coverage = rows(&dir.join("coverage.csv"));
+    assert_eq!(coverage.len(), 7 * 48);
+    assert_covered(&coverage);
+    assert_eq!(coverage[0]["day"], "Mon");
+    assert_eq!(coverage[7 * 48 - 1]["day"], "Sun");
+    let shifts = rows(&dir.join("roster.csv"));
+    let crossing: Vec<_> = shifts
+        .iter()
+        .filter(|s| minutes(&s["end"]) < minutes(&s["start"]))
+        .collect();
+    assert!(!crossing.is_empty(), "no shift crosses midnight");
+    // Sunday night runs into Monday: Monday 00:00 is covered by some Sunday shift
+    assert!(
+        shifts
+            .iter()
+            .any(|s| s["day"] == "Sun" && minutes(&s["end"]) < minutes(&s["start"]))
+    );
+    for s in &shifts {
+        let length: f64 = s["length_h"].parse().unwrap();
+        assert!([6.0, 8.0, 10.0].contains(&length));
+        assert_eq!(s["break_start"].is_empty(), length <= 6.0, "{s:?}");
+        if length > 6.0 {
+            let after = (minutes(&s["break_start"]) - minutes(&s["start"])).rem_euclid(1440);
+            assert!((180..=330).contains(&after), "{s:?}");
+        }
+    }
+    let summary = json(&dir.join("roster.json"));
+    assert_eq!(summary["kind"], "week");
+    assert!(summary["gap"].as_f64().unwrap() < 0.01, "{summary}");
+    let days = summary["days"].as_array().unwrap();
+    assert_eq!(days.len(), 7);
+    assert!(days.iter().all(|d| d["service_level"]["mean"].is_number()));
+}
+
+#[test]
+fn opening_hours_keep_the_night_empty() {
+    // The week of the example with the day's calls from 06:00 only (36 half hours to 24:00)
+    // and opening hours 06:00-23:00: nobody is rostered at night, even for the ramp at 06:00.
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo("scenarios/roster-week.toml")).unwrap();
+    let text = text
+        .replace("open = \"00:00\"", "open = \"06:00\"")
+        .replace("intervals = 48", "intervals = 34")
+        .replace(
+            "per_interval = [8, 8, 8, 8, 8, 8, 8, 8, 9, 10, 11, 14, ",
+            "per_interval = [",
+        )
+        .replace(", 13, 11]", "]")
+        .replace("replications = 6", "replications = 3")
+        .replace(
+            "week = [1.1, 1.0, 1.0, 1.0, 1.0, 0.8, 0.6]",
+            "week = [1, 1, 1, 1, 1, 1, 1]\nopen = \"06:00\"\nclose = \"23:00\"",
+        );
+    let file = tmp.path().join("day-hours.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = tmp.path().join("out");
+    roster(&file, &out, &["--no-check"]).success();
+    let dir = out.join("roster-week");
+    for row in rows(&dir.join("coverage.csv")) {
+        let m = minutes(&row["start"]);
+        if !(6 * 60..23 * 60).contains(&m) {
+            assert_eq!(row["covered"], "0", "{row:?}");
+        }
+    }
+    for s in rows(&dir.join("roster.csv")) {
+        let (start, end) = (minutes(&s["start"]), minutes(&s["end"]));
+        assert!(start >= 6 * 60 && end <= 23 * 60 && end > start, "{s:?}");
+    }
+}
+
+/// `[roster]` of the example day replaced by `section`, written to a temporary file.
+fn with_roster(dir: &Path, section: &str) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(repo("scenarios/roster-day.toml")).unwrap();
+    let head = &text[..text.find("[roster]").unwrap()];
+    let file = dir.join("bad.toml");
+    std::fs::write(&file, format!("{head}[roster]\n{section}")).unwrap();
+    file
+}
+
+#[test]
+fn bad_rules_are_clear_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    // the line after the [roster] header
+    let line = std::fs::read_to_string(repo("scenarios/roster-day.toml"))
+        .unwrap()
+        .lines()
+        .position(|l| l == "[roster]")
+        .unwrap()
+        + 2;
+    let cases = [
+        (
+            "shift_lengths = [\"8h\"]\nbreak = { length = \"1h\", window = [\"3h\", \"3h30m\"] }\n",
+            format!(
+                "bad.toml:{}:20: roster.break.length: the break (1h) is longer than its window",
+                line + 1
+            ),
+        ),
+        (
+            "shift_lengths = [\"8h\"]\nopen = \"19:00\"\nclose = \"07:00\"\n",
+            format!(
+                "bad.toml:{}:9: roster.close: the closing (07:00) must be after the opening (19:00)",
+                line + 2
+            ),
+        ),
+        (
+            "shift_lengths = [\"8h\"]\nshift_types = 3\n",
+            format!(
+                "bad.toml:{}:1: roster.shift_types: unknown field `shift_types`",
+                line + 1
+            ),
+        ),
+    ];
+    for (section, expected) in cases {
+        let file = with_roster(tmp.path(), section);
+        let assert = roster(&file, &out, &[]).failure();
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains(&expected),
+            "expected {expected:?} in:\n{stderr}"
+        );
+        // `callsim check` reports the same problem
+        callsim()
+            .arg("check")
+            .arg(&file)
+            .assert()
+            .failure()
+            .stderr(predicates::str::contains(expected.as_str()));
+    }
+    // an interval no allowed shift can cover: the 07:00 opening when shifts start at 08:00
+    let file = with_roster(
+        tmp.path(),
+        "shift_lengths = [\"4h\", \"8h\"]\nstarts = { from = \"08:00\", to = \"11:00\" }\n",
+    );
+    let assert = roster(&file, &out, &[]).failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("07:00 requires ") && stderr.contains("but no allowed shift covers it"),
+        "{stderr}"
+    );
+    // a shift length that is not a whole number of intervals
+    let file = with_roster(tmp.path(), "shift_lengths = [\"4h15m\"]\n");
+    roster(&file, &out, &[])
+        .failure()
+        .stderr(predicates::str::contains(
+            "shift_lengths = 4h15m is not a whole number of intervals (30m each)",
+        ));
+    // a scenario without rules
+    let text = std::fs::read_to_string(repo("scenarios/plan-day.toml")).unwrap();
+    let file = tmp.path().join("norules.toml");
+    std::fs::write(&file, text).unwrap();
+    roster(&file, &out, &[])
+        .failure()
+        .stderr(predicates::str::contains(
+            "has no shift rules: add a [roster] section",
+        ));
+}
