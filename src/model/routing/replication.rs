@@ -779,6 +779,7 @@ mod tests {
             proactive: None,
             costs: None,
             skills: None,
+            roster: None,
         }
     }
 
