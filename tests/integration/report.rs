@@ -168,8 +168,8 @@ fn run_draws_every_chart_and_page_of_the_examples() {
             "Service level (answered within 20 s ÷ offered)",
             "Abandoned ÷ offered",
             "Agent occupancy",
-            "small-", // names are shortened when many scenarios share the axis
-            "large-",
+            "small", // names are shortened when many scenarios share the axis
+            "large",
         ],
     );
     let index = out.path().join("index.html");
