@@ -98,10 +98,7 @@ pub fn fit_arrivals(
                 "interval_start",
                 format!(
                     "a second count for {} (the first is on line {})",
-                    first.start.date()
-                        + " "
-                        + &crate::scenario::duration::format_clock(first.start.ms as f64 / 1000.0),
-                    first.line
+                    first.start, first.line
                 ),
             ));
         }

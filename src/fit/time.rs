@@ -29,6 +29,14 @@ impl Timestamp {
     }
 }
 
+impl std::fmt::Display for Timestamp {
+    /// `YYYY-MM-DD HH:MM`, with `:SS` when the seconds are not 0.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let clock = crate::scenario::duration::format_clock((self.ms / 1000) as f64);
+        write!(f, "{} {clock}", self.date())
+    }
+}
+
 /// Short English names of the days of the week, Monday first.
 pub const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
