@@ -5,8 +5,11 @@
 //!
 //! The center: 1 call per second (3,600 calls per hour), exponential handle times of 240 s
 //! (240 Erlangs), exponential patience of 120 s, 245 agents, 1,000,000 s of arrivals
-//! (about 1,000,000 calls per replication).
+//! (about 1,000,000 calls per replication). The multi-skill center splits the same load into
+//! 10 call types answered by 20 agent groups with three skills each (ranks 1, 2, and 3 after
+//! a 30-second delay): its throughput is compared with the single queue's.
 
+use callsim::model::routing::run_skill_replication;
 use callsim::model::run_replication;
 use callsim::scenario;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -15,6 +18,8 @@ use std::path::Path;
 
 /// The benchmark scenario, also used to measure memory (see the README).
 pub const LARGE_STEADY: &str = include_str!("large-steady.toml");
+/// The multi-skill benchmark scenario: 10 types, 20 groups.
+pub const MULTI_SKILL_STEADY: &str = include_str!("multi-skill-steady.toml");
 
 fn large_center(c: &mut Criterion) {
     let sc = scenario::parse(LARGE_STEADY, "large-steady.toml", Path::new("."), "bench")
@@ -29,5 +34,24 @@ fn large_center(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, large_center);
+fn multi_skill_center(c: &mut Criterion) {
+    let sc = scenario::parse(
+        MULTI_SKILL_STEADY,
+        "multi-skill-steady.toml",
+        Path::new("."),
+        "bench",
+    )
+    .expect("the multi-skill benchmark scenario is valid");
+    let model = sc.skills.clone().expect("call types");
+    let calls = run_skill_replication(&sc, &model, 0).total.calls;
+    let mut group = c.benchmark_group("multi_skill");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(calls));
+    group.bench_function("10_types_20_groups_1M_calls", |b| {
+        b.iter(|| black_box(run_skill_replication(black_box(&sc), &model, 0)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, large_center, multi_skill_center);
 criterion_main!(benches);

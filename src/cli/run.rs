@@ -269,6 +269,7 @@ fn skill_tables(sc: &crate::model::Scenario, skills: &crate::simulate::SkillResu
             .by_type
             .iter()
             .enumerate()
+            .filter(|(t, _)| skills.handled[*t][g].mean > 0.0)
             .map(|(t, ty)| format!("{} {}", ty.name, fmt_value(skills.handled[t][g].mean)))
             .collect();
         out.push_str(&format!(
