@@ -8,6 +8,7 @@ mod inputs;
 mod merge;
 mod new;
 mod plan;
+mod plan_skills;
 mod report;
 mod roster;
 mod run;

@@ -101,6 +101,9 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
             );
         }
     };
+    if scenario.skills.is_some() {
+        return super::plan_skills::execute(&args, &scenario);
+    }
     let goal = match args.optimize {
         Optimize::Targets => Goal::Targets,
         Optimize::Cost => Goal::Cost,

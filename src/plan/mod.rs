@@ -30,6 +30,7 @@ mod evaluate;
 mod guide;
 pub mod output;
 pub mod refine;
+pub mod skills;
 
 pub use cost::CostPoint;
 
@@ -221,8 +222,8 @@ impl Plan {
 fn validate(scenario: &Scenario, options: &PlanOptions) -> Result<f64, PlanError> {
     if scenario.skills.is_some() {
         return Err(PlanError::Invalid(format!(
-            "{} has several call types: the multi-skill planner is not available yet; \
-             run it with `callsim run` and adjust each group's staffing",
+            "{} has several call types: plan it with skills::plan_skills (each type's own \
+             target, agents per group)",
             scenario.name
         )));
     }

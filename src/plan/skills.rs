@@ -1,0 +1,503 @@
+//! Planning a multi-skill center: agents per group and interval that meet every call type's
+//! service-level target.
+//!
+//! 1. **Erlang per type**: the agents each type would need on its own (Erlang A with the
+//!    type's mean patience, Erlang C without), in agents of its own handle time.
+//! 2. **Split-capacity linear program** per interval: each agent's time is split across the
+//!    types of their group (`share[g][t]` agents of group `g` on type `t`), never counted
+//!    twice (`Σ_t share[g][t] ≤ agents[g]`), and every type gets its need
+//!    (`Σ_g share[g][t] ÷ handle_time_factor ≥ need[t]`), at the least cost (integer agents;
+//!    an agent with more skills costs a thousandth more, so specialists are preferred on ties).
+//!    The common shortcut of counting a flexible agent fully toward every type it can take is
+//!    [`shortcut_capacity`]: it needs fewer agents on paper than can actually do the work.
+//! 3. **Simulation refinement** with common random numbers (every evaluation sees the same
+//!    callers): raise, one agent at a time, the best-ranked group of each type and interval
+//!    that misses its target; then try to lower each group by one agent in every interval
+//!    with room to spare, keeping the intervals where every type still meets its target
+//!    (pooling usually lets the simulation go below the linear program, which knows nothing
+//!    of economies of scale).
+//! 4. **Final check** with fresh seeds the refinement never saw.
+
+use super::PlanError;
+use super::evaluate::fresh_seed;
+use crate::erlang::{Model, Targets, Traffic, required_agents};
+use crate::model::Scenario;
+use crate::model::routing::{AgentGroup, SkillModel};
+use crate::report::write_atomic;
+use crate::scenario::duration::format_clock;
+use crate::simulate::{ScenarioResult, simulate};
+use crate::stats::Kpi;
+use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, microlp, variable};
+use std::path::{Path, PathBuf};
+
+/// Whole-day simulations the refinement may use before it stops (raising only by then).
+const MAX_EVALUATIONS: usize = 80;
+
+/// A split of agents over call types: integer agents per group and the share of them
+/// working on each type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split {
+    /// Agents of each group.
+    pub agents: Vec<u32>,
+    /// `share[g][t]`: agents of group `g` working on type `t` (a fraction of their time).
+    pub share: Vec<Vec<f64>>,
+}
+
+/// Cost of one agent of `group` in the linear program: 1, plus a thousandth per extra skill.
+fn agent_cost(group: &AgentGroup) -> f64 {
+    1.0 + 1e-3 * group.skills.len().saturating_sub(1) as f64
+}
+
+/// The split-capacity program: the cheapest integer agents per group whose time, split across
+/// their skills and never counted twice, gives every type `needs[t]` agents (in agents of
+/// the type's own handle time; a group with `handle_time_factor` f gives 1/f per agent).
+pub fn split_capacity(groups: &[AgentGroup], needs: &[f64]) -> Result<Split, PlanError> {
+    let mut vars = ProblemVariables::new();
+    let agents: Vec<Variable> = groups
+        .iter()
+        .map(|_| vars.add(variable().integer().min(0)))
+        .collect();
+    let share: Vec<Vec<Option<Variable>>> = groups
+        .iter()
+        .map(|g| {
+            (0..needs.len())
+                .map(|t| g.skill(t).map(|_| vars.add(variable().min(0))))
+                .collect()
+        })
+        .collect();
+    let cost: Expression = groups
+        .iter()
+        .zip(&agents)
+        .map(|(g, &x)| agent_cost(g) * x)
+        .sum();
+    let mut problem = vars.minimise(cost).using(microlp);
+    for (g, &x) in agents.iter().enumerate() {
+        let used: Expression = share[g]
+            .iter()
+            .flatten()
+            .map(|&y| Expression::from(y))
+            .sum();
+        problem = problem.with(used.leq(x));
+    }
+    for (t, &need) in needs.iter().enumerate() {
+        let given: Expression = groups
+            .iter()
+            .enumerate()
+            .filter_map(|(g, group)| {
+                let skill = group.skill(t)?;
+                share[g][t].map(|y| (1.0 / skill.handle_time_factor) * y)
+            })
+            .sum();
+        problem = problem.with(given.geq(need));
+    }
+    let solution = problem
+        .solve()
+        .map_err(|e| PlanError::Invalid(format!("the split-capacity program failed: {e}")))?;
+    Ok(Split {
+        agents: agents
+            .iter()
+            .map(|&x| solution.value(x).round().max(0.0) as u32)
+            .collect(),
+        share: share
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|y| y.map_or(0.0, |y| solution.value(y).max(0.0)))
+                    .collect()
+            })
+            .collect(),
+    })
+}
+
+/// The planning shortcut, for comparison: every agent counted fully toward every type their
+/// group takes (`Σ_{g takes t} agents[g] ÷ factor ≥ needs[t]`), the cheapest integer agents.
+/// Wrong whenever one agent is counted for two types: an agent takes one call at a time.
+pub fn shortcut_capacity(groups: &[AgentGroup], needs: &[f64]) -> Result<Vec<u32>, PlanError> {
+    let mut vars = ProblemVariables::new();
+    let agents: Vec<Variable> = groups
+        .iter()
+        .map(|_| vars.add(variable().integer().min(0)))
+        .collect();
+    let cost: Expression = groups
+        .iter()
+        .zip(&agents)
+        .map(|(g, &x)| agent_cost(g) * x)
+        .sum();
+    let mut problem = vars.minimise(cost).using(microlp);
+    for (t, &need) in needs.iter().enumerate() {
+        let counted: Expression = groups
+            .iter()
+            .zip(&agents)
+            .filter_map(|(group, &x)| Some((1.0 / group.skill(t)?.handle_time_factor) * x))
+            .sum();
+        problem = problem.with(counted.geq(need));
+    }
+    let solution = problem
+        .solve()
+        .map_err(|e| PlanError::Invalid(format!("the shortcut program failed: {e}")))?;
+    Ok(agents
+        .iter()
+        .map(|&x| solution.value(x).round().max(0.0) as u32)
+        .collect())
+}
+
+/// A multi-skill staffing plan.
+#[derive(Debug, Clone)]
+pub struct SkillPlan {
+    /// `needs[k][t]`: agents type `t` needs on its own in interval `k` (Erlang, integer):
+    /// planning each queue separately.
+    pub needs: Vec<Vec<u32>>,
+    /// `start[k][g]`: the split-capacity program's agents per group.
+    pub start: Vec<Vec<u32>>,
+    /// `agents[k][g]`: the plan after the simulation refinement.
+    pub agents: Vec<Vec<u32>>,
+    /// Whole-day simulations used by the refinement.
+    pub evaluations: usize,
+    /// True when the refinement stopped at its cap of evaluations before lowering was done.
+    pub capped: bool,
+    /// The planned scenario simulated with fresh seeds.
+    pub check: ScenarioResult,
+}
+
+impl SkillPlan {
+    /// Agent-hours of a staffing `[k][g]` over the day.
+    pub fn agent_hours(&self, staffing: &[Vec<u32>]) -> f64 {
+        let interval_h = self.check.scenario.interval_s / 3600.0;
+        staffing
+            .iter()
+            .flatten()
+            .map(|&a| f64::from(a))
+            .sum::<f64>()
+            * interval_h
+    }
+}
+
+/// The Erlang need of every type in every interval, against the type's own target.
+fn erlang_needs(scenario: &Scenario, model: &SkillModel) -> Result<Vec<Vec<u32>>, PlanError> {
+    (0..scenario.intervals())
+        .map(|k| {
+            model
+                .types
+                .iter()
+                .map(|ty| {
+                    let rate = ty.arrival_rate[k];
+                    if rate <= 0.0 {
+                        return Ok(0);
+                    }
+                    let traffic = Traffic::new(rate, ty.handle_time.mean())?;
+                    let erlang = match &ty.patience {
+                        Some(p) => Model::ErlangA {
+                            patience_s: p.mean(),
+                        },
+                        None => Model::ErlangC,
+                    };
+                    let targets = Targets {
+                        service_level: Some(ty.service_level.target),
+                        ..Targets::new(ty.service_level.threshold_s)
+                    };
+                    Ok(required_agents(&traffic, erlang, &targets)?)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// `scenario` with `agents[k][g]` on the phones.
+fn staffed(scenario: &Scenario, agents: &[Vec<u32>]) -> Scenario {
+    let mut sc = scenario.clone();
+    if let Some(model) = &mut sc.skills {
+        for (g, group) in model.groups.iter_mut().enumerate() {
+            group.agents = agents.iter().map(|row| row[g]).collect();
+        }
+    }
+    sc.agents = agents.iter().map(|row| row.iter().sum()).collect();
+    sc
+}
+
+/// Simulates `scenario` with `agents[k][g]` on the phones, with the fresh seeds of the final
+/// check (so that staffings from different methods are compared on the same callers).
+pub fn check_staffing(
+    scenario: &Scenario,
+    agents: &[Vec<u32>],
+    replications: u32,
+) -> ScenarioResult {
+    let mut sc = staffed(scenario, agents);
+    sc.replications = replications;
+    sc.seed = fresh_seed(scenario.seed);
+    simulate(std::slice::from_ref(&sc)).remove(0)
+}
+
+/// `misses[k][t]`: type `t` misses its service-level target in interval `k` (by the mean;
+/// an interval without calls of a type cannot miss).
+fn misses(model: &SkillModel, result: &ScenarioResult) -> Vec<Vec<bool>> {
+    let Some(skills) = &result.skills else {
+        return Vec::new();
+    };
+    (0..result.intervals.len())
+        .map(|k| {
+            skills
+                .by_type
+                .iter()
+                .zip(&model.types)
+                .map(|(r, ty)| {
+                    r.intervals[k]
+                        .get(Kpi::ServiceLevel)
+                        .is_some_and(|v| v.mean.is_finite() && v.mean < ty.service_level.target)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The group to raise for type `t`: the best rank for it, then the fewest skills, then the
+/// first in the file.
+fn group_for(model: &SkillModel, t: usize) -> Option<usize> {
+    (0..model.groups.len())
+        .filter_map(|g| {
+            let s = model.groups[g].skill(t)?;
+            Some((s.rank, s.delay_s > 0.0, model.groups[g].skills.len(), g))
+        })
+        .min_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal))
+        .map(|(.., g)| g)
+}
+
+/// Plans agents per group and interval for the multi-skill `scenario` (its staffing is
+/// ignored), with `replications` per evaluation; runs on the current rayon pool.
+pub fn plan_skills(scenario: &Scenario, replications: u32) -> Result<SkillPlan, PlanError> {
+    let Some(model) = &scenario.skills else {
+        return Err(PlanError::Invalid(format!(
+            "{} has a single queue: plan it with the single-queue planner",
+            scenario.name
+        )));
+    };
+    if replications < 2 {
+        return Err(PlanError::Invalid(format!(
+            "the planner needs at least 2 replications per evaluation, got {replications}"
+        )));
+    }
+    let needs = erlang_needs(scenario, model)?;
+    let start: Vec<Vec<u32>> = needs
+        .iter()
+        .map(|row| {
+            let need: Vec<f64> = row.iter().map(|&n| f64::from(n)).collect();
+            split_capacity(&model.groups, &need).map(|s| s.agents)
+        })
+        .collect::<Result<_, _>>()?;
+    let mut base = scenario.clone();
+    base.replications = replications;
+    let evaluations = std::cell::Cell::new(0);
+    let evaluate = |agents: &[Vec<u32>]| {
+        evaluations.set(evaluations.get() + 1);
+        let sc = staffed(&base, agents);
+        let result = simulate(std::slice::from_ref(&sc)).remove(0);
+        misses(model, &result)
+    };
+    let mut agents = start.clone();
+    // raise until every type meets its target in every interval
+    let mut missed = evaluate(&agents);
+    while missed.iter().flatten().any(|&m| m) {
+        if evaluations.get() >= MAX_EVALUATIONS {
+            return Err(PlanError::Invalid(format!(
+                "{}: some call types still miss their service-level target after {} \
+                 simulated days; check that their groups can reach them",
+                scenario.name,
+                evaluations.get()
+            )));
+        }
+        for (k, row) in missed.iter().enumerate() {
+            for (t, &m) in row.iter().enumerate() {
+                if let (true, Some(g)) = (m, group_for(model, t)) {
+                    agents[k][g] += 1;
+                }
+            }
+        }
+        missed = evaluate(&agents);
+    }
+    // lower each group by one agent wherever the day still meets every target
+    let mut capped = false;
+    let mut tight = vec![vec![false; model.groups.len()]; agents.len()];
+    'lowering: loop {
+        let mut lowered_any = false;
+        for g in 0..model.groups.len() {
+            if evaluations.get() >= MAX_EVALUATIONS {
+                capped = true;
+                break 'lowering;
+            }
+            let mut trial = agents.clone();
+            let tried: Vec<usize> = (0..trial.len())
+                .filter(|&k| trial[k][g] > 0 && !tight[k][g])
+                .collect();
+            if tried.is_empty() {
+                continue;
+            }
+            for &k in &tried {
+                trial[k][g] -= 1;
+            }
+            let missed = evaluate(&trial);
+            // undo where the interval (or the next one, which inherits its backlog) misses
+            let mut undone = Vec::new();
+            for &k in &tried {
+                let hurt = |j: usize| missed.get(j).is_some_and(|row| row.iter().any(|&m| m));
+                if hurt(k) || hurt(k + 1) {
+                    trial[k][g] += 1;
+                    tight[k][g] = true;
+                    undone.push(k);
+                }
+            }
+            if undone.len() < tried.len() {
+                if !undone.is_empty() && evaluate(&trial).iter().flatten().any(|&m| m) {
+                    // undoing the worst was not enough: keep the day as it was
+                    for &k in &tried {
+                        tight[k][g] = true;
+                    }
+                    continue;
+                }
+                agents = trial;
+                lowered_any = true;
+            }
+        }
+        if !lowered_any {
+            break;
+        }
+    }
+    let check = check_staffing(scenario, &agents, replications);
+    Ok(SkillPlan {
+        needs,
+        start,
+        agents,
+        evaluations: evaluations.get(),
+        capped,
+        check,
+    })
+}
+
+/// Writes `OUT/<name>/plan-groups.csv` (`interval, start, agent_group, lp_agents,
+/// planned_agents`) and `plan-types.csv` (`interval, start, call_type, erlang_agents,
+/// service_level, service_level_ci95, target`: the fresh-seed check); returns the folder.
+pub fn write_skill_plan(out: &Path, plan: &SkillPlan) -> std::io::Result<PathBuf> {
+    let sc = &plan.check.scenario;
+    let dir = out.join(&sc.name);
+    std::fs::create_dir_all(&dir)?;
+    let number = |x: f64| {
+        if x.is_finite() {
+            x.to_string()
+        } else {
+            String::new()
+        }
+    };
+    let model = sc.skills.as_ref();
+    let mut groups = csv::Writer::from_writer(Vec::new());
+    groups.write_record([
+        "interval",
+        "start",
+        "agent_group",
+        "lp_agents",
+        "planned_agents",
+    ])?;
+    let mut types = csv::Writer::from_writer(Vec::new());
+    types.write_record([
+        "interval",
+        "start",
+        "call_type",
+        "erlang_agents",
+        "service_level",
+        "service_level_ci95",
+        "target",
+    ])?;
+    for k in 0..sc.intervals() {
+        let start = format_clock(sc.interval_start_clock_s(k));
+        for (g, group) in model.iter().flat_map(|m| m.groups.iter().enumerate()) {
+            groups.write_record([
+                k.to_string(),
+                start.clone(),
+                group.name.clone(),
+                plan.start[k][g].to_string(),
+                plan.agents[k][g].to_string(),
+            ])?;
+        }
+        let by_type = plan.check.skills.iter().flat_map(|s| s.by_type.iter());
+        for (t, (ty, result)) in model
+            .iter()
+            .flat_map(|m| m.types.iter())
+            .zip(by_type)
+            .enumerate()
+        {
+            let sl = result.intervals[k].get(Kpi::ServiceLevel);
+            types.write_record([
+                k.to_string(),
+                start.clone(),
+                ty.name.clone(),
+                plan.needs[k][t].to_string(),
+                sl.map_or(String::new(), |v| number(v.mean)),
+                sl.map_or(String::new(), |v| number(v.ci95)),
+                ty.service_level.target.to_string(),
+            ])?;
+        }
+    }
+    let bytes = |w: csv::Writer<Vec<u8>>| {
+        w.into_inner()
+            .map_err(|e| std::io::Error::other(e.to_string()))
+    };
+    write_atomic(&dir.join("plan-groups.csv"), &bytes(groups)?)?;
+    write_atomic(&dir.join("plan-types.csv"), &bytes(types)?)?;
+    Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::routing::Skill;
+
+    fn group(name: &str, skills: &[(usize, f64)]) -> AgentGroup {
+        AgentGroup {
+            name: name.into(),
+            agents: vec![1],
+            skills: skills
+                .iter()
+                .map(|&(t, factor)| Skill {
+                    call_type: t,
+                    rank: 1,
+                    delay_s: 0.0,
+                    handle_time_factor: factor,
+                })
+                .collect(),
+        }
+    }
+
+    /// The classic two-skill example: 3 positions of one type and 5 of the other, everyone
+    /// cross-trained. Counting each agent fully toward both types needs 5 agents; an agent
+    /// takes one call at a time, so the truth is 8 positions, and the split program never
+    /// gives an agent's time to two types.
+    #[test]
+    fn the_split_never_counts_an_agent_twice() {
+        let everyone = [group("generalists", &[(0, 1.0), (1, 1.0)])];
+        let needs = [3.0, 5.0];
+        assert_eq!(shortcut_capacity(&everyone, &needs).unwrap(), vec![5]);
+        let split = split_capacity(&everyone, &needs).unwrap();
+        assert_eq!(split.agents, vec![8]);
+        let used: f64 = split.share[0].iter().sum();
+        assert!(used <= 8.0 + 1e-9, "{used} agents' time from 8 agents");
+        assert!((split.share[0][0] - 3.0).abs() < 1e-9 && (split.share[0][1] - 5.0).abs() < 1e-9);
+    }
+
+    /// Specialists and generalists: needs are met, no group's time is over-used, specialists
+    /// are preferred on a tie, and a slower group needs more agents for the same work.
+    #[test]
+    fn splits_with_specialists_and_slower_generalists() {
+        let groups = [
+            group("a", &[(0, 1.0)]),
+            group("b", &[(1, 1.0)]),
+            group("ab", &[(0, 1.0), (1, 1.25)]),
+        ];
+        let needs = [4.0, 6.0];
+        let split = split_capacity(&groups, &needs).unwrap();
+        assert_eq!(split.agents, vec![4, 6, 0]);
+        for (g, row) in split.share.iter().enumerate() {
+            assert!(row.iter().sum::<f64>() <= f64::from(split.agents[g]) + 1e-9);
+        }
+        // only generalists, slower on type 1: 4 + 6 × 1.25 = 11.5 → 12 agents
+        let only = [group("ab", &[(0, 1.0), (1, 1.25)])];
+        assert_eq!(split_capacity(&only, &needs).unwrap().agents, vec![12]);
+        assert_eq!(shortcut_capacity(&only, &needs).unwrap(), vec![8]);
+    }
+}
