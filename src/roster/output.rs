@@ -284,10 +284,9 @@ pub fn coverage_chart(roster: &Roster) -> CoverageChart {
         .map(|d| d.plan.check.scenario.service_level);
     CoverageChart {
         title: format!(
-            "{}: heads required and rostered ({} paid hours, {:.1}% above the LP bound)",
+            "{}: heads required and rostered, {} paid hours",
             roster.name,
             crate::report::charts::number(&roster.solved.paid_hours),
-            roster.solved.gap() * 100.0
         ),
         labels: (0..req.len()).map(|t| req.label(t)).collect(),
         required: req.heads.iter().map(|&h| f64::from(h)).collect(),
@@ -301,6 +300,11 @@ pub fn coverage_chart(roster: &Roster) -> CoverageChart {
         plan_service_level: plan_sl,
         threshold_s: goal.map_or(f64::NAN, |g| g.threshold_s),
         target: goal.map_or(f64::NAN, |g| g.target),
+        week_day: if req.week {
+            (super::grid::DAY_S / req.interval_s).round() as usize
+        } else {
+            0
+        },
     }
 }
 

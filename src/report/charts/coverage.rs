@@ -28,6 +28,9 @@ pub struct CoverageChart {
     pub threshold_s: f64,
     /// Service-level target (share).
     pub target: f64,
+    /// Intervals per day when the chart shows a week (days are then marked and named, Monday
+    /// first); 0 for one day.
+    pub week_day: usize,
 }
 
 impl CoverageChart {
@@ -57,10 +60,14 @@ impl Chart for CoverageChart {
             }
             self.labels.get(k as usize).cloned().unwrap_or_default()
         };
-        // About 12 labelled ticks, on whole intervals.
-        let ticks = n.min(12) + 1;
+        // About 12 labelled ticks on whole intervals; a week names its days instead.
+        let ticks = if self.week_day > 0 { 0 } else { n.min(12) + 1 };
         let time = Axis {
-            title: "Interval start",
+            title: if self.week_day > 0 {
+                "Day of the week (from 00:00 each day)"
+            } else {
+                "Interval start"
+            },
             ticks,
             format: &label,
         };
@@ -83,12 +90,8 @@ impl Chart for CoverageChart {
             .chain(&self.covered)
             .copied()
             .fold(0.0, f64::max);
-        let mut plot = super::panel(
-            &top,
-            0.0..n as f64,
-            0.0..super::nice_ceiling(max * 1.15),
-            false,
-        )?;
+        let y_top = super::nice_ceiling(max * 1.15);
+        let mut plot = super::panel(&top, 0.0..n as f64, 0.0..y_top, false)?;
         super::axes(
             &mut plot,
             &time,
@@ -112,6 +115,7 @@ impl Chart for CoverageChart {
             steps,
             covered.stroke_width(size::LINE),
         )))?;
+        self.mark_days(&mut plot, n, y_top)?;
         let Some(bottom) = bottom else {
             return Ok(());
         };
@@ -161,6 +165,36 @@ impl Chart for CoverageChart {
         for (values, colour) in series {
             draw_share(&mut plot, values, colour, Part::Line)?;
         }
+        self.mark_days(&mut plot, n, 1.0)
+    }
+}
+
+impl CoverageChart {
+    /// In a week, a line at each midnight and the day's name under the axis.
+    fn mark_days<DB: DrawingBackend>(
+        &self,
+        plot: &mut super::Plot<'_, DB>,
+        n: usize,
+        top: f64,
+    ) -> DrawResult<DB> {
+        if self.week_day == 0 {
+            return Ok(());
+        }
+        let per_day = self.week_day;
+        let midnights = (1..n.div_ceil(per_day)).map(|d| (d * per_day) as f64);
+        plot.draw_series(
+            midnights
+                .map(|x| PathElement::new(vec![(x, 0.0), (x, top)], palette::GREY.stroke_width(1))),
+        )?;
+        let style = super::font(size::LABEL).pos(plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Top,
+        ));
+        let names = crate::roster::rules::WEEKDAYS;
+        plot.draw_series((0..n.div_ceil(per_day)).map(|d| {
+            let x = (d * per_day) as f64 + per_day as f64 / 2.0;
+            EmptyElement::at((x, 0.0)) + Text::new(names[d % 7].to_string(), (0, 12), style.clone())
+        }))?;
         Ok(())
     }
 }
