@@ -115,6 +115,24 @@ fn the_example_day_is_covered_inside_its_hours_with_breaks_in_their_window() {
         .sum();
     assert_eq!(paid, summary["paid_hours"].as_f64().unwrap());
     assert!(paid >= summary["required_head_hours"].as_f64().unwrap());
+    let svg = std::fs::read_to_string(dir.join("coverage.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).expect("coverage.svg is valid XML");
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .collect();
+    for expected in [
+        "Heads required",
+        "Heads rostered, not on break",
+        "Service level of the roster",
+        "of the plan, same callers",
+    ] {
+        assert!(
+            texts.iter().any(|t| t.contains(expected)),
+            "{expected}: {texts:?}"
+        );
+    }
     let day = &summary["days"][0];
     assert!(day["service_level"]["mean"].as_f64().unwrap() > 0.0);
     assert!(day["roster_agent_hours"].as_f64() >= day["plan_agent_hours"].as_f64());
@@ -213,6 +231,11 @@ fn the_example_week_crosses_midnight_within_one_percent_of_its_bound() {
             assert!((180..=330).contains(&after), "{s:?}");
         }
     }
+    let svg = std::fs::read_to_string(dir.join("coverage.svg")).unwrap();
+    assert!(
+        svg.contains("Mon") && svg.contains("Sun"),
+        "the week chart names its days"
+    );
     let summary = json(&dir.join("roster.json"));
     assert_eq!(summary["kind"], "week");
     assert!(summary["gap"].as_f64().unwrap() < 0.01, "{summary}");
@@ -334,6 +357,18 @@ fn bad_rules_are_clear_errors() {
         .stderr(predicates::str::contains(
             "shift_lengths = 4h15m is not a whole number of intervals (30m each)",
         ));
+    // a shift file: problems name the file, line and key (no "roster." prefix)
+    let shifts = tmp.path().join("shifts.toml");
+    std::fs::write(&shifts, "shift_lengths = [\"8h\"]\nmax_shift_types = 0\n").unwrap();
+    roster(
+        &repo("scenarios/roster-day.toml"),
+        &out,
+        &["--shifts", shifts.to_str().unwrap()],
+    )
+    .failure()
+    .stderr(predicates::str::contains(
+        "shifts.toml:2:19: max_shift_types: expected the most distinct shift types",
+    ));
     // a scenario without rules
     let text = std::fs::read_to_string(repo("scenarios/plan-day.toml")).unwrap();
     let file = tmp.path().join("norules.toml");
