@@ -81,6 +81,7 @@ fn scenario_charts(r: &SavedResult, options: ReportOptions) -> io::Result<Vec<Fi
             options,
         )?);
     }
+    figures.extend(skill_charts(r, options)?);
     if let Some(costs) = bars::cost_breakdown(&[r]) {
         figures.push(write_chart(
             &r.dir,
@@ -94,6 +95,69 @@ fn scenario_charts(r: &SavedResult, options: ReportOptions) -> io::Result<Vec<Fi
 }
 
 /// Draws the charts and writes `report.html` of one saved scenario; returns its charts.
+/// Several call types: each type's service level and each group's occupancy per interval,
+/// and the calls handled by type × group, from the saved `types.csv`, `groups.csv` and
+/// `handled.csv` (none for a single queue).
+fn skill_charts(r: &SavedResult, options: ReportOptions) -> io::Result<Vec<Figure>> {
+    use charts::skills::{HandledMatrix, SharesPerInterval};
+    let (types, groups, handled) = (
+        r.dir.join("types.csv"),
+        r.dir.join("groups.csv"),
+        r.dir.join("handled.csv"),
+    );
+    if !(types.is_file() && groups.is_file() && handled.is_file()) {
+        return Ok(Vec::new());
+    }
+    let by_type = SharesPerInterval::from_table(
+        &CsvTable::read(&types)?,
+        "call_type",
+        "service_level",
+        format!("Service level of each call type: {}", r.name),
+        "Answered within the type's threshold ÷ offered",
+    )?;
+    let by_group = SharesPerInterval::from_table(
+        &CsvTable::read(&groups)?,
+        "agent_group",
+        "occupancy",
+        format!("Occupancy of each agent group: {}", r.name),
+        "Busy ÷ available agent time",
+    )?;
+    let matrix = HandledMatrix::from_table(
+        &CsvTable::read(&handled)?,
+        format!(
+            "Calls handled per day by call type and agent group: {}",
+            r.name
+        ),
+    )?;
+    Ok(vec![
+        write_chart(
+            &r.dir,
+            "service-level-by-type",
+            &by_type,
+            "Service level of each call type per interval, each against its own threshold, \
+             with 95% confidence bands."
+                .into(),
+            options,
+        )?,
+        write_chart(
+            &r.dir,
+            "occupancy-by-group",
+            &by_group,
+            "Occupancy of each agent group per interval, with 95% confidence bands.".into(),
+            options,
+        )?,
+        write_chart(
+            &r.dir,
+            "handled-matrix",
+            &matrix,
+            "Calls handled by type (rows) and group (columns), mean per replication: who \
+             answers what."
+                .into(),
+            options,
+        )?,
+    ])
+}
+
 fn write_scenario_report(r: &SavedResult, options: ReportOptions) -> io::Result<Vec<Figure>> {
     let figures = scenario_charts(r, options)?;
     let body = format!(

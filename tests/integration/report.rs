@@ -156,7 +156,33 @@ fn run_draws_every_chart_and_page_of_the_examples() {
         assert!(page.contains("answered within"), "service-level definition");
         assert!(page.contains("<pre>"), "the scenario file");
         assert!(page.contains("95% CI"));
-        assert_eq!(page.matches("<svg").count(), 2 + usize::from(has_costs));
+        // several call types: service level by type, occupancy by group, handled matrix
+        let skills = dir.join("types.csv").is_file();
+        if skills {
+            assert_chart(
+                &dir.join("service-level-by-type.svg"),
+                &[
+                    "Service level of each call type",
+                    "Interval start",
+                    "95% confidence band",
+                ],
+            );
+            assert_chart(
+                &dir.join("occupancy-by-group.svg"),
+                &[
+                    "Occupancy of each agent group",
+                    "Busy ÷ available agent time",
+                ],
+            );
+            assert_chart(
+                &dir.join("handled-matrix.svg"),
+                &["Calls handled per day", "Agent group", "Call type"],
+            );
+        }
+        assert_eq!(
+            page.matches("<svg").count(),
+            2 + usize::from(has_costs) + 3 * usize::from(skills)
+        );
         assert_self_contained(&dir.join("report.html"));
     }
     assert_chart(
@@ -228,8 +254,15 @@ fn report_rebuilds_the_same_files_from_saved_results_and_draws_png() {
         .filter(|d| d.join("cost-breakdown.svg").is_file())
         .count();
     let scenarios = scenario_dirs(copy.path()).len();
+    let with_skills = scenario_dirs(copy.path())
+        .iter()
+        .filter(|d| d.join("types.csv").is_file())
+        .count();
     let index_charts = 1 + usize::from(with_costs > 0);
-    assert_eq!(svgs.len(), 2 * scenarios + with_costs + index_charts);
+    assert_eq!(
+        svgs.len(),
+        2 * scenarios + with_costs + 3 * with_skills + index_charts
+    );
     for svg in svgs {
         let text = std::fs::read_to_string(&svg).unwrap();
         let doc = roxmltree::Document::parse(&text).unwrap();
