@@ -186,6 +186,16 @@ fn roster_table(args: &RosterArgs, rules: ShiftRules) -> anyhow::Result<(Roster,
             path.display()
         ),
     };
+    if let Some(k) = (1..clocks.len()).find(|&k| clocks[k] - clocks[k - 1] != interval_s) {
+        bail!(
+            "{}: the interval starting {} follows {}: expected intervals of equal length \
+             ({} s, as the first two)",
+            path.display(),
+            starts[k],
+            starts[k - 1],
+            interval_s
+        );
+    }
     let heads = heads
         .iter()
         .map(|&h| {
