@@ -190,13 +190,19 @@ impl Checker<'_> {
     /// `[patience]` and `[staffing]`.
     fn single_demand(&mut self, raw: &RawScenario, line: Option<&Timeline>) -> Option<Demand> {
         let n = line.map(|t| t.intervals);
-        for (section, present) in [
-            ("agent_group", raw.agent_group.is_some()),
-            ("routing", raw.routing.is_some()),
+        for (section, span) in [
+            (
+                "agent_group",
+                raw.agent_group
+                    .as_ref()
+                    .and_then(|g| g.first())
+                    .map(|g| g.span()),
+            ),
+            ("routing", raw.routing.as_ref().map(|r| r.span())),
         ] {
-            if present {
+            if let Some(span) = span {
                 self.problem(
-                    0..0,
+                    span,
                     section,
                     format!(
                         "[{section}] belongs to a center with several call types: add \

@@ -527,3 +527,19 @@ fn plan_staffs_every_group_and_meets_each_types_target() {
         .sum();
     assert!(planned > shortcut, "{planned} vs shortcut {shortcut}");
 }
+
+/// A single-queue file with `[routing]` or without its sections says what is wrong.
+#[test]
+fn single_queue_files_without_call_types_reject_routing_and_name_missing_sections() {
+    let text = problems(
+        "[time]\nopen = \"08:00\"\ninterval = \"30m\"\nintervals = 2\n[routing]\n\
+         call_select = \"oldest\"\n[staffing]\nagents = 3\n",
+    );
+    for expected in [
+        "t.toml:5:1: routing: [routing] belongs to a center with several call types",
+        "arrivals: missing section [arrivals]",
+        "handle_time: missing section [handle_time]",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}
