@@ -10,6 +10,7 @@
 //! - [`stats`] holds streaming accumulators and confidence intervals.
 //! - [`simulate`] runs every (scenario, replication) in parallel and averages the results.
 //! - [`report`] writes `summary.json` and `intervals.csv`.
+//! - [`serve`] is the live what-if page for workshops (`callsim serve`).
 //! - [`erlang`] is the analytic side: Erlang B, C and A.
 //! - [`fit`] fits scenario sections (arrivals, handle time, patience) to real data.
 //! - [`roster`] turns a staffing plan into shifts (a covering LP) and checks them by simulation.
@@ -24,6 +25,7 @@ pub mod plan;
 pub mod report;
 pub mod roster;
 pub mod scenario;
+pub mod serve;
 pub mod simulate;
 pub mod stats;
 pub mod sweep;

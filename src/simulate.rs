@@ -145,6 +145,17 @@ fn outcome_kpis(outcome: &ReplicationOutcome) -> ReplicationKpis {
 
 /// Runs every replication of every scenario in parallel on the current rayon pool.
 pub fn simulate(scenarios: &[Scenario]) -> Vec<ScenarioResult> {
+    // never stopped, so every replication is there
+    simulate_while(scenarios, || true).unwrap_or_default()
+}
+
+/// [`simulate`], checking `go_on` before each replication starts: once it says no (a newer
+/// what-if on the live page, or a time limit passed), the remaining replications are skipped
+/// and `None` is returned. A run that is not stopped gives exactly what [`simulate`] gives.
+pub fn simulate_while(
+    scenarios: &[Scenario],
+    go_on: impl Fn() -> bool + Sync,
+) -> Option<Vec<ScenarioResult>> {
     let tasks: Vec<(usize, u64)> = scenarios
         .iter()
         .enumerate()
@@ -152,17 +163,19 @@ pub fn simulate(scenarios: &[Scenario]) -> Vec<ScenarioResult> {
         .collect();
     let results: Vec<ReplicationKpis> = tasks
         .par_iter()
-        .map(|&(s, r)| replication_kpis(&scenarios[s], r))
-        .collect();
+        .map(|&(s, r)| go_on().then(|| replication_kpis(&scenarios[s], r)))
+        .collect::<Option<_>>()?;
     let mut rest = results.as_slice();
-    scenarios
-        .iter()
-        .map(|sc| {
-            let (reps, tail) = rest.split_at(sc.replications as usize);
-            rest = tail;
-            summarize(sc, reps)
-        })
-        .collect()
+    Some(
+        scenarios
+            .iter()
+            .map(|sc| {
+                let (reps, tail) = rest.split_at(sc.replications as usize);
+                rest = tail;
+                summarize(sc, reps)
+            })
+            .collect(),
+    )
 }
 
 /// Averages the replications of one scenario.

@@ -12,6 +12,7 @@ mod plan_skills;
 mod report;
 mod roster;
 mod run;
+mod serve;
 mod sweep;
 
 use clap::{Parser, Subcommand};
@@ -47,6 +48,8 @@ enum Command {
     Report(report::ReportArgs),
     /// Fit scenario sections to real data: arrival counts, or a call-by-call log.
     Fit(fit::FitArgs),
+    /// Serve a live what-if page for workshops: sliders re-simulate the day at once.
+    Serve(serve::ServeArgs),
 }
 
 /// Parses the command line, runs the command, prints errors and returns the exit code.
@@ -63,6 +66,7 @@ pub fn main() -> ExitCode {
         Command::Merge(args) => merge::execute(args),
         Command::Report(args) => report::execute(args),
         Command::Fit(args) => fit::execute(args),
+        Command::Serve(args) => serve::execute(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -45,6 +45,10 @@ pub struct RunArgs {
     /// (arrival, wait_s, outcome, talk_s); needs exactly one scenario.
     #[arg(long)]
     pub calls_csv: Option<PathBuf>,
+    /// Write the event trace of one simulated day (replication 0 of the first scenario) to
+    /// this JSONL file: every call's arrival, wait, answer or hang-up and the agents' level.
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub trace: Option<PathBuf>,
 }
 
 /// Runs `callsim run`.
@@ -126,6 +130,12 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
             }
         }
     }
+    if let (Some(path), Some(first)) = (&args.trace, scenarios.first())
+        && let Err(e) = write_trace(path, first)
+    {
+        write_failures += 1;
+        eprintln!("error: cannot write the trace {}: {e}", path.display());
+    }
     if args.json {
         let summaries: Vec<_> = results.iter().map(summary_json).collect();
         println!("{}", serde_json::json!({ "scenarios": summaries }));
@@ -147,6 +157,14 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
             results.len() - write_failures
         )
     }
+}
+
+/// Writes the event trace of replication 0 of `scenario` to `path`.
+fn write_trace(path: &std::path::Path, scenario: &crate::model::Scenario) -> anyhow::Result<()> {
+    let recorder = report::trace::record_day(scenario, 0)?;
+    report::write_atomic(path, &report::trace::trace_jsonl(scenario, 0, &recorder))?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
 }
 
 /// The comparison printed by `--compare`: one block per scenario against the baseline.

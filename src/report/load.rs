@@ -6,6 +6,8 @@
 //! message names the file (and the row and column where it applies), never a panic. KPI lists
 //! are never fixed: whatever KPIs the files hold are read, in file order.
 
+use super::{intervals_csv, summary_json};
+use crate::simulate::ScenarioResult;
 use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
 use std::fmt;
@@ -256,17 +258,8 @@ const DEFAULT_TARGET: f64 = 0.8;
 /// Reads the saved results in `dir` (a folder holding `summary.json`).
 pub fn load_result(dir: &Path) -> io::Result<SavedResult> {
     let summary_path = dir.join("summary.json");
-    let raw: RawSummary = serde_json::from_str(&read_text(&summary_path)?)
-        .map_err(|e| file_error(&summary_path, e))?;
+    let summary = read_text(&summary_path)?;
     let intervals = CsvTable::read(&dir.join("intervals.csv"))?;
-    for needed in ["start", "staffed_agents"] {
-        if intervals.index(needed).is_none() {
-            return Err(file_error(
-                &intervals.path,
-                format!("the column `{needed}` is missing"),
-            ));
-        }
-    }
     let waits_path = dir.join("waits.csv");
     let waits = if waits_path.exists() {
         read_waits(&waits_path)?
@@ -279,6 +272,56 @@ pub fn load_result(dir: &Path) -> io::Result<SavedResult> {
     } else {
         None
     };
+    assemble(
+        dir,
+        &summary_path,
+        &summary,
+        intervals,
+        waits,
+        scenario_toml,
+    )
+}
+
+/// A result just simulated, as [`load_result`] would read it back from `summary.json` and
+/// `intervals.csv` (without the wait histogram and the scenario file): for charts drawn
+/// without writing files (the live what-if page).
+pub fn from_memory(result: &ScenarioResult) -> io::Result<SavedResult> {
+    let summary = serde_json::to_string(&summary_json(result)).map_err(io::Error::other)?;
+    let intervals = CsvTable::parse(
+        Path::new("intervals.csv"),
+        &String::from_utf8_lossy(&intervals_csv(result)?),
+    )?;
+    let mut saved = assemble(
+        Path::new(""),
+        Path::new("summary.json"),
+        &summary,
+        intervals,
+        Vec::new(),
+        None,
+    )?;
+    saved.target = result.scenario.service_level.target;
+    saved.description = Some(result.scenario.description.clone());
+    Ok(saved)
+}
+
+/// A saved result from the text of its summary and its other parts.
+fn assemble(
+    dir: &Path,
+    summary_path: &Path,
+    summary: &str,
+    intervals: CsvTable,
+    waits: Vec<WaitBucket>,
+    scenario_toml: Option<String>,
+) -> io::Result<SavedResult> {
+    let raw: RawSummary = serde_json::from_str(summary).map_err(|e| file_error(summary_path, e))?;
+    for needed in ["start", "staffed_agents"] {
+        if intervals.index(needed).is_none() {
+            return Err(file_error(
+                &intervals.path,
+                format!("the column `{needed}` is missing"),
+            ));
+        }
+    }
     // Tolerant look-ups: the schema grows, and a report must still open old results.
     let table: Option<toml::Table> = scenario_toml.as_deref().and_then(|t| t.parse().ok());
     let description = table

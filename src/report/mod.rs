@@ -10,6 +10,7 @@ pub mod html;
 mod json;
 pub mod load;
 pub mod pages;
+pub mod trace;
 
 pub use self::csv::{groups_csv, handled_csv, intervals_csv, types_csv, waits_csv};
 pub use json::{Summary, summary_json};

@@ -572,6 +572,51 @@ pub fn show(key: &str, value: &toml::Value) -> String {
     format!("{key} = {value}")
 }
 
+/// A problem of a scenario built with [`apply`]: the dotted key (empty when unknown) and
+/// what is wrong, worded as `callsim check` words it.
+pub type KeyProblem = (String, String);
+
+/// The scenario `base` with each `(dotted key, value)` of `settings` set in turn (see
+/// [`set_key`]), as TOML text, and that text validated as scenario file `file` (relative
+/// paths taken from `base_dir`, `name` when it sets none): a sweep point, or the live page's
+/// what-if. The text comes back whatever happens (a sweep hashes it); every problem names
+/// its key, and an unknown key says which setting brought it.
+pub fn apply(
+    base: &toml::Table,
+    settings: &[(&str, &toml::Value)],
+    file: &str,
+    base_dir: &Path,
+    name: &str,
+) -> (String, Result<Scenario, Vec<KeyProblem>>) {
+    let mut table = base.clone();
+    let mut found = Vec::new();
+    for (key, value) in settings {
+        if let Err(m) = set_key(&mut table, key, (*value).clone()) {
+            found.push((key.to_string(), m));
+        }
+    }
+    let text = toml::to_string(&table).unwrap_or_else(|e| {
+        found.push((
+            String::new(),
+            format!("cannot write the scenario as TOML: {e}"),
+        ));
+        String::new()
+    });
+    if !found.is_empty() {
+        return (text, Err(found));
+    }
+    let outcome = scenario::parse(&text, file, base_dir, name).map_err(|diagnostics| {
+        diagnostics
+            .into_iter()
+            .map(|d| {
+                let message = explain_unknown(&d.key, d.message, settings.iter().map(|s| s.0));
+                (d.key, message)
+            })
+            .collect()
+    });
+    (text, outcome)
+}
+
 /// The problems of one or more points that share the same key and message.
 struct PointProblem {
     key: String,
@@ -599,43 +644,22 @@ fn build_points(
             .zip(axes)
             .map(|(&i, a)| a.values[i].clone())
             .collect();
-        let mut table = base.clone();
-        let mut found = Vec::new();
-        for (axis, value) in axes.iter().zip(&values) {
-            if let Err(m) = set_key(&mut table, &axis.key, value.clone()) {
-                found.push((axis.key.clone(), m));
-            }
-        }
-        let text = toml::to_string(&table).unwrap_or_else(|e| {
-            found.push((
-                String::new(),
-                format!("cannot write the point as TOML: {e}"),
-            ));
-            String::new()
-        });
+        let settings: Vec<(&str, &toml::Value)> =
+            axes.iter().map(|a| a.key.as_str()).zip(&values).collect();
+        let (text, outcome) = apply(base, &settings, &format!("point {index}"), base_dir, name);
         hash.write(text.as_bytes());
         hash.write(&[0]);
-        if found.is_empty() {
-            match scenario::parse(&text, &format!("point {index}"), base_dir, name) {
-                Ok(scenario) => points.push(Point {
+        let found = match outcome {
+            Ok(scenario) => {
+                points.push(Point {
                     index,
                     values,
                     scenario,
-                }),
-                Err(diagnostics) => {
-                    found = diagnostics
-                        .into_iter()
-                        .map(|d| {
-                            let message = explain_unknown(&d.key, d.message, axes);
-                            (d.key, message)
-                        })
-                        .collect();
-                }
+                });
+                continue;
             }
-        }
-        if found.is_empty() {
-            continue;
-        }
+            Err(found) => found,
+        };
         let shown: Vec<String> = axes
             .iter()
             .zip(&combo)
@@ -667,13 +691,17 @@ fn build_points(
     ))
 }
 
-/// Adds to serde's "unknown field" message which axis brought the unknown key.
-fn explain_unknown(key: &str, message: String, axes: &[Axis]) -> String {
-    match axes.iter().find(|a| related(&a.key, key)) {
-        Some(a) if message.starts_with("unknown field") => format!(
-            "{message}; the axis {} is not a key of the scenario (check its spelling)",
-            a.key
-        ),
+/// Adds to serde's "unknown field" message which setting (sweep axis or override) brought
+/// the unknown key.
+fn explain_unknown<'k>(
+    key: &str,
+    message: String,
+    mut keys: impl Iterator<Item = &'k str>,
+) -> String {
+    match keys.find(|k| related(k, key)) {
+        Some(k) if message.starts_with("unknown field") => {
+            format!("{message}; {k} is not a key of the scenario (check its spelling)")
+        }
         _ => message,
     }
 }
@@ -847,7 +875,7 @@ per_interval = [1, 2]
             ),
             "{err}"
         );
-        assert!(err.0[0].contains("the axis staffing.agentz is not a key of the scenario"));
+        assert!(err.0[0].contains("staffing.agentz is not a key of the scenario"));
         let err = sweep(&format!("{BASE}[axes]\n\"handle_time.mean.x\" = [2]\n")).unwrap_err();
         assert!(
             err.0[0].contains("handle_time.mean is a value in the base scenario, not a section")

@@ -1,0 +1,281 @@
+//! `callsim serve`: a live what-if page for workshops. A small HTTP server (axum on tokio)
+//! serves one self-contained page (HTML, CSS, JavaScript and the DejaVu font embedded in the
+//! binary; nothing is fetched from elsewhere) and its API:
+//!
+//! - `GET /api/scenario`: the scenario as loaded, and its baseline summary;
+//! - `POST /api/run` with `{"overrides": {"staffing.agents": 12}, "client": "..", "seq": 3,
+//!   "charts": true}`: the what-if's summary (the shape of `summary.json`) with
+//!   `comparison` (paired differences against the baseline) and, when asked, `charts` (SVG);
+//! - `POST /api/trace` with `{"overrides": {..}}`: the event trace of one simulated day
+//!   (the JSONL of `callsim run --trace`), which the page replays.
+//!
+//! Overrides are the dotted keys of sweep files, applied by the sweep's code; a bad one is a
+//! 400 with `check`'s message. Bodies over [`MAX_BODY`] bytes are refused (413). Runs go to
+//! the rayon pool from a blocking task and stop at the time limit (503), or as soon as a newer
+//! request from the same page (`client`, higher `seq`) arrives (409): the page shows only
+//! the answer to its latest request.
+
+pub mod whatif;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use whatif::{Baseline, WhatIfError};
+
+/// Largest request body accepted, bytes (a what-if is a few hundred bytes).
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// Pages whose latest request number is remembered; beyond that the record starts afresh.
+const MAX_CLIENTS: usize = 10_000;
+
+/// The page, its style and script, and the font, embedded in the binary.
+const PAGE: &str = include_str!("page/index.html");
+const SCRIPT: &str = include_str!("page/page.js");
+const STYLE: &str = include_str!("page/page.css");
+const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+/// Only this server may be asked for anything: scripts, styles, fonts and requests.
+const CSP: &str = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+                   base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// Why the server cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// `--host` is not an address.
+    #[error("--host {0}: expected an IP address such as 127.0.0.1 or ::1 (or localhost)")]
+    BadHost(String),
+    /// `--host` would let other machines reach the page, and that was not asked for.
+    #[error(
+        "--host {0} is not a loopback address: anyone who can reach it could run simulations \
+         on this machine. Serve on 127.0.0.1 (the default) and project this screen, or pass \
+         --allow-remote if the room's machines must reach it"
+    )]
+    Remote(IpAddr),
+}
+
+/// The address to listen on: `host` (an IP address or `localhost`) and `port`, refusing a
+/// non-loopback host unless `allow_remote`.
+pub fn bind_address(host: &str, port: u16, allow_remote: bool) -> Result<SocketAddr, ServeError> {
+    let ip: IpAddr = match host {
+        "localhost" => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        h => h
+            .trim_matches(|c| c == '[' || c == ']')
+            .parse()
+            .map_err(|_| ServeError::BadHost(h.to_string()))?,
+    };
+    if !ip.is_loopback() && !allow_remote {
+        return Err(ServeError::Remote(ip));
+    }
+    Ok(SocketAddr::new(ip, port))
+}
+
+/// The server's state: the baseline and the latest request number of each page.
+#[derive(Debug)]
+pub struct App {
+    baseline: Baseline,
+    described: String,
+    limit: Duration,
+    latest: Mutex<HashMap<String, Arc<AtomicU64>>>,
+}
+
+impl App {
+    /// A server for `baseline`; each run stops after `limit`.
+    pub fn new(baseline: Baseline, limit: Duration) -> std::io::Result<Self> {
+        Ok(App {
+            described: baseline.describe()?.to_string(),
+            baseline,
+            limit,
+            latest: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Records request `seq` of page `client`; `None` when a newer one was already seen.
+    /// The counter returned holds the page's latest request number from then on.
+    fn register(&self, client: &str, seq: u64) -> Option<Arc<AtomicU64>> {
+        let mut latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
+        if latest.len() >= MAX_CLIENTS && !latest.contains_key(client) {
+            latest.clear();
+        }
+        let cell = latest.entry(client.to_string()).or_default().clone();
+        (cell.fetch_max(seq, Ordering::SeqCst) <= seq).then_some(cell)
+    }
+}
+
+/// The router of the page and its API.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route(
+            "/",
+            get(|| async { asset("text/html; charset=utf-8", PAGE.as_bytes()) }),
+        )
+        .route(
+            "/page.js",
+            get(|| async { asset("text/javascript; charset=utf-8", SCRIPT.as_bytes()) }),
+        )
+        .route(
+            "/page.css",
+            get(|| async { asset("text/css; charset=utf-8", STYLE.as_bytes()) }),
+        )
+        .route(
+            "/fonts/DejaVuSans.ttf",
+            get(|| async { asset("font/ttf", FONT) }),
+        )
+        .route("/api/scenario", get(scenario))
+        .route("/api/run", post(run))
+        .route("/api/trace", post(trace))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(app)
+}
+
+/// Serves `app` on `listener` until the process ends.
+pub async fn serve(listener: tokio::net::TcpListener, app: Arc<App>) -> std::io::Result<()> {
+    axum::serve(listener, router(app)).await
+}
+
+/// An embedded file.
+fn asset(content_type: &'static str, body: &'static [u8]) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_SECURITY_POLICY, CSP),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// A JSON answer.
+fn json_response(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// An error as `{"error": message}` with its status.
+fn error(status: StatusCode, message: impl std::fmt::Display) -> Response {
+    json_response(status, json!({"error": message.to_string()}).to_string())
+}
+
+impl IntoResponse for WhatIfError {
+    fn into_response(self) -> Response {
+        let status = match self {
+            WhatIfError::Invalid(_) => StatusCode::BAD_REQUEST,
+            WhatIfError::Superseded => StatusCode::CONFLICT,
+            WhatIfError::TooSlow(_) => StatusCode::SERVICE_UNAVAILABLE,
+            WhatIfError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        error(status, self)
+    }
+}
+
+async fn scenario(State(app): State<Arc<App>>) -> Response {
+    json_response(StatusCode::OK, app.described.clone())
+}
+
+/// The body of `POST /api/run` and `POST /api/trace`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WhatIfRequest {
+    /// Dotted scenario keys and their values.
+    #[serde(default)]
+    overrides: Map<String, Value>,
+    /// The page that asks (a random id it picked), for supersession.
+    client: Option<String>,
+    /// The page's request number: a higher one supersedes this one.
+    seq: Option<u64>,
+    /// Draw the charts too.
+    #[serde(default)]
+    charts: bool,
+}
+
+fn parse_request(body: &[u8]) -> Result<WhatIfRequest, WhatIfError> {
+    serde_json::from_slice(body).map_err(|e| {
+        WhatIfError::Invalid(format!(
+            "the request body: {e}; expected {{\"overrides\": {{\"dotted.key\": value, ...}}}}"
+        ))
+    })
+}
+
+async fn run(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    match run_request(app, &body).await {
+        Ok(answer) => json_response(StatusCode::OK, Value::Object(answer).to_string()),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn run_request(app: Arc<App>, body: &[u8]) -> Result<Map<String, Value>, WhatIfError> {
+    let request = parse_request(body)?;
+    let ticket = match (&request.client, request.seq) {
+        (Some(client), Some(seq)) => Some((
+            app.register(client, seq).ok_or(WhatIfError::Superseded)?,
+            seq,
+        )),
+        _ => None,
+    };
+    let scenario = app.baseline.variant(&request.overrides)?;
+    let task_app = app.clone();
+    let mut answer = tokio::task::spawn_blocking(move || {
+        let go_on = || {
+            ticket
+                .as_ref()
+                .is_none_or(|(cell, seq)| cell.load(Ordering::SeqCst) == *seq)
+        };
+        let result = whatif::run_bounded(&scenario, task_app.limit, go_on)?;
+        whatif::answer(&task_app.baseline, result, request.charts)
+    })
+    .await
+    .map_err(|e| WhatIfError::Internal(format!("the run failed: {e}")))??;
+    if let Some(seq) = request.seq {
+        answer.insert("seq".into(), seq.into());
+    }
+    Ok(answer)
+}
+
+async fn trace(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let outcome = async {
+        let request = parse_request(&body)?;
+        let scenario = app.baseline.variant(&request.overrides)?;
+        tokio::task::spawn_blocking(move || {
+            let recorder = crate::report::trace::record_day(&scenario, 0)
+                .map_err(|e| WhatIfError::Invalid(e.to_string()))?;
+            Ok::<_, WhatIfError>(crate::report::trace::trace_jsonl(&scenario, 0, &recorder))
+        })
+        .await
+        .map_err(|e| WhatIfError::Internal(format!("the trace failed: {e}")))?
+    }
+    .await;
+    match outcome {
+        Ok(jsonl) => ([(header::CONTENT_TYPE, "application/x-ndjson")], jsonl).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_unless_asked() {
+        assert!(bind_address("127.0.0.1", 0, false).is_ok());
+        assert!(bind_address("localhost", 0, false).is_ok());
+        assert!(bind_address("::1", 0, false).is_ok());
+        let refused = bind_address("0.0.0.0", 8080, false)
+            .unwrap_err()
+            .to_string();
+        assert!(refused.contains("--allow-remote"), "{refused}");
+        assert!(bind_address("0.0.0.0", 8080, true).is_ok());
+        assert!(matches!(
+            bind_address("my-laptop", 1, false),
+            Err(ServeError::BadHost(_))
+        ));
+    }
+}

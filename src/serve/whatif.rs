@@ -1,0 +1,272 @@
+//! The what-if behind the live page: the scenario as loaded (the baseline, simulated once at
+//! start), and any setting of it given as dotted-key overrides (as in sweep files, applied by
+//! [`crate::sweep::spec::apply`]), simulated with the baseline's seed and replications so that
+//! the difference is paired replication by replication.
+
+use crate::model::Scenario;
+use crate::report::{self, charts, compare, load, summary_json};
+use crate::scenario;
+use crate::simulate::{ScenarioResult, simulate, simulate_while};
+use crate::sweep::spec::apply;
+use serde_json::{Map, Value, json};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Why a what-if could not be answered.
+#[derive(Debug, thiserror::Error)]
+pub enum WhatIfError {
+    /// The overrides do not make a valid scenario (HTTP 400); the message is `check`'s.
+    #[error("{0}")]
+    Invalid(String),
+    /// A newer request from the same page replaced this one (HTTP 409).
+    #[error("superseded by a newer request from the same page")]
+    Superseded,
+    /// The run took longer than the time limit (HTTP 503).
+    #[error(
+        "the run was stopped after {0:.0} s (the time limit of callsim serve): ask for fewer \
+         replications or a smaller scenario"
+    )]
+    TooSlow(f64),
+    /// Drawing a chart failed (HTTP 500).
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// The scenario the page was started with, and its baseline run.
+#[derive(Debug)]
+pub struct Baseline {
+    /// The scenario file.
+    pub path: PathBuf,
+    /// The scenario file as a TOML table, with `replications` and `seed` as served.
+    pub table: toml::Table,
+    /// Folder that relative paths of the scenario (empirical samples) are taken from.
+    pub base_dir: PathBuf,
+    /// Name used when the file sets none (the file name).
+    pub default_name: String,
+    /// The scenario, validated.
+    pub scenario: Scenario,
+    /// The baseline run, every replication kept for paired differences.
+    pub result: ScenarioResult,
+}
+
+impl Baseline {
+    /// Reads the scenario file at `path`, sets replications and seed when given, and
+    /// simulates it. Errors are `check`'s messages.
+    pub fn load(path: &Path, replications: Option<u32>, seed: Option<u64>) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read the file: {e}", path.display()))?;
+        let mut scenario = scenario::load(path).map_err(|ds| {
+            ds.iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        })?;
+        let mut table: toml::Table = text
+            .parse()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if let Some(r) = replications {
+            scenario.replications = r;
+        }
+        if let Some(s) = seed {
+            scenario.seed = s;
+        }
+        table.insert(
+            "replications".into(),
+            toml::Value::Integer(scenario.replications.into()),
+        );
+        let seed = i64::try_from(scenario.seed)
+            .map_err(|_| format!("the seed must be at most {}", i64::MAX))?;
+        table.insert("seed".into(), toml::Value::Integer(seed));
+        let result = simulate(std::slice::from_ref(&scenario))
+            .pop()
+            .ok_or("the baseline produced no result")?;
+        Ok(Baseline {
+            base_dir: scenario::validate::base_dir_of(path),
+            default_name: path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "scenario".into()),
+            path: path.to_path_buf(),
+            table,
+            scenario,
+            result,
+        })
+    }
+
+    /// The scenario with `overrides` (dotted keys to JSON values) set; the problems as
+    /// `callsim check` words them (`key: what was expected`).
+    pub fn variant(&self, overrides: &Map<String, Value>) -> Result<Scenario, WhatIfError> {
+        let mut settings = Vec::with_capacity(overrides.len());
+        let mut problems = Vec::new();
+        for (key, value) in overrides {
+            match to_toml(value) {
+                Some(v) => settings.push((key.as_str(), v)),
+                None => problems.push(format!(
+                    "{key}: expected a number, a string, true/false, an array or a table, got {value}"
+                )),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(WhatIfError::Invalid(problems.join("\n")));
+        }
+        let settings: Vec<(&str, &toml::Value)> = settings.iter().map(|(k, v)| (*k, v)).collect();
+        let label = format!("{} with overrides", self.path.display());
+        let (_, outcome) = apply(
+            &self.table,
+            &settings,
+            &label,
+            &self.base_dir,
+            &self.default_name,
+        );
+        match outcome {
+            Ok(mut sc) => {
+                sc.source = Some(self.path.clone());
+                Ok(sc)
+            }
+            Err(found) => Err(WhatIfError::Invalid(
+                found
+                    .iter()
+                    .map(|(key, message)| match key.as_str() {
+                        "" => message.clone(),
+                        key => format!("{key}: {message}"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )),
+        }
+    }
+
+    /// What `GET /api/scenario` returns: the file, the scenario as a table (the page builds
+    /// its controls from it), agents per interval, the mean patience, the baseline's
+    /// summary (the shape of `summary.json`) and its day-profile chart.
+    pub fn describe(&self) -> std::io::Result<Value> {
+        let chart = day_profile(&saved(&self.result, "Baseline")?)?;
+        Ok(json!({
+            "file": self.path.display().to_string(),
+            "name": self.scenario.name,
+            "description": self.scenario.description,
+            "scenario": self.table,
+            "agents_per_interval": self.scenario.agents,
+            "patience_mean_s": self.scenario.patience.as_ref().map(|d| d.mean()),
+            "baseline": summary_json(&self.result),
+            "charts": {"day_profile": chart},
+        }))
+    }
+}
+
+/// A JSON value as a TOML value; `None` for null (TOML has none).
+fn to_toml(value: &Value) -> Option<toml::Value> {
+    Some(match value {
+        Value::Null => return None,
+        Value::Bool(b) => toml::Value::Boolean(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => toml::Value::Integer(i),
+            None => toml::Value::Float(n.as_f64()?),
+        },
+        Value::String(s) => toml::Value::String(s.clone()),
+        Value::Array(a) => toml::Value::Array(a.iter().map(to_toml).collect::<Option<_>>()?),
+        Value::Object(o) => toml::Value::Table(
+            o.iter()
+                .map(|(k, v)| Some((k.clone(), to_toml(v)?)))
+                .collect::<Option<_>>()?,
+        ),
+    })
+}
+
+/// Runs `scenario` while `go_on` says so and no longer than `limit`.
+pub fn run_bounded(
+    scenario: &Scenario,
+    limit: Duration,
+    go_on: impl Fn() -> bool + Sync,
+) -> Result<ScenarioResult, WhatIfError> {
+    let deadline = Instant::now() + limit;
+    let mut timed_out = std::sync::atomic::AtomicBool::new(false);
+    let result = simulate_while(std::slice::from_ref(scenario), || {
+        if Instant::now() > deadline {
+            timed_out.store(true, std::sync::atomic::Ordering::Relaxed);
+            return false;
+        }
+        go_on()
+    });
+    match result.and_then(|mut r| r.pop()) {
+        Some(r) => Ok(r),
+        None if *timed_out.get_mut() => Err(WhatIfError::TooSlow(limit.as_secs_f64())),
+        None => Err(WhatIfError::Superseded),
+    }
+}
+
+/// The answer to `POST /api/run`: the summary (the shape of `summary.json`), and beside it
+/// `comparison` (every KPI against the baseline, with the 95% CI of the paired difference)
+/// and, when asked, `charts` (the day profile of the what-if, and the cost breakdown of the
+/// baseline and the what-if, as SVG drawn by the report's chart code).
+pub fn answer(
+    baseline: &Baseline,
+    result: ScenarioResult,
+    charts: bool,
+) -> Result<Map<String, Value>, WhatIfError> {
+    let internal = |e: std::io::Error| WhatIfError::Internal(e.to_string());
+    let mut out = match serde_json::to_value(summary_json(&result)) {
+        Ok(Value::Object(m)) => m,
+        _ => return Err(WhatIfError::Internal("cannot write the summary".into())),
+    };
+    let drawn = if charts {
+        let now = saved(&result, "What-if").map_err(internal)?;
+        let base = saved(&baseline.result, "Baseline").map_err(internal)?;
+        let costs = charts::bars::cost_breakdown(&[&base, &now])
+            .map(|c| figure(&c, "Cost per day: the baseline and the what-if.".into()))
+            .transpose()
+            .map_err(internal)?;
+        Some(json!({"day_profile": day_profile(&now).map_err(internal)?, "cost_breakdown": costs}))
+    } else {
+        None
+    };
+    let differences: Vec<Value> = compare::differences(&[baseline.result.clone(), result])
+        .iter()
+        .map(|d| {
+            json!({
+                "kpi": d.kpi.name(),
+                "baseline": finite(d.baseline),
+                "value": finite(d.value),
+                "difference": finite(d.paired.mean),
+                "difference_ci95": finite(d.paired.ci95),
+                "unpaired_ci95": finite(d.unpaired.ci95),
+            })
+        })
+        .collect();
+    out.insert("comparison".into(), Value::Array(differences));
+    if let Some(drawn) = drawn {
+        out.insert("charts".into(), drawn);
+    }
+    Ok(out)
+}
+
+/// `x`, or null when it is not a number.
+fn finite(x: f64) -> Value {
+    if x.is_finite() { json!(x) } else { Value::Null }
+}
+
+/// `result` as the report's chart code reads it, named `name` in titles and legends.
+fn saved(result: &ScenarioResult, name: &str) -> std::io::Result<load::SavedResult> {
+    let mut saved = load::from_memory(result)?;
+    saved.name = name.to_string();
+    Ok(saved)
+}
+
+/// The day-profile chart of `r`, as a figure.
+fn day_profile(r: &load::SavedResult) -> std::io::Result<String> {
+    let chart = charts::day_profile::DayProfile::from_result(r)?;
+    let caption = format!(
+        "{}: offered calls and agents per interval; service level (answered within {} s ÷ \
+         offered) against the {:.0}% target, and abandonment.",
+        r.name,
+        r.threshold_s,
+        100.0 * r.target
+    );
+    figure(&chart, caption)
+}
+
+/// `chart` drawn as SVG inside an HTML figure with its caption (as the report pages show it).
+fn figure(chart: &impl charts::Chart, caption: String) -> std::io::Result<String> {
+    let svg = charts::render(chart, false)?.svg;
+    Ok(report::html::figure(&report::html::Figure { svg, caption }))
+}
