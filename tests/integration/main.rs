@@ -10,6 +10,7 @@ mod plan;
 mod proactive;
 mod report;
 mod roster;
+mod serve;
 mod skills;
 mod sweep;
 mod theory;

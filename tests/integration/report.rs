@@ -2,7 +2,7 @@
 //! their axis titles and legends, rebuilt byte for byte by `callsim report`, self-contained,
 //! and shown by a real browser.
 
-use crate::common::{callsim, example_folders, repo, tree};
+use crate::common::{callsim, chromium, example_folders, repo, tree};
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -407,15 +407,6 @@ fn broken_result_files_are_reported_by_name() {
         .assert()
         .failure()
         .stderr(predicates::str::contains("no saved results here"));
-}
-
-/// The Chromium binary, if one is installed.
-fn chromium() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .flat_map(|name| std::env::split_paths(&path).map(move |d| d.join(name)))
-        .find(|p| p.is_file())
 }
 
 #[test]

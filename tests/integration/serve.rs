@@ -1,0 +1,409 @@
+//! `callsim serve`: the API on 127.0.0.1 (any free port), and the page in headless Chromium.
+
+use crate::common::{callsim, chromium, repo};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// A `callsim serve` process on 127.0.0.1, killed when dropped.
+struct Server {
+    child: Child,
+    /// `127.0.0.1:PORT`.
+    address: String,
+}
+
+impl Server {
+    fn start(scenario: &Path, extra: &[&str]) -> Server {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("callsim"))
+            .arg("serve")
+            .arg(scenario)
+            .args(["--port", "0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let address = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        assert!(address.starts_with("127.0.0.1:"), "{address}");
+        Server { child, address }
+    }
+
+    /// Sends one request; returns the status and the body.
+    fn request(&self, method: &str, path: &str, body: &[u8]) -> (u16, Vec<u8>) {
+        let mut stream = TcpStream::connect(&self.address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(120)))
+            .unwrap();
+        let head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n",
+            self.address,
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        // the server may answer (413) before reading a large body whole
+        let _ = stream.write_all(body);
+        let mut response = Vec::new();
+        let _ = stream.read_to_end(&mut response);
+        let split = response
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("a whole HTTP response");
+        let head = String::from_utf8_lossy(&response[..split]);
+        let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+        (status, response[split + 4..].to_vec())
+    }
+
+    /// POSTs `body` as JSON to `path`; returns the status and the JSON answer.
+    fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let (status, bytes) = self.request("POST", path, body.to_string().as_bytes());
+        let value = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&bytes)));
+        (status, value)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A copy of `scenario` in `dir` with `from` replaced by `to` (once, exactly).
+fn edited(scenario: &str, dir: &Path, from: &str, to: &str) -> std::path::PathBuf {
+    let path = repo(scenario);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.matches(from).count(), 1, "{from:?} in {scenario}");
+    let copy = dir.join(path.file_name().unwrap());
+    std::fs::write(&copy, text.replace(from, to)).unwrap();
+    copy
+}
+
+/// `callsim run FILE --json` with extra arguments: the summary of its one scenario.
+fn run_summary(file: &Path, extra: &[&str]) -> Value {
+    let out = tempfile::tempdir().unwrap();
+    let output = callsim()
+        .arg("run")
+        .arg(file)
+        .arg("--out")
+        .arg(out.path())
+        .args(["--json", "--no-charts"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let all: Value = serde_json::from_slice(&output.stdout).unwrap();
+    all["scenarios"][0].clone()
+}
+
+#[test]
+fn a_what_if_is_what_callsim_run_gives_for_the_same_overrides_and_seed() {
+    let server = Server::start(
+        &repo("scenarios/small-business.toml"),
+        &["--replications", "5"],
+    );
+    let (status, mut answer) = server.post(
+        "/api/run",
+        &json!({"overrides": {"staffing.agents": 3, "patience.mean": "3m"}}),
+    );
+    assert_eq!(status, 200, "{answer}");
+    let comparison = answer
+        .as_object_mut()
+        .unwrap()
+        .remove("comparison")
+        .unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = edited(
+        "scenarios/small-business.toml",
+        dir.path(),
+        "agents = 2 ",
+        "agents = 3 ",
+    );
+    let text =
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .replacen("mean = \"2m\"", "mean = \"3m\"", 1);
+    std::fs::write(&file, text).unwrap();
+    let expected = run_summary(&file, &["--replications", "5"]);
+    assert_eq!(answer, expected);
+
+    // paired against the baseline: the same callers arrive, more of them are answered
+    let diff = |kpi: &str| {
+        comparison
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["kpi"] == kpi)
+            .unwrap_or_else(|| panic!("{kpi} in {comparison}"))
+            .clone()
+    };
+    let offered = diff("offered");
+    assert_eq!(
+        (
+            offered["difference"].as_f64(),
+            offered["difference_ci95"].as_f64()
+        ),
+        (Some(0.0), Some(0.0))
+    );
+    let answered = diff("answered");
+    let (d, ci) = (
+        answered["difference"].as_f64().unwrap(),
+        answered["difference_ci95"].as_f64().unwrap(),
+    );
+    assert!(d - ci > 0.0, "{answered}");
+    assert!(
+        ci < answered["unpaired_ci95"].as_f64().unwrap(),
+        "{answered}"
+    );
+    let baseline = run_summary(
+        &repo("scenarios/small-business.toml"),
+        &["--replications", "5"],
+    );
+    assert_eq!(
+        answered["baseline"].as_f64(),
+        baseline["kpis"]["answered"]["mean"].as_f64()
+    );
+
+    // the scenario as loaded, with the baseline's summary
+    let (status, scenario) = server.request("GET", "/api/scenario", b"");
+    assert_eq!(status, 200);
+    let scenario: Value = serde_json::from_slice(&scenario).unwrap();
+    assert_eq!(scenario["baseline"], baseline);
+    assert_eq!(scenario["scenario"]["staffing"]["agents"], 2);
+}
+
+#[test]
+fn a_bad_override_is_a_400_with_the_message_of_check() {
+    let server = Server::start(
+        &repo("scenarios/small-business.toml"),
+        &["--replications", "2"],
+    );
+    let (status, answer) = server.post("/api/run", &json!({"overrides": {"handle_time.cv": -0.5}}));
+    assert_eq!(status, 400, "{answer}");
+    let error = answer["error"].as_str().unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = edited(
+        "scenarios/small-business.toml",
+        dir.path(),
+        "cv = 0.9 ",
+        "cv = -0.5 ",
+    );
+    let check = callsim().arg("check").arg(&file).output().unwrap();
+    assert!(!check.status.success());
+    let stderr = String::from_utf8(check.stderr).unwrap();
+    let said = stderr
+        .lines()
+        .find_map(|l| l.split_once(": handle_time.cv: ").map(|(_, m)| m))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert_eq!(error, format!("handle_time.cv: {said}"));
+
+    for (body, needle) in [
+        (
+            json!({"overrides": {"staffing.agentz": 3}}),
+            "staffing.agentz: unknown field",
+        ),
+        (
+            json!({"overrides": {"staffing.agents": null}}),
+            "staffing.agents: expected a number",
+        ),
+        (json!({"overides": {}}), "unknown field `overides`"),
+    ] {
+        let (status, answer) = server.post("/api/run", &body);
+        assert_eq!(status, 400, "{body}: {answer}");
+        assert!(
+            answer["error"].as_str().unwrap().contains(needle),
+            "{answer}"
+        );
+    }
+    let (status, _) = server.request("POST", "/api/run", b"{not json");
+    assert_eq!(status, 400);
+    let (status, _) = server.request(
+        "POST",
+        "/api/trace",
+        b"{\"overrides\": {\"staffing.agents\": 0}}",
+    );
+    assert_eq!(status, 400);
+}
+
+#[test]
+fn an_oversize_body_is_a_413() {
+    let server = Server::start(
+        &repo("scenarios/small-business.toml"),
+        &["--replications", "2"],
+    );
+    let padding = " ".repeat(100 * 1024);
+    let (status, _) = server.request("POST", "/api/run", format!("{{{padding}}}").as_bytes());
+    assert_eq!(status, 413);
+    let (status, _) = server.request("POST", "/api/run", b"{}");
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn the_server_refuses_a_non_loopback_host_unless_asked() {
+    for host in ["0.0.0.0", "192.168.1.10", "::"] {
+        callsim()
+            .args(["serve", "scenarios/small-business.toml", "--host", host])
+            .current_dir(repo(""))
+            .timeout(Duration::from_secs(30))
+            .assert()
+            .failure()
+            .stderr(predicates::str::contains("is not a loopback address"))
+            .stderr(predicates::str::contains("--allow-remote"));
+    }
+}
+
+#[test]
+fn the_trace_endpoint_gives_run_traces_day_and_it_adds_up() {
+    let server = Server::start(
+        &repo("scenarios/hold-or-callback/callback.toml"),
+        &["--replications", "3"],
+    );
+    let (status, served) = server.request("POST", "/api/trace", b"{}");
+    assert_eq!(status, 200);
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("day.jsonl");
+    let one_day = run_summary(
+        &repo("scenarios/hold-or-callback/callback.toml"),
+        &["--replications", "1", "--trace", trace.to_str().unwrap()],
+    );
+    let written = std::fs::read(&trace).unwrap();
+    assert_eq!(
+        served, written,
+        "the page replays the trace `run --trace` writes"
+    );
+
+    let lines: Vec<Value> = String::from_utf8(written)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["trace"], "callsim");
+    let count = |event: &str| lines.iter().filter(|l| l["event"] == event).count() as f64;
+    let kpi = |name: &str| one_day["kpis"][name]["mean"].as_f64().unwrap();
+    // replication 0 is the day of a one-replication run: the trace counts its KPIs
+    assert_eq!(count("arrived"), kpi("offered"));
+    assert_eq!(count("answered"), kpi("answered"));
+    assert_eq!(count("abandoned") + count("balked"), kpi("abandoned"));
+    assert_eq!(count("callback_requested"), kpi("callbacks_accepted"));
+    assert_eq!(count("called_back"), kpi("callbacks_completed"));
+    let times: Vec<f64> = lines[1..]
+        .iter()
+        .map(|l| l["t"].as_f64().unwrap())
+        .collect();
+    assert!(
+        times.windows(2).all(|w| w[0] <= w[1]),
+        "events in time order"
+    );
+}
+
+#[test]
+fn a_newer_request_supersedes_an_older_one_and_runs_are_bounded() {
+    let server = Server::start(
+        &repo("scenarios/large-center.toml"),
+        &["--replications", "2"],
+    );
+    // 1,000 days of 32,000 calls would take seconds; the page's next request stops it
+    let slow = json!({"overrides": {"replications": 1000}, "client": "room", "seq": 1});
+    let (tx, rx) = std::sync::mpsc::channel();
+    let address = server.address.clone();
+    std::thread::scope(|s| {
+        s.spawn(|| tx.send(server.post("/api/run", &slow)).unwrap());
+        std::thread::sleep(Duration::from_millis(200));
+        let newer = json!({"overrides": {"staffing.agents": 60}, "client": "room", "seq": 2});
+        let (status, answer) = server.post("/api/run", &newer);
+        assert_eq!(status, 200, "{answer}");
+        assert_eq!(answer["seq"], 2);
+    });
+    let (status, answer) = rx.recv().unwrap();
+    assert_eq!(status, 409, "{answer}");
+    assert!(answer["error"].as_str().unwrap().contains("superseded"));
+    // an answer to an older request than the latest is refused at once
+    let (status, _) = server.post("/api/run", &json!({"client": "room", "seq": 1}));
+    assert_eq!(status, 409);
+    // another page is not affected
+    let (status, _) = server.post("/api/run", &json!({"client": "other", "seq": 1}));
+    assert_eq!(status, 200, "{address}");
+
+    let bounded = Server::start(
+        &repo("scenarios/large-center.toml"),
+        &["--replications", "2", "--time-limit", "0.2"],
+    );
+    let (status, answer) = bounded.post("/api/run", &json!({"overrides": {"replications": 1000}}));
+    assert_eq!(status, 503, "{answer}");
+    assert!(answer["error"].as_str().unwrap().contains("time limit"));
+}
+
+#[test]
+fn the_page_answers_a_slider_in_headless_chromium() {
+    let node_modules = repo("tests/browser/node_modules/playwright-core");
+    let node = Command::new("node").arg("--version").output().is_ok();
+    let missing = match (chromium(), node, node_modules.is_dir()) {
+        (None, _, _) => Some("chromium is not installed (apt-get install -y chromium)"),
+        (_, false, _) => Some("node is not installed (apt-get install -y nodejs npm)"),
+        (_, _, false) => Some("playwright-core is not installed (cd tests/browser && npm ci)"),
+        _ => None,
+    };
+    if let Some(msg) = missing {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{msg}: CI must run this test");
+        }
+        eprintln!("skipped: {msg}");
+        return;
+    }
+    let server = Server::start(
+        &repo("scenarios/proactive-delay-notice/2-messages.toml"),
+        &["--replications", "10"],
+    );
+    let mut node = Command::new("node");
+    node.arg(repo("tests/browser/serve.mjs"))
+        .arg(format!("http://{}/", server.address));
+    // SERVE_SCREENSHOTS=docs/images writes the README's walkthrough pictures
+    if let Some(dir) = std::env::var_os("SERVE_SCREENSHOTS") {
+        node.arg(repo("").join(dir));
+    }
+    if let Some(browser) = chromium() {
+        node.env("CHROMIUM", browser);
+    }
+    let mut child = node
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed().as_secs() > 120 {
+            let _ = child.kill();
+            panic!("the browser test did not finish in 120 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let output = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{said}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let seen: Value = serde_json::from_str(said.trim()).unwrap();
+    assert_eq!(seen["failures"], json!([]));
+    assert_eq!(seen["outside"], json!([]), "no request left 127.0.0.1");
+    assert_ne!(
+        seen["before"]["service_level"],
+        seen["after"]["service_level"]
+    );
+}
