@@ -45,8 +45,8 @@ pub struct RunArgs {
     /// (arrival, wait_s, outcome, talk_s); needs exactly one scenario.
     #[arg(long)]
     pub calls_csv: Option<PathBuf>,
-    /// Write the event trace of one simulated day (replication 0 of the first scenario) to
-    /// this JSONL file: every call's arrival, wait, answer or hang-up and the agents' level.
+    /// Write the event trace of one simulated day (replication 0) to this JSONL file: every
+    /// call's arrival, wait, answer or hang-up and the agents' level; needs exactly one scenario.
     #[arg(long, value_name = "FILE.jsonl")]
     pub trace: Option<PathBuf>,
 }
@@ -61,6 +61,12 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
     if args.calls_csv.is_some() && files.len() != 1 {
         anyhow::bail!(
             "--calls-csv logs the calls of one scenario: give exactly one scenario file ({} given)",
+            files.len()
+        );
+    }
+    if args.trace.is_some() && files.len() != 1 {
+        anyhow::bail!(
+            "--trace records one day of one scenario: give exactly one scenario file ({} given)",
             files.len()
         );
     }

@@ -36,7 +36,20 @@ pub fn record_day(scenario: &Scenario, replication: u64) -> Result<Recorder, Tra
         return Err(TraceError::SteadyState(scenario.name.clone()));
     }
     let mut recorder = Recorder::default();
-    crate::model::run_replication_observed(scenario, replication, &mut recorder);
+    match &scenario.skills {
+        // multi-skill: the same events, all call types and agent groups together
+        Some(model) => {
+            crate::model::routing::run_skill_replication_observed(
+                scenario,
+                model,
+                replication,
+                &mut recorder,
+            );
+        }
+        None => {
+            crate::model::run_replication_observed(scenario, replication, &mut recorder);
+        }
+    }
     Ok(recorder)
 }
 
@@ -139,6 +152,7 @@ mod tests {
                 ),
             ],
             agents: vec![(0.0, 0, 1), (5.0, 1, 1), (65.0, 0, 1)],
+            ..Recorder::default()
         };
         let text = String::from_utf8(trace_jsonl(&sc, 0, &rec)).unwrap();
         let lines: Vec<Value> = text
