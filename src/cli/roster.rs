@@ -1,12 +1,16 @@
 //! `callsim roster FILE [--shifts SHIFTS.toml] [--out DIR] [--max-abandon P] [--replications N]
 //! [--shrinkage S] [--no-check] [--png] [--threads N]`: turn a staffing plan into shifts at the
 //! least paid cost, check them by simulation, write `OUT/<name>/roster.csv`, `coverage.csv`,
-//! `roster.json` and `coverage.svg`, and print the shifts and the totals.
+//! `roster.json` and `coverage.svg`, and print the shifts and the totals. A scenario with call
+//! types is rostered per agent group (`roster.csv` and `coverage.csv` gain an `agent_group`
+//! column, `service.csv` holds each call type's check, and each group has its own chart
+//! `coverage-<group>.svg`).
 
 use super::inputs::print_problems;
 use crate::plan::PlanOptions;
 use crate::report::load::CsvTable;
 use crate::roster::rules::ShiftRules;
+use crate::roster::skills::{self, SkillRoster};
 use crate::roster::{self, Roster, grid::Requirement, output};
 use crate::scenario::{self, duration::format_clock, duration::parse_clock};
 use crate::stats::MeanCi;
@@ -83,29 +87,63 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
                 args.file.display()
             );
         };
-        roster_table(&args, rules)?
+        let (roster, solve_s) = roster_table(&args, rules)?;
+        (Rostered::Queue(roster), solve_s)
     } else {
         pool.install(|| roster_file(&args, rules))?
     };
     let total_s = started.elapsed().as_secs_f64();
-    let dir = output::write_roster(&args.out, &roster, args.png)
-        .with_context(|| format!("cannot write the roster of {}", roster.name))?;
+    let (name, files, columns, lp_solves) = match &roster {
+        Rostered::Queue(r) => {
+            let dir = output::write_roster(&args.out, r, args.png);
+            print!("{}", render(r));
+            (
+                &r.name,
+                dir.map(|d| {
+                    format!(
+                        "{}/roster.csv, coverage.csv, roster.json and coverage.svg",
+                        d.display()
+                    )
+                }),
+                r.solved.columns,
+                r.solved.lp_solves,
+            )
+        }
+        Rostered::Groups(r) => {
+            let dir = output::write_skill_roster(&args.out, r, args.png);
+            print!("{}", render_groups(r));
+            (
+                &r.name,
+                dir.map(|d| {
+                    format!(
+                        "{}/roster.csv, coverage.csv, service.csv, roster.json and \
+                         coverage-<group>.svg",
+                        d.display()
+                    )
+                }),
+                r.groups.iter().map(|g| g.solved.columns).sum(),
+                r.groups.iter().map(|g| g.solved.lp_solves).sum(),
+            )
+        }
+    };
+    let files = files.with_context(|| format!("cannot write the roster of {name}"))?;
+    eprintln!("wrote {files}");
     eprintln!(
-        "wrote {}/roster.csv, coverage.csv, roster.json and coverage.svg",
-        dir.display()
-    );
-    print!("{}", render(&roster));
-    eprintln!(
-        "rostered in {:.3} s ({} candidate shifts, {} LP solve(s)); {:.2} s in all with \
-         planning and the check",
-        solve_s, roster.solved.columns, roster.solved.lp_solves, total_s
+        "rostered in {solve_s:.3} s ({columns} candidate shifts, {lp_solves} LP solve(s)); \
+         {total_s:.2} s in all with planning and the check"
     );
     Ok(())
 }
 
+/// A roster of a single queue, or of each agent group of a multi-skill scenario.
+enum Rostered {
+    Queue(Roster),
+    Groups(SkillRoster),
+}
+
 /// Plans, rosters and checks a scenario file; returns the roster and the seconds the
 /// rostering itself took.
-fn roster_file(args: &RosterArgs, rules: Option<ShiftRules>) -> anyhow::Result<(Roster, f64)> {
+fn roster_file(args: &RosterArgs, rules: Option<ShiftRules>) -> anyhow::Result<(Rostered, f64)> {
     let scenario = match scenario::load(&args.file) {
         Ok(sc) => sc,
         Err(problems) => {
@@ -123,11 +161,41 @@ fn roster_file(args: &RosterArgs, rules: Option<ShiftRules>) -> anyhow::Result<(
             args.file.display()
         );
     };
+    let context = || format!("cannot roster {}", args.file.display());
+    let replications = args.replications.unwrap_or(scenario.replications).max(2);
+    if scenario.skills.is_some() {
+        if args.max_abandon.is_some() {
+            bail!(
+                "{} has several call types: each type's target is its own [[call_type]] \
+                 service_level; --max-abandon applies to single-queue rosters",
+                args.file.display()
+            );
+        }
+        let shrinkage = args
+            .shrinkage
+            .or(scenario.costs.map(|c| c.shrinkage))
+            .unwrap_or(0.0);
+        let (requirements, mut days) =
+            skills::plan_days(&scenario, &rules, replications, shrinkage).with_context(context)?;
+        let started = Instant::now();
+        let groups = skills::solve_groups(&scenario, requirements, &rules).with_context(context)?;
+        let solve_s = started.elapsed().as_secs_f64();
+        if !args.no_check {
+            skills::check_days(&mut days, &groups, shrinkage);
+        }
+        let roster = SkillRoster {
+            name: scenario.name.clone(),
+            rules,
+            shrinkage,
+            groups,
+            days,
+        };
+        return Ok((Rostered::Groups(roster), solve_s));
+    }
     let mut options = PlanOptions::for_scenario(&scenario);
     options.targets.max_abandon = args.max_abandon;
-    options.replications = args.replications.unwrap_or(scenario.replications).max(2);
+    options.replications = replications;
     options.shrinkage = args.shrinkage;
-    let context = || format!("cannot roster {}", args.file.display());
     let (requirement, mut days) =
         roster::plan_days(&scenario, &rules, &options).with_context(context)?;
     let started = Instant::now();
@@ -146,7 +214,7 @@ fn roster_file(args: &RosterArgs, rules: Option<ShiftRules>) -> anyhow::Result<(
         shrinkage,
         days,
     };
-    Ok((roster, solve_s))
+    Ok((Rostered::Queue(roster), solve_s))
 }
 
 /// Rosters a plan table (`plan.csv`): its `scheduled_agents` per interval from its `start`
@@ -263,9 +331,37 @@ fn render(roster: &Roster) -> String {
         "\n{} — roster of {}: {} shifts, {} shift types",
         roster.name,
         if req.week { "a week" } else { "a day" },
-        json.shifts,
-        json.shift_types
+        json.totals.shifts,
+        json.totals.shift_types
     );
+    shift_table(&mut out, req, s);
+    totals(
+        &mut out,
+        &json.totals,
+        roster.rules.max_shift_types.is_none(),
+    );
+    for (day, d) in json.days.iter().zip(&roster.days) {
+        if d.check.is_none() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "  {}: service level {} with the roster ({:.1} agent-hours on the phones), {} \
+             with the plan ({:.1}); abandonment {} vs {}",
+            day.day,
+            pct(day.service_level),
+            day.roster_agent_hours,
+            pct(day.plan_service_level),
+            day.plan_agent_hours,
+            pct(day.abandon_rate),
+            pct(day.plan_abandon_rate)
+        );
+    }
+    out
+}
+
+/// The shifts of `solved` on the grid of `req`, a line each.
+fn shift_table(out: &mut String, req: &Requirement, s: &roster::model::Solved) {
     let _ = writeln!(
         out,
         "  {:<5}{:<7}{:<7}{:>7}  {:<13}{:>6}",
@@ -291,40 +387,90 @@ fn render(roster: &Roster) -> String {
             count
         );
     }
+}
+
+/// Paid hours against the requirement, cost against the LP bound; `unlimited`: no limit on
+/// shift types (an integral LP optimum then proves the roster optimal).
+fn totals(out: &mut String, t: &output::Totals, unlimited: bool) {
     let _ = writeln!(
         out,
         "  paid hours: {:.1}; required head-hours (lower bound): {:.1}; over-coverage: {:.1} \
          head-hours",
-        s.paid_hours, json.required_head_hours, json.over_head_hours
+        t.paid_hours, t.required_head_hours, t.over_head_hours
     );
     let _ = writeln!(
         out,
         "  cost: {:.2}; LP bound: {:.2}; gap {:.2}%{}",
-        s.cost,
-        s.lp_bound,
-        s.gap() * 100.0,
-        if s.lp_integral && roster.rules.max_shift_types.is_none() {
+        t.cost,
+        t.lp_bound_cost,
+        t.gap * 100.0,
+        if t.lp_integral && unlimited {
             " (the LP optimum is integral: the roster is optimal)"
         } else {
             ""
         }
     );
+}
+
+/// The printed multi-skill roster: each group's shifts and totals, the totals of all, and
+/// each call type's service level under the roster against the plan.
+fn render_groups(roster: &SkillRoster) -> String {
+    let json = output::skill_roster_json(roster);
+    let unlimited = roster.rules.max_shift_types.is_none();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\n{} — roster of {} per agent group: {} shifts, {} shift types",
+        roster.name,
+        if json.kind == "week" {
+            "a week"
+        } else {
+            "a day"
+        },
+        json.totals.shifts,
+        json.totals.shift_types
+    );
+    for (g, gj) in roster.groups.iter().zip(&json.by_group) {
+        if gj.totals.shifts == 0 {
+            let _ = writeln!(
+                out,
+                "\n  {}: the plan needs none of them in any interval: no shifts",
+                g.name
+            );
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "\n  {}: {} shifts, {} shift types",
+            g.name, gj.totals.shifts, gj.totals.shift_types
+        );
+        shift_table(&mut out, &g.requirement, &g.solved);
+        totals(&mut out, &gj.totals, unlimited);
+    }
+    let _ = writeln!(out, "\n  all groups:");
+    totals(&mut out, &json.totals, unlimited);
     for (day, d) in json.days.iter().zip(&roster.days) {
         if d.check.is_none() {
             continue;
         }
         let _ = writeln!(
             out,
-            "  {}: service level {} with the roster ({:.1} agent-hours on the phones), {} \
-             with the plan ({:.1}); abandonment {} vs {}",
-            day.day,
-            pct(day.service_level),
-            day.roster_agent_hours,
-            pct(day.plan_service_level),
-            day.plan_agent_hours,
-            pct(day.abandon_rate),
-            pct(day.plan_abandon_rate)
+            "  {}: {:.1} agent-hours on the phones with the roster, {:.1} with the plan",
+            day.day, day.roster_agent_hours, day.plan_agent_hours
         );
+        for ty in &day.by_type {
+            let _ = writeln!(
+                out,
+                "    {:<16} service level {} with the roster, {} with the plan (target \
+                 {:.0}%); abandonment {} vs {}",
+                ty.call_type,
+                pct(ty.service_level),
+                pct(ty.plan_service_level),
+                ty.target * 100.0,
+                pct(ty.abandon_rate),
+                pct(ty.plan_abandon_rate)
+            );
+        }
     }
     out
 }

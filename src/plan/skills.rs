@@ -202,8 +202,9 @@ fn erlang_needs(scenario: &Scenario, model: &SkillModel) -> Result<Vec<Vec<u32>>
         .collect()
 }
 
-/// `scenario` with `agents[k][g]` on the phones.
-fn staffed(scenario: &Scenario, agents: &[Vec<u32>]) -> Scenario {
+/// `scenario` with `agents[k][g]` on the phones of group `g` in interval `k` (and their sum
+/// as the scenario's agents).
+pub fn staffed(scenario: &Scenario, agents: &[Vec<u32>]) -> Scenario {
     let mut sc = scenario.clone();
     if let Some(model) = &mut sc.skills {
         for (g, group) in model.groups.iter_mut().enumerate() {

@@ -13,13 +13,17 @@
 //!    agents per interval and is simulated with the plan's final-check seeds, so the service
 //!    level the roster gives is compared with the plan's on the same callers.
 //!
-//! Multi-skill rosters (shifts per agent group) are not built here.
+//! A scenario with call types and agent groups ([`skills`]) is planned per group, and each
+//! group gets its own shifts (its people are not interchangeable with another group's); the
+//! check simulates every group's coverage together and reports each call type's service
+//! level.
 
 pub mod check;
 pub mod grid;
 pub mod model;
 pub mod output;
 pub mod rules;
+pub mod skills;
 
 use crate::model::{RunKind, Scenario};
 use crate::plan::{Plan, PlanError, PlanOptions};
@@ -68,6 +72,14 @@ pub enum RosterError {
     /// The scenario cannot be rostered.
     #[error("{0}")]
     Scenario(String),
+    /// Rostering one agent group of a multi-skill scenario failed.
+    #[error("agent group {group}: {source}")]
+    Group {
+        /// The group's name.
+        group: String,
+        /// What went wrong.
+        source: Box<RosterError>,
+    },
 }
 
 /// One day of the roster checked by simulation.
@@ -118,96 +130,152 @@ pub fn solve(
     model::solve(req, shifts, rules.max_shift_types)
 }
 
-/// The scenario of weekday `factor`: its calls scaled.
+/// The scenario of weekday `factor`: its calls (of every call type) scaled.
 fn scaled(scenario: &Scenario, factor: f64) -> Scenario {
     let mut s = scenario.clone();
     for r in &mut s.arrival_rate {
         *r *= factor;
     }
+    if let Some(model) = &mut s.skills {
+        for r in model
+            .types
+            .iter_mut()
+            .flat_map(|t| t.arrival_rate.iter_mut())
+        {
+            *r *= factor;
+        }
+    }
     s
 }
 
-/// Plans the day(s) of `scenario` under `rules` (one day, or each weekday of a week, distinct
-/// factors planned once) and builds the requirement: scheduled heads per interval.
+/// Where the planned days lie on the roster's grid.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The grid, with no heads required yet.
+    pub grid: Requirement,
+    /// Each day planned: its name (`day`, or `Mon` … `Sun`), the factor on its calls, and
+    /// for each of the scenario's intervals the interval of the grid it is.
+    pub days: Vec<(String, f64, Vec<usize>)>,
+}
+
+impl Layout {
+    /// The grid of `scenario` under `rules`: its working day, or a week of 7 × 24 h from
+    /// Monday 00:00 in which each weekday is the working day with its calls scaled by that
+    /// day's factor in `[roster] week`.
+    pub fn of(scenario: &Scenario, rules: &ShiftRules) -> Result<Self, RosterError> {
+        let RunKind::WorkingDay { open_s } = scenario.kind else {
+            return Err(RosterError::Scenario(format!(
+                "{} is a steady state: a roster needs a working day ([time] open, interval, \
+                 intervals or close)",
+                scenario.name
+            )));
+        };
+        let n = scenario.intervals();
+        let i_s = scenario.interval_s;
+        let Some(factors) = rules.week else {
+            return Ok(Layout {
+                grid: Requirement::day(i_s, open_s, vec![0; n]),
+                days: vec![("day".into(), 1.0, (0..n).collect())],
+            });
+        };
+        let per_day = DAY_S / i_s;
+        if per_day.fract() != 0.0 || n as f64 > per_day {
+            return Err(RosterError::Scenario(format!(
+                "a week roster needs a day of at most 24 hours in intervals that divide 24 \
+                 hours; {} has {n} intervals of {} s",
+                scenario.name, i_s
+            )));
+        }
+        let per_day = per_day as usize;
+        let slots_n = 7 * per_day;
+        let mut open = vec![false; slots_n];
+        let first = (open_s / i_s).round() as usize;
+        let mut days = Vec::with_capacity(7);
+        for (d, &factor) in factors.iter().enumerate() {
+            let slots: Vec<usize> = (0..n)
+                .map(|k| (d * per_day + first + k) % slots_n)
+                .collect();
+            for &t in &slots {
+                if open[t] {
+                    return Err(RosterError::Scenario(format!(
+                        "the days of {} overlap in a week (a day longer than 24 hours)",
+                        scenario.name
+                    )));
+                }
+                open[t] = true;
+            }
+            days.push((rules::WEEKDAYS[d].to_string(), factor, slots));
+        }
+        let grid = Requirement {
+            interval_s: i_s,
+            start_clock_s: 0.0,
+            heads: vec![0; slots_n],
+            week: true,
+            default_open: open,
+        };
+        Ok(Layout { grid, days })
+    }
+
+    /// Plans every day with `plan` on the scenario scaled by the day's factor; days with
+    /// the same factor share one plan.
+    pub fn plan_days<P: Clone>(
+        &self,
+        scenario: &Scenario,
+        mut plan: impl FnMut(&Scenario) -> Result<P, RosterError>,
+    ) -> Result<Vec<P>, RosterError> {
+        let mut plans: Vec<P> = Vec::with_capacity(self.days.len());
+        for (d, (_, factor, _)) in self.days.iter().enumerate() {
+            let earlier = self.days[..d].iter().position(|(_, f, _)| f == factor);
+            let p = match earlier {
+                Some(e) => plans[e].clone(),
+                None if *factor == 1.0 => plan(scenario)?,
+                None => plan(&scaled(scenario, *factor))?,
+            };
+            plans.push(p);
+        }
+        Ok(plans)
+    }
+
+    /// The requirement: heads of day `d` in its interval `k` from `heads(d, k)`.
+    pub fn requirement(&self, heads: impl Fn(usize, usize) -> u32) -> Requirement {
+        let mut req = self.grid.clone();
+        for (d, (_, _, slots)) in self.days.iter().enumerate() {
+            for (k, &t) in slots.iter().enumerate() {
+                req.heads[t] = heads(d, k);
+            }
+        }
+        req
+    }
+}
+
+/// Plans the day(s) of the single-queue `scenario` under `rules` (one day, or each weekday
+/// of a week, distinct factors planned once) and builds the requirement: scheduled heads
+/// per interval.
 pub fn plan_days(
     scenario: &Scenario,
     rules: &ShiftRules,
     options: &PlanOptions,
 ) -> Result<(Requirement, Vec<DayCheck>), RosterError> {
-    let RunKind::WorkingDay { open_s } = scenario.kind else {
-        return Err(RosterError::Scenario(format!(
-            "{} is a steady state: a roster needs a working day ([time] open, interval, \
-             intervals or close)",
-            scenario.name
-        )));
-    };
     if scenario.skills.is_some() {
         return Err(RosterError::Scenario(format!(
-            "{} has call types and agent groups: rosters per agent group are not built yet; \
-             roster a single-queue scenario",
+            "{} has call types and agent groups: roster it per agent group (roster::skills)",
             scenario.name
         )));
     }
-    let n = scenario.intervals();
-    let i_s = scenario.interval_s;
-    let Some(factors) = rules.week else {
-        let plan = crate::plan::plan(scenario, options)?;
-        let req = Requirement::day(i_s, open_s, plan.scheduled_agents.clone());
-        let day = DayCheck {
-            day: "day".into(),
-            plan,
-            slots: (0..n).collect(),
-            check: None,
-        };
-        return Ok((req, vec![day]));
-    };
-    let per_day = DAY_S / i_s;
-    if per_day.fract() != 0.0 || n as f64 > per_day {
-        return Err(RosterError::Scenario(format!(
-            "a week roster needs a day of at most 24 hours in intervals that divide 24 hours; \
-             {} has {n} intervals of {} s",
-            scenario.name, i_s
-        )));
-    }
-    let per_day = per_day as usize;
-    let slots_n = 7 * per_day;
-    let mut heads = vec![0u32; slots_n];
-    let mut open = vec![false; slots_n];
-    let first = (open_s / i_s).round() as usize;
-    let mut days: Vec<DayCheck> = Vec::with_capacity(7);
-    for (d, &factor) in factors.iter().enumerate() {
-        let earlier = (0..d).find(|&e| factors[e] == factor);
-        let plan = match earlier {
-            Some(e) => days[e].plan.clone(),
-            None => crate::plan::plan(&scaled(scenario, factor), options)?,
-        };
-        let slots: Vec<usize> = (0..n)
-            .map(|k| (d * per_day + first + k) % slots_n)
-            .collect();
-        for (k, &t) in slots.iter().enumerate() {
-            if open[t] {
-                return Err(RosterError::Scenario(format!(
-                    "the days of {} overlap in a week (a day longer than 24 hours)",
-                    scenario.name
-                )));
-            }
-            open[t] = true;
-            heads[t] = plan.scheduled_agents[k];
-        }
-        days.push(DayCheck {
-            day: rules::WEEKDAYS[d].into(),
+    let layout = Layout::of(scenario, rules)?;
+    let plans = layout.plan_days(scenario, |sc| Ok(crate::plan::plan(sc, options)?))?;
+    let req = layout.requirement(|d, k| plans[d].scheduled_agents[k]);
+    let days = layout
+        .days
+        .into_iter()
+        .zip(plans)
+        .map(|((day, _, slots), plan)| DayCheck {
+            day,
             plan,
             slots,
             check: None,
-        });
-    }
-    let req = Requirement {
-        interval_s: i_s,
-        start_clock_s: 0.0,
-        heads,
-        week: true,
-        default_open: open,
-    };
+        })
+        .collect();
     Ok((req, days))
 }
 

@@ -4,11 +4,15 @@
 //! coverage chart `coverage.svg` (and `.png` on request). Files are written atomically.
 
 use super::Roster;
+use super::grid::Requirement;
+use super::model::Solved;
+use super::skills::SkillRoster;
 use crate::report::charts::coverage::CoverageChart;
 use crate::report::charts::render;
 use crate::report::load::Estimate;
 use crate::report::write_atomic;
 use crate::scenario::duration::format_clock;
+use crate::simulate::ScenarioResult;
 use crate::stats::{Kpi, MeanCi};
 use serde::Serialize;
 use std::io;
@@ -27,30 +31,33 @@ fn csv_bytes(w: csv::Writer<Vec<u8>>) -> io::Result<Vec<u8>> {
     w.into_inner().map_err(|e| io::Error::other(e.to_string()))
 }
 
-/// `roster.csv`: `day, start, end, length_h, break_start, break_end, count, paid_hours,
-/// cost`: one row per shift rostered (day and start of the shift; the break's clock times,
-/// empty without a break; heads on it; their paid hours and cost).
-pub fn roster_csv(roster: &Roster) -> io::Result<Vec<u8>> {
-    let req = &roster.requirement;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "day",
-        "start",
-        "end",
-        "length_h",
-        "break_start",
-        "break_end",
-        "count",
-        "paid_hours",
-        "cost",
-    ])?;
+/// The columns of `roster.csv` for one shift.
+const SHIFT_COLUMNS: [&str; 9] = [
+    "day",
+    "start",
+    "end",
+    "length_h",
+    "break_start",
+    "break_end",
+    "count",
+    "paid_hours",
+    "cost",
+];
+
+/// One row per shift of `solved` on the grid of `req`, after the cells `first`.
+fn write_shifts(
+    w: &mut csv::Writer<Vec<u8>>,
+    first: &[&str],
+    req: &Requirement,
+    solved: &Solved,
+) -> io::Result<()> {
     let clock = |k: usize| format_clock(req.clock_of(k));
-    for (s, count) in &roster.solved.shifts {
+    for (s, count) in &solved.shifts {
         let (b0, b1) = match s.break_at {
             Some((b, len)) => (clock(s.start + b), clock(s.start + b + len)),
             None => (String::new(), String::new()),
         };
-        w.write_record([
+        let cells = [
             req.day_name(s.start).to_string(),
             clock(s.start),
             clock(s.start + s.length),
@@ -60,16 +67,47 @@ pub fn roster_csv(roster: &Roster) -> io::Result<Vec<u8>> {
             count.to_string(),
             number(s.paid_hours * f64::from(*count)),
             number(s.cost * f64::from(*count)),
-        ])?;
+        ];
+        w.write_record(
+            first
+                .iter()
+                .copied()
+                .chain(cells.iter().map(String::as_str)),
+        )?;
+    }
+    Ok(())
+}
+
+/// `roster.csv`: `day, start, end, length_h, break_start, break_end, count, paid_hours,
+/// cost`: one row per shift rostered (day and start of the shift; the break's clock times,
+/// empty without a break; heads on it; their paid hours and cost).
+pub fn roster_csv(roster: &Roster) -> io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(SHIFT_COLUMNS)?;
+    write_shifts(&mut w, &[], &roster.requirement, &roster.solved)?;
+    csv_bytes(w)
+}
+
+/// `roster.csv` of a multi-skill roster: `agent_group`, then the columns of [`roster_csv`];
+/// the shifts of each group in the scenario's order.
+pub fn skill_roster_csv(roster: &SkillRoster) -> io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["agent_group"].iter().chain(&SHIFT_COLUMNS))?;
+    for g in &roster.groups {
+        write_shifts(&mut w, &[g.name.as_str()], &g.requirement, &g.solved)?;
     }
     csv_bytes(w)
 }
 
-/// For each interval of the grid, the (day, interval of that day's plan) it is, if any.
-fn plan_intervals(roster: &Roster) -> Vec<Option<(usize, usize)>> {
-    let mut at = vec![None; roster.requirement.len()];
-    for (d, day) in roster.days.iter().enumerate() {
-        for (k, &t) in day.slots.iter().enumerate() {
+/// For each interval of a grid of `len` intervals, the (day, interval of that day's plan) it
+/// is, if any, from each day's `slots`.
+fn plan_intervals<'a>(
+    len: usize,
+    slots: impl Iterator<Item = &'a [usize]>,
+) -> Vec<Option<(usize, usize)>> {
+    let mut at = vec![None; len];
+    for (d, day) in slots.enumerate() {
+        for (k, &t) in day.iter().enumerate() {
             at[t] = Some((d, k));
         }
     }
@@ -84,7 +122,7 @@ fn plan_intervals(roster: &Roster) -> Vec<Option<(usize, usize)>> {
 /// roster does not know (no scenario, an interval outside the working day) are empty.
 pub fn coverage_csv(roster: &Roster) -> io::Result<Vec<u8>> {
     let req = &roster.requirement;
-    let at = plan_intervals(roster);
+    let at = plan_intervals(req.len(), roster.days.iter().map(|d| d.slots.as_slice()));
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "interval",
@@ -154,17 +192,10 @@ pub struct DayJson {
     pub abandon_rate: Option<MeanCi>,
 }
 
-/// `roster.json`: the roster's totals.
+/// The totals of a roster (of one agent group, or of all of them), as written to
+/// `roster.json`.
 #[derive(Debug, Clone, Serialize)]
-pub struct RosterJson {
-    /// Scenario (or plan) name.
-    pub scenario: String,
-    /// `"day"` or `"week"`.
-    pub kind: &'static str,
-    /// Interval length, seconds.
-    pub interval_s: f64,
-    /// Shrinkage: share of paid time off the phones besides the rostered breaks.
-    pub shrinkage: f64,
+pub struct Totals {
     /// Heads × hours required: the paid hours of a perfect fit, a lower bound.
     pub required_head_hours: f64,
     /// Paid hours of the roster (breaks included).
@@ -186,6 +217,68 @@ pub struct RosterJson {
     pub shifts: u32,
     /// Distinct shift types (start time of day × length) used.
     pub shift_types: usize,
+}
+
+impl Totals {
+    /// The totals of the roster `solved` of the requirement `req`.
+    pub fn of(req: &Requirement, solved: &Solved) -> Self {
+        let over: u64 = solved
+            .covered
+            .iter()
+            .zip(&req.heads)
+            .map(|(&c, &h)| u64::from(c.saturating_sub(h)))
+            .sum();
+        Totals {
+            required_head_hours: req.head_hours(),
+            paid_hours: solved.paid_hours,
+            over_head_hours: over as f64 * req.interval_s / 3600.0,
+            cost: solved.cost,
+            lp_bound_cost: solved.lp_bound,
+            gap: solved.gap(),
+            lp_integral: solved.lp_integral,
+            columns: solved.columns,
+            shifts: solved.shifts.iter().map(|(_, c)| c).sum(),
+            shift_types: solved.shift_types(req),
+        }
+    }
+
+    /// The totals of several independent rosters together (the gap of their sums).
+    fn sum(parts: &[Totals]) -> Self {
+        let add = |f: fn(&Totals) -> f64| parts.iter().map(f).sum::<f64>();
+        let (cost, bound) = (add(|t| t.cost), add(|t| t.lp_bound_cost));
+        Totals {
+            required_head_hours: add(|t| t.required_head_hours),
+            paid_hours: add(|t| t.paid_hours),
+            over_head_hours: add(|t| t.over_head_hours),
+            cost,
+            lp_bound_cost: bound,
+            gap: if bound > 0.0 {
+                (cost - bound).max(0.0) / bound
+            } else {
+                0.0
+            },
+            lp_integral: parts.iter().all(|t| t.lp_integral),
+            columns: parts.iter().map(|t| t.columns).sum(),
+            shifts: parts.iter().map(|t| t.shifts).sum(),
+            shift_types: parts.iter().map(|t| t.shift_types).sum(),
+        }
+    }
+}
+
+/// `roster.json`: the roster's totals.
+#[derive(Debug, Clone, Serialize)]
+pub struct RosterJson {
+    /// Scenario (or plan) name.
+    pub scenario: String,
+    /// `"day"` or `"week"`.
+    pub kind: &'static str,
+    /// Interval length, seconds.
+    pub interval_s: f64,
+    /// Shrinkage: share of paid time off the phones besides the rostered breaks.
+    pub shrinkage: f64,
+    /// Hours, cost, bound and gap.
+    #[serde(flatten)]
+    pub totals: Totals,
     /// The check by simulation, per day.
     pub days: Vec<DayJson>,
 }
@@ -195,12 +288,6 @@ pub fn roster_json(roster: &Roster) -> RosterJson {
     let req = &roster.requirement;
     let s = &roster.solved;
     let hours = req.interval_s / 3600.0;
-    let over: u64 = s
-        .covered
-        .iter()
-        .zip(&req.heads)
-        .map(|(&c, &h)| u64::from(c.saturating_sub(h)))
-        .sum();
     let days = roster
         .days
         .iter()
@@ -228,16 +315,7 @@ pub fn roster_json(roster: &Roster) -> RosterJson {
         kind: if req.week { "week" } else { "day" },
         interval_s: req.interval_s,
         shrinkage: roster.shrinkage,
-        required_head_hours: req.head_hours(),
-        paid_hours: s.paid_hours,
-        over_head_hours: over as f64 * hours,
-        cost: s.cost,
-        lp_bound_cost: s.lp_bound,
-        gap: s.gap(),
-        lp_integral: s.lp_integral,
-        columns: s.columns,
-        shifts: s.shifts.iter().map(|(_, c)| c).sum(),
-        shift_types: s.shift_types(req),
+        totals: Totals::of(req, s),
         days,
     }
 }
@@ -245,7 +323,7 @@ pub fn roster_json(roster: &Roster) -> RosterJson {
 /// The coverage chart of a roster.
 pub fn coverage_chart(roster: &Roster) -> CoverageChart {
     let req = &roster.requirement;
-    let at = plan_intervals(roster);
+    let at = plan_intervals(req.len(), roster.days.iter().map(|d| d.slots.as_slice()));
     let estimate = |v: Option<MeanCi>| {
         v.map_or(
             Estimate {
@@ -283,29 +361,51 @@ pub fn coverage_chart(roster: &Roster) -> CoverageChart {
         .first()
         .map(|d| d.plan.check.scenario.service_level);
     CoverageChart {
-        title: format!(
-            "{}: heads required and rostered, {} paid hours",
-            roster.name,
-            crate::report::charts::number(&roster.solved.paid_hours),
-        ),
-        labels: (0..req.len()).map(|t| req.label(t)).collect(),
-        required: req.heads.iter().map(|&h| f64::from(h)).collect(),
-        covered: roster
-            .solved
-            .covered
-            .iter()
-            .map(|&c| f64::from(c))
-            .collect(),
         service_level: sl,
         plan_service_level: plan_sl,
         threshold_s: goal.map_or(f64::NAN, |g| g.threshold_s),
         target: goal.map_or(f64::NAN, |g| g.target),
+        ..heads_chart(&roster.name, req, &roster.solved)
+    }
+}
+
+/// The coverage chart of `solved` on the grid of `req` (titled `who`), heads only.
+fn heads_chart(who: &str, req: &Requirement, solved: &Solved) -> CoverageChart {
+    CoverageChart {
+        title: format!(
+            "{who}: heads required and rostered, {} paid hours",
+            crate::report::charts::number(&solved.paid_hours),
+        ),
+        labels: (0..req.len()).map(|t| req.label(t)).collect(),
+        required: req.heads.iter().map(|&h| f64::from(h)).collect(),
+        covered: solved.covered.iter().map(|&c| f64::from(c)).collect(),
+        service_level: Vec::new(),
+        plan_service_level: Vec::new(),
+        threshold_s: f64::NAN,
+        target: f64::NAN,
         week_day: if req.week {
             (super::grid::DAY_S / req.interval_s).round() as usize
         } else {
             0
         },
     }
+}
+
+/// Writes `value` as pretty JSON with a final newline to `path`, atomically.
+fn write_json(path: &Path, value: &impl Serialize) -> io::Result<()> {
+    let mut json = serde_json::to_vec_pretty(value).map_err(io::Error::other)?;
+    json.push(b'\n');
+    write_atomic(path, &json)
+}
+
+/// Renders `chart` to `dir/<stem>.svg` (and `.png` when `png`).
+fn write_chart(dir: &Path, stem: &str, chart: &CoverageChart, png: bool) -> io::Result<()> {
+    let chart = render(chart, png)?;
+    write_atomic(&dir.join(format!("{stem}.svg")), chart.svg.as_bytes())?;
+    if let Some(png) = chart.png {
+        write_atomic(&dir.join(format!("{stem}.png")), &png)?;
+    }
+    Ok(())
 }
 
 /// Writes `OUT/<name>/roster.csv`, `coverage.csv`, `roster.json` and `coverage.svg` (and
@@ -315,13 +415,275 @@ pub fn write_roster(out: &Path, roster: &Roster, png: bool) -> io::Result<PathBu
     std::fs::create_dir_all(&dir)?;
     write_atomic(&dir.join("roster.csv"), &roster_csv(roster)?)?;
     write_atomic(&dir.join("coverage.csv"), &coverage_csv(roster)?)?;
-    let mut json = serde_json::to_vec_pretty(&roster_json(roster)).map_err(io::Error::other)?;
-    json.push(b'\n');
-    write_atomic(&dir.join("roster.json"), &json)?;
-    let chart = render(&coverage_chart(roster), png)?;
-    write_atomic(&dir.join("coverage.svg"), chart.svg.as_bytes())?;
-    if let Some(png) = chart.png {
-        write_atomic(&dir.join("coverage.png"), &png)?;
+    write_json(&dir.join("roster.json"), &roster_json(roster))?;
+    write_chart(&dir, "coverage", &coverage_chart(roster), png)?;
+    Ok(dir)
+}
+
+/// For each interval of a multi-skill roster's grid, the (day, interval of its plan) it is.
+fn skill_plan_intervals(roster: &SkillRoster) -> Vec<Option<(usize, usize)>> {
+    let len = roster.grid().map_or(0, Requirement::len);
+    plan_intervals(len, roster.days.iter().map(|d| d.slots.as_slice()))
+}
+
+/// `coverage.csv` of a multi-skill roster: `agent_group, interval, day, start, required,
+/// covered, over, on_phones, planned_agents`, for every group and interval: the group's
+/// heads required and present (not on break), its agents on the phones in the check
+/// (covered less shrinkage) and in the plan (empty outside the working day).
+pub fn skill_coverage_csv(roster: &SkillRoster) -> io::Result<Vec<u8>> {
+    let at = skill_plan_intervals(roster);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "agent_group",
+        "interval",
+        "day",
+        "start",
+        "required",
+        "covered",
+        "over",
+        "on_phones",
+        "planned_agents",
+    ])?;
+    for (g, group) in roster.groups.iter().enumerate() {
+        let req = &group.requirement;
+        for (t, slot) in at.iter().enumerate() {
+            let covered = group.solved.covered[t];
+            let planned = slot.map_or(String::new(), |(d, k)| {
+                roster.days[d].plan.agents[k][g].to_string()
+            });
+            w.write_record([
+                group.name.clone(),
+                t.to_string(),
+                req.day_name(t).to_string(),
+                format_clock(req.clock_of(t)),
+                req.heads[t].to_string(),
+                covered.to_string(),
+                covered.saturating_sub(req.heads[t]).to_string(),
+                super::on_phones(covered, roster.shrinkage).to_string(),
+                planned,
+            ])?;
+        }
+    }
+    csv_bytes(w)
+}
+
+/// `service.csv` of a multi-skill roster: `call_type, interval, day, start, service_level,
+/// service_level_ci95, plan_service_level, plan_service_level_ci95, target`: each call
+/// type's service level per interval of the working day(s) under the roster's check against
+/// the plan's check (same seeds); the roster's columns are empty when not checked.
+pub fn skill_service_csv(roster: &SkillRoster) -> io::Result<Vec<u8>> {
+    let at = skill_plan_intervals(roster);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "call_type",
+        "interval",
+        "day",
+        "start",
+        "service_level",
+        "service_level_ci95",
+        "plan_service_level",
+        "plan_service_level_ci95",
+        "target",
+    ])?;
+    let Some(req) = roster.grid() else {
+        return csv_bytes(w);
+    };
+    let sl = |r: &ScenarioResult, t: usize, k: usize| {
+        r.skills
+            .as_ref()
+            .and_then(|s| s.by_type.get(t))
+            .and_then(|ty| ty.intervals.get(k))
+            .and_then(|v| v.get(Kpi::ServiceLevel))
+    };
+    let cells = |v: Option<MeanCi>| {
+        v.map_or([String::new(), String::new()], |v| {
+            [number(v.mean), number(v.ci95)]
+        })
+    };
+    let types = roster
+        .days
+        .first()
+        .and_then(|d| d.plan.check.scenario.skills.as_ref())
+        .map_or(&[][..], |m| m.types.as_slice());
+    for (t, ty) in types.iter().enumerate() {
+        for (i, slot) in at.iter().enumerate() {
+            let Some((d, k)) = *slot else { continue };
+            let day = &roster.days[d];
+            let [r, r_ci] = cells(day.check.as_ref().and_then(|c| sl(c, t, k)));
+            let [p, p_ci] = cells(sl(&day.plan.check, t, k));
+            w.write_record([
+                ty.name.clone(),
+                i.to_string(),
+                req.day_name(i).to_string(),
+                format_clock(req.clock_of(i)),
+                r,
+                r_ci,
+                p,
+                p_ci,
+                number(ty.service_level.target),
+            ])?;
+        }
+    }
+    csv_bytes(w)
+}
+
+/// One call type's whole-day check, as written to `roster.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeCheckJson {
+    /// The call type.
+    pub call_type: String,
+    /// Its service-level target (share answered within its threshold).
+    pub target: f64,
+    /// Its whole-day service level in the plan's check.
+    pub plan_service_level: Option<MeanCi>,
+    /// Its whole-day service level in the roster's check, same seeds.
+    pub service_level: Option<MeanCi>,
+    /// Its whole-day abandonment in the plan's check.
+    pub plan_abandon_rate: Option<MeanCi>,
+    /// Its whole-day abandonment in the roster's check.
+    pub abandon_rate: Option<MeanCi>,
+}
+
+/// One day of a multi-skill roster's check, as written to `roster.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkillDayJson {
+    /// `day`, or the weekday.
+    pub day: String,
+    /// Agent-hours on the phones of the plan (all groups).
+    pub plan_agent_hours: f64,
+    /// Agent-hours on the phones the roster gives (all groups, coverage less shrinkage).
+    pub roster_agent_hours: f64,
+    /// Each call type's check.
+    pub by_type: Vec<TypeCheckJson>,
+}
+
+/// One agent group's totals, as written to `roster.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupJson {
+    /// The group.
+    pub agent_group: String,
+    /// Its hours, cost, bound and gap.
+    #[serde(flatten)]
+    pub totals: Totals,
+}
+
+/// `roster.json` of a multi-skill roster: the totals of all groups, of each group, and each
+/// day's check per call type.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkillRosterJson {
+    /// Scenario name.
+    pub scenario: String,
+    /// `"day"` or `"week"`.
+    pub kind: &'static str,
+    /// Interval length, seconds.
+    pub interval_s: f64,
+    /// Shrinkage: share of paid time off the phones besides the rostered breaks.
+    pub shrinkage: f64,
+    /// Hours, cost, bound and gap of all groups together.
+    #[serde(flatten)]
+    pub totals: Totals,
+    /// The same per group.
+    pub by_group: Vec<GroupJson>,
+    /// The check by simulation, per day.
+    pub days: Vec<SkillDayJson>,
+}
+
+/// The contents of a multi-skill roster's `roster.json`.
+pub fn skill_roster_json(roster: &SkillRoster) -> SkillRosterJson {
+    let by_group: Vec<GroupJson> = roster
+        .groups
+        .iter()
+        .map(|g| GroupJson {
+            agent_group: g.name.clone(),
+            totals: Totals::of(&g.requirement, &g.solved),
+        })
+        .collect();
+    let parts: Vec<Totals> = by_group.iter().map(|g| g.totals.clone()).collect();
+    let days = roster
+        .days
+        .iter()
+        .map(|d| {
+            let agents = super::skills::day_agents(d, &roster.groups, roster.shrinkage);
+            let total = |r: Option<&ScenarioResult>, t: usize, kpi: Kpi| {
+                r.and_then(|r| r.skills.as_ref())
+                    .and_then(|s| s.by_type.get(t))
+                    .and_then(|ty| ty.total.get(kpi))
+            };
+            let types = d
+                .plan
+                .check
+                .scenario
+                .skills
+                .as_ref()
+                .map_or(&[][..], |m| m.types.as_slice());
+            SkillDayJson {
+                day: d.day.clone(),
+                plan_agent_hours: d.plan.agent_hours(&d.plan.agents),
+                roster_agent_hours: d.plan.agent_hours(&agents),
+                by_type: types
+                    .iter()
+                    .enumerate()
+                    .map(|(t, ty)| TypeCheckJson {
+                        call_type: ty.name.clone(),
+                        target: ty.service_level.target,
+                        plan_service_level: total(Some(&d.plan.check), t, Kpi::ServiceLevel),
+                        service_level: total(d.check.as_ref(), t, Kpi::ServiceLevel),
+                        plan_abandon_rate: total(Some(&d.plan.check), t, Kpi::AbandonRate),
+                        abandon_rate: total(d.check.as_ref(), t, Kpi::AbandonRate),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let grid = roster.grid();
+    SkillRosterJson {
+        scenario: roster.name.clone(),
+        kind: if grid.is_some_and(|r| r.week) {
+            "week"
+        } else {
+            "day"
+        },
+        interval_s: grid.map_or(f64::NAN, |r| r.interval_s),
+        shrinkage: roster.shrinkage,
+        totals: Totals::sum(&parts),
+        by_group,
+        days,
+    }
+}
+
+/// A group's name as part of a file name: letters, digits, `-` and `_` kept, anything else
+/// `_`.
+pub fn file_stem(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Writes a multi-skill roster: `OUT/<name>/roster.csv`, `coverage.csv`, `service.csv`,
+/// `roster.json` and one coverage chart per group, `coverage-<group>.svg` (and `.png` when
+/// `png`); returns the folder.
+pub fn write_skill_roster(out: &Path, roster: &SkillRoster, png: bool) -> io::Result<PathBuf> {
+    let dir = out.join(&roster.name);
+    std::fs::create_dir_all(&dir)?;
+    write_atomic(&dir.join("roster.csv"), &skill_roster_csv(roster)?)?;
+    write_atomic(&dir.join("coverage.csv"), &skill_coverage_csv(roster)?)?;
+    write_atomic(&dir.join("service.csv"), &skill_service_csv(roster)?)?;
+    write_json(&dir.join("roster.json"), &skill_roster_json(roster))?;
+    for g in &roster.groups {
+        let who = format!("{} / {}", roster.name, g.name);
+        let chart = heads_chart(&who, &g.requirement, &g.solved);
+        write_chart(
+            &dir,
+            &format!("coverage-{}", file_stem(&g.name)),
+            &chart,
+            png,
+        )?;
     }
     Ok(dir)
 }

@@ -379,3 +379,195 @@ fn bad_rules_are_clear_errors() {
             "has no shift rules: add a [roster] section",
         ));
 }
+
+/// Heads present (on shift, not on break) at each clock minute of `roster.csv`'s shifts of
+/// `group` (a day: no shift crosses midnight), sampled at `clock`.
+fn present_at(
+    shifts: &[std::collections::HashMap<String, String>],
+    group: &str,
+    clock: i64,
+) -> u32 {
+    shifts
+        .iter()
+        .filter(|s| s["agent_group"] == group)
+        .filter(|s| {
+            let on = minutes(&s["start"]) <= clock && clock < minutes(&s["end"]);
+            let on_break = !s["break_start"].is_empty()
+                && minutes(&s["break_start"]) <= clock
+                && clock < minutes(&s["break_end"]);
+            on && !on_break
+        })
+        .map(|s| s["count"].parse::<u32>().unwrap())
+        .sum()
+}
+
+#[test]
+fn a_multi_skill_day_is_rostered_per_group_and_checked_per_call_type() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = repo("scenarios/multi-skill/separate-teams.toml");
+    let (out1, out2) = (tmp.path().join("t1"), tmp.path().join("t2"));
+    roster(&file, &out1, &["--threads", "1"])
+        .success()
+        .stdout(predicates::str::contains("roster of a day per agent group"));
+    roster(&file, &out2, &["--threads", "2"]).success();
+    let dir = out1.join("separate-teams");
+    let groups = [
+        "billing-specialists",
+        "technical-specialists",
+        "generalists",
+    ];
+    let mut files = vec![
+        "roster.csv".to_string(),
+        "coverage.csv".into(),
+        "service.csv".into(),
+        "roster.json".into(),
+    ];
+    files.extend(groups.iter().map(|g| format!("coverage-{g}.svg")));
+    for f in &files {
+        let bytes = std::fs::read(dir.join(f)).unwrap();
+        assert_eq!(
+            bytes,
+            std::fs::read(out2.join("separate-teams").join(f)).unwrap(),
+            "{f} depends on the thread count"
+        );
+        if f.ends_with(".svg") {
+            let svg = String::from_utf8(bytes).unwrap();
+            assert!(
+                svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
+                "{f}"
+            );
+        }
+    }
+
+    // every group's coverage is what its own shifts give, covers its requirement, and puts
+    // at least the planned agents on the phones
+    let shifts = rows(&dir.join("roster.csv"));
+    let coverage = rows(&dir.join("coverage.csv"));
+    assert_covered(&coverage);
+    assert_eq!(coverage.len(), groups.len() * 16);
+    for row in &coverage {
+        let group = row["agent_group"].as_str();
+        assert!(groups.contains(&group), "{row:?}");
+        let covered: u32 = row["covered"].parse().unwrap();
+        assert_eq!(
+            covered,
+            present_at(&shifts, group, minutes(&row["start"])),
+            "{row:?}"
+        );
+        let planned: u32 = row["planned_agents"].parse().unwrap();
+        let on_phones: u32 = row["on_phones"].parse().unwrap();
+        assert!(on_phones >= planned, "{row:?}");
+        assert!(on_phones <= covered, "{row:?}");
+    }
+    for s in &shifts {
+        assert!(
+            minutes(&s["start"]) >= 8 * 60 && minutes(&s["end"]) <= 16 * 60,
+            "{s:?}"
+        );
+    }
+
+    // the totals add up over the groups; the roster never costs less than its bound
+    let summary = json(&dir.join("roster.json"));
+    let by_group = summary["by_group"].as_array().unwrap();
+    assert_eq!(by_group.len(), groups.len());
+    for key in ["paid_hours", "cost", "lp_bound_cost", "required_head_hours"] {
+        let sum: f64 = by_group.iter().map(|g| g[key].as_f64().unwrap()).sum();
+        assert!((sum - summary[key].as_f64().unwrap()).abs() < 1e-9, "{key}");
+    }
+    for g in by_group {
+        let paid: f64 = shifts
+            .iter()
+            .filter(|s| s["agent_group"] == g["agent_group"].as_str().unwrap())
+            .map(|s| s["paid_hours"].parse::<f64>().unwrap())
+            .sum();
+        assert!(
+            (paid - g["paid_hours"].as_f64().unwrap()).abs() < 1e-9,
+            "{g}"
+        );
+        assert!(g["cost"].as_f64().unwrap() >= g["lp_bound_cost"].as_f64().unwrap() - 1e-6);
+        assert!(g["paid_hours"].as_f64().unwrap() >= g["required_head_hours"].as_f64().unwrap());
+    }
+
+    // the check simulated each call type in every interval of the day
+    let by_type = summary["days"][0]["by_type"].as_array().unwrap();
+    let types: Vec<&str> = by_type
+        .iter()
+        .map(|t| t["call_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["billing", "technical"]);
+    for t in by_type {
+        let sl = t["service_level"]["mean"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&sl), "{t}");
+        assert!(t["plan_service_level"]["mean"].as_f64().is_some(), "{t}");
+    }
+    let service = rows(&dir.join("service.csv"));
+    assert_eq!(service.len(), 2 * 16);
+    assert!(service.iter().all(|r| !r["service_level"].is_empty()));
+}
+
+#[test]
+fn a_multi_skill_roster_names_the_group_it_cannot_cover() {
+    let tmp = tempfile::tempdir().unwrap();
+    let shifts = tmp.path().join("late.toml");
+    std::fs::write(
+        &shifts,
+        "shift_lengths = [\"4h\"]\nstarts = { from = \"10:00\", to = \"12:00\" }\n",
+    )
+    .unwrap();
+    let file = repo("scenarios/multi-skill/separate-teams.toml");
+    roster(
+        &file,
+        tmp.path(),
+        &["--shifts", shifts.to_str().unwrap(), "--no-check"],
+    )
+    .failure()
+    .stderr(predicates::str::contains("agent group"))
+    .stderr(predicates::str::contains("08:00"));
+    roster(&file, tmp.path(), &["--max-abandon", "0.05"])
+        .failure()
+        .stderr(predicates::str::contains("--max-abandon"));
+}
+
+#[test]
+fn a_multi_skill_week_plans_each_weekday_and_covers_every_group() {
+    let tmp = tempfile::tempdir().unwrap();
+    let shifts = tmp.path().join("week.toml");
+    std::fs::write(
+        &shifts,
+        "shift_lengths = [\"6h\", \"8h\"]\n\
+         break = { length = \"30m\", window = [\"3h\", \"5h\"], for_shifts_over = \"6h\" }\n\
+         week = [1.0, 0.9, 0.9, 0.95, 1.1, 0.6, 0.4]\n",
+    )
+    .unwrap();
+    let file = repo("scenarios/multi-skill/separate-teams.toml");
+    roster(&file, tmp.path(), &["--shifts", shifts.to_str().unwrap()]).success();
+    let dir = tmp.path().join("separate-teams");
+    let summary = json(&dir.join("roster.json"));
+    assert_eq!(summary["kind"], "week");
+    let days: Vec<&str> = summary["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["day"].as_str().unwrap())
+        .collect();
+    assert_eq!(days, ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]);
+    // a busier day is planned with more agents than a quieter one
+    let hours = |d: usize| summary["days"][d]["plan_agent_hours"].as_f64().unwrap();
+    assert!(hours(4) > hours(5) && hours(5) > hours(6), "{summary}");
+    let coverage = rows(&dir.join("coverage.csv"));
+    assert_eq!(coverage.len(), 3 * 7 * 48);
+    assert_covered(&coverage);
+    // breaks make the LP fractional: the rounded roster never costs less than the bound,
+    // and the gap reported is measured against it
+    for g in summary["by_group"].as_array().unwrap() {
+        let (cost, bound) = (
+            g["cost"].as_f64().unwrap(),
+            g["lp_bound_cost"].as_f64().unwrap(),
+        );
+        assert!(cost >= bound - 1e-6, "{g}");
+        let gap = g["gap"].as_f64().unwrap();
+        if bound > 0.0 {
+            assert!((gap - (cost - bound) / bound).abs() < 1e-12, "{g}");
+        }
+    }
+}
