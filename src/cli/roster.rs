@@ -349,12 +349,12 @@ fn render(roster: &Roster) -> String {
             "  {}: service level {} with the roster ({:.1} agent-hours on the phones), {} \
              with the plan ({:.1}); abandonment {} vs {}",
             day.day,
-            pct(day.service_level),
+            pct(day.check.service_level),
             day.roster_agent_hours,
-            pct(day.plan_service_level),
+            pct(day.check.plan_service_level),
             day.plan_agent_hours,
-            pct(day.abandon_rate),
-            pct(day.plan_abandon_rate)
+            pct(day.check.abandon_rate),
+            pct(day.check.plan_abandon_rate)
         );
     }
     out
@@ -464,11 +464,11 @@ fn render_groups(roster: &SkillRoster) -> String {
                 "    {:<16} service level {} with the roster, {} with the plan (target \
                  {:.0}%); abandonment {} vs {}",
                 ty.call_type,
-                pct(ty.service_level),
-                pct(ty.plan_service_level),
+                pct(ty.check.service_level),
+                pct(ty.check.plan_service_level),
                 ty.target * 100.0,
-                pct(ty.abandon_rate),
-                pct(ty.plan_abandon_rate)
+                pct(ty.check.abandon_rate),
+                pct(ty.check.plan_abandon_rate)
             );
         }
     }

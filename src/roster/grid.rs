@@ -260,23 +260,11 @@ mod tests {
     use super::*;
     use crate::roster::rules::{BreakRule, OpeningHours, StartTimes};
 
-    fn rules(lengths_h: &[f64]) -> ShiftRules {
-        ShiftRules {
-            lengths_s: lengths_h.iter().map(|h| h * 3600.0).collect(),
-            starts: None,
-            hours: None,
-            break_rule: None,
-            max_shift_types: None,
-            cost_per_hour: None,
-            week: None,
-        }
-    }
-
     #[test]
     fn a_day_has_every_start_that_fits() {
         // 07:00-11:00 in half hours, 2 h shifts: starts 07:00 .. 09:00 (5 of them).
         let req = Requirement::day(1800.0, 7.0 * 3600.0, vec![1; 8]);
-        let shifts = candidates(&req, &rules(&[2.0]), None).unwrap();
+        let shifts = candidates(&req, &ShiftRules::lengths_only(&[2.0]), None).unwrap();
         assert_eq!(shifts.len(), 5);
         assert!(shifts.iter().all(|s| s.start + s.length <= 8));
         assert_eq!(shifts[0].cost, 2.0);
@@ -284,7 +272,7 @@ mod tests {
 
     #[test]
     fn breaks_lie_inside_their_window() {
-        let mut r = rules(&[4.0]);
+        let mut r = ShiftRules::lengths_only(&[4.0]);
         r.break_rule = Some(BreakRule {
             length_s: 1800.0,
             earliest_s: 3600.0,
@@ -308,11 +296,11 @@ mod tests {
             week: true,
             default_open: vec![true; 7 * 24],
         };
-        let shifts = candidates(&req, &rules(&[8.0]), None).unwrap();
+        let shifts = candidates(&req, &ShiftRules::lengths_only(&[8.0]), None).unwrap();
         assert_eq!(shifts.len(), 7 * 24);
         let sunday_night = shifts.iter().find(|s| s.start == 6 * 24 + 22).unwrap();
         assert_eq!(sunday_night.covered(7 * 24, true).last(), Some(5));
-        let mut r = rules(&[8.0]);
+        let mut r = ShiftRules::lengths_only(&[8.0]);
         r.hours = Some(OpeningHours {
             open_s: 6.0 * 3600.0,
             close_s: 22.0 * 3600.0,
@@ -328,7 +316,7 @@ mod tests {
 
     #[test]
     fn start_times_and_whole_intervals() {
-        let mut r = rules(&[2.0]);
+        let mut r = ShiftRules::lengths_only(&[2.0]);
         r.starts = Some(StartTimes {
             from_s: 8.0 * 3600.0,
             to_s: 9.0 * 3600.0,
@@ -341,7 +329,7 @@ mod tests {
             .map(|s| s.start)
             .collect();
         assert_eq!(starts, [2, 4]);
-        let bad = rules(&[2.25]);
+        let bad = ShiftRules::lengths_only(&[2.25]);
         assert!(matches!(
             candidates(&req, &bad, None),
             Err(RosterError::Rules(m)) if m.contains("shift_lengths")

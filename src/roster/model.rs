@@ -268,18 +268,6 @@ mod tests {
     use crate::roster::grid::candidates;
     use crate::roster::rules::{BreakRule, ShiftRules};
 
-    fn rules(lengths_h: &[f64]) -> ShiftRules {
-        ShiftRules {
-            lengths_s: lengths_h.iter().map(|h| h * 3600.0).collect(),
-            starts: None,
-            hours: None,
-            break_rule: None,
-            max_shift_types: None,
-            cost_per_hour: None,
-            week: None,
-        }
-    }
-
     fn solve_day(heads: Vec<u32>, rules: &ShiftRules) -> Solved {
         let req = Requirement::day(3600.0, 8.0 * 3600.0, heads);
         let shifts = candidates(&req, rules, None).unwrap();
@@ -292,7 +280,10 @@ mod tests {
         // By hand: the 2 heads of interval 5 come from shifts starting at 3 (3 h) or 4 (2 h),
         // and each also covers interval 4, which needs only 1: at least one hour spare, so
         // at least 12 + 1 = 13 paid hours. 2 × 08-11 + 09-11 + 11-14 + 12-14 has exactly 13.
-        let solved = solve_day(vec![2, 3, 3, 1, 1, 2], &rules(&[2.0, 3.0]));
+        let solved = solve_day(
+            vec![2, 3, 3, 1, 1, 2],
+            &ShiftRules::lengths_only(&[2.0, 3.0]),
+        );
         assert!(solved.lp_integral);
         assert_eq!(solved.paid_hours, 13.0);
         assert_eq!(solved.cost, solved.lp_bound);
@@ -308,7 +299,7 @@ mod tests {
     #[test]
     fn contiguous_shifts_reach_the_lp_bound() {
         let heads = vec![3, 5, 9, 12, 14, 13, 11, 12, 15, 13, 9, 6, 4, 2];
-        let solved = solve_day(heads.clone(), &rules(&[4.0, 6.0, 8.0]));
+        let solved = solve_day(heads.clone(), &ShiftRules::lengths_only(&[4.0, 6.0, 8.0]));
         assert!(solved.lp_integral);
         assert_eq!(solved.gap(), 0.0);
         assert!(solved.covered.iter().zip(&heads).all(|(c, r)| c >= r));
@@ -316,7 +307,7 @@ mod tests {
 
     #[test]
     fn breaks_give_a_bounded_gap_and_full_cover() {
-        let mut r = rules(&[4.0, 8.0]);
+        let mut r = ShiftRules::lengths_only(&[4.0, 8.0]);
         r.break_rule = Some(BreakRule {
             length_s: 3600.0,
             earliest_s: 3.0 * 3600.0,
@@ -337,8 +328,8 @@ mod tests {
     #[test]
     fn the_number_of_shift_types_is_limited() {
         let heads = vec![3, 5, 9, 12, 14, 13, 11, 12, 15, 13, 9, 6, 4, 2];
-        let free = solve_day(heads.clone(), &rules(&[4.0, 6.0, 8.0]));
-        let mut r = rules(&[4.0, 6.0, 8.0]);
+        let free = solve_day(heads.clone(), &ShiftRules::lengths_only(&[4.0, 6.0, 8.0]));
+        let mut r = ShiftRules::lengths_only(&[4.0, 6.0, 8.0]);
         r.max_shift_types = Some(3);
         let limited = solve_day(heads.clone(), &r);
         let req = Requirement::day(3600.0, 8.0 * 3600.0, heads.clone());

@@ -12,7 +12,7 @@ use crate::report::charts::render;
 use crate::report::load::Estimate;
 use crate::report::write_atomic;
 use crate::scenario::duration::format_clock;
-use crate::simulate::ScenarioResult;
+use crate::simulate::{KpiSet, ScenarioResult};
 use crate::stats::{Kpi, MeanCi};
 use serde::Serialize;
 use std::io;
@@ -172,6 +172,33 @@ pub fn coverage_csv(roster: &Roster) -> io::Result<Vec<u8>> {
     csv_bytes(w)
 }
 
+/// The roster's check against the plan's over a whole day (same seeds), as written to
+/// `roster.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Versus {
+    /// Service level of the plan's final check (answered within the threshold ÷ offered).
+    pub plan_service_level: Option<MeanCi>,
+    /// Service level of the roster's check.
+    pub service_level: Option<MeanCi>,
+    /// Abandonment of the plan's final check.
+    pub plan_abandon_rate: Option<MeanCi>,
+    /// Abandonment of the roster's check.
+    pub abandon_rate: Option<MeanCi>,
+}
+
+impl Versus {
+    /// From the whole-day KPIs of the plan's check and of the roster's (if checked).
+    fn of(plan: Option<&KpiSet>, roster: Option<&KpiSet>) -> Self {
+        let get = |k: Option<&KpiSet>, kpi: Kpi| k.and_then(|k| k.get(kpi));
+        Versus {
+            plan_service_level: get(plan, Kpi::ServiceLevel),
+            service_level: get(roster, Kpi::ServiceLevel),
+            plan_abandon_rate: get(plan, Kpi::AbandonRate),
+            abandon_rate: get(roster, Kpi::AbandonRate),
+        }
+    }
+}
+
 /// One day's check, as written to `roster.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct DayJson {
@@ -181,15 +208,9 @@ pub struct DayJson {
     pub plan_agent_hours: f64,
     /// Agent-hours on the phones the roster gives (coverage less shrinkage).
     pub roster_agent_hours: f64,
-    /// Whole-day service level of the plan's final check (answered within the threshold ÷
-    /// offered).
-    pub plan_service_level: Option<MeanCi>,
-    /// Whole-day service level of the roster's check, same seeds.
-    pub service_level: Option<MeanCi>,
-    /// Whole-day abandonment of the plan's final check.
-    pub plan_abandon_rate: Option<MeanCi>,
-    /// Whole-day abandonment of the roster's check.
-    pub abandon_rate: Option<MeanCi>,
+    /// The check, roster against plan.
+    #[serde(flatten)]
+    pub check: Versus,
 }
 
 /// The totals of a roster (of one agent group, or of all of them), as written to
@@ -300,13 +321,10 @@ pub fn roster_json(roster: &Roster) -> RosterJson {
                 day: d.day.clone(),
                 plan_agent_hours: d.plan.agent_hours(),
                 roster_agent_hours: roster_agents as f64 * hours,
-                plan_service_level: d.plan.check.total.get(Kpi::ServiceLevel),
-                service_level: d
-                    .check
-                    .as_ref()
-                    .and_then(|c| c.total.get(Kpi::ServiceLevel)),
-                plan_abandon_rate: d.plan.check.total.get(Kpi::AbandonRate),
-                abandon_rate: d.check.as_ref().and_then(|c| c.total.get(Kpi::AbandonRate)),
+                check: Versus::of(
+                    Some(&d.plan.check.total),
+                    d.check.as_ref().map(|c| &c.total),
+                ),
             }
         })
         .collect();
@@ -534,14 +552,9 @@ pub struct TypeCheckJson {
     pub call_type: String,
     /// Its service-level target (share answered within its threshold).
     pub target: f64,
-    /// Its whole-day service level in the plan's check.
-    pub plan_service_level: Option<MeanCi>,
-    /// Its whole-day service level in the roster's check, same seeds.
-    pub service_level: Option<MeanCi>,
-    /// Its whole-day abandonment in the plan's check.
-    pub plan_abandon_rate: Option<MeanCi>,
-    /// Its whole-day abandonment in the roster's check.
-    pub abandon_rate: Option<MeanCi>,
+    /// Its check, roster against plan.
+    #[serde(flatten)]
+    pub check: Versus,
 }
 
 /// One day of a multi-skill roster's check, as written to `roster.json`.
@@ -588,6 +601,14 @@ pub struct SkillRosterJson {
     pub days: Vec<SkillDayJson>,
 }
 
+/// The whole-day KPIs of call type `t` in `result`.
+fn type_total(result: Option<&ScenarioResult>, t: usize) -> Option<&KpiSet> {
+    result
+        .and_then(|r| r.skills.as_ref())
+        .and_then(|s| s.by_type.get(t))
+        .map(|ty| &ty.total)
+}
+
 /// The contents of a multi-skill roster's `roster.json`.
 pub fn skill_roster_json(roster: &SkillRoster) -> SkillRosterJson {
     let by_group: Vec<GroupJson> = roster
@@ -604,11 +625,6 @@ pub fn skill_roster_json(roster: &SkillRoster) -> SkillRosterJson {
         .iter()
         .map(|d| {
             let agents = super::skills::day_agents(d, &roster.groups, roster.shrinkage);
-            let total = |r: Option<&ScenarioResult>, t: usize, kpi: Kpi| {
-                r.and_then(|r| r.skills.as_ref())
-                    .and_then(|s| s.by_type.get(t))
-                    .and_then(|ty| ty.total.get(kpi))
-            };
             let types = d
                 .plan
                 .check
@@ -626,10 +642,10 @@ pub fn skill_roster_json(roster: &SkillRoster) -> SkillRosterJson {
                     .map(|(t, ty)| TypeCheckJson {
                         call_type: ty.name.clone(),
                         target: ty.service_level.target,
-                        plan_service_level: total(Some(&d.plan.check), t, Kpi::ServiceLevel),
-                        service_level: total(d.check.as_ref(), t, Kpi::ServiceLevel),
-                        plan_abandon_rate: total(Some(&d.plan.check), t, Kpi::AbandonRate),
-                        abandon_rate: total(d.check.as_ref(), t, Kpi::AbandonRate),
+                        check: Versus::of(
+                            type_total(Some(&d.plan.check), t),
+                            type_total(d.check.as_ref(), t),
+                        ),
                     })
                     .collect(),
             }

@@ -79,6 +79,21 @@ impl ShiftRules {
         }
     }
 
+    /// Rules with these shift lengths (hours) and nothing else: any start, no break, no
+    /// limits, one day.
+    #[cfg(test)]
+    pub fn lengths_only(lengths_h: &[f64]) -> Self {
+        ShiftRules {
+            lengths_s: lengths_h.iter().map(|h| h * 3600.0).collect(),
+            starts: None,
+            hours: None,
+            break_rule: None,
+            max_shift_types: None,
+            cost_per_hour: None,
+            week: None,
+        }
+    }
+
     /// True when the rules describe a week (seven days, Monday first).
     pub fn is_week(&self) -> bool {
         self.week.is_some()

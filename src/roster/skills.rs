@@ -241,17 +241,12 @@ skills = { support = 1 }
 
     fn rules() -> ShiftRules {
         ShiftRules {
-            lengths_s: vec![2.0 * 3600.0, 3.0 * 3600.0],
             starts: Some(StartTimes {
                 from_s: 8.0 * 3600.0,
                 to_s: 14.0 * 3600.0,
                 every_s: None,
             }),
-            hours: None,
-            break_rule: None,
-            max_shift_types: None,
-            cost_per_hour: None,
-            week: None,
+            ..ShiftRules::lengths_only(&[2.0, 3.0])
         }
     }
 
