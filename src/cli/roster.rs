@@ -80,23 +80,21 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
     }
     let pool = pool.build()?;
     let started = Instant::now();
-    let (roster, solve_s) = if is_plan_table(&args.file) {
+    let roster = if is_plan_table(&args.file) {
         let Some(rules) = rules else {
             bail!(
                 "{} is a plan table: give the shift rules with --shifts SHIFTS.toml",
                 args.file.display()
             );
         };
-        let (roster, solve_s) = roster_table(&args, rules)?;
-        (Rostered::Queue(roster), solve_s)
+        Rostered::Queue(roster_table(&args, rules)?)
     } else {
         pool.install(|| roster_file(&args, rules))?
     };
     let total_s = started.elapsed().as_secs_f64();
-    let (name, files, columns, lp_solves) = match &roster {
+    let (name, files, text, columns, lp_solves, solve_s) = match &roster {
         Rostered::Queue(r) => {
             let dir = output::write_roster(&args.out, r, args.png);
-            print!("{}", render(r));
             (
                 &r.name,
                 dir.map(|d| {
@@ -105,13 +103,14 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
                         d.display()
                     )
                 }),
+                render(r),
                 r.solved.columns,
                 r.solved.lp_solves,
+                r.solve_s,
             )
         }
         Rostered::Groups(r) => {
             let dir = output::write_skill_roster(&args.out, r, args.png);
-            print!("{}", render_groups(r));
             (
                 &r.name,
                 dir.map(|d| {
@@ -121,13 +120,16 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
                         d.display()
                     )
                 }),
+                render_groups(r),
                 r.groups.iter().map(|g| g.solved.columns).sum(),
                 r.groups.iter().map(|g| g.solved.lp_solves).sum(),
+                r.solve_s,
             )
         }
     };
     let files = files.with_context(|| format!("cannot write the roster of {name}"))?;
     eprintln!("wrote {files}");
+    print!("{text}");
     eprintln!(
         "rostered in {solve_s:.3} s ({columns} candidate shifts, {lp_solves} LP solve(s)); \
          {total_s:.2} s in all with planning and the check"
@@ -143,7 +145,7 @@ enum Rostered {
 
 /// Plans, rosters and checks a scenario file; returns the roster and the seconds the
 /// rostering itself took.
-fn roster_file(args: &RosterArgs, rules: Option<ShiftRules>) -> anyhow::Result<(Rostered, f64)> {
+fn roster_file(args: &RosterArgs, rules: Option<ShiftRules>) -> anyhow::Result<Rostered> {
     let scenario = match scenario::load(&args.file) {
         Ok(sc) => sc,
         Err(problems) => {
@@ -163,6 +165,7 @@ fn roster_file(args: &RosterArgs, rules: Option<ShiftRules>) -> anyhow::Result<(
     };
     let context = || format!("cannot roster {}", args.file.display());
     let replications = args.replications.unwrap_or(scenario.replications).max(2);
+    let check = !args.no_check;
     if scenario.skills.is_some() {
         if args.max_abandon.is_some() {
             bail!(
@@ -175,51 +178,22 @@ fn roster_file(args: &RosterArgs, rules: Option<ShiftRules>) -> anyhow::Result<(
             .shrinkage
             .or(scenario.costs.map(|c| c.shrinkage))
             .unwrap_or(0.0);
-        let (requirements, mut days) =
-            skills::plan_days(&scenario, &rules, replications, shrinkage).with_context(context)?;
-        let started = Instant::now();
-        let groups = skills::solve_groups(&scenario, requirements, &rules).with_context(context)?;
-        let solve_s = started.elapsed().as_secs_f64();
-        if !args.no_check {
-            skills::check_days(&mut days, &groups, shrinkage);
-        }
-        let roster = SkillRoster {
-            name: scenario.name.clone(),
-            rules,
-            shrinkage,
-            groups,
-            days,
-        };
-        return Ok((Rostered::Groups(roster), solve_s));
+        let roster = skills::roster_scenario(&scenario, &rules, replications, shrinkage, check)
+            .with_context(context)?;
+        return Ok(Rostered::Groups(roster));
     }
     let mut options = PlanOptions::for_scenario(&scenario);
     options.targets.max_abandon = args.max_abandon;
     options.replications = replications;
     options.shrinkage = args.shrinkage;
-    let (requirement, mut days) =
-        roster::plan_days(&scenario, &rules, &options).with_context(context)?;
-    let started = Instant::now();
-    let agent_per_hour = scenario.costs.map(|c| c.agent_per_hour);
-    let solved = roster::solve(&requirement, &rules, agent_per_hour).with_context(context)?;
-    let solve_s = started.elapsed().as_secs_f64();
-    let shrinkage = days.first().map_or(0.0, |d| d.plan.shrinkage);
-    if !args.no_check {
-        roster::check::check_days(&mut days, &solved.covered, shrinkage);
-    }
-    let roster = Roster {
-        name: scenario.name.clone(),
-        requirement,
-        rules,
-        solved,
-        shrinkage,
-        days,
-    };
-    Ok((Rostered::Queue(roster), solve_s))
+    let roster =
+        roster::roster_scenario(&scenario, &rules, &options, check).with_context(context)?;
+    Ok(Rostered::Queue(roster))
 }
 
 /// Rosters a plan table (`plan.csv`): its `scheduled_agents` per interval from its `start`
 /// times. No simulated check: the table holds no scenario.
-fn roster_table(args: &RosterArgs, rules: ShiftRules) -> anyhow::Result<(Roster, f64)> {
+fn roster_table(args: &RosterArgs, rules: ShiftRules) -> anyhow::Result<Roster> {
     let path = &args.file;
     if rules.week.is_some() {
         bail!(
@@ -300,8 +274,9 @@ fn roster_table(args: &RosterArgs, rules: ShiftRules) -> anyhow::Result<(Roster,
         solved,
         shrinkage,
         days: Vec::new(),
+        solve_s,
     };
-    Ok((roster, solve_s))
+    Ok(roster)
 }
 
 /// The shrinkage recorded in the `plan.json` beside a plan table, if any.

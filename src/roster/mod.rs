@@ -111,6 +111,8 @@ pub struct Roster {
     pub shrinkage: f64,
     /// The days planned and checked (empty for a roster of a plan table).
     pub days: Vec<DayCheck>,
+    /// Seconds the covering program took (wall clock: printed, never written to a file).
+    pub solve_s: f64,
 }
 
 /// Agents on the phones out of `heads` present: heads × (1 − shrinkage), rounded down.
@@ -289,7 +291,9 @@ pub fn roster_scenario(
 ) -> Result<Roster, RosterError> {
     let (requirement, mut days) = plan_days(scenario, rules, options)?;
     let agent_per_hour = scenario.costs.map(|c| c.agent_per_hour);
+    let started = std::time::Instant::now();
     let solved = solve(&requirement, rules, agent_per_hour)?;
+    let solve_s = started.elapsed().as_secs_f64();
     let shrinkage = days.first().map_or(0.0, |d| d.plan.shrinkage);
     if check {
         check::check_days(&mut days, &solved.covered, shrinkage);
@@ -301,6 +305,7 @@ pub fn roster_scenario(
         solved,
         shrinkage,
         days,
+        solve_s,
     })
 }
 

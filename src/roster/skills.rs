@@ -58,6 +58,9 @@ pub struct SkillRoster {
     pub groups: Vec<GroupRoster>,
     /// The days planned and checked.
     pub days: Vec<SkillDay>,
+    /// Seconds the groups' covering programs took (wall clock: printed, never written to a
+    /// file).
+    pub solve_s: f64,
 }
 
 impl SkillRoster {
@@ -181,7 +184,9 @@ pub fn roster_scenario(
     check: bool,
 ) -> Result<SkillRoster, RosterError> {
     let (requirements, mut days) = plan_days(scenario, rules, replications, shrinkage)?;
+    let started = std::time::Instant::now();
     let groups = solve_groups(scenario, requirements, rules)?;
+    let solve_s = started.elapsed().as_secs_f64();
     if check {
         check_days(&mut days, &groups, shrinkage);
     }
@@ -191,6 +196,7 @@ pub fn roster_scenario(
         shrinkage,
         groups,
         days,
+        solve_s,
     })
 }
 
