@@ -306,13 +306,13 @@ fn render(roster: &Roster) -> String {
         "\n{} — roster of {}: {} shifts, {} shift types",
         roster.name,
         if req.week { "a week" } else { "a day" },
-        json.totals.shifts,
-        json.totals.shift_types
+        json.head.totals.shifts,
+        json.head.totals.shift_types
     );
     shift_table(&mut out, req, s);
     totals(
         &mut out,
-        &json.totals,
+        &json.head.totals,
         roster.rules.max_shift_types.is_none(),
     );
     for (day, d) in json.days.iter().zip(&roster.days) {
@@ -397,13 +397,13 @@ fn render_groups(roster: &SkillRoster) -> String {
         out,
         "\n{} — roster of {} per agent group: {} shifts, {} shift types",
         roster.name,
-        if json.kind == "week" {
+        if json.head.kind == "week" {
             "a week"
         } else {
             "a day"
         },
-        json.totals.shifts,
-        json.totals.shift_types
+        json.head.totals.shifts,
+        json.head.totals.shift_types
     );
     for (g, gj) in roster.groups.iter().zip(&json.by_group) {
         if gj.totals.shifts == 0 {
@@ -423,7 +423,7 @@ fn render_groups(roster: &SkillRoster) -> String {
         totals(&mut out, &gj.totals, unlimited);
     }
     let _ = writeln!(out, "\n  all groups:");
-    totals(&mut out, &json.totals, unlimited);
+    totals(&mut out, &json.head.totals, unlimited);
     for (day, d) in json.days.iter().zip(&roster.days) {
         if d.check.is_none() {
             continue;

@@ -286,9 +286,9 @@ impl Totals {
     }
 }
 
-/// `roster.json`: the roster's totals.
+/// What every `roster.json` starts with: what was rostered and its totals.
 #[derive(Debug, Clone, Serialize)]
-pub struct RosterJson {
+pub struct Heading {
     /// Scenario (or plan) name.
     pub scenario: String,
     /// `"day"` or `"week"`.
@@ -300,6 +300,14 @@ pub struct RosterJson {
     /// Hours, cost, bound and gap.
     #[serde(flatten)]
     pub totals: Totals,
+}
+
+/// `roster.json`: the roster's totals.
+#[derive(Debug, Clone, Serialize)]
+pub struct RosterJson {
+    /// What was rostered, and the totals.
+    #[serde(flatten)]
+    pub head: Heading,
     /// The check by simulation, per day.
     pub days: Vec<DayJson>,
 }
@@ -329,11 +337,13 @@ pub fn roster_json(roster: &Roster) -> RosterJson {
         })
         .collect();
     RosterJson {
-        scenario: roster.name.clone(),
-        kind: if req.week { "week" } else { "day" },
-        interval_s: req.interval_s,
-        shrinkage: roster.shrinkage,
-        totals: Totals::of(req, s),
+        head: Heading {
+            scenario: roster.name.clone(),
+            kind: if req.week { "week" } else { "day" },
+            interval_s: req.interval_s,
+            shrinkage: roster.shrinkage,
+            totals: Totals::of(req, s),
+        },
         days,
     }
 }
@@ -584,17 +594,9 @@ pub struct GroupJson {
 /// day's check per call type.
 #[derive(Debug, Clone, Serialize)]
 pub struct SkillRosterJson {
-    /// Scenario name.
-    pub scenario: String,
-    /// `"day"` or `"week"`.
-    pub kind: &'static str,
-    /// Interval length, seconds.
-    pub interval_s: f64,
-    /// Shrinkage: share of paid time off the phones besides the rostered breaks.
-    pub shrinkage: f64,
-    /// Hours, cost, bound and gap of all groups together.
+    /// What was rostered, and the totals of all groups together.
     #[serde(flatten)]
-    pub totals: Totals,
+    pub head: Heading,
     /// The same per group.
     pub by_group: Vec<GroupJson>,
     /// The check by simulation, per day.
@@ -653,15 +655,17 @@ pub fn skill_roster_json(roster: &SkillRoster) -> SkillRosterJson {
         .collect();
     let grid = roster.grid();
     SkillRosterJson {
-        scenario: roster.name.clone(),
-        kind: if grid.is_some_and(|r| r.week) {
-            "week"
-        } else {
-            "day"
+        head: Heading {
+            scenario: roster.name.clone(),
+            kind: if grid.is_some_and(|r| r.week) {
+                "week"
+            } else {
+                "day"
+            },
+            interval_s: grid.map_or(f64::NAN, |r| r.interval_s),
+            shrinkage: roster.shrinkage,
+            totals: Totals::sum(&parts),
         },
-        interval_s: grid.map_or(f64::NAN, |r| r.interval_s),
-        shrinkage: roster.shrinkage,
-        totals: Totals::sum(&parts),
         by_group,
         days,
     }
