@@ -25,6 +25,8 @@ pub mod queue;
 pub mod replication;
 pub mod retrials;
 pub mod routing;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 pub use config::{RunKind, Scenario, ServiceLevelGoal};
 pub use dist::Dist;

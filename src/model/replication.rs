@@ -852,39 +852,8 @@ impl<'a, O: Observer> Replication<'a, O> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Dist, ServiceLevelGoal};
-
-    fn day(calls_per_interval: &[f64], agents: &[u32], patience: Option<Dist>) -> Scenario {
-        let interval_s = 1800.0;
-        Scenario {
-            name: "t".into(),
-            description: String::new(),
-            source: None,
-            seed: 11,
-            replications: 1,
-            kind: RunKind::WorkingDay {
-                open_s: 9.0 * 3600.0,
-            },
-            interval_s,
-            arrival_rate: calls_per_interval.iter().map(|c| c / interval_s).collect(),
-            busyness_cv: 0.0,
-            handle_time: Dist::exponential(240.0).unwrap(),
-            patience,
-            agents: agents.to_vec(),
-            service_level: ServiceLevelGoal {
-                threshold_s: 20.0,
-                target: 0.8,
-            },
-            lines: None,
-            balking: None,
-            callback: None,
-            retrials: None,
-            proactive: None,
-            costs: None,
-            skills: None,
-            roster: None,
-        }
-    }
+    use crate::model::Dist;
+    use crate::model::test_support::day;
 
     fn check_identities(out: &ReplicationOutcome) {
         for t in &out.intervals {

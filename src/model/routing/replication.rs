@@ -751,35 +751,17 @@ impl<'a, O: Observer> Replication<'a, O> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Dist, ServiceLevelGoal, run_replication};
+    use crate::model::{Dist, run_replication, test_support};
 
+    /// The shared test call center with lognormal talk times and some day-level busyness, so
+    /// that every random draw of the loop is exercised.
     fn scenario(kind: RunKind, calls: &[f64], agents: &[u32], patience: Option<f64>) -> Scenario {
-        let interval_s = 1800.0;
+        let patience = patience.map(|p| Dist::exponential(p).unwrap());
         Scenario {
-            name: "t".into(),
-            description: String::new(),
-            source: None,
             seed: 5,
-            replications: 1,
-            kind,
-            interval_s,
-            arrival_rate: calls.iter().map(|c| c / interval_s).collect(),
             busyness_cv: 0.2,
             handle_time: Dist::lognormal(240.0, 0.8).unwrap(),
-            patience: patience.map(|p| Dist::exponential(p).unwrap()),
-            agents: agents.to_vec(),
-            service_level: ServiceLevelGoal {
-                threshold_s: 20.0,
-                target: 0.8,
-            },
-            lines: None,
-            balking: None,
-            callback: None,
-            retrials: None,
-            proactive: None,
-            costs: None,
-            skills: None,
-            roster: None,
+            ..test_support::scenario(kind, calls, agents, patience)
         }
     }
 
@@ -787,7 +769,7 @@ mod tests {
     /// single-queue loop: every counter and every sum is the same, bit for bit.
     #[test]
     fn one_type_one_group_is_the_single_queue_loop() {
-        let day = RunKind::WorkingDay { open_s: 32_400.0 };
+        let day = test_support::NINE_TO_CLOSE;
         let steady = RunKind::SteadyState { warmup_s: 1800.0 };
         let cases = [
             scenario(day.clone(), &[30.0, 80.0, 40.0], &[3, 5, 4], Some(90.0)),
