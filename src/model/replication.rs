@@ -855,6 +855,21 @@ mod tests {
     use crate::model::Dist;
     use crate::model::test_support::day;
 
+    /// Offered, answered, total wait and busy time of each interval, to the bit.
+    fn key(o: &ReplicationOutcome) -> Vec<(u64, u64, u64, u64)> {
+        o.intervals
+            .iter()
+            .map(|t| {
+                (
+                    t.offered,
+                    t.answered,
+                    t.wait_all_s.to_bits(),
+                    t.busy_agent_s.to_bits(),
+                )
+            })
+            .collect()
+    }
+
     fn check_identities(out: &ReplicationOutcome) {
         for t in &out.intervals {
             assert!(t.balances(), "{t:?}");
@@ -892,19 +907,6 @@ mod tests {
         let a = run_replication(&sc, 0);
         let b = run_replication(&sc, 0);
         let c = run_replication(&sc, 1);
-        let key = |o: &ReplicationOutcome| {
-            o.intervals
-                .iter()
-                .map(|t| {
-                    (
-                        t.offered,
-                        t.answered,
-                        t.wait_all_s.to_bits(),
-                        t.busy_agent_s.to_bits(),
-                    )
-                })
-                .collect::<Vec<_>>()
-        };
         assert_eq!(key(&a), key(&b));
         assert_ne!(key(&a), key(&c));
         check_identities(&a);
@@ -924,20 +926,7 @@ mod tests {
         let plain = run_replication(&sc, 7);
         let mut seen = Recorder::default();
         let watched = run_replication_observed(&sc, 7, &mut seen);
-        let bits = |o: &ReplicationOutcome| {
-            o.intervals
-                .iter()
-                .map(|t| {
-                    (
-                        t.offered,
-                        t.answered,
-                        t.wait_all_s.to_bits(),
-                        t.busy_agent_s.to_bits(),
-                    )
-                })
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(bits(&plain), bits(&watched));
+        assert_eq!(key(&plain), key(&watched));
         let total = |f: fn(&IntervalTally) -> u64| plain.intervals.iter().map(f).sum::<u64>();
         let count = |want: fn(&CallEvent) -> bool| {
             seen.calls.iter().filter(|(_, _, e)| want(e)).count() as u64
