@@ -3,7 +3,7 @@
 //! simulation, the service level per interval the roster gives against the plan's (same
 //! callers) and the target.
 
-use super::day_profile::{Part, draw_share};
+use super::day_profile::share_panel;
 use super::{Axis, Chart, DrawResult, Key, Mark, palette, series_colour, size};
 use crate::report::load::Estimate;
 use plotters::coord::Shift;
@@ -53,13 +53,7 @@ impl Chart for CoverageChart {
             (area, None)
         };
         let n = self.required.len().max(1);
-        let label = |x: &f64| -> String {
-            let k = x.round();
-            if (x - k).abs() > 1e-6 || k < 0.0 {
-                return String::new();
-            }
-            self.labels.get(k as usize).cloned().unwrap_or_default()
-        };
+        let label = |x: &f64| super::interval_label(&self.labels, *x);
         // About 12 labelled ticks on whole intervals; a week names its days instead.
         let ticks = if self.week_day > 0 { 0 } else { n.min(12) + 1 };
         let time = Axis {
@@ -101,20 +95,8 @@ impl Chart for CoverageChart {
                 format: &super::number,
             },
         )?;
-        plot.draw_series(self.required.iter().enumerate().map(|(k, &y)| {
-            let k = k as f64;
-            Rectangle::new([(k + 0.08, 0.0), (k + 0.92, y)], required.filled())
-        }))?;
-        let steps: Vec<(f64, f64)> = self
-            .covered
-            .iter()
-            .enumerate()
-            .flat_map(|(k, &c)| [(k as f64, c), (k as f64 + 1.0, c)])
-            .collect();
-        plot.draw_series(std::iter::once(PathElement::new(
-            steps,
-            covered.stroke_width(size::LINE),
-        )))?;
+        plot.draw_series(super::interval_bars(&self.required, required))?;
+        plot.draw_series(std::iter::once(super::step_line(&self.covered, covered)))?;
         self.mark_days(&mut plot, n, y_top)?;
         let Some(bottom) = bottom else {
             return Ok(());
@@ -144,27 +126,14 @@ impl Chart for CoverageChart {
                 Key::new("95% confidence band", palette::BAND_GREY, Mark::Swatch),
             ],
         )?;
-        let mut plot = super::panel(&bottom, 0.0..n as f64, 0.0..1.0, false)?;
-        super::axes(
-            &mut plot,
+        let mut plot = share_panel(
+            &bottom,
             &time,
-            &Axis {
-                title: "Share of offered calls",
-                ticks: 6,
-                format: &super::percent,
-            },
+            n as f64,
+            false,
+            &[(&self.plan_service_level, plan), (&self.service_level, sl)],
+            (self.target, grey),
         )?;
-        let series = [(&self.plan_service_level, plan), (&self.service_level, sl)];
-        for (values, colour) in series {
-            draw_share(&mut plot, values, colour, Part::Band)?;
-        }
-        plot.draw_series(std::iter::once(super::dashed(
-            vec![(0.0, self.target), (n as f64, self.target)],
-            grey,
-        )))?;
-        for (values, colour) in series {
-            draw_share(&mut plot, values, colour, Part::Line)?;
-        }
         self.mark_days(&mut plot, n, 1.0)
     }
 }

@@ -94,13 +94,7 @@ impl Chart for DayProfile {
         let area = super::titled(root, &self.title)?;
         let (top, bottom) = area.split_vertically(area.dim_in_pixel().1 / 2);
         let n = self.intervals().max(1) as f64;
-        let boundary = |x: &f64| -> String {
-            let k = x.round();
-            if (x - k).abs() > 1e-6 || k < 0.0 {
-                return String::new();
-            }
-            self.boundaries.get(k as usize).cloned().unwrap_or_default()
-        };
+        let boundary = |x: &f64| super::interval_label(&self.boundaries, *x);
         let ticks = self.intervals().min(14) + 1;
         let time = Axis {
             title: &self.time_title,
@@ -154,26 +148,8 @@ impl Chart for DayProfile {
                 format: &super::number,
             },
         )?;
-        plot.draw_series(
-            self.offered
-                .iter()
-                .enumerate()
-                .filter(|(_, y)| y.is_finite())
-                .map(|(k, &y)| {
-                    let k = k as f64;
-                    Rectangle::new([(k + 0.08, 0.0), (k + 0.92, y)], offered.filled())
-                }),
-        )?;
-        let steps: Vec<(f64, f64)> = self
-            .agents
-            .iter()
-            .enumerate()
-            .flat_map(|(k, &a)| [(k as f64, a), (k as f64 + 1.0, a)])
-            .collect();
-        plot.draw_secondary_series(std::iter::once(PathElement::new(
-            steps,
-            agents.stroke_width(size::LINE),
-        )))?;
+        plot.draw_series(super::interval_bars(&self.offered, offered))?;
+        plot.draw_secondary_series(std::iter::once(super::step_line(&self.agents, agents)))?;
 
         // Bottom: service level with its band, the target, abandonment.
         let sl_label = format!(
@@ -198,30 +174,53 @@ impl Chart for DayProfile {
                 Key::new("95% confidence band", palette::BAND_GREY, Mark::Swatch),
             ],
         )?;
-        let mut plot = super::panel(&bottom, 0.0..n, 0.0..1.0, true)?;
-        super::axes(
-            &mut plot,
+        share_panel(
+            &bottom,
             &time,
-            &Axis {
-                title: "Share of offered calls",
-                ticks: 6,
-                format: &super::percent,
-            },
+            n,
+            true,
+            &[(&self.service_level, sl), (&self.abandon_rate, abandon)],
+            (self.target, grey),
         )?;
-        // bands first, so that no band veils the other line
-        let shares = [(&self.service_level, sl), (&self.abandon_rate, abandon)];
-        for (values, colour) in shares {
-            draw_share(&mut plot, values, colour, Part::Band)?;
-        }
-        plot.draw_series(std::iter::once(super::dashed(
-            vec![(0.0, self.target), (n, self.target)],
-            grey,
-        )))?;
-        for (values, colour) in shares {
-            draw_share(&mut plot, values, colour, Part::Line)?;
-        }
         Ok(())
     }
+}
+
+/// The lower panel of the per-interval charts: shares of offered calls (0 to 100%) per
+/// interval over `n` intervals, each with its 95% band, and the `(target, colour)` as a dashed
+/// line across.
+/// Bands are drawn first, so that no band veils another line. `right_axis` leaves room for
+/// a secondary axis, to line up with a panel above that has one. Returns the panel to draw
+/// more on.
+pub(crate) fn share_panel<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    time: &Axis,
+    n: f64,
+    right_axis: bool,
+    shares: &[(&[Estimate], RGBColor)],
+    (target, target_colour): (f64, RGBColor),
+) -> Result<super::Plot<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let mut plot = super::panel(area, 0.0..n, 0.0..1.0, right_axis)?;
+    super::axes(
+        &mut plot,
+        time,
+        &Axis {
+            title: "Share of offered calls",
+            ticks: 6,
+            format: &super::percent,
+        },
+    )?;
+    for &(values, colour) in shares {
+        draw_share(&mut plot, values, colour, Part::Band)?;
+    }
+    plot.draw_series(std::iter::once(super::dashed(
+        vec![(0.0, target), (n, target)],
+        target_colour,
+    )))?;
+    for &(values, colour) in shares {
+        draw_share(&mut plot, values, colour, Part::Line)?;
+    }
+    Ok(plot)
 }
 
 /// Which part of a share series to draw.

@@ -369,6 +369,43 @@ pub fn keyed<DB: DrawingBackend>(
     Ok(rest)
 }
 
+/// Tick label of a time axis with one unit per interval: `labels[k]` at the whole position
+/// `k` (an interval's start, or after the last one its end), blank between and past them.
+pub fn interval_label(labels: &[String], x: f64) -> String {
+    let k = x.round();
+    if (x - k).abs() > 1e-6 || k < 0.0 {
+        return String::new();
+    }
+    labels.get(k as usize).cloned().unwrap_or_default()
+}
+
+/// One bar per interval from 0 up to its value (calls offered, heads required); intervals
+/// without a finite value have none.
+pub fn interval_bars(
+    values: &[f64],
+    colour: RGBColor,
+) -> impl Iterator<Item = Rectangle<(f64, f64)>> + '_ {
+    values
+        .iter()
+        .enumerate()
+        .filter(|(_, y)| y.is_finite())
+        .map(move |(k, &y)| {
+            let k = k as f64;
+            Rectangle::new([(k + 0.08, 0.0), (k + 0.92, y)], colour.filled())
+        })
+}
+
+/// A step line holding each interval's value across the interval (agents staffed, heads
+/// rostered).
+pub fn step_line(values: &[f64], colour: RGBColor) -> PathElement<(f64, f64)> {
+    let steps: Vec<(f64, f64)> = values
+        .iter()
+        .enumerate()
+        .flat_map(|(k, &v)| [(k as f64, v), (k as f64 + 1.0, v)])
+        .collect();
+    PathElement::new(steps, colour.stroke_width(size::LINE))
+}
+
 /// A dashed line through `points` (targets, thresholds, the optimum).
 pub fn dashed(
     points: Vec<(f64, f64)>,

@@ -98,13 +98,7 @@ impl Chart for SharesPerInterval {
         ));
         let area = super::keyed(&area, &keys)?;
         let n = self.starts.len().max(1) as f64;
-        let boundary = |x: &f64| -> String {
-            let k = x.round();
-            if (x - k).abs() > 1e-6 || k < 0.0 {
-                return String::new();
-            }
-            self.starts.get(k as usize).cloned().unwrap_or_default()
-        };
+        let boundary = |x: &f64| super::interval_label(&self.starts, *x);
         let mut plot = super::panel(&area, 0.0..n, 0.0..1.0, false)?;
         super::axes(
             &mut plot,
