@@ -19,7 +19,17 @@
 
 use super::RosterError;
 use super::grid::{Requirement, Shift};
-use good_lp::{Expression, Solution, SolverModel, Variable, microlp, variable, variables};
+use good_lp::{Expression, Solution, SolverModel, Variable, variable, variables};
+
+#[cfg(not(feature = "highs"))]
+use good_lp::microlp as lp_solver;
+#[cfg(feature = "highs")]
+use good_lp::solvers::highs::highs as lp_solver;
+
+/// With the `highs` feature: seconds HiGHS may spend on the integer program of one roster
+/// before its best roster so far is taken (or, with none, the dive).
+#[cfg(feature = "highs")]
+pub const MIP_TIME_LIMIT_S: f64 = 60.0;
 use std::collections::BTreeMap;
 
 /// Tolerance when reading LP values as whole numbers.
@@ -72,11 +82,28 @@ fn solve_lp(
     shifts: &[Shift],
     allowed: &[bool],
 ) -> Result<(f64, Vec<f64>), RosterError> {
+    solve_program(req, shifts, allowed, false)
+}
+
+/// The covering program over the columns `allowed`, in whole shifts when `integer` (HiGHS
+/// only: one thread, a fixed seed, `MIP_TIME_LIMIT_S`), else its LP relaxation: its cost
+/// and the value of every column.
+fn solve_program(
+    req: &Requirement,
+    shifts: &[Shift],
+    allowed: &[bool],
+    integer: bool,
+) -> Result<(f64, Vec<f64>), RosterError> {
     let n = req.len();
     let mut vars = variables!();
     let xs: Vec<Option<Variable>> = allowed
         .iter()
-        .map(|&a| a.then(|| vars.add(variable().min(0.0))))
+        .map(|&a| {
+            a.then(|| {
+                let x = variable().min(0.0);
+                vars.add(if integer { x.integer() } else { x })
+            })
+        })
         .collect();
     let mut rows: Vec<Expression> = (0..n).map(|_| Expression::with_capacity(16)).collect();
     let mut objective = Expression::with_capacity(shifts.len());
@@ -87,7 +114,13 @@ fn solve_lp(
             rows[t].add_mul(1.0, x);
         }
     }
-    let mut model = vars.minimise(objective.clone()).using(microlp);
+    let model = vars.minimise(objective.clone()).using(lp_solver);
+    #[cfg(feature = "highs")]
+    let model = model
+        .set_threads(1)
+        .set_option("random_seed", 0)
+        .set_time_limit(MIP_TIME_LIMIT_S);
+    let mut model = model;
     for (t, row) in rows.into_iter().enumerate() {
         if req.heads[t] > 0 {
             model = model.with(row.geq(f64::from(req.heads[t])));
@@ -118,20 +151,66 @@ fn coverage(req: &Requirement, shifts: &[Shift], counts: &[u32]) -> Vec<u32> {
     cov
 }
 
-/// The roster of `allowed` columns: the LP, and when its optimum is fractional, a dive:
-/// the whole parts of the LP values are rostered and the shift with the largest fractional
-/// part is rounded up, the LP is solved again for what is left uncovered, and so on until
-/// the LP of the rest is integral; shifts no interval needs are then removed. Returns the
-/// counts, the first LP's cost, whether it was integral, and the LP solves made.
+/// The roster of `allowed` columns: the LP, and when its optimum is fractional, the integer
+/// program with HiGHS (feature `highs`) or else a [`dive`]; then shifts no interval needs
+/// are removed. Returns the counts, the first LP's cost, whether it was integral, and the
+/// solves made.
 fn roster_of(
     req: &Requirement,
     shifts: &[Shift],
     allowed: &[bool],
 ) -> Result<(Vec<u32>, f64, bool, usize), RosterError> {
-    let (lp, mut values) = solve_lp(req, shifts, allowed)?;
-    let mut solves = 1;
-    let is_integral = |values: &[f64]| values.iter().all(|v| (v - v.round()).abs() <= INTEGRAL_TOL);
+    let (lp, values) = solve_lp(req, shifts, allowed)?;
     let integral = is_integral(&values);
+    let (mut counts, solves) = whole_roster(req, shifts, allowed, values)?;
+    prune(req, shifts, &mut counts);
+    Ok((counts, lp, integral, solves + 1))
+}
+
+/// True when every value is a whole number (within [`INTEGRAL_TOL`]).
+fn is_integral(values: &[f64]) -> bool {
+    values.iter().all(|v| (v - v.round()).abs() <= INTEGRAL_TOL)
+}
+
+/// Whole shifts from the LP `values`: with HiGHS, its integer program (the dive when it
+/// finds no roster in its time); else the dive. Returns the counts and the solves made.
+#[cfg(feature = "highs")]
+fn whole_roster(
+    req: &Requirement,
+    shifts: &[Shift],
+    allowed: &[bool],
+    values: Vec<f64>,
+) -> Result<(Vec<u32>, usize), RosterError> {
+    if !is_integral(&values)
+        && let Ok((_, whole)) = solve_program(req, shifts, allowed, true)
+    {
+        return Ok((whole.iter().map(|v| v.round() as u32).collect(), 1));
+    }
+    dive(req, shifts, allowed, values)
+}
+
+/// Whole shifts from the LP `values`, by the dive. Returns the counts and the solves made.
+#[cfg(not(feature = "highs"))]
+fn whole_roster(
+    req: &Requirement,
+    shifts: &[Shift],
+    allowed: &[bool],
+    values: Vec<f64>,
+) -> Result<(Vec<u32>, usize), RosterError> {
+    dive(req, shifts, allowed, values)
+}
+
+/// The dive from the LP `values`: the whole parts of the LP values are rostered and the
+/// shift with the largest fractional part is rounded up, the LP is solved again for what is
+/// left uncovered, and so on until the LP of the rest is integral. Returns the counts and
+/// the LP solves made.
+fn dive(
+    req: &Requirement,
+    shifts: &[Shift],
+    allowed: &[bool],
+    mut values: Vec<f64>,
+) -> Result<(Vec<u32>, usize), RosterError> {
+    let mut solves = 0;
     let mut counts = vec![0u32; shifts.len()];
     let mut rest = req.clone();
     loop {
@@ -162,8 +241,7 @@ fn roster_of(
         values = solve_lp(&rest, shifts, allowed)?.1;
         solves += 1;
     }
-    prune(req, shifts, &mut counts);
-    Ok((counts, lp, integral, solves))
+    Ok((counts, solves))
 }
 
 /// Removes shifts no interval needs (every interval they cover has a head to spare),
@@ -323,6 +401,40 @@ mod tests {
                 assert!(s.length == 8 && (3..=5).contains(&b) && b + len <= 6);
             }
         }
+    }
+
+    /// With HiGHS the integer program itself is solved: whole shifts, full cover, never
+    /// dearer than the dive from the same LP nor cheaper than the LP bound.
+    #[cfg(feature = "highs")]
+    #[test]
+    fn highs_rosters_whole_shifts_no_dearer_than_the_dive() {
+        let mut r = ShiftRules::lengths_only(&[4.0, 8.0]);
+        r.break_rule = Some(BreakRule {
+            length_s: 3600.0,
+            earliest_s: 3.0 * 3600.0,
+            latest_end_s: 6.0 * 3600.0,
+            for_shifts_over_s: 5.0 * 3600.0,
+        });
+        let heads = vec![3, 5, 9, 12, 14, 13, 11, 12, 15, 13, 9, 6, 4, 2];
+        let req = Requirement::day(3600.0, 8.0 * 3600.0, heads.clone());
+        let shifts = candidates(&req, &r, None).unwrap();
+        let allowed = vec![true; shifts.len()];
+        let (_, values) = solve_lp(&req, &shifts, &allowed).unwrap();
+        let (mut dived, _) = dive(&req, &shifts, &allowed, values).unwrap();
+        prune(&req, &shifts, &mut dived);
+        let dive_cost: f64 = shifts
+            .iter()
+            .zip(&dived)
+            .map(|(s, &c)| s.cost * f64::from(c))
+            .sum();
+        let solved = solve(&req, shifts, None).unwrap();
+        assert!(solved.covered.iter().zip(&heads).all(|(c, h)| c >= h));
+        assert!(solved.cost >= solved.lp_bound - 1e-6);
+        assert!(
+            solved.cost <= dive_cost + 1e-6,
+            "{} > {dive_cost}",
+            solved.cost
+        );
     }
 
     #[test]
