@@ -671,18 +671,30 @@ pub fn skill_roster_json(roster: &SkillRoster) -> SkillRosterJson {
     }
 }
 
-/// A group's name as part of a file name: letters, digits, `-` and `_` kept, anything else
-/// `_`.
-pub fn file_stem(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
+/// The groups' names as parts of file names: letters, digits, `-` and `_` kept, anything
+/// else `_`; a name that would give the same part as an earlier group's gets its position
+/// (1 = first group) appended, so no chart overwrites another.
+pub fn file_stems<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut stems: Vec<String> = Vec::new();
+    for (g, name) in names.enumerate() {
+        let stem: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let stem = if stems.contains(&stem) {
+            format!("{stem}-{}", g + 1)
+        } else {
+            stem
+        };
+        stems.push(stem);
+    }
+    stems
 }
 
 /// Writes a multi-skill roster: `OUT/<name>/roster.csv`, `coverage.csv`, `service.csv`,
@@ -695,15 +707,38 @@ pub fn write_skill_roster(out: &Path, roster: &SkillRoster, png: bool) -> io::Re
     write_atomic(&dir.join("coverage.csv"), &skill_coverage_csv(roster)?)?;
     write_atomic(&dir.join("service.csv"), &skill_service_csv(roster)?)?;
     write_json(&dir.join("roster.json"), &skill_roster_json(roster))?;
-    for g in &roster.groups {
+    let stems = file_stems(roster.groups.iter().map(|g| g.name.as_str()));
+    for (g, stem) in roster.groups.iter().zip(&stems) {
         let who = format!("{} / {}", roster.name, g.name);
         let chart = heads_chart(&who, &g.requirement, &g.solved);
-        write_chart(
-            &dir,
-            &format!("coverage-{}", file_stem(&g.name)),
-            &chart,
-            png,
-        )?;
+        write_chart(&dir, &format!("coverage-{stem}"), &chart, png)?;
     }
     Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_stems;
+
+    #[test]
+    fn group_names_give_distinct_file_names() {
+        let names = [
+            "billing team",
+            "billing_team",
+            "tech/2",
+            "tech-2",
+            "billing team?",
+        ];
+        let stems = file_stems(names.into_iter());
+        assert_eq!(
+            stems,
+            [
+                "billing_team",
+                "billing_team-2",
+                "tech_2",
+                "tech-2",
+                "billing_team_"
+            ]
+        );
+    }
 }
