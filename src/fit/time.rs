@@ -43,10 +43,13 @@ pub const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"
 /// The day of the week named `name` (`Mon`, `monday`, ...; any case): 0 = Monday.
 pub fn weekday_index(name: &str) -> Option<usize> {
     let name = name.trim().to_ascii_lowercase();
+    if !name.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let first_three = name.get(..3)?;
     WEEKDAYS
         .iter()
-        .position(|w| name.len() >= 3 && w.to_ascii_lowercase().starts_with(&name[..3]))
-        .filter(|_| name.chars().all(|c| c.is_ascii_alphabetic()))
+        .position(|w| w.eq_ignore_ascii_case(first_three))
 }
 
 /// Parses `YYYY-MM-DD HH:MM[:SS[.fff]]` (a `T` may stand for the space).
@@ -134,6 +137,16 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weekday_names_in_any_case_and_text_that_is_not_one() {
+        assert_eq!(weekday_index("Mon"), Some(0));
+        assert_eq!(weekday_index(" monday "), Some(0));
+        assert_eq!(weekday_index("SUNDAY"), Some(6));
+        for bad in ["", "Mo", "Funday", "Mon1", "ab€", "Mé", "€uro"] {
+            assert_eq!(weekday_index(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn dates_and_weekdays() {

@@ -613,17 +613,23 @@ fn text_that_is_not_utf8_is_an_error_with_its_line() {
 
 #[test]
 fn an_unknown_weekday_is_an_error() {
-    let a = callsim()
-        .args(["fit", "arrivals", BANK, "--weekday", "Funday"])
-        .current_dir(repo("."))
-        .assert()
-        .failure();
-    assert!(
-        stderr_of(&a)
-            .contains("--weekday: expected Mon, Tue, Wed, Thu, Fri, Sat or Sun, got \"Funday\""),
-        "{}",
-        stderr_of(&a)
-    );
+    // text that is not a day, also with letters of more than one byte where the first three
+    // letters of a day's name would be cut
+    for day in ["Funday", "Mo", "ab€", "Mé", "Mon1"] {
+        let a = callsim()
+            .args(["fit", "arrivals", BANK, "--weekday", day])
+            .current_dir(repo("."))
+            .assert()
+            .failure()
+            .code(1);
+        let stderr = stderr_of(&a);
+        assert!(
+            stderr.contains(&format!(
+                "--weekday: expected Mon, Tue, Wed, Thu, Fri, Sat or Sun, got \"{day}\""
+            )),
+            "{stderr}"
+        );
+    }
 }
 
 #[test]
