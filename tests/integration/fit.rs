@@ -400,8 +400,9 @@ fn calls_csv_is_replication_zero_and_needs_one_scenario() {
     );
 }
 
-/// Runs `callsim fit KIND` on a file with `content` and returns the error text.
-fn fit_error(kind: &str, content: &str) -> (String, String) {
+/// Runs `callsim fit KIND` on a file with `content` and checks that it fails with exit code 1
+/// (no panic) and the message `error: <the file's path><expected>`.
+fn assert_fit_error(kind: &str, content: &str, expected: &str) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.csv");
     std::fs::write(&path, content).unwrap();
@@ -413,7 +414,8 @@ fn fit_error(kind: &str, content: &str) -> (String, String) {
         .code(1);
     let stderr = stderr_of(&a);
     assert!(!stderr.contains("panicked"), "{stderr}");
-    (stderr, path.display().to_string())
+    let want = format!("error: {}{expected}", path.display());
+    assert!(stderr.contains(&want), "expected {want}\ngot {stderr}");
 }
 
 const COUNTS_OK: &str = "interval_start,calls\n2024-01-01 09:00,10\n2024-01-01 09:30,12\n2024-01-08 09:00,11\n2024-01-08 09:30,15\n";
@@ -457,31 +459,18 @@ fn counts_errors_name_file_line_and_column() {
             "interval_start,calls\n2024-01-01 09:00,10\n2024-01-08 09:00,11\n".to_string(),
             ": no day has two counts",
         ),
+        (
+            COUNTS_OK.replace("09:30", "09:20"),
+            ": the counts are per 20m and cannot be summed to intervals of 30m",
+        ),
+        (
+            "interval_start,calls\n2024-01-01 09:00,10\n2024-01-01 09:30,12\n".to_string(),
+            ": day-to-day variation needs at least two complete days",
+        ),
     ];
     for (content, expected) in cases {
-        let (stderr, path) = fit_error("arrivals", &content);
-        assert!(
-            stderr.contains(&format!("error: {path}{expected}")),
-            "expected {expected}\ngot {stderr}"
-        );
+        assert_fit_error("arrivals", &content, expected);
     }
-    let (stderr, path) = fit_error("arrivals", &COUNTS_OK.replace("09:30", "09:20"));
-    assert!(
-        stderr.contains(&format!(
-            "error: {path}: the counts are per 20m and cannot be summed to intervals of 30m"
-        )),
-        "{stderr}"
-    );
-    let (stderr, path) = fit_error(
-        "arrivals",
-        "interval_start,calls\n2024-01-01 09:00,10\n2024-01-01 09:30,12\n",
-    );
-    assert!(
-        stderr.contains(&format!(
-            "error: {path}: day-to-day variation needs at least two complete days"
-        )),
-        "{stderr}"
-    );
 }
 
 const LOG_OK: &str =
@@ -522,19 +511,14 @@ fn call_log_errors_name_file_line_and_column() {
             LOG_OK.replace("outcome", "result"),
             ":1: no column \"outcome\" in the header",
         ),
+        (
+            "arrival,wait_s,outcome,talk_s\n1,0,abandoned,\n".to_string(),
+            ": handle times cannot be fitted",
+        ),
     ];
     for (content, expected) in cases {
-        let (stderr, path) = fit_error("calls", &content);
-        assert!(
-            stderr.contains(&format!("error: {path}{expected}")),
-            "expected {expected}\ngot {stderr}"
-        );
+        assert_fit_error("calls", &content, expected);
     }
-    let (stderr, path) = fit_error("calls", "arrival,wait_s,outcome,talk_s\n1,0,abandoned,\n");
-    assert!(
-        stderr.contains(&format!("error: {path}: handle times cannot be fitted")),
-        "{stderr}"
-    );
 }
 
 #[test]
@@ -579,11 +563,7 @@ fn counts_that_cannot_make_an_interval_are_errors() {
         ),
     ];
     for (content, expected) in cases {
-        let (stderr, path) = fit_error("arrivals", content);
-        assert!(
-            stderr.contains(&format!("error: {path}{expected}")),
-            "expected {expected}\ngot {stderr}"
-        );
+        assert_fit_error("arrivals", content, expected);
     }
 }
 
