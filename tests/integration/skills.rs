@@ -65,13 +65,25 @@ impl Misses {
     }
 }
 
-const SINGLE_DAY: &str = r#"
+/// What the two forms of the test day share: seed, replications, day, goal and prices.
+const DAY: &str = r#"
 seed = 17
 replications = 6
 [time]
 open = "08:00"
 interval = "30m"
 intervals = 4
+[service_level]
+threshold = "30s"
+target = 0.8
+[costs]
+agent_per_hour = 25
+per_minute = 0.03
+lost_customer_value = 80
+"#;
+
+/// The test day's callers and agents as a single queue.
+const SINGLE_QUEUE: &str = r#"
 [arrivals]
 per_interval = [40, 90, 70, 30]
 busyness_cv = 0.15
@@ -85,31 +97,12 @@ mean = "2m"
 cv = 0.7
 [staffing]
 per_interval = [5, 9, 8, 4]
-[service_level]
-threshold = "30s"
-target = 0.8
-[costs]
-agent_per_hour = 25
-per_minute = 0.03
-lost_customer_value = 80
 "#;
 
-const SKILL_DAY: &str = r#"
-seed = 17
-replications = 6
-[time]
-open = "08:00"
-interval = "30m"
-intervals = 4
+/// The same callers and agents as one call type served by one agent group.
+const ONE_TYPE_ONE_GROUP: &str = r#"
 [arrivals]
 busyness_cv = 0.15
-[service_level]
-threshold = "30s"
-target = 0.8
-[costs]
-agent_per_hour = 25
-per_minute = 0.03
-lost_customer_value = 80
 [[call_type]]
 name = "calls"
 arrivals = { per_interval = [40, 90, 70, 30] }
@@ -125,8 +118,8 @@ skills = { calls = 1 }
 /// the same numbers, bit for bit: every KPI of every interval and replication.
 #[test]
 fn one_type_and_one_group_are_bit_identical_to_the_single_queue_model() {
-    let single = parse(SINGLE_DAY);
-    let skill = parse(SKILL_DAY);
+    let single = parse(&format!("{DAY}{SINGLE_QUEUE}"));
+    let skill = parse(&format!("{DAY}{ONE_TYPE_ONE_GROUP}"));
     assert!(single.skills.is_none() && skill.skills.is_some());
     let results = simulate(&[single, skill]);
     let bits = |r: &ScenarioResult| {
