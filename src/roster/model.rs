@@ -383,8 +383,9 @@ mod tests {
         assert!(solved.covered.iter().zip(&heads).all(|(c, r)| c >= r));
     }
 
-    #[test]
-    fn breaks_give_a_bounded_gap_and_full_cover() {
+    /// A 14-hour day of hourly requirements, 4- and 8-hour shifts, the 8-hour ones with a
+    /// one-hour break starting 3 to 5 hours in.
+    fn day_with_breaks() -> (ShiftRules, Vec<u32>) {
         let mut r = ShiftRules::lengths_only(&[4.0, 8.0]);
         r.break_rule = Some(BreakRule {
             length_s: 3600.0,
@@ -392,7 +393,12 @@ mod tests {
             latest_end_s: 6.0 * 3600.0,
             for_shifts_over_s: 5.0 * 3600.0,
         });
-        let heads = vec![3, 5, 9, 12, 14, 13, 11, 12, 15, 13, 9, 6, 4, 2];
+        (r, vec![3, 5, 9, 12, 14, 13, 11, 12, 15, 13, 9, 6, 4, 2])
+    }
+
+    #[test]
+    fn breaks_give_a_bounded_gap_and_full_cover() {
+        let (r, heads) = day_with_breaks();
         let solved = solve_day(heads.clone(), &r);
         assert!(solved.covered.iter().zip(&heads).all(|(c, h)| c >= h));
         assert!(solved.cost >= solved.lp_bound - 1e-9);
@@ -408,14 +414,7 @@ mod tests {
     #[cfg(feature = "highs")]
     #[test]
     fn highs_rosters_whole_shifts_no_dearer_than_the_dive() {
-        let mut r = ShiftRules::lengths_only(&[4.0, 8.0]);
-        r.break_rule = Some(BreakRule {
-            length_s: 3600.0,
-            earliest_s: 3.0 * 3600.0,
-            latest_end_s: 6.0 * 3600.0,
-            for_shifts_over_s: 5.0 * 3600.0,
-        });
-        let heads = vec![3, 5, 9, 12, 14, 13, 11, 12, 15, 13, 9, 6, 4, 2];
+        let (r, heads) = day_with_breaks();
         let req = Requirement::day(3600.0, 8.0 * 3600.0, heads.clone());
         let shifts = candidates(&req, &r, None).unwrap();
         let allowed = vec![true; shifts.len()];

@@ -114,6 +114,31 @@ fn plan_intervals<'a>(
     at
 }
 
+/// The columns of `coverage.csv` every roster has for an interval.
+const COVERAGE_COLUMNS: [&str; 7] = [
+    "interval",
+    "day",
+    "start",
+    "required",
+    "covered",
+    "over",
+    "on_phones",
+];
+
+/// Those cells for interval `t` of `req` with `covered` heads present (on the phones:
+/// covered less `shrinkage`).
+fn coverage_cells(req: &Requirement, t: usize, covered: u32, shrinkage: f64) -> [String; 7] {
+    [
+        t.to_string(),
+        req.day_name(t).to_string(),
+        format_clock(req.clock_of(t)),
+        req.heads[t].to_string(),
+        covered.to_string(),
+        covered.saturating_sub(req.heads[t]).to_string(),
+        super::on_phones(covered, shrinkage).to_string(),
+    ]
+}
+
 /// `coverage.csv`: `interval, day, start, required, covered, over, on_phones,
 /// planned_agents, service_level, service_level_ci95, plan_service_level,
 /// plan_service_level_ci95`: heads required and present (not on break), the agents on the
@@ -124,20 +149,13 @@ pub fn coverage_csv(roster: &Roster) -> io::Result<Vec<u8>> {
     let req = &roster.requirement;
     let at = plan_intervals(req.len(), roster.days.iter().map(|d| d.slots.as_slice()));
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "interval",
-        "day",
-        "start",
-        "required",
-        "covered",
-        "over",
-        "on_phones",
+    w.write_record(COVERAGE_COLUMNS.iter().chain(&[
         "planned_agents",
         "service_level",
         "service_level_ci95",
         "plan_service_level",
         "plan_service_level_ci95",
-    ])?;
+    ]))?;
     let cell = |v: Option<MeanCi>| {
         v.map_or((String::new(), String::new()), |v| {
             (number(v.mean), number(v.ci95))
@@ -154,20 +172,12 @@ pub fn coverage_csv(roster: &Roster) -> io::Result<Vec<u8>> {
                 sl = cell(check.intervals[k].get(Kpi::ServiceLevel));
             }
         }
-        w.write_record([
-            t.to_string(),
-            req.day_name(t).to_string(),
-            format_clock(req.clock_of(t)),
-            req.heads[t].to_string(),
-            covered.to_string(),
-            covered.saturating_sub(req.heads[t]).to_string(),
-            super::on_phones(covered, roster.shrinkage).to_string(),
-            planned,
-            sl.0,
-            sl.1,
-            plan_sl.0,
-            plan_sl.1,
-        ])?;
+        let cells = coverage_cells(req, t, covered, roster.shrinkage);
+        w.write_record(
+            cells
+                .into_iter()
+                .chain([planned, sl.0, sl.1, plan_sl.0, plan_sl.1]),
+        )?;
     }
     csv_bytes(w)
 }
@@ -461,17 +471,12 @@ fn skill_plan_intervals(roster: &SkillRoster) -> Vec<Option<(usize, usize)>> {
 pub fn skill_coverage_csv(roster: &SkillRoster) -> io::Result<Vec<u8>> {
     let at = skill_plan_intervals(roster);
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "agent_group",
-        "interval",
-        "day",
-        "start",
-        "required",
-        "covered",
-        "over",
-        "on_phones",
-        "planned_agents",
-    ])?;
+    w.write_record(
+        ["agent_group"]
+            .iter()
+            .chain(&COVERAGE_COLUMNS)
+            .chain(&["planned_agents"]),
+    )?;
     for (g, group) in roster.groups.iter().enumerate() {
         let req = &group.requirement;
         for (t, slot) in at.iter().enumerate() {
@@ -479,17 +484,12 @@ pub fn skill_coverage_csv(roster: &SkillRoster) -> io::Result<Vec<u8>> {
             let planned = slot.map_or(String::new(), |(d, k)| {
                 roster.days[d].plan.agents[k][g].to_string()
             });
-            w.write_record([
-                group.name.clone(),
-                t.to_string(),
-                req.day_name(t).to_string(),
-                format_clock(req.clock_of(t)),
-                req.heads[t].to_string(),
-                covered.to_string(),
-                covered.saturating_sub(req.heads[t]).to_string(),
-                super::on_phones(covered, roster.shrinkage).to_string(),
-                planned,
-            ])?;
+            let cells = coverage_cells(req, t, covered, roster.shrinkage);
+            w.write_record(
+                std::iter::once(group.name.clone())
+                    .chain(cells)
+                    .chain([planned]),
+            )?;
         }
     }
     csv_bytes(w)
