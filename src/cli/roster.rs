@@ -143,8 +143,7 @@ enum Rostered {
     Groups(SkillRoster),
 }
 
-/// Plans, rosters and checks a scenario file; returns the roster and the seconds the
-/// rostering itself took.
+/// Plans, rosters and checks a scenario file: one queue, or per agent group.
 fn roster_file(args: &RosterArgs, rules: Option<ShiftRules>) -> anyhow::Result<Rostered> {
     let scenario = match scenario::load(&args.file) {
         Ok(sc) => sc,

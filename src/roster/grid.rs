@@ -136,6 +136,20 @@ impl Shift {
     }
 }
 
+/// Heads present (on shift, not on break) in each interval of `req` when `counts[j]` people
+/// work `shifts[j]`.
+pub fn coverage(req: &Requirement, shifts: &[Shift], counts: &[u32]) -> Vec<u32> {
+    let mut cov = vec![0u32; req.len()];
+    for (s, &c) in shifts.iter().zip(counts) {
+        if c > 0 {
+            for t in s.covered(req.len(), req.week) {
+                cov[t] += c;
+            }
+        }
+    }
+    cov
+}
+
 /// `seconds` as a whole number of intervals, or an error naming `key`.
 fn whole(seconds: f64, interval_s: f64, key: &str) -> Result<usize, RosterError> {
     let n = (seconds / interval_s).round();
@@ -240,13 +254,8 @@ pub fn candidates(
             }
         }
     }
-    let mut covered = vec![false; n];
-    for s in &shifts {
-        for t in s.covered(n, req.week) {
-            covered[t] = true;
-        }
-    }
-    if let Some(k) = (0..n).find(|&k| req.heads[k] > 0 && !covered[k]) {
+    let covered = coverage(req, &shifts, &vec![1; shifts.len()]);
+    if let Some(k) = (0..n).find(|&k| req.heads[k] > 0 && covered[k] == 0) {
         return Err(RosterError::Uncoverable {
             interval: req.label(k),
             heads: req.heads[k],

@@ -18,7 +18,7 @@
 //! LP bound without the limit).
 
 use super::RosterError;
-use super::grid::{Requirement, Shift};
+use super::grid::{Requirement, Shift, coverage};
 use good_lp::{Expression, Solution, SolverModel, Variable, variable, variables};
 
 #[cfg(not(feature = "highs"))]
@@ -136,19 +136,6 @@ fn solve_program(
         .collect();
     let cost = shifts.iter().zip(&values).map(|(s, v)| s.cost * v).sum();
     Ok((cost, values))
-}
-
-/// Heads each interval gets from `counts`.
-fn coverage(req: &Requirement, shifts: &[Shift], counts: &[u32]) -> Vec<u32> {
-    let mut cov = vec![0u32; req.len()];
-    for (s, &c) in shifts.iter().zip(counts) {
-        if c > 0 {
-            for t in s.covered(req.len(), req.week) {
-                cov[t] += c;
-            }
-        }
-    }
-    cov
 }
 
 /// The roster of `allowed` columns: the LP, and when its optimum is fractional, the integer
