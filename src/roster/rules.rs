@@ -44,7 +44,7 @@ pub struct BreakRule {
 }
 
 /// Weekday names, Monday first, as the week's days are written in outputs.
-pub const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+pub use crate::fit::WEEKDAYS;
 
 /// Validated shift rules.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,7 +5,7 @@
 
 use super::day_profile::{Part, draw_share};
 use super::{Axis, Chart, DrawResult, Key, Mark, palette, size};
-use crate::report::load::{CsvTable, Estimate};
+use crate::report::load::{CsvTable, Estimate, file_error};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor;
@@ -35,16 +35,21 @@ impl SharesPerInterval {
         title: String,
         y_title: &str,
     ) -> io::Result<Self> {
-        let bad = |what: &str| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("{}: no column {what}", table.path.display()),
-            )
-        };
+        let bad = |what: &str| file_error(&table.path, format!("no column {what}"));
         let names = table.texts(key).ok_or_else(|| bad(key))?;
         let starts_col = table.texts("start").ok_or_else(|| bad("start"))?;
         let intervals = table.numbers("interval")?.ok_or_else(|| bad("interval"))?;
         let values = table.estimates(kpi)?.ok_or_else(|| bad(kpi))?;
+        // interval numbers are row positions of a day: whole, from 0, fewer than the rows
+        if let Some(k) = intervals
+            .iter()
+            .find(|&&k| !(k >= 0.0 && k.fract() == 0.0 && k < intervals.len() as f64))
+        {
+            return Err(file_error(
+                &table.path,
+                format!("column interval: expected interval numbers 0, 1, 2, ..., got {k}"),
+            ));
+        }
         let n = intervals.iter().fold(0usize, |m, &k| m.max(k as usize + 1));
         let mut starts = vec![String::new(); n];
         let mut series: Vec<(String, Vec<Estimate>)> = Vec::new();
@@ -139,12 +144,9 @@ impl HandledMatrix {
     /// From `handled.csv` (`call_type, agent_group, handled, handled_ci95`).
     pub fn from_table(table: &CsvTable, title: String) -> io::Result<Self> {
         let bad = || {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "{}: expected columns call_type, agent_group, handled",
-                    table.path.display()
-                ),
+            file_error(
+                &table.path,
+                "expected columns call_type, agent_group, handled",
             )
         };
         let types_col = table.texts("call_type").ok_or_else(bad)?;
@@ -195,22 +197,9 @@ impl Chart for HandledMatrix {
             .x_label_area_size(90)
             .y_label_area_size(260)
             .build_cartesian_2d(0.0..cols, 0.0..rows)?;
-        let group_label = |x: &f64| -> String {
-            let i = (x - 0.5).round();
-            if (x - 0.5 - i).abs() > 1e-6 || i < 0.0 {
-                return String::new();
-            }
-            self.groups.get(i as usize).cloned().unwrap_or_default()
-        };
-        let type_label = |y: &f64| -> String {
-            let i = (y - 0.5).round();
-            if (y - 0.5 - i).abs() > 1e-6 || i < 0.0 {
-                return String::new();
-            }
-            // the first type on top
-            let row = self.types.len() as f64 - 1.0 - i;
-            self.types.get(row as usize).cloned().unwrap_or_default()
-        };
+        let group_label = |x: &f64| super::interval_label(&self.groups, x - 0.5);
+        // the first type on top
+        let type_label = |y: &f64| super::interval_label(&self.types, rows - 0.5 - y);
         plot.configure_mesh()
             .disable_mesh()
             .axis_style(palette::BLACK.stroke_width(2))
@@ -247,5 +236,30 @@ impl Chart for HandledMatrix {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn shares(text: &str) -> io::Result<SharesPerInterval> {
+        let table = CsvTable::parse(Path::new("types.csv"), text)?;
+        SharesPerInterval::from_table(&table, "call_type", "service_level", "t".into(), "y")
+    }
+
+    #[test]
+    fn interval_numbers_that_are_not_rows_are_errors_not_panics() {
+        let head = "interval,start,call_type,service_level,service_level_ci95\n";
+        assert!(shares(&format!("{head}0,08:00,a,0.8,0.1\n1,08:30,a,0.9,0.1\n")).is_ok());
+        for bad in ["1e30", "inf", "-1", "0.5", "2", ""] {
+            let text = format!("{head}0,08:00,a,0.8,0.1\n{bad},08:30,a,0.9,0.1\n");
+            let err = shares(&text)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(err.contains("types.csv: column interval"), "{bad}: {err}");
+        }
     }
 }
