@@ -9,8 +9,7 @@
 use super::mle::{Family, Fitted, Sample, fit_all};
 use super::survival::{KmStep, kaplan_meier};
 use super::{FitError, parse_timestamp, read_table};
-use crate::model::routing::replication::run_skill_replication_observed;
-use crate::model::{CallEvent, Observer, Scenario, run_replication_observed};
+use crate::model::{CallEvent, Observer, Scenario};
 use std::path::Path;
 
 /// The header of a call log.
@@ -124,14 +123,7 @@ impl CallLogger {
 /// types together in a multi-skill scenario.
 pub fn log_replication(scenario: &Scenario, replication: u64) -> Vec<CallRecord> {
     let mut logger = CallLogger::default();
-    match &scenario.skills {
-        Some(model) => {
-            run_skill_replication_observed(scenario, model, replication, &mut logger);
-        }
-        None => {
-            run_replication_observed(scenario, replication, &mut logger);
-        }
-    }
+    crate::model::observe_replication(scenario, replication, &mut logger);
     logger.records()
 }
 

@@ -32,3 +32,18 @@ pub use config::{RunKind, Scenario, ServiceLevelGoal};
 pub use dist::Dist;
 pub use observer::{CallEvent, NoObserver, Observer};
 pub use replication::{ReplicationOutcome, run_replication, run_replication_observed};
+
+/// Runs replication `replication` of `scenario` with `observer` seeing every call attempt
+/// and the agents' levels: the single-queue loop, or the multi-skill loop (all call types
+/// and agent groups together) when the scenario has call types. The same calls as that
+/// replication of `callsim run`.
+pub fn observe_replication<O: Observer>(scenario: &Scenario, replication: u64, observer: &mut O) {
+    match &scenario.skills {
+        Some(model) => {
+            routing::run_skill_replication_observed(scenario, model, replication, observer);
+        }
+        None => {
+            run_replication_observed(scenario, replication, observer);
+        }
+    }
+}

@@ -258,7 +258,7 @@ fn group_for(model: &SkillModel, t: usize) -> Option<usize> {
             let s = model.groups[g].skill(t)?;
             Some((s.rank, s.delay_s > 0.0, model.groups[g].skills.len(), g))
         })
-        .min_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal))
+        .min()
         .map(|(.., g)| g)
 }
 

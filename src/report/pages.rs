@@ -94,7 +94,6 @@ fn scenario_charts(r: &SavedResult, options: ReportOptions) -> io::Result<Vec<Fi
     Ok(figures)
 }
 
-/// Draws the charts and writes `report.html` of one saved scenario; returns its charts.
 /// Several call types: each type's service level and each group's occupancy per interval,
 /// and the calls handled by type × group, from the saved `types.csv`, `groups.csv` and
 /// `handled.csv` (none for a single queue).
@@ -158,6 +157,7 @@ fn skill_charts(r: &SavedResult, options: ReportOptions) -> io::Result<Vec<Figur
     ])
 }
 
+/// Draws the charts and writes `report.html` of one saved scenario; returns its charts.
 fn write_scenario_report(r: &SavedResult, options: ReportOptions) -> io::Result<Vec<Figure>> {
     let figures = scenario_charts(r, options)?;
     let body = format!(

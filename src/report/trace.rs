@@ -36,20 +36,7 @@ pub fn record_day(scenario: &Scenario, replication: u64) -> Result<Recorder, Tra
         return Err(TraceError::SteadyState(scenario.name.clone()));
     }
     let mut recorder = Recorder::default();
-    match &scenario.skills {
-        // multi-skill: the same events, all call types and agent groups together
-        Some(model) => {
-            crate::model::routing::run_skill_replication_observed(
-                scenario,
-                model,
-                replication,
-                &mut recorder,
-            );
-        }
-        None => {
-            crate::model::run_replication_observed(scenario, replication, &mut recorder);
-        }
-    }
+    crate::model::observe_replication(scenario, replication, &mut recorder);
     Ok(recorder)
 }
 

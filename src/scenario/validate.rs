@@ -562,7 +562,6 @@ impl Checker<'_> {
         })
     }
 
-    /// A list with one value per interval.
     /// A clock time `"HH:MM"` (up to 24:00), seconds after midnight.
     fn clock(&mut self, value: &S<String>, key: &str) -> Option<f64> {
         match parse_clock(value.get_ref()) {
@@ -629,7 +628,7 @@ impl Checker<'_> {
                     None => Some(None),
                 };
                 match (from, to, every) {
-                    (Some(from_s), Some(to_s), Some(every_s)) if to_s < from_s => {
+                    (Some(from_s), Some(to_s), Some(_)) if to_s < from_s => {
                         let span = raw.to.as_ref().map_or(st.span(), |v| v.span());
                         self.problem(
                             span,
@@ -641,7 +640,6 @@ impl Checker<'_> {
                                 format_clock(from_s)
                             ),
                         );
-                        let _ = every_s;
                         None
                     }
                     (Some(from_s), Some(to_s), Some(every_s)) => Some(Some(StartTimes {
@@ -830,6 +828,7 @@ impl Checker<'_> {
         }))
     }
 
+    /// A list with one value per interval.
     fn per_interval_len<T>(&mut self, list: &S<Vec<T>>, key: &str, intervals: Option<usize>) {
         if let Some(n) = intervals
             && list.get_ref().len() != n
