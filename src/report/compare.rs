@@ -29,32 +29,39 @@ pub fn differences(results: &[ScenarioResult]) -> Vec<Difference> {
     let Some((base, others)) = results.split_first() else {
         return Vec::new();
     };
+    others
+        .iter()
+        .flat_map(|other| against(base, other))
+        .collect()
+}
+
+/// Every KPI of `other` against `base`: paired when both ran the same seed and
+/// replications, else unpaired.
+pub fn against(base: &ScenarioResult, other: &ScenarioResult) -> Vec<Difference> {
+    let pairable = base.scenario.seed == other.scenario.seed
+        && base.scenario.replications == other.scenario.replications;
     let mut out = Vec::new();
-    for other in others {
-        let pairable = base.scenario.seed == other.scenario.seed
-            && base.scenario.replications == other.scenario.replications;
-        for (kpi, b) in base.total.iter() {
-            let (Some(o), Some(xs), Some(ys)) = (
-                other.total.get(kpi),
-                base.per_replication(kpi),
-                other.per_replication(kpi),
-            ) else {
-                continue;
-            };
-            let unpaired = unpaired_difference(&xs, &ys);
-            out.push(Difference {
-                scenario: other.scenario.name.clone(),
-                kpi,
-                baseline: b.mean,
-                value: o.mean,
-                paired: if pairable {
-                    paired_difference(&xs, &ys)
-                } else {
-                    unpaired
-                },
-                unpaired,
-            });
-        }
+    for (kpi, b) in base.total.iter() {
+        let (Some(o), Some(xs), Some(ys)) = (
+            other.total.get(kpi),
+            base.per_replication(kpi),
+            other.per_replication(kpi),
+        ) else {
+            continue;
+        };
+        let unpaired = unpaired_difference(&xs, &ys);
+        out.push(Difference {
+            scenario: other.scenario.name.clone(),
+            kpi,
+            baseline: b.mean,
+            value: o.mean,
+            paired: if pairable {
+                paired_difference(&xs, &ys)
+            } else {
+                unpaired
+            },
+            unpaired,
+        });
     }
     out
 }

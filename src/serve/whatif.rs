@@ -47,6 +47,8 @@ pub struct Baseline {
     pub scenario: Scenario,
     /// The baseline run, every replication kept for paired differences.
     pub result: ScenarioResult,
+    /// The baseline run as the report's charts read it, named "Baseline".
+    pub saved: load::SavedResult,
 }
 
 impl Baseline {
@@ -80,6 +82,7 @@ impl Baseline {
         let result = simulate(std::slice::from_ref(&scenario))
             .pop()
             .ok_or("the baseline produced no result")?;
+        let saved = saved(&result, "Baseline").map_err(|e| e.to_string())?;
         Ok(Baseline {
             base_dir: scenario::validate::base_dir_of(path),
             default_name: path
@@ -90,6 +93,7 @@ impl Baseline {
             table,
             scenario,
             result,
+            saved,
         })
     }
 
@@ -140,7 +144,7 @@ impl Baseline {
     /// its controls from it), agents per interval, the mean patience, the baseline's
     /// summary (the shape of `summary.json`) and its day-profile chart.
     pub fn describe(&self) -> std::io::Result<Value> {
-        let chart = day_profile(&saved(&self.result, "Baseline")?)?;
+        let chart = day_profile(&self.saved)?;
         Ok(json!({
             "file": self.path.display().to_string(),
             "name": self.scenario.name,
@@ -211,8 +215,7 @@ pub fn answer(
     };
     let drawn = if charts {
         let now = saved(&result, "What-if").map_err(internal)?;
-        let base = saved(&baseline.result, "Baseline").map_err(internal)?;
-        let costs = charts::bars::cost_breakdown(&[&base, &now])
+        let costs = charts::bars::cost_breakdown(&[&baseline.saved, &now])
             .map(|c| figure(&c, "Cost per day: the baseline and the what-if.".into()))
             .transpose()
             .map_err(internal)?;
@@ -220,7 +223,7 @@ pub fn answer(
     } else {
         None
     };
-    let differences: Vec<Value> = compare::differences(&[baseline.result.clone(), result])
+    let differences: Vec<Value> = compare::against(&baseline.result, &result)
         .iter()
         .map(|d| {
             json!({
