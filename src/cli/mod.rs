@@ -76,3 +76,13 @@ pub fn main() -> ExitCode {
         }
     }
 }
+
+/// The worker threads of a command: `threads` of them (`--threads`), or one per core.
+/// Results never depend on it.
+fn thread_pool(threads: Option<u32>) -> anyhow::Result<rayon::ThreadPool> {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        pool = pool.num_threads(n as usize);
+    }
+    Ok(pool.build()?)
+}

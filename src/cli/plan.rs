@@ -135,11 +135,7 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
         shrinkage: args.shrinkage,
         min_agents: 1,
     };
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = args.threads {
-        pool = pool.num_threads(n as usize);
-    }
-    let pool = pool.build()?;
+    let pool = super::thread_pool(args.threads)?;
     let started = Instant::now();
     let plan = pool
         .install(|| plan::plan(&scenario, &options))

@@ -34,11 +34,7 @@ pub fn execute(args: &PlanArgs, scenario: &Scenario) -> anyhow::Result<()> {
             args.file.display()
         );
     }
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = args.threads {
-        pool = pool.num_threads(n as usize);
-    }
-    let pool = pool.build()?;
+    let pool = super::thread_pool(args.threads)?;
     let replications = args.replications.unwrap_or(scenario.replications);
     let started = Instant::now();
     let plan = pool

@@ -74,11 +74,7 @@ fn is_plan_table(path: &Path) -> bool {
 /// Runs `callsim roster`.
 pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
     let rules = args.shifts.as_deref().map(shift_file).transpose()?;
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = args.threads {
-        pool = pool.num_threads(n as usize);
-    }
-    let pool = pool.build()?;
+    let pool = super::thread_pool(args.threads)?;
     let started = Instant::now();
     let roster = if is_plan_table(&args.file) {
         let Some(rules) = rules else {

@@ -78,11 +78,7 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
             sc.seed = s;
         }
     }
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = args.threads {
-        pool = pool.num_threads(n as usize);
-    }
-    let pool = pool.build()?;
+    let pool = super::thread_pool(args.threads)?;
     let started = Instant::now();
     let results = pool.install(|| simulate(&scenarios));
     let elapsed = started.elapsed().as_secs_f64();

@@ -56,11 +56,7 @@ pub fn execute(args: SweepArgs) -> anyhow::Result<()> {
         eprintln!("note: {note}");
     }
     let shard = args.shard.unwrap_or(Shard::WHOLE);
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = args.threads {
-        pool = pool.num_threads(n as usize);
-    }
-    let pool = pool.build()?;
+    let pool = super::thread_pool(args.threads)?;
     let threads = pool.current_num_threads();
 
     let bar = ProgressBar::new(0);
