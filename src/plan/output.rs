@@ -3,21 +3,12 @@
 //! scenario written back with the planned staffing.
 
 use super::{Goal, Plan};
-use crate::report::write_atomic;
+use crate::report::{csv_bytes, csv_number, write_atomic};
 use crate::scenario::{self, duration::format_clock};
 use crate::stats::{Kpi, MeanCi};
 use serde::Serialize;
 use std::io;
 use std::path::{Path, PathBuf};
-
-/// A number for CSV: shortest round-trip form, empty when undefined.
-fn number(x: f64) -> String {
-    if x.is_finite() {
-        x.to_string()
-    } else {
-        String::new()
-    }
-}
 
 /// The final check's value of `kpi` in interval `k`.
 fn interval_kpi(plan: &Plan, k: usize, kpi: Kpi) -> Option<MeanCi> {
@@ -51,12 +42,12 @@ pub fn plan_csv(plan: &Plan) -> io::Result<Vec<u8>> {
     let sc = &plan.check.scenario;
     for k in 0..sc.intervals() {
         let kpi = |kpi| interval_kpi(plan, k, kpi);
-        let mean = |kpi: Option<MeanCi>| kpi.map_or(String::new(), |v| number(v.mean));
-        let ci = |kpi: Option<MeanCi>| kpi.map_or(String::new(), |v| number(v.ci95));
+        let mean = |kpi: Option<MeanCi>| kpi.map_or(String::new(), |v| csv_number(v.mean));
+        let ci = |kpi: Option<MeanCi>| kpi.map_or(String::new(), |v| csv_number(v.ci95));
         w.write_record([
             k.to_string(),
             format_clock(sc.interval_start_clock_s(k)),
-            number(expected_calls(plan, k)),
+            csv_number(expected_calls(plan, k)),
             plan.erlang_agents[k].to_string(),
             plan.planned_agents[k].to_string(),
             mean(kpi(Kpi::ServiceLevel)),
@@ -67,7 +58,7 @@ pub fn plan_csv(plan: &Plan) -> io::Result<Vec<u8>> {
             plan.scheduled_agents[k].to_string(),
         ])?;
     }
-    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
+    csv_bytes(w)
 }
 
 /// `cost_curve.csv`: `shift, agent_hours, total_cost, total_cost_ci95, lost_customers,
@@ -85,14 +76,14 @@ pub fn cost_curve_csv(plan: &Plan) -> io::Result<Vec<u8>> {
     for p in &plan.cost_curve {
         w.write_record([
             p.shift.to_string(),
-            number(p.agent_hours),
-            number(p.total_cost.mean),
-            number(p.total_cost.ci95),
-            number(p.lost_customers.mean),
-            number(p.lost_customers.ci95),
+            csv_number(p.agent_hours),
+            csv_number(p.total_cost.mean),
+            csv_number(p.total_cost.ci95),
+            csv_number(p.lost_customers.mean),
+            csv_number(p.lost_customers.ci95),
         ])?;
     }
-    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
+    csv_bytes(w)
 }
 
 /// The targets, as written to `plan.json`.

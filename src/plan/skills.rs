@@ -23,7 +23,7 @@ use super::evaluate::fresh_seed;
 use crate::erlang::{Model, Targets, Traffic, required_agents};
 use crate::model::Scenario;
 use crate::model::routing::{AgentGroup, SkillModel};
-use crate::report::write_atomic;
+use crate::report::{csv_bytes, csv_number, write_atomic};
 use crate::scenario::duration::format_clock;
 use crate::simulate::{ScenarioResult, simulate};
 use crate::stats::Kpi;
@@ -379,13 +379,6 @@ pub fn write_skill_plan(out: &Path, plan: &SkillPlan) -> std::io::Result<PathBuf
     let sc = &plan.check.scenario;
     let dir = out.join(&sc.name);
     std::fs::create_dir_all(&dir)?;
-    let number = |x: f64| {
-        if x.is_finite() {
-            x.to_string()
-        } else {
-            String::new()
-        }
-    };
     let model = sc.skills.as_ref();
     let mut groups = csv::Writer::from_writer(Vec::new());
     groups.write_record([
@@ -429,18 +422,14 @@ pub fn write_skill_plan(out: &Path, plan: &SkillPlan) -> std::io::Result<PathBuf
                 start.clone(),
                 ty.name.clone(),
                 plan.needs[k][t].to_string(),
-                sl.map_or(String::new(), |v| number(v.mean)),
-                sl.map_or(String::new(), |v| number(v.ci95)),
+                sl.map_or(String::new(), |v| csv_number(v.mean)),
+                sl.map_or(String::new(), |v| csv_number(v.ci95)),
                 ty.service_level.target.to_string(),
             ])?;
         }
     }
-    let bytes = |w: csv::Writer<Vec<u8>>| {
-        w.into_inner()
-            .map_err(|e| std::io::Error::other(e.to_string()))
-    };
-    write_atomic(&dir.join("plan-groups.csv"), &bytes(groups)?)?;
-    write_atomic(&dir.join("plan-types.csv"), &bytes(types)?)?;
+    write_atomic(&dir.join("plan-groups.csv"), &csv_bytes(groups)?)?;
+    write_atomic(&dir.join("plan-types.csv"), &csv_bytes(types)?)?;
     Ok(dir)
 }
 

@@ -5,7 +5,8 @@ use crate::simulate::skills::{GROUP_KPIS, TYPE_KPIS};
 use crate::simulate::{ScenarioResult, SkillResult};
 use std::io;
 
-fn number(x: f64) -> String {
+/// A number for CSV: its shortest round-trip form, empty when undefined (NaN, infinite).
+pub fn csv_number(x: f64) -> String {
     if x.is_finite() {
         x.to_string()
     } else {
@@ -36,12 +37,12 @@ pub fn intervals_csv(result: &ScenarioResult) -> io::Result<Vec<u8>> {
             sc.agents[k].to_string(),
         ];
         for (_, v) in set.iter() {
-            row.push(number(v.mean));
-            row.push(number(v.ci95));
+            row.push(csv_number(v.mean));
+            row.push(csv_number(v.ci95));
         }
         w.write_record(&row)?;
     }
-    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
+    csv_bytes(w)
 }
 
 /// The pooled wait distribution of answered calls: columns `wait_from_s, wait_to_s, calls`,
@@ -52,10 +53,11 @@ pub fn waits_csv(result: &ScenarioResult) -> io::Result<Vec<u8>> {
     for (from, to, calls) in result.waits.buckets() {
         w.write_record([from.to_string(), to.to_string(), calls.to_string()])?;
     }
-    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
+    csv_bytes(w)
 }
 
-fn finish(w: csv::Writer<Vec<u8>>) -> io::Result<Vec<u8>> {
+/// The bytes of a CSV written to memory.
+pub fn csv_bytes(w: csv::Writer<Vec<u8>>) -> io::Result<Vec<u8>> {
     w.into_inner().map_err(|e| io::Error::other(e.to_string()))
 }
 
@@ -78,12 +80,12 @@ pub fn types_csv(result: &ScenarioResult, skills: &SkillResult) -> io::Result<Ve
                 ty.name.clone(),
             ];
             for (_, v) in ty.intervals[k].iter() {
-                row.extend([number(v.mean), number(v.ci95)]);
+                row.extend([csv_number(v.mean), csv_number(v.ci95)]);
             }
             w.write_record(&row)?;
         }
     }
-    finish(w)
+    csv_bytes(w)
 }
 
 /// Multi-skill scenarios, `groups.csv`: one row per interval and agent group, columns
@@ -113,12 +115,12 @@ pub fn groups_csv(result: &ScenarioResult, skills: &SkillResult) -> io::Result<V
                 scheduled,
             ];
             for (_, v) in group.intervals[k].iter() {
-                row.extend([number(v.mean), number(v.ci95)]);
+                row.extend([csv_number(v.mean), csv_number(v.ci95)]);
             }
             w.write_record(&row)?;
         }
     }
-    finish(w)
+    csv_bytes(w)
 }
 
 /// Multi-skill scenarios, `handled.csv`: calls handled over the whole run by call type and
@@ -132,10 +134,10 @@ pub fn handled_csv(skills: &SkillResult) -> io::Result<Vec<u8>> {
             w.write_record([
                 ty.name.clone(),
                 group.name.clone(),
-                number(v.mean),
-                number(v.ci95),
+                csv_number(v.mean),
+                csv_number(v.ci95),
             ])?;
         }
     }
-    finish(w)
+    csv_bytes(w)
 }

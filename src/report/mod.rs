@@ -12,7 +12,9 @@ pub mod load;
 pub mod pages;
 pub mod trace;
 
-pub use self::csv::{groups_csv, handled_csv, intervals_csv, types_csv, waits_csv};
+pub use self::csv::{
+    csv_bytes, csv_number, groups_csv, handled_csv, intervals_csv, types_csv, waits_csv,
+};
 pub use json::{Summary, summary_json};
 
 use crate::simulate::ScenarioResult;

@@ -10,26 +10,13 @@ use super::skills::SkillRoster;
 use crate::report::charts::coverage::CoverageChart;
 use crate::report::charts::render;
 use crate::report::load::Estimate;
-use crate::report::write_atomic;
+use crate::report::{csv_bytes, csv_number, write_atomic};
 use crate::scenario::duration::format_clock;
 use crate::simulate::{KpiSet, ScenarioResult};
 use crate::stats::{Kpi, MeanCi};
 use serde::Serialize;
 use std::io;
 use std::path::{Path, PathBuf};
-
-/// A number for CSV: shortest round-trip form, empty when undefined.
-fn number(x: f64) -> String {
-    if x.is_finite() {
-        x.to_string()
-    } else {
-        String::new()
-    }
-}
-
-fn csv_bytes(w: csv::Writer<Vec<u8>>) -> io::Result<Vec<u8>> {
-    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
-}
 
 /// The columns of `roster.csv` for one shift.
 const SHIFT_COLUMNS: [&str; 9] = [
@@ -61,12 +48,12 @@ fn write_shifts(
             req.day_name(s.start).to_string(),
             clock(s.start),
             clock(s.start + s.length),
-            number(s.paid_hours),
+            csv_number(s.paid_hours),
             b0,
             b1,
             count.to_string(),
-            number(s.paid_hours * f64::from(*count)),
-            number(s.cost * f64::from(*count)),
+            csv_number(s.paid_hours * f64::from(*count)),
+            csv_number(s.cost * f64::from(*count)),
         ];
         w.write_record(
             first
@@ -158,7 +145,7 @@ pub fn coverage_csv(roster: &Roster) -> io::Result<Vec<u8>> {
     ]))?;
     let cell = |v: Option<MeanCi>| {
         v.map_or((String::new(), String::new()), |v| {
-            (number(v.mean), number(v.ci95))
+            (csv_number(v.mean), csv_number(v.ci95))
         })
     };
     for (t, slot) in at.iter().enumerate() {
@@ -525,7 +512,7 @@ pub fn skill_service_csv(roster: &SkillRoster) -> io::Result<Vec<u8>> {
     };
     let cells = |v: Option<MeanCi>| {
         v.map_or([String::new(), String::new()], |v| {
-            [number(v.mean), number(v.ci95)]
+            [csv_number(v.mean), csv_number(v.ci95)]
         })
     };
     let types = roster
@@ -548,7 +535,7 @@ pub fn skill_service_csv(roster: &SkillRoster) -> io::Result<Vec<u8>> {
                 r_ci,
                 p,
                 p_ci,
-                number(ty.service_level.target),
+                csv_number(ty.service_level.target),
             ])?;
         }
     }
