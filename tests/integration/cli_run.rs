@@ -1,6 +1,6 @@
 //! `callsim run` end to end, the way a user runs it.
 
-use crate::common::{callsim, example_folders, repo, tree};
+use crate::common::{assert_snapshot, callsim, example_folders, repo, tree};
 use callsim::stats::{Kpi, Mechanism};
 
 /// The contract's KPI keys every summary has (DESIGN.md).
@@ -129,14 +129,11 @@ fn whole_run_kpis_are_value_stable() {
         .arg(repo("scenarios/small-business.toml"))
         .assert()
         .success();
-    let got = std::fs::read_to_string(out.path().join("small-business/summary.json")).unwrap();
-    let snapshot = repo("tests/data/snapshots/small-business-3-replications.json");
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::create_dir_all(snapshot.parent().unwrap()).unwrap();
-        std::fs::write(&snapshot, &got).unwrap();
-    }
-    let want = std::fs::read_to_string(&snapshot).expect("snapshot committed");
-    assert_eq!(got, want);
+    let got = std::fs::read(out.path().join("small-business/summary.json")).unwrap();
+    assert_snapshot(
+        &repo("tests/data/snapshots/small-business-3-replications.json"),
+        &got,
+    );
 }
 
 #[test]

@@ -64,3 +64,53 @@ pub fn chromium() -> Option<PathBuf> {
         .flat_map(|name| std::env::split_paths(&path).map(move |d| d.join(name)))
         .find(|p| p.is_file())
 }
+
+/// True when the snapshots are to be rewritten (`UPDATE_SNAPSHOTS=1 cargo test --release`).
+pub fn updating_snapshots() -> bool {
+    std::env::var_os("UPDATE_SNAPSHOTS").is_some()
+}
+
+/// Compares `got` byte for byte with the committed snapshot file `path` (with
+/// `UPDATE_SNAPSHOTS=1`, rewrites the file first). A difference names the file and its first
+/// differing line, with both versions of that line.
+pub fn assert_snapshot(path: &Path, got: &[u8]) {
+    if updating_snapshots() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, got).unwrap();
+    }
+    let want = std::fs::read(path).unwrap_or_else(|e| {
+        panic!(
+            "{}: snapshot not committed ({e}); write it with UPDATE_SNAPSHOTS=1 cargo test --release",
+            path.display()
+        )
+    });
+    if want != got {
+        panic!("{}", first_difference(path, &want, got));
+    }
+}
+
+/// Where `got` first departs from `want`: the file, the line number and both lines.
+fn first_difference(path: &Path, want: &[u8], got: &[u8]) -> String {
+    let want_lines: Vec<&[u8]> = want.split(|&b| b == b'\n').collect();
+    let got_lines: Vec<&[u8]> = got.split(|&b| b == b'\n').collect();
+    let line = |lines: &[&[u8]], k: usize| {
+        lines.get(k).map_or("<end of file>".to_string(), |l| {
+            format!("{:?}", String::from_utf8_lossy(l))
+        })
+    };
+    let k = (0..want_lines.len().max(got_lines.len()))
+        .find(|&k| want_lines.get(k) != got_lines.get(k))
+        .unwrap_or(0);
+    let (a, b) = (want_lines.get(k), got_lines.get(k));
+    let column = match (a, b) {
+        (Some(a), Some(b)) => a.iter().zip(b.iter()).take_while(|(x, y)| x == y).count() + 1,
+        _ => 1,
+    };
+    format!(
+        "{} differs from its snapshot at line {}, byte {column} of the line:\n  snapshot: {}\n  now:      {}\n(if the change is intended: UPDATE_SNAPSHOTS=1 cargo test --release, and say why in the commit)",
+        path.display(),
+        k + 1,
+        line(&want_lines, k),
+        line(&got_lines, k),
+    )
+}

@@ -12,5 +12,6 @@ mod report;
 mod roster;
 mod serve;
 mod skills;
+mod snapshots;
 mod sweep;
 mod theory;
