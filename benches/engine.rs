@@ -9,7 +9,6 @@
 //! 10 call types answered by 20 agent groups with three skills each (ranks 1, 2, and 3 after
 //! a 30-second delay): its throughput is compared with the single queue's.
 
-use callsim::model::routing::run_skill_replication;
 use callsim::model::run_replication;
 use callsim::scenario;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -42,13 +41,13 @@ fn multi_skill_center(c: &mut Criterion) {
         "bench",
     )
     .expect("the multi-skill benchmark scenario is valid");
-    let model = sc.skills.clone().expect("call types");
-    let calls = run_skill_replication(&sc, &model, 0).total.calls;
+    assert!(sc.skills.is_some(), "call types");
+    let calls = run_replication(&sc, 0).calls;
     let mut group = c.benchmark_group("multi_skill");
     group.sample_size(10);
     group.throughput(Throughput::Elements(calls));
     group.bench_function("10_types_20_groups_1M_calls", |b| {
-        b.iter(|| black_box(run_skill_replication(black_box(&sc), &model, 0)))
+        b.iter(|| black_box(run_replication(black_box(&sc), 0)))
     });
     group.finish();
 }

@@ -3,7 +3,6 @@
 //! are dropped there), and the KPIs are averaged over replications in replication order, so
 //! the output is bit-identical for any number of threads.
 
-use crate::model::routing::run_skill_replication;
 use crate::model::{ReplicationOutcome, Scenario, run_replication};
 use crate::stats::{IntervalTally, Kpi, MeanCi, Mechanism, WaitHistogram, mean_ci};
 use rayon::prelude::*;
@@ -116,15 +115,12 @@ impl ScenarioResult {
 
 /// Runs replication `replication` of `scenario` and keeps only its KPI values.
 pub fn replication_kpis(scenario: &Scenario, replication: u64) -> ReplicationKpis {
-    match &scenario.skills {
-        Some(model) => {
-            let outcome = run_skill_replication(scenario, model, replication);
-            let mut kpis = outcome_kpis(&outcome.total);
-            kpis.skills = Some(SkillReplication::of(&outcome));
-            kpis
-        }
-        None => outcome_kpis(&run_replication(scenario, replication)),
+    let outcome = run_replication(scenario, replication);
+    let mut kpis = outcome_kpis(&outcome);
+    if scenario.skills.is_some() {
+        kpis.skills = Some(SkillReplication::of(&outcome));
     }
+    kpis
 }
 
 /// The KPI values of one replication's outcome (the whole center).

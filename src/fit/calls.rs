@@ -123,7 +123,7 @@ impl CallLogger {
 /// types together in a multi-skill scenario.
 pub fn log_replication(scenario: &Scenario, replication: u64) -> Vec<CallRecord> {
     let mut logger = CallLogger::default();
-    crate::model::observe_replication(scenario, replication, &mut logger);
+    crate::model::run_replication_observed(scenario, replication, &mut logger);
     logger.records()
 }
 

@@ -24,6 +24,8 @@ pub struct Customer {
     pub callback_attempt: u64,
     /// A proactive contact reached this customer before they called.
     pub reached: bool,
+    /// The customer's call type (index in the center's types; 0 for a single queue).
+    pub call_type: u32,
 }
 
 /// Index of a customer record.
@@ -97,6 +99,7 @@ mod tests {
             callback_interval: None,
             callback_attempt: 0,
             reached: false,
+            call_type: 0,
         };
         let mut all = Customers::default();
         let a = all.insert(c);

@@ -4,9 +4,9 @@
 //!
 //! One mechanism, one file: [`arrivals`], [`queue`], [`agents`], [`abandonment`], [`lines`],
 //! [`balking`], [`callback`], [`retrials`] (with [`customers`] to follow a customer across
-//! attempts), [`proactive`] and [`costs`]; the event loop that ties them together is
-//! [`replication`], which an [`observer`] can watch call by call. Several call types served by
-//! skilled agent groups run in [`routing`] instead. [`config`] is the validated scenario the
+//! attempts), [`proactive`] and [`costs`]; the one event loop that ties them together is
+//! [`replication`], which an [`observer`] can watch call by call; [`routing`] says how calls
+//! of several types meet skilled agent groups (a single queue is one type and one group). [`config`] is the validated scenario the
 //! model runs and [`dist`] its time distributions.
 
 pub mod abandonment;
@@ -32,18 +32,4 @@ pub use config::{RunKind, Scenario, ServiceLevelGoal};
 pub use dist::Dist;
 pub use observer::{CallEvent, NoObserver, Observer};
 pub use replication::{ReplicationOutcome, run_replication, run_replication_observed};
-
-/// Runs replication `replication` of `scenario` with `observer` seeing every call attempt
-/// and the agents' levels: the single-queue loop, or the multi-skill loop (all call types
-/// and agent groups together) when the scenario has call types. The same calls as that
-/// replication of `callsim run`.
-pub fn observe_replication<O: Observer>(scenario: &Scenario, replication: u64, observer: &mut O) {
-    match &scenario.skills {
-        Some(model) => {
-            routing::run_skill_replication_observed(scenario, model, replication, observer);
-        }
-        None => {
-            run_replication_observed(scenario, replication, observer);
-        }
-    }
-}
+pub use routing::SkillModel;

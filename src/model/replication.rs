@@ -1,25 +1,36 @@
 //! One replication: the event loop of the call center, from opening (or the start of the
-//! warm-up) until the last caller has left.
+//! warm-up) until the last caller has left. One loop for every call center: a single queue is
+//! one call type served by one agent group, and the loop is generic over the [`Router`] that
+//! says how calls meet agents, so the single queue ([`OneQueue`]) pays nothing for skills
+//! ([`Skills`]).
 //!
-//! The life of an attempt (DESIGN.md): lines → all agents busy? → announced wait → balking →
-//! callback offer → queue → answered, or abandoned when patience runs out first. A failed
-//! attempt (blocked, balked, abandoned) may be retried; a customer who never gets through is
-//! lost. Each mechanism is one module; this file only calls them at their place, and a
-//! mechanism whose section is absent costs nothing.
+//! The life of an attempt (DESIGN.md): lines → a free agent of a group that takes the type? →
+//! announced wait → balking → callback offer → the type's queue → answered, or abandoned when
+//! patience runs out first. A failed attempt (blocked, balked, abandoned) may be retried; a
+//! customer who never gets through is lost. Each mechanism is one module and a section of the
+//! call type (a single queue's sections are its one type's); this file only calls them at
+//! their place, and a mechanism whose section is absent costs nothing.
+//!
+//! With call types, the mechanisms act per type: each type has its own balking curve,
+//! callback offer, retrials and proactive campaign; `[lines]` are trunks shared by every
+//! type; a callback and a proactive call are made by an agent of a group that takes the type.
+//! Calls are counted for the whole center and for their type (the accounting identities hold
+//! for both), agent time for the whole center and for each group.
 //!
 //! The next first-attempt arrival is kept beside the calendar rather than in it (one heap
 //! operation less per call); on a tie the calendar goes first, so a caller arriving exactly at
 //! an interval boundary already meets the new interval's staffing.
 
 use super::abandonment::StaleTimers;
-use super::agents::AgentPool;
 use super::arrivals::{ArrivalProcess, busyness_factor};
 use super::callback::expected_wait_s;
 use super::config::{RunKind, Scenario};
 use super::customers::{Customer, CustomerId, Customers};
 use super::observer::{CallEvent, NoObserver, Observer};
 use super::proactive::{Channel, Targeting};
-use super::queue::{Caller, WaitingLine};
+use super::queue::Caller;
+use super::routing::SkillModel;
+use super::routing::router::{OneQueue, Router, Skills};
 use crate::engine::{Calendar, Stream, StreamRng, streams};
 use crate::stats::{IntervalTally, TimeWeighted};
 use std::collections::VecDeque;
@@ -43,13 +54,21 @@ pub const STREAM_CALLBACK: Stream = Stream(6);
 pub const STREAM_BALKING: Stream = Stream(7);
 /// Random stream of proactive-contact decisions and outbound talk times.
 pub const STREAM_PROACTIVE: Stream = Stream(8);
+/// Random stream of the call type of each arrival (not drawn with a single type).
+pub const STREAM_CALL_TYPE: Stream = Stream(20);
+
+/// Most call types and agent groups a scenario may have (they are packed into events).
+pub const MAX_TYPES_OR_GROUPS: usize = 255;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Event {
-    /// An agent finishes a call.
-    ServiceEnd,
-    /// The patience of the caller holding `ticket` runs out.
-    Abandon { ticket: u64 },
+    /// An agent of group `group` finishes a call.
+    ServiceEnd { group: u32 },
+    /// The patience of the caller of type `ty` holding `ticket` runs out.
+    Abandon { ty: u32, ticket: u64 },
+    /// A call of type `ty` holding `ticket` has waited long enough for the groups of delay
+    /// level `level` of its type.
+    Eligible { ty: u32, level: u32, ticket: u64 },
     /// Reporting interval `interval` starts: its staffing takes over.
     Boundary { interval: u32 },
     /// Arrivals stop (close of the day, or end of the steady-state horizon).
@@ -60,40 +79,58 @@ enum Event {
     CallbackRetry { customer: CustomerId },
 }
 
-/// An [`Event`] packed into one word for the calendar (the kind in the top three bits), which
-/// keeps calendar entries at 24 bytes: the calendar's speed is the simulator's speed.
+/// An [`Event`] packed into one word for the calendar, which keeps calendar entries at 24
+/// bytes (the calendar's speed is the simulator's speed): the kind in the top 3 bits, then
+/// the type (8 bits), the delay level (8 bits) and the ticket in the low bits.
 #[derive(Debug, Clone, Copy)]
 struct PackedEvent(u64);
 
 impl PackedEvent {
     const KIND_SHIFT: u32 = 61;
-    const PAYLOAD: u64 = (1 << Self::KIND_SHIFT) - 1;
+    const TYPE_SHIFT: u32 = 53;
+    const LEVEL_SHIFT: u32 = 45;
+    const LOW8: u64 = 0xff;
 
     #[inline]
     fn pack(event: Event) -> Self {
         let (kind, payload) = match event {
-            Event::ServiceEnd => (0, 0),
-            Event::Abandon { ticket } => (1, ticket),
-            Event::Boundary { interval } => (2, interval as u64),
-            Event::Close => (3, 0),
-            Event::Retrial { customer } => (4, customer as u64),
-            Event::CallbackRetry { customer } => (5, customer as u64),
+            Event::ServiceEnd { group } => (0, group as u64),
+            Event::Abandon { ty, ticket } => (1, ((ty as u64) << Self::TYPE_SHIFT) | ticket),
+            Event::Eligible { ty, level, ticket } => (
+                2,
+                ((ty as u64) << Self::TYPE_SHIFT) | ((level as u64) << Self::LEVEL_SHIFT) | ticket,
+            ),
+            Event::Boundary { interval } => (3, interval as u64),
+            Event::Close => (4, 0),
+            Event::Retrial { customer } => (5, customer as u64),
+            Event::CallbackRetry { customer } => (6, customer as u64),
         };
-        debug_assert!(payload <= Self::PAYLOAD);
+        debug_assert!(payload < 1 << Self::KIND_SHIFT);
         PackedEvent((kind << Self::KIND_SHIFT) | payload)
     }
 
     #[inline]
     fn unpack(self) -> Event {
-        let payload = self.0 & Self::PAYLOAD;
+        let payload = self.0 & ((1 << Self::KIND_SHIFT) - 1);
+        let ty = ((payload >> Self::TYPE_SHIFT) & Self::LOW8) as u32;
         match self.0 >> Self::KIND_SHIFT {
-            0 => Event::ServiceEnd,
-            1 => Event::Abandon { ticket: payload },
-            2 => Event::Boundary {
+            0 => Event::ServiceEnd {
+                group: payload as u32,
+            },
+            1 => Event::Abandon {
+                ty,
+                ticket: payload & ((1 << Self::TYPE_SHIFT) - 1),
+            },
+            2 => Event::Eligible {
+                ty,
+                level: ((payload >> Self::LEVEL_SHIFT) & Self::LOW8) as u32,
+                ticket: payload & ((1 << Self::LEVEL_SHIFT) - 1),
+            },
+            3 => Event::Boundary {
                 interval: payload as u32,
             },
-            3 => Event::Close,
-            4 => Event::Retrial {
+            4 => Event::Close,
+            5 => Event::Retrial {
                 customer: payload as CustomerId,
             },
             _ => Event::CallbackRetry {
@@ -106,10 +143,22 @@ impl PackedEvent {
 /// What one replication produced.
 #[derive(Debug, Clone)]
 pub struct ReplicationOutcome {
-    /// One tally per reporting interval.
+    /// The whole center, one tally per reporting interval.
     pub intervals: Vec<IntervalTally>,
     /// Every call attempt simulated, warm-up included (for speed figures).
     pub calls: u64,
+    /// Per call type `t`, one tally per interval: `by_type[t][k]` (scenarios with call types;
+    /// empty for a single queue, whose one type is the whole center). Service level counts
+    /// calls answered within the type's own threshold; agent time is the talk time of the
+    /// type's calls, counted in the interval they arrived in.
+    pub by_type: Vec<Vec<IntervalTally>>,
+    /// Per agent group `g`, one tally per interval (empty for a single queue): `answered` is
+    /// the calls the group handled, callbacks included (by the interval the call arrived in);
+    /// agent time as for the whole center.
+    pub by_group: Vec<Vec<IntervalTally>>,
+    /// Calls handled in the measured window by type and group, `handled[t][g]` (empty for a
+    /// single queue).
+    pub handled: Vec<Vec<u64>>,
 }
 
 /// Runs replication `replication` of `scenario`.
@@ -117,14 +166,44 @@ pub fn run_replication(scenario: &Scenario, replication: u64) -> ReplicationOutc
     run_replication_observed(scenario, replication, &mut NoObserver)
 }
 
-/// Runs replication `replication` of `scenario` with `observer` watching every call; the
-/// results are the same as [`run_replication`]'s.
+/// Runs replication `replication` of `scenario` with `observer` watching every call attempt,
+/// every routing decision and the agents' levels; the results are the same as
+/// [`run_replication`]'s.
 pub fn run_replication_observed<O: Observer>(
     scenario: &Scenario,
     replication: u64,
     observer: &mut O,
 ) -> ReplicationOutcome {
-    let mut day = Replication::new(scenario, replication, observer);
+    match &scenario.skills {
+        Some(model) => routed(
+            scenario,
+            model,
+            Skills::new(scenario, model),
+            replication,
+            observer,
+        ),
+        None => {
+            let model = SkillModel::single(scenario);
+            routed(
+                scenario,
+                &model,
+                OneQueue::new(&model),
+                replication,
+                observer,
+            )
+        }
+    }
+}
+
+/// Runs one replication of the center `model` of `scenario` through `router`.
+fn routed<R: Router, O: Observer>(
+    scenario: &Scenario,
+    model: &SkillModel,
+    router: R,
+    replication: u64,
+    observer: &mut O,
+) -> ReplicationOutcome {
+    let mut day = Replication::new(scenario, model, router, replication, observer);
     day.run();
     day.finish()
 }
@@ -132,6 +211,7 @@ pub fn run_replication_observed<O: Observer>(
 /// The random streams of one replication.
 struct Streams {
     arrivals: StreamRng,
+    call_type: StreamRng,
     handle: StreamRng,
     patience: StreamRng,
     retrials: StreamRng,
@@ -141,12 +221,13 @@ struct Streams {
     proactive: StreamRng,
 }
 
-/// A first attempt as drawn from the arrival process: when, the caller's needs (drawn for
-/// every caller, answered at once or not, so that they do not depend on the staffing:
-/// common random numbers), and what proactive contact decided.
+/// A first attempt as drawn from the arrival process: when, of which type, the caller's needs
+/// (drawn for every caller, answered at once or not, so that they do not depend on the
+/// staffing: common random numbers), and what proactive contact decided.
 #[derive(Debug, Clone, Copy)]
 struct Arrival {
     t: f64,
+    ty: usize,
     handle: f64,
     patience: Option<f64>,
     targeting: Targeting,
@@ -160,25 +241,53 @@ enum Failure {
     Abandoned,
 }
 
-struct Replication<'a, O: Observer> {
+/// What a caller who found no free agent does, once the announced wait is heard.
+enum OnHold {
+    Balks,
+    /// Offered a callback; accepted or not.
+    Offered(bool),
+    Waits,
+}
+
+struct Replication<'a, R: Router, O: Observer> {
     scenario: &'a Scenario,
     observer: &'a mut O,
+    router: R,
     calendar: Calendar<PackedEvent>,
-    line: WaitingLine,
-    /// Callback placeholders in the line (customers not holding on).
+    /// Callback placeholders in the lines (customers not holding on), over all types.
     callbacks_in_line: usize,
-    pool: AgentPool,
+    /// Callback placeholders in each type's line (with call types only).
+    type_callbacks_in_line: Vec<usize>,
+    /// Callers in every line, placeholders included (with call types only).
+    waiting: usize,
     arrivals: ArrivalProcess,
     rng: Streams,
+    /// True when customers are followed across attempts (some type has retrials or
+    /// callbacks).
+    tracks_customers: bool,
     customers: Customers,
     stale: StaleTimers,
+    /// Number of reporting intervals.
+    n: usize,
     tallies: Vec<IntervalTally>,
+    /// `type_tallies[t * n + k]` (with call types only).
+    type_tallies: Vec<IntervalTally>,
+    /// `group_tallies[g * n + k]` (with call types only).
+    group_tallies: Vec<IntervalTally>,
+    /// `handled[t * groups + g]` (with call types only).
+    handled: Vec<u64>,
     /// The interval whose agent time is being measured; `None` in warm-up and after a
     /// steady-state horizon.
     current: Option<usize>,
     interval_started: f64,
     busy: TimeWeighted,
     present: TimeWeighted,
+    group_busy: Vec<TimeWeighted>,
+    group_present: Vec<TimeWeighted>,
+    /// (busy, present) of each group as last recorded, and their sums (with call types).
+    recorded: Vec<(u32, u32)>,
+    busy_total: u32,
+    present_total: u32,
     /// Time of the last event that changed anything (stale timers do not count).
     last_event: f64,
     /// False once arrivals have stopped: retrials and callback retries are no longer made.
@@ -193,18 +302,25 @@ struct Replication<'a, O: Observer> {
     upcoming: VecDeque<Arrival>,
     /// Sequence number of the front of `upcoming`.
     upcoming_head: u64,
-    /// Covered customers awaiting an outbound call, by sequence number.
-    outbound_backlog: VecDeque<u64>,
+    /// Per call type: covered customers awaiting an outbound call, by sequence number.
+    outbound_backlog: Vec<VecDeque<u64>>,
 }
 
-impl<'a, O: Observer> Replication<'a, O> {
-    fn new(scenario: &'a Scenario, replication: u64, observer: &'a mut O) -> Self {
+impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
+    fn new(
+        scenario: &'a Scenario,
+        model: &SkillModel,
+        router: R,
+        replication: u64,
+        observer: &'a mut O,
+    ) -> Self {
         let seed = scenario.seed;
         let stream = |s| streams(seed, replication, s);
         let busyness = busyness_factor(scenario.busyness_cv, &mut stream(STREAM_BUSYNESS));
         let n = scenario.intervals();
-        let first_agents = scenario.agents[0];
-        let mut calendar = Calendar::with_capacity(first_agents as usize * 2 + n + 64);
+        let first: Vec<u32> = model.groups.iter().map(|g| g.agents[0]).collect();
+        let first_total: u32 = first.iter().sum();
+        let mut calendar = Calendar::with_capacity(first_total as usize * 2 + n + 64);
         let start = scenario.measure_start_s();
         let first_boundary = if start > 0.0 { 0 } else { 1 };
         for k in first_boundary..n {
@@ -212,19 +328,30 @@ impl<'a, O: Observer> Replication<'a, O> {
             calendar.schedule(t, PackedEvent::pack(Event::Boundary { interval: k as u32 }));
         }
         calendar.schedule(scenario.arrivals_end_s(), PackedEvent::pack(Event::Close));
-        let mut pool = AgentPool::default();
-        pool.set_target(first_agents);
-        observer.agents(0.0, 0, first_agents);
+        observer.agents(0.0, 0, first_total);
+        let (n_types, n_groups) = if R::TYPED {
+            (model.types.len(), model.groups.len())
+        } else {
+            (0, 0)
+        };
+        // validation allows agent calls with one deadline for every type
+        let lead_s = model
+            .types
+            .iter()
+            .filter_map(|ty| ty.proactive.as_ref().and_then(|p| p.deadline_s()))
+            .reduce(f64::max);
         Replication {
             scenario,
             observer,
+            router,
             calendar,
-            line: WaitingLine::with_capacity(first_agents as usize + 64),
             callbacks_in_line: 0,
-            pool,
+            type_callbacks_in_line: vec![0; n_types],
+            waiting: 0,
             arrivals: ArrivalProcess::new(scenario, busyness),
             rng: Streams {
                 arrivals: stream(STREAM_ARRIVALS),
+                call_type: stream(STREAM_CALL_TYPE),
                 handle: stream(STREAM_HANDLE_TIME),
                 patience: stream(STREAM_PATIENCE),
                 retrials: stream(STREAM_RETRIALS),
@@ -233,21 +360,35 @@ impl<'a, O: Observer> Replication<'a, O> {
                 balking: stream(STREAM_BALKING),
                 proactive: stream(STREAM_PROACTIVE),
             },
+            tracks_customers: model.types.iter().any(|ty| ty.tracks_customers()),
             customers: Customers::default(),
             stale: StaleTimers::default(),
+            n,
             tallies: vec![IntervalTally::default(); n],
+            type_tallies: vec![IntervalTally::default(); n_types * n],
+            group_tallies: vec![IntervalTally::default(); n_groups * n],
+            handled: vec![0; n_types * n_groups],
             current: (start == 0.0).then_some(0),
             interval_started: 0.0,
             busy: TimeWeighted::new(0.0, 0.0),
-            present: TimeWeighted::new(0.0, first_agents as f64),
+            present: TimeWeighted::new(0.0, first_total as f64),
+            group_busy: vec![TimeWeighted::new(0.0, 0.0); n_groups],
+            group_present: first
+                .iter()
+                .take(n_groups)
+                .map(|&a| TimeWeighted::new(0.0, a as f64))
+                .collect(),
+            recorded: first.iter().take(n_groups).map(|&a| (0, a)).collect(),
+            busy_total: 0,
+            present_total: first_total,
             last_event: 0.0,
             open: true,
             calls: 0,
             drawn: None,
-            lead_s: scenario.proactive.as_ref().and_then(|p| p.deadline_s()),
+            lead_s,
             upcoming: VecDeque::new(),
             upcoming_head: 0,
-            outbound_backlog: VecDeque::new(),
+            outbound_backlog: vec![VecDeque::new(); model.types.len()],
         }
     }
 
@@ -268,8 +409,11 @@ impl<'a, O: Observer> Replication<'a, O> {
                     break; // every source is exhausted
                 };
                 match event.unpack() {
-                    Event::ServiceEnd => self.on_service_end(t),
-                    Event::Abandon { ticket } => self.on_patience_end(t, ticket),
+                    Event::ServiceEnd { group } => self.on_service_end(t, group as usize),
+                    Event::Abandon { ty, ticket } => self.on_patience_end(t, ty as usize, ticket),
+                    Event::Eligible { ty, level, ticket } => {
+                        self.on_eligible(t, ty as usize, level as usize, ticket)
+                    }
                     Event::Boundary { interval } => self.on_boundary(t, interval as usize),
                     Event::Close => self.on_close(t),
                     Event::Retrial { customer } => self.on_retrial(t, customer),
@@ -292,23 +436,52 @@ impl<'a, O: Observer> Replication<'a, O> {
         }
     }
 
+    /// Applies `count` to interval `k`'s tally of the whole center and, with call types, of
+    /// type `ty`.
+    #[inline(always)]
+    fn count(&mut self, ty: usize, k: usize, count: impl Fn(&mut IntervalTally)) {
+        count(&mut self.tallies[k]);
+        if R::TYPED {
+            count(&mut self.type_tallies[ty * self.n + k]);
+        }
+    }
+
+    /// Callers holding on in every line (callback placeholders hold no line).
+    #[inline]
+    fn holding(&self) -> usize {
+        let all = if R::TYPED {
+            self.waiting
+        } else {
+            self.router.line(0).len()
+        };
+        all - self.callbacks_in_line
+    }
+
     /// Draws the next arrival and everything about the caller that does not depend on the
     /// state of the center; `None` once arrivals have stopped.
     #[inline]
     fn draw_arrival(&mut self) -> Option<Arrival> {
         let t = self.arrivals.next(&mut self.rng.arrivals)?;
-        let handle = self.scenario.handle_time.sample(&mut self.rng.handle);
-        let patience = self
-            .scenario
+        let ty = if R::TYPED {
+            // the warm-up runs at the first interval's rates
+            let k = self.scenario.interval_of(t).unwrap_or(0);
+            self.router.draw_type(k, &mut self.rng.call_type)
+        } else {
+            0
+        };
+        let call_type = self.router.call_type(ty);
+        let handle = call_type.handle_time.sample(&mut self.rng.handle);
+        let patience = call_type
             .patience
             .as_ref()
             .map(|p| p.sample(&mut self.rng.patience));
-        let targeting = match &self.scenario.proactive {
+        let targeting = match &call_type.proactive {
             Some(policy) => policy.target(self.scenario.interval_of(t), &mut self.rng.proactive),
             None => Targeting::default(),
         };
         Some(Arrival {
             t,
+            ty,
             handle,
             patience,
             targeting,
@@ -316,60 +489,82 @@ impl<'a, O: Observer> Replication<'a, O> {
     }
 
     /// With proactive agent calls: a customer's need becomes known `lead_s` before they
-    /// would call. A covered customer joins the outbound backlog.
+    /// would call. A customer covered by an agent-call campaign joins its type's outbound
+    /// backlog.
     fn need_known(&mut self, t: f64, arrival: Arrival) {
         let seq = self.upcoming_head + self.upcoming.len() as u64;
         self.upcoming.push_back(arrival);
-        if arrival.targeting.covered {
-            self.outbound_backlog.push_back(seq);
+        let by_agent = self
+            .router
+            .call_type(arrival.ty)
+            .proactive
+            .as_ref()
+            .is_some_and(|p| matches!(p.channel, Channel::AgentCall { .. }));
+        if arrival.targeting.covered && by_agent {
+            self.outbound_backlog[arrival.ty].push_back(seq);
         }
         self.place_outbound_calls(t);
     }
 
-    /// Call blending: while an agent is idle and nobody waits in the inbound line, agents
-    /// call covered customers who have not called yet. A contact whose customer has already
-    /// called is dropped.
+    /// Call blending: while an agent of a group is idle and no inbound call waits for that
+    /// group, the agent calls a covered customer of a type the group takes (best rank first)
+    /// who has not called yet. A contact whose customer has already called is dropped.
     fn place_outbound_calls(&mut self, t: f64) {
-        let Some(policy) = &self.scenario.proactive else {
-            return;
-        };
-        let busy_before = self.pool.busy();
-        while self.open && self.line.is_empty() && self.pool.free() > 0 {
-            let Some(seq) = self.outbound_backlog.pop_front() else {
-                break;
-            };
-            let Some(i) = seq.checked_sub(self.upcoming_head) else {
-                continue; // the customer called before the campaign reached them
-            };
-            self.pool.seize();
-            let answered = policy.outbound_call(&mut self.rng.proactive);
-            if let Some(k) = self.current {
-                let tally = &mut self.tallies[k];
-                tally.proactive_contacts += 1;
-                if let Some((talk, _)) = answered {
-                    tally.proactive_reached += 1;
-                    tally.proactive_agent_s += talk;
+        for g in 0..self.router.groups() {
+            let busy_before = self.router.pool(g).busy();
+            while self.open
+                && self.router.next_type(g, t).is_none()
+                && self.router.pool(g).free() > 0
+            {
+                let backlog = &self.outbound_backlog;
+                let Some(ty) = self
+                    .router
+                    .skill_types(g)
+                    .find(|&ty| !backlog[ty].is_empty())
+                else {
+                    break;
+                };
+                let Some(seq) = self.outbound_backlog[ty].pop_front() else {
+                    break;
+                };
+                let Some(i) = seq.checked_sub(self.upcoming_head) else {
+                    continue; // the customer called before the campaign reached them
+                };
+                let Some(policy) = &self.router.call_type(ty).proactive else {
+                    break; // unreachable: only types with a campaign have a backlog
+                };
+                let answered = policy.outbound_call(&mut self.rng.proactive);
+                self.router.seize(g);
+                if let Some(k) = self.current {
+                    self.count(ty, k, |tally| {
+                        tally.proactive_contacts += 1;
+                        if let Some((talk, _)) = answered {
+                            tally.proactive_reached += 1;
+                            tally.proactive_agent_s += talk;
+                        }
+                    });
                 }
-            }
-            match answered {
-                Some((talk, deflected)) => {
-                    if let Some(a) = self.upcoming.get_mut(i as usize) {
-                        a.targeting.reached = true;
-                        a.targeting.deflected = deflected;
+                match answered {
+                    Some((talk, deflected)) => {
+                        if let Some(a) = self.upcoming.get_mut(i as usize) {
+                            a.targeting.reached = true;
+                            a.targeting.deflected = deflected;
+                        }
+                        let end = Event::ServiceEnd { group: g as u32 };
+                        self.calendar.schedule(t + talk, PackedEvent::pack(end));
                     }
-                    self.calendar
-                        .schedule(t + talk, PackedEvent::pack(Event::ServiceEnd));
-                }
-                None => {
-                    // no answer: the agent is free again at once
-                    self.pool.end_call(false);
+                    None => {
+                        // no answer: the agent is free again at once
+                        self.router.end_call(g, t, false);
+                    }
                 }
             }
-        }
-        // only when something changed: an extra breakpoint would change the rounding of the
-        // time-weighted sums, and coverage 0 must give the very same bits as no campaign
-        if self.pool.busy() != busy_before {
-            self.levels_changed(t);
+            // only when something changed: an extra breakpoint would change the rounding of
+            // the time-weighted sums, and coverage 0 must give the very same bits as no
+            // campaign
+            if self.router.pool(g).busy() != busy_before {
+                self.levels_changed(t, g);
+            }
         }
     }
 
@@ -378,33 +573,35 @@ impl<'a, O: Observer> Replication<'a, O> {
     fn first_attempt(&mut self, arrival: Arrival) {
         let Arrival {
             t,
+            ty,
             mut handle,
             patience,
             targeting,
         } = arrival;
-        if let Some(policy) = &self.scenario.proactive {
+        if let Some(policy) = &self.router.call_type(ty).proactive {
+            let message = matches!(policy.channel, Channel::Message);
+            let factor = policy.handle_time_factor;
             if let Some(k) = self.current {
-                let tally = &mut self.tallies[k];
-                tally.proactive_targets += u64::from(targeting.covered);
-                if let Channel::Message = policy.channel
-                    && targeting.covered
-                {
-                    tally.proactive_contacts += 1;
-                    tally.proactive_reached += 1;
-                }
-                tally.calls_deflected += u64::from(targeting.deflected);
+                self.count(ty, k, |tally| {
+                    tally.proactive_targets += u64::from(targeting.covered);
+                    if message && targeting.covered {
+                        tally.proactive_contacts += 1;
+                        tally.proactive_reached += 1;
+                    }
+                    tally.calls_deflected += u64::from(targeting.deflected);
+                });
             }
             if targeting.deflected {
                 self.last_event = t;
                 return;
             }
             if targeting.reached {
-                handle *= policy.handle_time_factor;
+                handle *= factor;
             }
         }
-        let customer = if self.scenario.tracks_customers() {
+        let customer = if self.tracks_customers {
             if let Some(k) = self.current {
-                self.tallies[k].customers += 1;
+                self.count(ty, k, |tally| tally.customers += 1);
             }
             Some(self.customers.insert(Customer {
                 handle,
@@ -415,33 +612,40 @@ impl<'a, O: Observer> Replication<'a, O> {
                 callback_interval: None,
                 callback_attempt: 0,
                 reached: targeting.reached,
+                call_type: ty as u32,
             }))
         } else {
             None
         };
-        self.attempt(t, handle, patience, customer, targeting.reached);
+        self.attempt(t, ty, handle, patience, customer, targeting.reached);
     }
 
     /// A customer calls again (a retrial), with a fresh patience.
     fn on_retrial(&mut self, t: f64, customer: CustomerId) {
         let Customer {
-            handle, reached, ..
+            handle,
+            reached,
+            call_type,
+            ..
         } = *self.customers.get(customer);
+        let ty = call_type as usize;
         let patience = self
-            .scenario
+            .router
+            .call_type(ty)
             .patience
             .as_ref()
             .map(|p| p.sample(&mut self.rng.retrial_patience));
         if let Some(k) = self.current {
-            self.tallies[k].retrials += 1;
+            self.count(ty, k, |tally| tally.retrials += 1);
         }
-        self.attempt(t, handle, patience, Some(customer), reached);
+        self.attempt(t, ty, handle, patience, Some(customer), reached);
     }
 
-    /// One call attempt arrives at `t`.
+    /// One call attempt of type `ty` arrives at `t`.
     fn attempt(
         &mut self,
         t: f64,
+        ty: usize,
         handle: f64,
         patience: Option<f64>,
         customer: Option<CustomerId>,
@@ -455,7 +659,7 @@ impl<'a, O: Observer> Replication<'a, O> {
             self.customers.get_mut(id).attempts += 1;
         }
         if let Some(k) = self.current {
-            self.tallies[k].offered += 1;
+            self.count(ty, k, |tally| tally.offered += 1);
         }
         let caller = Caller {
             attempt,
@@ -467,36 +671,27 @@ impl<'a, O: Observer> Replication<'a, O> {
             reached,
         };
         if let Some(lines) = &self.scenario.lines
-            && !lines.admits(self.pool.busy(), self.line.len() - self.callbacks_in_line)
+            && !lines.admits(self.router.busy(), self.holding())
         {
-            self.attempt_failed(t, caller, Failure::Blocked);
+            self.attempt_failed(t, caller, ty, Failure::Blocked);
             return;
         }
-        if self.pool.seize() {
-            self.start_call(t, caller);
-            self.levels_changed(t);
+        if let Some(g) = self.router.seize_free(ty) {
+            self.start_call(t, caller, ty, g);
+            self.levels_changed(t, g);
             return;
         }
-        if self.scenario.balking.is_some() || self.scenario.callback.is_some() {
-            let announced = expected_wait_s(
-                self.line.len(),
-                self.pool.present(),
-                self.scenario.handle_time.mean(),
-            );
-            if let Some(curve) = &self.scenario.balking
-                && curve.balks(announced, &mut self.rng.balking)
-            {
-                self.attempt_failed(t, caller, Failure::Balked);
+        match self.on_hold(ty) {
+            OnHold::Balks => {
+                self.attempt_failed(t, caller, ty, Failure::Balked);
                 return;
             }
-            if let Some(policy) = &self.scenario.callback
-                && policy.offered(announced)
-            {
-                let accepted = policy.accepts(&mut self.rng.callback);
+            OnHold::Offered(accepted) => {
                 if let Some(k) = caller.interval {
-                    let tally = &mut self.tallies[k as usize];
-                    tally.callbacks_offered += 1;
-                    tally.callbacks_accepted += u64::from(accepted);
+                    self.count(ty, k as usize, |tally| {
+                        tally.callbacks_offered += 1;
+                        tally.callbacks_accepted += u64::from(accepted);
+                    });
                 }
                 if accepted && let Some(id) = customer {
                     let c = self.customers.get_mut(id);
@@ -505,37 +700,88 @@ impl<'a, O: Observer> Replication<'a, O> {
                     c.callback_attempts = 0;
                     c.callback_attempt = attempt;
                     self.observer.call(t, attempt, CallEvent::CallbackRequested);
-                    self.join_for_callback(caller);
+                    self.join_for_callback(caller, ty);
                     return;
                 }
             }
+            OnHold::Waits => {}
         }
         self.observer.call(t, attempt, CallEvent::Queued);
-        let ticket = self.line.join(caller);
+        let ticket = self.router.line_mut(ty).join(caller);
+        if R::TYPED {
+            self.waiting += 1;
+        }
+        let ty32 = ty as u32;
         if let Some(p) = patience {
-            self.calendar
-                .schedule(t + p, PackedEvent::pack(Event::Abandon { ticket }));
+            self.calendar.schedule(
+                t + p,
+                PackedEvent::pack(Event::Abandon { ty: ty32, ticket }),
+            );
+        }
+        for (level, (delay, _)) in self.router.delays(ty).iter().enumerate() {
+            let event = Event::Eligible {
+                ty: ty32,
+                level: level as u32,
+                ticket,
+            };
+            self.calendar.schedule(t + delay, PackedEvent::pack(event));
         }
         if let Some(k) = self.current {
+            let holding = self.holding() as u64;
             let tally = &mut self.tallies[k];
             tally.queued += 1;
-            let holding = self.line.len() - self.callbacks_in_line;
-            tally.max_queue = tally.max_queue.max(holding as u64);
+            tally.max_queue = tally.max_queue.max(holding);
+            if R::TYPED {
+                let holding = self.router.line(ty).len() - self.type_callbacks_in_line[ty];
+                let tally = &mut self.type_tallies[ty * self.n + k];
+                tally.queued += 1;
+                tally.max_queue = tally.max_queue.max(holding as u64);
+            }
         }
     }
 
-    /// A customer waiting for a callback takes a place at the end of the line.
-    fn join_for_callback(&mut self, caller: Caller) {
-        self.line.join(Caller {
+    /// A caller of type `ty` found no free agent: with balking or callbacks, they hear the
+    /// expected wait and may hang up at once or be offered a callback.
+    #[inline]
+    fn on_hold(&mut self, ty: usize) -> OnHold {
+        let call_type = self.router.call_type(ty);
+        if call_type.balking.is_none() && call_type.callback.is_none() {
+            return OnHold::Waits;
+        }
+        let announced = expected_wait_s(
+            self.router.line(ty).len(),
+            self.router.agents_for(ty),
+            call_type.handle_time.mean(),
+        );
+        if let Some(curve) = &call_type.balking
+            && curve.balks(announced, &mut self.rng.balking)
+        {
+            return OnHold::Balks;
+        }
+        match &call_type.callback {
+            Some(policy) if policy.offered(announced) => {
+                OnHold::Offered(policy.accepts(&mut self.rng.callback))
+            }
+            _ => OnHold::Waits,
+        }
+    }
+
+    /// A customer waiting for a callback takes a place at the end of their type's line.
+    fn join_for_callback(&mut self, caller: Caller, ty: usize) {
+        self.router.line_mut(ty).join(Caller {
             callback: true,
             ..caller
         });
         self.callbacks_in_line += 1;
+        if R::TYPED {
+            self.type_callbacks_in_line[ty] += 1;
+            self.waiting += 1;
+        }
     }
 
-    /// An attempt ended without reaching an agent: count it, then the customer calls again
-    /// later or is lost.
-    fn attempt_failed(&mut self, t: f64, caller: Caller, how: Failure) {
+    /// An attempt of type `ty` ended without reaching an agent: count it, then the customer
+    /// calls again later or is lost.
+    fn attempt_failed(&mut self, t: f64, caller: Caller, ty: usize, how: Failure) {
         let event = match how {
             Failure::Blocked => CallEvent::Blocked,
             Failure::Balked => CallEvent::Balked,
@@ -545,17 +791,16 @@ impl<'a, O: Observer> Replication<'a, O> {
         };
         self.observer.call(t, caller.attempt, event);
         if let Some(k) = caller.interval {
-            let tally = &mut self.tallies[k as usize];
-            match how {
+            self.count(ty, k as usize, |tally| match how {
                 Failure::Blocked => tally.blocked += 1,
                 Failure::Balked => tally.balked += 1,
                 Failure::Abandoned => {
                     tally.abandoned += 1;
                     tally.wait_all_s += t - caller.arrival;
                 }
-            }
+            });
         }
-        if let (Some(policy), Some(id)) = (&self.scenario.retrials, caller.customer) {
+        if let (Some(policy), Some(id)) = (&self.router.call_type(ty).retrials, caller.customer) {
             let attempts = self.customers.get(id).attempts;
             // a retrial that would come after closing is not made: lost for today
             if let Some(delay) = policy.next_attempt(attempts, &mut self.rng.retrials)
@@ -572,7 +817,7 @@ impl<'a, O: Observer> Replication<'a, O> {
             && caller.reached
             && let Some(k) = caller.interval
         {
-            self.tallies[k as usize].lost_reached_customers += 1;
+            self.count(ty, k as usize, |tally| tally.lost_reached_customers += 1);
         }
         self.customer_done(caller, false);
     }
@@ -587,40 +832,63 @@ impl<'a, O: Observer> Replication<'a, O> {
         };
         let c = self.customers.remove(id);
         if let Some(k) = c.first_interval {
-            let tally = &mut self.tallies[k as usize];
-            tally.customer_attempts += u64::from(c.attempts);
-            if served {
-                tally.served_customers += 1;
-                tally.served_first_attempt += u64::from(c.attempts == 1);
-            } else {
-                tally.lost_customers += 1;
-                tally.lost_reached_customers += u64::from(c.reached);
-            }
+            self.count(c.call_type as usize, k as usize, |tally| {
+                tally.customer_attempts += u64::from(c.attempts);
+                if served {
+                    tally.served_customers += 1;
+                    tally.served_first_attempt += u64::from(c.attempts == 1);
+                } else {
+                    tally.lost_customers += 1;
+                    tally.lost_reached_customers += u64::from(c.reached);
+                }
+            });
         }
     }
 
-    fn on_service_end(&mut self, t: f64) {
+    fn on_service_end(&mut self, t: f64, g: usize) {
         self.last_event = t;
-        if self.pool.end_call(!self.line.is_empty()) {
-            self.agent_takes_next(t);
+        let call_waiting = self.router.next_type(g, t).is_some();
+        if self.router.end_call(g, t, call_waiting) {
+            self.agent_takes_next(t, g);
         }
-        self.free_agents_work(t);
+        self.group_works(t, g);
+        if self.lead_s.is_some() {
+            self.place_outbound_calls(t);
+        }
     }
 
-    fn on_patience_end(&mut self, t: f64, ticket: u64) {
-        let Some(caller) = self.line.leave(ticket) else {
+    fn on_patience_end(&mut self, t: f64, ty: usize, ticket: u64) {
+        let Some(caller) = self.router.line_mut(ty).leave(ticket) else {
             self.stale.skipped();
             return;
         };
+        if R::TYPED {
+            self.waiting -= 1;
+        }
         self.last_event = t;
-        self.attempt_failed(t, caller, Failure::Abandoned);
+        self.attempt_failed(t, caller, ty, Failure::Abandoned);
     }
 
-    /// An unanswered callback is due again: the customer rejoins the end of the line, unless
-    /// the center has closed, in which case the callback is given up.
+    /// The call of type `ty` holding `ticket` has waited long enough for the groups of delay
+    /// level `level`: one of them with a free agent takes it (or the head of a queue it ranks
+    /// higher, which is then older or preferred).
+    fn on_eligible(&mut self, t: f64, ty: usize, level: usize, ticket: u64) {
+        if !self.router.line(ty).is_waiting(ticket) {
+            return; // answered or abandoned before its wait reached the delay
+        }
+        if let Some(g) = self.router.seize_free_after(ty, level) {
+            self.last_event = t;
+            self.agent_takes_next(t, g);
+            self.levels_changed(t, g);
+        }
+    }
+
+    /// An unanswered callback is due again: the customer rejoins the end of their type's
+    /// line, unless the center has closed, in which case the callback is given up.
     fn on_callback_retry(&mut self, t: f64, customer: CustomerId) {
         self.last_event = t;
         let c = *self.customers.get(customer);
+        let ty = c.call_type as usize;
         let caller = Caller {
             attempt: c.callback_attempt,
             arrival: t,
@@ -631,16 +899,16 @@ impl<'a, O: Observer> Replication<'a, O> {
             reached: c.reached,
         };
         if !self.open {
-            self.callback_failed(caller);
+            self.callback_failed(caller, ty);
             return;
         }
-        self.join_for_callback(caller);
-        self.free_agents_work(t);
+        self.join_for_callback(caller, ty);
+        self.agents_work(t);
     }
 
-    fn callback_failed(&mut self, caller: Caller) {
+    fn callback_failed(&mut self, caller: Caller, ty: usize) {
         if let Some(k) = caller.interval {
-            self.tallies[k as usize].callbacks_failed += 1;
+            self.count(ty, k as usize, |tally| tally.callbacks_failed += 1);
         }
         self.customer_done(caller, false);
     }
@@ -653,24 +921,36 @@ impl<'a, O: Observer> Replication<'a, O> {
                 // end of the warm-up: forget the agent time spent so far
                 self.busy.take_area(t);
                 self.present.take_area(t);
+                for g in 0..self.group_busy.len() {
+                    self.group_busy[g].take_area(t);
+                    self.group_present[g].take_area(t);
+                }
                 self.interval_started = t;
             }
         }
         self.current = Some(interval);
-        self.pool.set_target(self.scenario.agents[interval]);
-        self.free_agents_work(t);
+        self.router.set_staffing(t, interval);
+        self.agents_work(t);
     }
 
-    /// Free agents take the callers waiting in line; agents still idle then place proactive
-    /// calls (with agent-call campaigns).
-    fn free_agents_work(&mut self, t: f64) {
-        while !self.line.is_empty() && self.pool.seize() {
-            self.agent_takes_next(t);
+    /// Free agents of every group take the calls waiting for them; agents still idle then
+    /// place proactive calls (with agent-call campaigns).
+    fn agents_work(&mut self, t: f64) {
+        for g in 0..self.router.groups() {
+            self.group_works(t, g);
         }
-        self.levels_changed(t);
         if self.lead_s.is_some() {
             self.place_outbound_calls(t);
         }
+    }
+
+    /// Free agents of group `g` take the eligible calls waiting for them.
+    #[inline]
+    fn group_works(&mut self, t: f64, g: usize) {
+        while self.router.next_type(g, t).is_some() && self.router.seize(g) {
+            self.agent_takes_next(t, g);
+        }
+        self.levels_changed(t, g);
     }
 
     fn on_close(&mut self, t: f64) {
@@ -682,95 +962,170 @@ impl<'a, O: Observer> Replication<'a, O> {
                 self.close_books(k, t);
             }
         }
-        self.pool.close();
-        self.levels_changed(t);
+        for g in 0..self.router.groups() {
+            self.router.close(g);
+            self.levels_changed(t, g);
+        }
     }
 
-    /// Adds the agent time since the interval's books were last closed to interval `k`.
+    /// Adds the agent time since the books were last closed to interval `k`.
     fn close_books(&mut self, k: usize, t: f64) {
+        let duration = t - self.interval_started;
         let tally = &mut self.tallies[k];
         tally.busy_agent_s += self.busy.take_area(t);
         tally.available_agent_s += self.present.take_area(t);
-        tally.duration_s += t - self.interval_started;
+        tally.duration_s += duration;
+        if R::TYPED {
+            let n = self.n;
+            for g in 0..self.group_busy.len() {
+                let tally = &mut self.group_tallies[g * n + k];
+                tally.busy_agent_s += self.group_busy[g].take_area(t);
+                tally.available_agent_s += self.group_present[g].take_area(t);
+                tally.duration_s += duration;
+            }
+            for ty in 0..self.router.types() {
+                self.type_tallies[ty * n + k].duration_s += duration;
+            }
+        }
         self.interval_started = t;
     }
 
+    /// Records the agent levels of group `g` (and of the whole center) from `t`.
     #[inline]
-    fn levels_changed(&mut self, t: f64) {
-        self.busy.set(t, self.pool.busy() as f64);
-        self.present.set(t, self.pool.present() as f64);
-        self.observer
-            .agents(t, self.pool.busy(), self.pool.present());
+    fn levels_changed(&mut self, t: f64, g: usize) {
+        let pool = self.router.pool(g);
+        let (busy, present) = (pool.busy(), pool.present());
+        let (busy, present) = if R::TYPED {
+            let (old_busy, old_present) = self.recorded[g];
+            self.recorded[g] = (busy, present);
+            self.busy_total = self.busy_total + busy - old_busy;
+            self.present_total = self.present_total + present - old_present;
+            self.group_busy[g].set(t, busy as f64);
+            self.group_present[g].set(t, present as f64);
+            (self.busy_total, self.present_total)
+        } else {
+            (busy, present)
+        };
+        self.busy.set(t, busy as f64);
+        self.present.set(t, present as f64);
+        self.observer.agents(t, busy, present);
     }
 
-    /// An agent (already counted busy) takes callers from the head of the line until one is
-    /// talking to them; if the line runs dry first, the agent is released.
-    fn agent_takes_next(&mut self, t: f64) {
+    /// An agent of group `g` (already counted busy) takes the head call of the best eligible
+    /// line until one is talking to them; if no line has one, the agent is released.
+    fn agent_takes_next(&mut self, t: f64, g: usize) {
         loop {
-            let Some(caller) = self.line.take_first() else {
-                self.pool.end_call(false);
+            let Some(ty) = self.router.next_type(g, t) else {
+                self.router.end_call(g, t, false);
                 return;
             };
+            let Some(caller) = self.router.line_mut(ty).take_first() else {
+                self.router.end_call(g, t, false);
+                return;
+            };
+            if R::TYPED {
+                self.waiting -= 1;
+            }
             if caller.callback {
                 self.callbacks_in_line -= 1;
-            } else if self.scenario.patience.is_some() {
+                if R::TYPED {
+                    self.type_callbacks_in_line[ty] -= 1;
+                }
+            } else if self.router.call_type(ty).patience.is_some() {
                 self.stale.answered_before_timer();
                 if self.stale.purge_due(self.calendar.len()) {
-                    let line = &self.line;
+                    let router = &self.router;
                     self.calendar.retain(|e| match e.unpack() {
-                        Event::Abandon { ticket } => line.is_waiting(ticket),
+                        Event::Abandon { ty, ticket } | Event::Eligible { ty, ticket, .. } => {
+                            router.line(ty as usize).is_waiting(ticket)
+                        }
                         _ => true,
                     });
                     self.stale.purged();
                 }
             }
-            if self.start_call(t, caller) {
+            if self.start_call(t, caller, ty, g) {
                 return;
             }
         }
     }
 
-    /// A seized agent starts talking to `caller` (answering an inbound call, or calling a
-    /// customer back). Returns false when a called-back customer does not pick up.
+    /// A seized agent of group `g` starts talking to `caller` of type `ty` (answering an
+    /// inbound call, or calling a customer back). Returns false when a called-back customer
+    /// does not pick up.
     #[inline]
-    fn start_call(&mut self, t: f64, caller: Caller) -> bool {
+    fn start_call(&mut self, t: f64, caller: Caller, ty: usize, g: usize) -> bool {
+        let factor = self.router.handle_time_factor(g, ty);
         let talk = if caller.callback {
-            match self.call_back(t, caller) {
+            match self.call_back(t, caller, ty, g, factor) {
                 Some(talk) => talk,
                 None => return false,
             }
         } else {
+            let wait = t - caller.arrival;
+            let talk = if factor == 1.0 {
+                caller.handle
+            } else {
+                caller.handle * factor
+            };
             self.observer.call(
                 t,
                 caller.attempt,
                 CallEvent::Answered {
-                    wait_s: t - caller.arrival,
-                    talk_s: caller.handle,
+                    wait_s: wait,
+                    talk_s: talk,
                 },
             );
+            if R::TYPED {
+                self.observer.routed(t, caller.attempt, ty, g);
+            }
             if let Some(k) = caller.interval {
-                let wait = t - caller.arrival;
-                let tally = &mut self.tallies[k as usize];
-                tally.answered += 1;
-                tally.wait_answered_s += wait;
-                tally.wait_all_s += wait;
-                if wait <= self.scenario.service_level.threshold_s {
-                    tally.answered_in_threshold += 1;
-                }
-                tally.waits.record(wait);
+                let k = k as usize;
+                let threshold = self.router.call_type(ty).service_level.threshold_s;
+                self.count(ty, k, |tally| {
+                    tally.answered += 1;
+                    tally.wait_answered_s += wait;
+                    tally.wait_all_s += wait;
+                    if wait <= threshold {
+                        tally.answered_in_threshold += 1;
+                    }
+                    tally.waits.record(wait);
+                });
+                self.handled_by(ty, g, k, talk);
             }
             self.customer_done(caller, true);
-            caller.handle
+            talk
         };
-        self.calendar
-            .schedule(t + talk, PackedEvent::pack(Event::ServiceEnd));
+        let end = Event::ServiceEnd { group: g as u32 };
+        self.calendar.schedule(t + talk, PackedEvent::pack(end));
         true
     }
 
-    /// An agent calls back the customer of placeholder `caller`: the talk time if they pick
-    /// up; otherwise a retry is scheduled (or the callback given up) and `None` returned.
-    fn call_back(&mut self, t: f64, caller: Caller) -> Option<f64> {
-        let (Some(policy), Some(id)) = (&self.scenario.callback, caller.customer) else {
+    /// With call types: group `g` handled a call of type `ty` that arrived in interval `k`,
+    /// talking `talk` seconds.
+    #[inline]
+    fn handled_by(&mut self, ty: usize, g: usize, k: usize, talk: f64) {
+        if R::TYPED {
+            self.group_tallies[g * self.n + k].answered += 1;
+            self.handled[ty * self.router.groups() + g] += 1;
+            self.type_tallies[ty * self.n + k].busy_agent_s += talk;
+        }
+    }
+
+    /// An agent of group `g` calls back the customer of placeholder `caller` (type `ty`;
+    /// the group talks `factor` times the customer's own handle time): the talk time if they
+    /// pick up; otherwise a retry is scheduled (or the callback given up) and `None`
+    /// returned.
+    fn call_back(
+        &mut self,
+        t: f64,
+        caller: Caller,
+        ty: usize,
+        g: usize,
+        factor: f64,
+    ) -> Option<f64> {
+        let (Some(policy), Some(id)) = (&self.router.call_type(ty).callback, caller.customer)
+        else {
             return None; // unreachable: placeholders exist only with [callback]
         };
         let c = self.customers.get_mut(id);
@@ -779,15 +1134,19 @@ impl<'a, O: Observer> Replication<'a, O> {
         if policy.answers(&mut self.rng.callback) {
             let talk = match &policy.talk_time {
                 Some(d) => d.sample(&mut self.rng.callback),
-                None => caller.handle,
+                None if factor == 1.0 => caller.handle,
+                None => caller.handle * factor,
             };
             self.observer
                 .call(t, caller.attempt, CallEvent::CalledBack { talk_s: talk });
             if let Some(k) = caller.interval {
-                let tally = &mut self.tallies[k as usize];
-                tally.callbacks_completed += 1;
-                tally.callback_delay_s += t - requested_at;
-                tally.callback_delays.record(t - requested_at);
+                let k = k as usize;
+                self.count(ty, k, |tally| {
+                    tally.callbacks_completed += 1;
+                    tally.callback_delay_s += t - requested_at;
+                    tally.callback_delays.record(t - requested_at);
+                });
+                self.handled_by(ty, g, k, talk);
             }
             self.customer_done(caller, true);
             return Some(talk);
@@ -801,7 +1160,7 @@ impl<'a, O: Observer> Replication<'a, O> {
                 PackedEvent::pack(Event::CallbackRetry { customer: id }),
             );
         } else {
-            self.callback_failed(caller);
+            self.callback_failed(caller, ty);
         }
         None
     }
@@ -812,9 +1171,9 @@ impl<'a, O: Observer> Replication<'a, O> {
             let end = self.last_event.max(self.scenario.arrivals_end_s());
             self.close_books(k, end);
         }
-        if !self.scenario.tracks_customers() {
+        if !self.tracks_customers {
             // one attempt per customer: the customer KPIs are those of the attempts
-            for t in &mut self.tallies {
+            for t in self.tallies.iter_mut().chain(self.type_tallies.iter_mut()) {
                 t.customers = t.offered;
                 t.customer_attempts = t.offered;
                 t.served_customers = t.answered;
@@ -822,29 +1181,70 @@ impl<'a, O: Observer> Replication<'a, O> {
                 t.lost_customers = t.abandoned + t.balked + t.blocked;
             }
         }
-        if let Some(costs) = &self.scenario.costs {
-            let (per_contact, churn_reduction) = self
-                .scenario
-                .proactive
-                .as_ref()
-                .map_or((0.0, 0.0), |p| (p.cost_per_contact, p.churn_reduction));
-            for t in &mut self.tallies {
-                costs.apply(t, per_contact, churn_reduction);
-            }
+        let scenario = self.scenario;
+        if let Some(costs) = &scenario.costs {
+            self.price(costs);
         }
         debug_assert!(
             self.customers.is_empty(),
             "every customer ends, served or lost"
         );
-        for tally in &self.tallies {
+        debug_assert!(self.holding() == 0, "every caller leaves the line");
+        for tally in self.tallies.iter().chain(&self.type_tallies) {
             debug_assert!(
                 tally.balances(),
                 "every attempt and customer ends once: {tally:?}"
             );
         }
+        let n = self.n;
+        let split = |all: Vec<IntervalTally>| -> Vec<Vec<IntervalTally>> {
+            all.chunks(n.max(1))
+                .map(<[IntervalTally]>::to_vec)
+                .collect()
+        };
+        let n_groups = self.group_busy.len();
         ReplicationOutcome {
             intervals: self.tallies,
             calls: self.calls,
+            by_type: split(self.type_tallies),
+            by_group: split(self.group_tallies),
+            handled: self
+                .handled
+                .chunks(n_groups.max(1))
+                .map(<[u64]>::to_vec)
+                .collect(),
+        }
+    }
+
+    /// Fills the cost fields of every tally. Each type pays its own proactive contacts and
+    /// the churn of its lost customers under its own campaign; when every type has the same
+    /// prices (a single queue, or one `[proactive]` for all), the center is priced from its
+    /// own counts, else its proactive and lost-customer costs are the sums of its types'.
+    fn price(&mut self, costs: &super::costs::CostModel) {
+        let prices = |ty: &super::routing::CallType| {
+            ty.proactive
+                .as_ref()
+                .map_or((0.0, 0.0), |p| (p.cost_per_contact, p.churn_reduction))
+        };
+        let types = self.router.types();
+        let first = prices(self.router.call_type(0));
+        let uniform = (1..types).all(|ty| prices(self.router.call_type(ty)) == first);
+        let n = self.n;
+        for ty in 0..types.min(self.type_tallies.len() / n.max(1)) {
+            let (per_contact, churn_reduction) = prices(self.router.call_type(ty));
+            for t in &mut self.type_tallies[ty * n..(ty + 1) * n] {
+                costs.apply(t, per_contact, churn_reduction);
+            }
+        }
+        for (k, t) in self.tallies.iter_mut().enumerate() {
+            if uniform {
+                costs.apply(t, first.0, first.1);
+            } else {
+                costs.apply(t, 0.0, 0.0);
+                let of_types = (0..types).map(|ty| &self.type_tallies[ty * n + k]);
+                t.cost_proactive = of_types.clone().map(|x| x.cost_proactive).sum();
+                t.cost_lost_customers = of_types.map(|x| x.cost_lost_customers).sum();
+            }
         }
     }
 }
@@ -852,8 +1252,8 @@ impl<'a, O: Observer> Replication<'a, O> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Dist;
-    use crate::model::test_support::day;
+    use crate::model::test_support::{self, day};
+    use crate::model::{Dist, SkillModel};
 
     /// Offered, answered, total wait and busy time of each interval, to the bit.
     fn key(o: &ReplicationOutcome) -> Vec<(u64, u64, u64, u64)> {
@@ -883,10 +1283,17 @@ mod tests {
     #[test]
     fn events_survive_packing() {
         for e in [
-            Event::ServiceEnd,
-            Event::Abandon { ticket: 0 },
+            Event::ServiceEnd { group: 0 },
+            Event::ServiceEnd { group: 254 },
+            Event::Abandon { ty: 0, ticket: 0 },
             Event::Abandon {
-                ticket: PackedEvent::PAYLOAD,
+                ty: 254,
+                ticket: (1 << 53) - 1,
+            },
+            Event::Eligible {
+                ty: 7,
+                level: 254,
+                ticket: (1 << 45) - 1,
             },
             Event::Boundary { interval: 47 },
             Event::Close,
@@ -894,6 +1301,54 @@ mod tests {
             Event::CallbackRetry { customer: 3 },
         ] {
             assert_eq!(PackedEvent::pack(e).unpack(), e);
+        }
+    }
+
+    /// The shared test call center with lognormal talk times and some day-level busyness, so
+    /// that every random draw of the loop is exercised.
+    fn lognormal(kind: RunKind, calls: &[f64], agents: &[u32], patience: Option<f64>) -> Scenario {
+        let patience = patience.map(|p| Dist::exponential(p).unwrap());
+        Scenario {
+            seed: 5,
+            busyness_cv: 0.2,
+            handle_time: Dist::lognormal(240.0, 0.8).unwrap(),
+            ..test_support::scenario(kind, calls, agents, patience)
+        }
+    }
+
+    /// One call type served by one group through the skills router draws the same numbers in
+    /// the same order as the one-queue router: every counter and every sum is the same, bit
+    /// for bit.
+    #[test]
+    fn one_type_one_group_routed_by_skill_is_the_single_queue() {
+        let day = test_support::NINE_TO_CLOSE;
+        let steady = RunKind::SteadyState { warmup_s: 1800.0 };
+        let cases = [
+            lognormal(day.clone(), &[30.0, 80.0, 40.0], &[3, 5, 4], Some(90.0)),
+            lognormal(day.clone(), &[100.0, 100.0], &[2, 2], None),
+            lognormal(day, &[0.0, 20.0], &[0, 1], Some(30.0)),
+            lognormal(steady.clone(), &[400.0; 6], &[52; 6], Some(300.0)),
+            // long patience: stale timers are purged along the way
+            lognormal(steady, &[427.5; 40], &[60; 40], Some(1e6)),
+        ];
+        for (i, sc) in cases.iter().enumerate() {
+            let skilled = Scenario {
+                skills: Some(SkillModel::single(sc)),
+                ..sc.clone()
+            };
+            for rep in 0..2 {
+                let single = run_replication(sc, rep);
+                let multi = run_replication(&skilled, rep);
+                assert_eq!(single.calls, multi.calls, "case {i}");
+                assert_eq!(
+                    format!("{:?}", single.intervals),
+                    format!("{:?}", multi.intervals),
+                    "case {i}, replication {rep}"
+                );
+                let answered: u64 = single.intervals.iter().map(|t| t.answered).sum();
+                assert_eq!(multi.handled, vec![vec![answered]]);
+                assert!(single.by_type.is_empty() && single.handled.is_empty());
+            }
         }
     }
 
@@ -1023,8 +1478,9 @@ mod tests {
             Some(Dist::exponential(1e6).unwrap()),
         );
         sc.kind = RunKind::SteadyState { warmup_s: 0.0 };
+        let model = SkillModel::single(&sc);
         let mut nobody = NoObserver;
-        let mut rep = Replication::new(&sc, 0, &mut nobody);
+        let mut rep = Replication::new(&sc, &model, OneQueue::new(&model), 0, &mut nobody);
         rep.run();
         let purges = rep.stale.purges();
         let out = rep.finish();
@@ -1056,8 +1512,9 @@ mod tests {
             cost_per_contact: 0.0,
             handle_time_factor: 1.0,
         });
+        let model = SkillModel::single(&sc);
         let mut nobody = NoObserver;
-        let mut rep = Replication::new(&sc, 0, &mut nobody);
+        let mut rep = Replication::new(&sc, &model, OneQueue::new(&model), 0, &mut nobody);
         let waiting = Caller {
             attempt: 0,
             arrival: 0.0,
@@ -1069,6 +1526,7 @@ mod tests {
         };
         let known = Arrival {
             t: 500.0,
+            ty: 0,
             handle: 60.0,
             patience: None,
             targeting: Targeting {
@@ -1076,18 +1534,18 @@ mod tests {
                 ..Targeting::default()
             },
         };
-        rep.line.join(waiting);
+        rep.router.line_mut(0).join(waiting);
         rep.need_known(10.0, known);
         assert_eq!(
-            rep.pool.busy(),
+            rep.router.pool(0).busy(),
             0,
             "an inbound caller waits: no outbound call"
         );
         assert_eq!(rep.tallies[0].proactive_contacts, 0);
-        rep.line.take_first();
+        rep.router.line_mut(0).take_first();
         rep.place_outbound_calls(20.0);
         assert_eq!(
-            rep.pool.busy(),
+            rep.router.pool(0).busy(),
             1,
             "idle agent, empty line: the call is placed"
         );

@@ -36,7 +36,7 @@ pub fn record_day(scenario: &Scenario, replication: u64) -> Result<Recorder, Tra
         return Err(TraceError::SteadyState(scenario.name.clone()));
     }
     let mut recorder = Recorder::default();
-    crate::model::observe_replication(scenario, replication, &mut recorder);
+    crate::model::run_replication_observed(scenario, replication, &mut recorder);
     Ok(recorder)
 }
 

@@ -3,7 +3,8 @@
 //! half-widths over replications.
 
 use super::KpiSet;
-use crate::model::routing::{SkillModel, SkillOutcome};
+use crate::model::ReplicationOutcome;
+use crate::model::routing::SkillModel;
 use crate::stats::{IntervalTally, Kpi, MeanCi, mean_ci};
 use serde::Serialize;
 
@@ -80,7 +81,7 @@ pub struct SkillReplication {
 
 impl SkillReplication {
     /// Reduces one replication's outcome to KPI values.
-    pub fn of(outcome: &SkillOutcome) -> Self {
+    pub fn of(outcome: &ReplicationOutcome) -> Self {
         SkillReplication {
             by_type: outcome.by_type.iter().map(|t| rows(t, kpi_row)).collect(),
             by_group: outcome

@@ -7,7 +7,6 @@
 
 use callsim::erlang::{Traffic, erlang_a};
 use callsim::model::observer::Recorder;
-use callsim::model::routing::run_skill_replication_observed;
 use callsim::model::{CallEvent, Scenario};
 use callsim::scenario;
 use callsim::simulate::{ScenarioResult, simulate};
@@ -277,10 +276,9 @@ skills = { tech = 1, billing = 2 }
 delay = { billing = "45s" }
 "#;
     let sc = parse(text);
-    let model = sc.skills.as_ref().unwrap();
     let mut seen = Recorder::default();
     for rep in 0..3 {
-        run_skill_replication_observed(&sc, model, rep, &mut seen);
+        callsim::model::run_replication_observed(&sc, rep, &mut seen);
     }
     let waits: std::collections::HashMap<(u64, u64), f64> = seen
         .calls

@@ -2,8 +2,12 @@
 //! the routing policy. Built by [`crate::scenario`] from `[[call_type]]`, `[[agent_group]]`
 //! and `[routing]`.
 
+use crate::model::balking::BalkingCurve;
+use crate::model::callback::CallbackPolicy;
 use crate::model::config::{Scenario, ServiceLevelGoal};
 use crate::model::dist::Dist;
+use crate::model::proactive::ProactivePolicy;
+use crate::model::retrials::RetrialPolicy;
 
 /// One kind of call (billing, technical, another language), with its own demand and needs.
 #[derive(Debug, Clone)]
@@ -20,6 +24,22 @@ pub struct CallType {
     pub service_level: ServiceLevelGoal,
     /// Weight of its waiting time under `call_select = "weighted_wait"` (default 1).
     pub weight: f64,
+    /// Hanging up on the announced wait; `None`: its callers never balk.
+    pub balking: Option<BalkingCurve>,
+    /// Virtual hold offered to its callers; `None`: no callbacks.
+    pub callback: Option<CallbackPolicy>,
+    /// Its callers calling again after a failed attempt; `None`: nobody calls again.
+    pub retrials: Option<RetrialPolicy>,
+    /// Contacting its customers before they call; `None`: no campaign for this type.
+    pub proactive: Option<ProactivePolicy>,
+}
+
+impl CallType {
+    /// True when its customers can make more than one attempt (retrials, or callbacks that
+    /// may be retried), so that they are followed across attempts.
+    pub fn tracks_customers(&self) -> bool {
+        self.retrials.is_some() || self.callback.is_some()
+    }
 }
 
 /// A call type a group can take.
@@ -105,7 +125,8 @@ pub struct SkillModel {
 
 impl SkillModel {
     /// A single-queue scenario seen as one call type served by one group (primary skill, no
-    /// delay): the multi-skill loop then gives the single-queue loop's results, bit for bit.
+    /// delay), with the scenario's mechanisms: routed through the skills router it gives the
+    /// one-queue router's results, bit for bit.
     pub fn single(scenario: &Scenario) -> SkillModel {
         SkillModel {
             types: vec![CallType {
@@ -115,6 +136,10 @@ impl SkillModel {
                 patience: scenario.patience.clone(),
                 service_level: scenario.service_level,
                 weight: 1.0,
+                balking: scenario.balking.clone(),
+                callback: scenario.callback.clone(),
+                retrials: scenario.retrials.clone(),
+                proactive: scenario.proactive.clone(),
             }],
             groups: vec![AgentGroup {
                 name: "agents".into(),

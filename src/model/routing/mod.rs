@@ -1,9 +1,10 @@
 //! Several call types served by skilled agent groups (multi-skill routing).
 //!
-//! A scenario with `[[call_type]]` and `[[agent_group]]` sections runs here instead of in the
-//! single-queue loop: [`config`] is the validated description (types, groups with a rank,
-//! delay and handle-time factor per skill, the tie-breaking policy), [`group`] the agents of
-//! one group at work, and [`replication`] the event loop that routes the calls.
+//! A scenario with `[[call_type]]` and `[[agent_group]]` sections: [`config`] is the validated
+//! description (types with their mechanisms, groups with a rank, delay and handle-time factor
+//! per skill, the tie-breaking policy), [`group`] the agents of one group at work, and
+//! [`router`] how the one event loop ([`crate::model::replication`]) routes calls: a single
+//! queue is one type served by one group.
 //!
 //! Routing: an arriving call goes to a free agent of the best-ranked group that takes its type
 //! at once (ties by `agent_select`); otherwise it waits in its type's line and becomes
@@ -12,7 +13,7 @@
 
 pub mod config;
 pub mod group;
-pub mod replication;
+pub(crate) mod router;
 
+pub use super::replication::MAX_TYPES_OR_GROUPS;
 pub use config::{AgentGroup, AgentSelect, CallSelect, CallType, RoutingPolicy, Skill, SkillModel};
-pub use replication::{SkillOutcome, run_skill_replication, run_skill_replication_observed};

@@ -3,7 +3,7 @@
 
 use super::{Checker, DEFAULT_TARGET, DEFAULT_THRESHOLD_S, Demand, Timeline};
 use crate::model::ServiceLevelGoal;
-use crate::model::routing::replication::MAX_TYPES_OR_GROUPS;
+use crate::model::routing::MAX_TYPES_OR_GROUPS;
 use crate::model::routing::{
     AgentGroup, AgentSelect, CallSelect, CallType, RoutingPolicy, Skill, SkillModel,
 };
@@ -280,6 +280,10 @@ impl Checker<'_> {
             patience: patience?,
             service_level: service_level?,
             weight: weight?,
+            balking: None,
+            callback: None,
+            retrials: None,
+            proactive: None,
         })
     }
 

@@ -1,0 +1,419 @@
+//! How calls meet agents: the part of the event loop that differs between one queue and a
+//! multi-skill center.
+//!
+//! The event loop ([`crate::model::replication`]) is generic over a [`Router`]: it owns the
+//! waiting lines (one per call type) and the agents (one pool per group), and answers the two
+//! routing questions — which group's free agent takes an arriving call, and which waiting call
+//! a freed agent takes. [`OneQueue`] is one type and one group with nothing to choose: every
+//! answer is a constant the compiler folds away, so the single queue pays nothing for skills.
+//! [`Skills`] routes by rank, delay and the tie-breaking policy of [`RoutingPolicy`].
+//!
+//! Routing never looks at every agent or every queue: an arriving call looks only at the
+//! groups that take its type, best rank first, and stops at the first rank with a free agent;
+//! a freed agent looks only at the queues of its group's types, best rank first, and only at
+//! each queue's head (the oldest call of a type is the first to become eligible). A group that
+//! takes a type after a delay learns of each call through a calendar event at arrival + delay.
+//!
+//! [`RoutingPolicy`]: super::RoutingPolicy
+
+use super::config::{AgentSelect, CallSelect, CallType, SkillModel};
+use super::group::GroupState;
+use crate::engine::StreamRng;
+use crate::model::agents::AgentPool;
+use crate::model::config::Scenario;
+use crate::model::dist::unit_interval;
+use crate::model::queue::WaitingLine;
+
+/// The lines and agents of one replication, and the routing between them. Call types and
+/// agent groups are numbered in file order (0 for the single queue's only ones).
+pub(crate) trait Router {
+    /// True when there are call types and groups to report on one by one (per-type and
+    /// per-group tallies, the handled matrix, routing events for observers).
+    const TYPED: bool;
+
+    /// Number of call types.
+    fn types(&self) -> usize;
+    /// Number of agent groups.
+    fn groups(&self) -> usize;
+    /// Call type `ty`.
+    fn call_type(&self, ty: usize) -> &CallType;
+    /// The type of a call arriving at `t` in interval `k` (the warm-up counts as interval 0).
+    fn draw_type(&self, k: usize, rng: &mut StreamRng) -> usize;
+    /// The line of call type `ty`.
+    fn line(&self, ty: usize) -> &WaitingLine;
+    /// The line of call type `ty`, to change.
+    fn line_mut(&mut self, ty: usize) -> &mut WaitingLine;
+    /// The agents of group `g`.
+    fn pool(&self, g: usize) -> &AgentPool;
+    /// An agent of group `g` takes a call; false when none is free.
+    fn seize(&mut self, g: usize) -> bool;
+    /// An agent of group `g` ends a call at `t`; true when they go straight on to a waiting
+    /// call (`call_waiting`).
+    fn end_call(&mut self, g: usize, t: f64, call_waiting: bool) -> bool;
+    /// Staffing of interval `interval` takes over at `t`.
+    fn set_staffing(&mut self, t: f64, interval: usize);
+    /// Closing time for group `g`: its free agents go home; busy ones finish the callers left.
+    fn close(&mut self, g: usize);
+    /// A free agent of the group that takes an arriving call of type `ty` at once is seized;
+    /// that group, or `None` when no such agent is free.
+    fn seize_free(&mut self, ty: usize) -> Option<usize>;
+    /// Delays after which more groups take a waiting call of type `ty` (seconds, increasing).
+    fn delays(&self, ty: usize) -> &[(f64, Vec<Route>)];
+    /// As [`Router::seize_free`], for a call of type `ty` that has waited past delay level
+    /// `level`.
+    fn seize_free_after(&mut self, ty: usize, level: usize) -> Option<usize>;
+    /// The type whose head call an agent of group `g` takes at `t`, if any is eligible.
+    fn next_type(&self, g: usize, t: f64) -> Option<usize>;
+    /// Talk time of group `g` on type `ty` ÷ the type's drawn handle time.
+    fn handle_time_factor(&self, g: usize, ty: usize) -> f64;
+    /// The types group `g` takes, best rank first.
+    fn skill_types(&self, g: usize) -> impl Iterator<Item = usize>;
+    /// Agents present in the groups that take type `ty` (for the announced wait).
+    fn agents_for(&self, ty: usize) -> u32;
+    /// Agents on a call over all groups.
+    fn busy(&self) -> u32;
+}
+
+/// A group that may take a type, as the router sees it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Route {
+    group: usize,
+    rank: u32,
+}
+
+/// One first-come-first-served line served by one pool of agents.
+pub(crate) struct OneQueue<'a> {
+    only: &'a CallType,
+    agents: &'a [u32],
+    line: WaitingLine,
+    pool: AgentPool,
+}
+
+impl<'a> OneQueue<'a> {
+    /// The single queue of `model` (one type, one group).
+    pub(crate) fn new(model: &'a SkillModel) -> Self {
+        let agents = &model.groups[0].agents;
+        let mut pool = AgentPool::default();
+        pool.set_target(agents[0]);
+        OneQueue {
+            only: &model.types[0],
+            agents,
+            line: WaitingLine::with_capacity(agents[0] as usize + 64),
+            pool,
+        }
+    }
+}
+
+impl Router for OneQueue<'_> {
+    const TYPED: bool = false;
+
+    #[inline]
+    fn types(&self) -> usize {
+        1
+    }
+    #[inline]
+    fn groups(&self) -> usize {
+        1
+    }
+    #[inline]
+    fn call_type(&self, _ty: usize) -> &CallType {
+        self.only
+    }
+    #[inline]
+    fn draw_type(&self, _k: usize, _rng: &mut StreamRng) -> usize {
+        0
+    }
+    #[inline]
+    fn line(&self, _ty: usize) -> &WaitingLine {
+        &self.line
+    }
+    #[inline]
+    fn line_mut(&mut self, _ty: usize) -> &mut WaitingLine {
+        &mut self.line
+    }
+    #[inline]
+    fn pool(&self, _g: usize) -> &AgentPool {
+        &self.pool
+    }
+    #[inline]
+    fn seize(&mut self, _g: usize) -> bool {
+        self.pool.seize()
+    }
+    #[inline]
+    fn end_call(&mut self, _g: usize, _t: f64, call_waiting: bool) -> bool {
+        self.pool.end_call(call_waiting)
+    }
+    fn set_staffing(&mut self, _t: f64, interval: usize) {
+        self.pool.set_target(self.agents[interval]);
+    }
+    fn close(&mut self, _g: usize) {
+        self.pool.close();
+    }
+    #[inline]
+    fn seize_free(&mut self, _ty: usize) -> Option<usize> {
+        self.pool.seize().then_some(0)
+    }
+    #[inline]
+    fn delays(&self, _ty: usize) -> &[(f64, Vec<Route>)] {
+        &[]
+    }
+    #[inline]
+    fn seize_free_after(&mut self, _ty: usize, _level: usize) -> Option<usize> {
+        None
+    }
+    #[inline]
+    fn next_type(&self, _g: usize, _t: f64) -> Option<usize> {
+        (!self.line.is_empty()).then_some(0)
+    }
+    #[inline]
+    fn handle_time_factor(&self, _g: usize, _ty: usize) -> f64 {
+        1.0
+    }
+    #[inline]
+    fn skill_types(&self, _g: usize) -> impl Iterator<Item = usize> {
+        std::iter::once(0)
+    }
+    #[inline]
+    fn agents_for(&self, _ty: usize) -> u32 {
+        self.pool.present()
+    }
+    #[inline]
+    fn busy(&self) -> u32 {
+        self.pool.busy()
+    }
+}
+
+/// Call types routed to skilled agent groups.
+pub(crate) struct Skills<'a> {
+    model: &'a SkillModel,
+    /// Per type: groups taking it at once, best rank first.
+    immediate: Vec<Vec<Route>>,
+    /// Per type: (delay in seconds, groups taking it after that delay, best rank first), by
+    /// increasing delay.
+    delayed: Vec<Vec<(f64, Vec<Route>)>>,
+    /// Per interval and type: cumulative arrival rates of types 0..=t (calls per second).
+    cumulative_rate: Vec<Vec<f64>>,
+    lines: Vec<WaitingLine>,
+    groups: Vec<GroupState>,
+}
+
+impl<'a> Skills<'a> {
+    /// The routing tables of `model` and its lines and groups at the start of `scenario`.
+    pub(crate) fn new(scenario: &Scenario, model: &'a SkillModel) -> Self {
+        let n_types = model.types.len();
+        let mut immediate = vec![Vec::new(); n_types];
+        let mut delayed: Vec<Vec<(f64, Vec<Route>)>> = vec![Vec::new(); n_types];
+        for (g, group) in model.groups.iter().enumerate() {
+            for s in &group.skills {
+                let route = Route {
+                    group: g,
+                    rank: s.rank,
+                };
+                if s.delay_s == 0.0 {
+                    immediate[s.call_type].push(route);
+                } else {
+                    let levels = &mut delayed[s.call_type];
+                    match levels.iter_mut().find(|(d, _)| *d == s.delay_s) {
+                        Some((_, routes)) => routes.push(route),
+                        None => levels.push((s.delay_s, vec![route])),
+                    }
+                }
+            }
+        }
+        // stable sorts: equal ranks stay in file order
+        for routes in &mut immediate {
+            routes.sort_by_key(|r| r.rank);
+        }
+        for levels in &mut delayed {
+            levels.sort_by(|a, b| a.0.total_cmp(&b.0));
+            for (_, routes) in levels.iter_mut() {
+                routes.sort_by_key(|r| r.rank);
+            }
+        }
+        let cumulative_rate = (0..scenario.intervals())
+            .map(|k| {
+                let mut sum = 0.0;
+                model
+                    .types
+                    .iter()
+                    .map(|ty| {
+                        sum += ty.arrival_rate[k];
+                        sum
+                    })
+                    .collect()
+            })
+            .collect();
+        let first_total: u32 = model.groups.iter().map(|g| g.agents[0]).sum();
+        let groups = model
+            .groups
+            .iter()
+            .map(|g| {
+                let most = g.agents.iter().copied().max().unwrap_or(0);
+                let mut state = GroupState::with_capacity(most as usize);
+                state.set_target(0.0, g.agents[0]);
+                state
+            })
+            .collect();
+        Skills {
+            model,
+            immediate,
+            delayed,
+            cumulative_rate,
+            lines: (0..n_types)
+                .map(|_| WaitingLine::with_capacity(first_total as usize + 64))
+                .collect(),
+            groups,
+        }
+    }
+
+    /// Among `routes` (best rank first), the group of the best rank with a free agent, ties
+    /// broken by `agent_select`; stops at the first rank that has one.
+    #[inline]
+    fn best_free(&self, routes: &[Route]) -> Option<usize> {
+        let mut best: Option<(usize, u32)> = None;
+        for r in routes {
+            if let Some((b, rank)) = best {
+                if r.rank > rank {
+                    break;
+                }
+                let (candidate, incumbent) = (&self.groups[r.group], &self.groups[b]);
+                let better = match self.model.routing.agent_select {
+                    AgentSelect::LongestIdle => candidate
+                        .longest_idle_since()
+                        .zip(incumbent.longest_idle_since())
+                        .is_some_and(|(c, i)| c < i),
+                    AgentSelect::MostFreeGroup => candidate.pool.free() > incumbent.pool.free(),
+                };
+                if better {
+                    best = Some((r.group, r.rank));
+                }
+            } else if self.groups[r.group].pool.free() > 0 {
+                best = Some((r.group, r.rank));
+            }
+        }
+        best.map(|(g, _)| g)
+    }
+}
+
+impl Router for Skills<'_> {
+    const TYPED: bool = true;
+
+    #[inline]
+    fn types(&self) -> usize {
+        self.model.types.len()
+    }
+    #[inline]
+    fn groups(&self) -> usize {
+        self.model.groups.len()
+    }
+    #[inline]
+    fn call_type(&self, ty: usize) -> &CallType {
+        &self.model.types[ty]
+    }
+    #[inline]
+    fn draw_type(&self, k: usize, rng: &mut StreamRng) -> usize {
+        if self.model.types.len() == 1 {
+            return 0;
+        }
+        let cumulative = &self.cumulative_rate[k];
+        let total = cumulative.last().copied().unwrap_or(0.0);
+        let u = unit_interval(rng) * total;
+        cumulative
+            .iter()
+            .position(|&c| u < c)
+            .unwrap_or(cumulative.len() - 1)
+    }
+    #[inline]
+    fn line(&self, ty: usize) -> &WaitingLine {
+        &self.lines[ty]
+    }
+    #[inline]
+    fn line_mut(&mut self, ty: usize) -> &mut WaitingLine {
+        &mut self.lines[ty]
+    }
+    #[inline]
+    fn pool(&self, g: usize) -> &AgentPool {
+        &self.groups[g].pool
+    }
+    #[inline]
+    fn seize(&mut self, g: usize) -> bool {
+        self.groups[g].seize()
+    }
+    #[inline]
+    fn end_call(&mut self, g: usize, t: f64, call_waiting: bool) -> bool {
+        self.groups[g].end_call(t, call_waiting)
+    }
+    fn set_staffing(&mut self, t: f64, interval: usize) {
+        for (state, group) in self.groups.iter_mut().zip(&self.model.groups) {
+            state.set_target(t, group.agents[interval]);
+        }
+    }
+    fn close(&mut self, g: usize) {
+        self.groups[g].close();
+    }
+    #[inline]
+    fn seize_free(&mut self, ty: usize) -> Option<usize> {
+        let g = self.best_free(&self.immediate[ty])?;
+        self.groups[g].seize().then_some(g)
+    }
+    #[inline]
+    fn delays(&self, ty: usize) -> &[(f64, Vec<Route>)] {
+        &self.delayed[ty]
+    }
+    #[inline]
+    fn seize_free_after(&mut self, ty: usize, level: usize) -> Option<usize> {
+        let g = self.best_free(&self.delayed[ty][level].1)?;
+        self.groups[g].seize().then_some(g)
+    }
+    #[inline]
+    fn next_type(&self, g: usize, t: f64) -> Option<usize> {
+        let mut best: Option<(usize, u32, f64)> = None; // (type, rank, key: larger is better)
+        for s in &self.model.groups[g].skills {
+            if let Some((_, rank, _)) = best
+                && s.rank > rank
+            {
+                break;
+            }
+            let line = &self.lines[s.call_type];
+            let Some(head) = line.first() else {
+                continue;
+            };
+            if head.arrival + s.delay_s > t {
+                continue;
+            }
+            let key = match self.model.routing.call_select {
+                CallSelect::Oldest => -head.arrival,
+                CallSelect::LongestQueue => line.len() as f64,
+                CallSelect::WeightedWait => {
+                    self.model.types[s.call_type].weight * (t - head.arrival)
+                }
+            };
+            if best.is_none_or(|(_, _, b)| key > b) {
+                best = Some((s.call_type, s.rank, key));
+            }
+        }
+        best.map(|(ty, _, _)| ty)
+    }
+    #[inline]
+    fn handle_time_factor(&self, g: usize, ty: usize) -> f64 {
+        self.model.groups[g]
+            .skill(ty)
+            .map_or(1.0, |s| s.handle_time_factor)
+    }
+    #[inline]
+    fn skill_types(&self, g: usize) -> impl Iterator<Item = usize> {
+        self.model.groups[g].skills.iter().map(|s| s.call_type)
+    }
+    fn agents_for(&self, ty: usize) -> u32 {
+        self.model
+            .groups
+            .iter()
+            .zip(&self.groups)
+            .filter(|(group, _)| group.skill(ty).is_some())
+            .map(|(_, state)| state.pool.present())
+            .sum()
+    }
+    fn busy(&self) -> u32 {
+        self.groups.iter().map(|g| g.pool.busy()).sum()
+    }
+}
