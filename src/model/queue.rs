@@ -95,6 +95,21 @@ impl WaitingLine {
         self.slots.front().map(|s| &s.caller)
     }
 
+    /// The first caller still in line whose ticket is after `ticket`: their ticket and
+    /// arrival time (seconds).
+    #[inline]
+    pub fn next_after(&self, ticket: u64) -> Option<(u64, f64)> {
+        let from = (ticket + 1).max(self.head_ticket);
+        let skip = (from - self.head_ticket) as usize;
+        self.slots.iter().skip(skip).position(|s| !s.gone).map(|i| {
+            let t = from + i as u64;
+            (
+                t,
+                self.slots[(t - self.head_ticket) as usize].caller.arrival,
+            )
+        })
+    }
+
     /// True while the caller with `ticket` is still in line.
     #[inline]
     pub fn is_waiting(&self, ticket: u64) -> bool {
@@ -159,6 +174,12 @@ mod tests {
         assert_eq!(q.take_first().map(|c| c.arrival), Some(3.0));
         assert!(q.leave(1).is_none(), "stale timer of an answered caller");
         assert!(q.is_waiting(4));
+        assert_eq!(
+            q.next_after(0),
+            Some((4, 4.0)),
+            "answered and departed are skipped"
+        );
+        assert_eq!(q.next_after(4), None);
         assert_eq!(q.leave(4).map(|c| c.arrival), Some(4.0));
         assert!(q.is_empty());
         assert!(q.take_first().is_none());

@@ -260,6 +260,10 @@ struct Replication<'a, R: Router, O: Observer> {
     type_callbacks_in_line: Vec<usize>,
     /// Callers in every line, placeholders included (with call types only).
     waiting: usize,
+    /// Per call type and delay level: an `Eligible` event is pending. One event per level
+    /// walks the line in ticket order (calls reach a delay in the order they joined), instead
+    /// of one event per waiting call.
+    eligible_pending: Vec<Vec<bool>>,
     arrivals: ArrivalProcess,
     rng: Streams,
     /// True when customers are followed across attempts (some type has retrials or
@@ -340,6 +344,9 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             .iter()
             .filter_map(|ty| ty.proactive.as_ref().and_then(|p| p.deadline_s()))
             .reduce(f64::max);
+        let eligible_pending = (0..n_types)
+            .map(|ty| vec![false; router.delays(ty).len()])
+            .collect();
         Replication {
             scenario,
             observer,
@@ -348,6 +355,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             callbacks_in_line: 0,
             type_callbacks_in_line: vec![0; n_types],
             waiting: 0,
+            eligible_pending,
             arrivals: ArrivalProcess::new(scenario, busyness),
             rng: Streams {
                 arrivals: stream(STREAM_ARRIVALS),
@@ -719,12 +727,16 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             );
         }
         for (level, (delay, _)) in self.router.delays(ty).iter().enumerate() {
-            let event = Event::Eligible {
-                ty: ty32,
-                level: level as u32,
-                ticket,
-            };
-            self.calendar.schedule(t + delay, PackedEvent::pack(event));
+            let pending = &mut self.eligible_pending[ty][level];
+            if !*pending {
+                *pending = true;
+                let event = Event::Eligible {
+                    ty: ty32,
+                    level: level as u32,
+                    ticket,
+                };
+                self.calendar.schedule(t + delay, PackedEvent::pack(event));
+            }
         }
         if let Some(k) = self.current {
             let holding = self.holding() as u64;
@@ -847,9 +859,9 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
 
     fn on_service_end(&mut self, t: f64, g: usize) {
         self.last_event = t;
-        let call_waiting = self.router.next_type(g, t).is_some();
-        if self.router.end_call(g, t, call_waiting) {
-            self.agent_takes_next(t, g);
+        let next = self.router.next_type(g, t);
+        if self.router.end_call(g, t, next.is_some()) {
+            self.agent_takes(t, g, next);
         }
         self.group_works(t, g);
         if self.lead_s.is_some() {
@@ -871,15 +883,29 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
 
     /// The call of type `ty` holding `ticket` has waited long enough for the groups of delay
     /// level `level`: one of them with a free agent takes it (or the head of a queue it ranks
-    /// higher, which is then older or preferred).
+    /// higher, which is then older or preferred), unless it was answered or hung up before.
+    /// Then the next call of the line is due at the same delay.
     fn on_eligible(&mut self, t: f64, ty: usize, level: usize, ticket: u64) {
-        if !self.router.line(ty).is_waiting(ticket) {
-            return; // answered or abandoned before its wait reached the delay
-        }
-        if let Some(g) = self.router.seize_free_after(ty, level) {
+        if self.router.line(ty).is_waiting(ticket)
+            && let Some(g) = self.router.seize_free_after(ty, level)
+        {
             self.last_event = t;
-            self.agent_takes_next(t, g);
+            let next = self.router.next_type(g, t);
+            self.agent_takes(t, g, next);
             self.levels_changed(t, g);
+        }
+        match self.router.line(ty).next_after(ticket) {
+            Some((ticket, arrival)) => {
+                let delay = self.router.delays(ty)[level].0;
+                let event = Event::Eligible {
+                    ty: ty as u32,
+                    level: level as u32,
+                    ticket,
+                };
+                let due = (arrival + delay).max(t);
+                self.calendar.schedule(due, PackedEvent::pack(event));
+            }
+            None => self.eligible_pending[ty][level] = false,
         }
     }
 
@@ -947,8 +973,12 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     /// Free agents of group `g` take the eligible calls waiting for them.
     #[inline]
     fn group_works(&mut self, t: f64, g: usize) {
-        while self.router.next_type(g, t).is_some() && self.router.seize(g) {
-            self.agent_takes_next(t, g);
+        while self.router.pool(g).free() > 0 {
+            let next = self.router.next_type(g, t);
+            if next.is_none() || !self.router.seize(g) {
+                break;
+            }
+            self.agent_takes(t, g, next);
         }
         self.levels_changed(t, g);
     }
@@ -1011,11 +1041,12 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         self.observer.agents(t, busy, present);
     }
 
-    /// An agent of group `g` (already counted busy) takes the head call of the best eligible
-    /// line until one is talking to them; if no line has one, the agent is released.
-    fn agent_takes_next(&mut self, t: f64, g: usize) {
+    /// An agent of group `g` (already counted busy) takes the head call of line `next` (the
+    /// best eligible one, as [`Router::next_type`] found it), and then of the best eligible
+    /// line, until one is talking to them; if no line has one, the agent is released.
+    fn agent_takes(&mut self, t: f64, g: usize, mut next: Option<usize>) {
         loop {
-            let Some(ty) = self.router.next_type(g, t) else {
+            let Some(ty) = next else {
                 self.router.end_call(g, t, false);
                 return;
             };
@@ -1034,9 +1065,10 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             } else if self.router.call_type(ty).patience.is_some() {
                 self.stale.answered_before_timer();
                 if self.stale.purge_due(self.calendar.len()) {
+                    // (an `Eligible` event walks its line on: it is never stale)
                     let router = &self.router;
                     self.calendar.retain(|e| match e.unpack() {
-                        Event::Abandon { ty, ticket } | Event::Eligible { ty, ticket, .. } => {
+                        Event::Abandon { ty, ticket } => {
                             router.line(ty as usize).is_waiting(ticket)
                         }
                         _ => true,
@@ -1047,6 +1079,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             if self.start_call(t, caller, ty, g) {
                 return;
             }
+            next = self.router.next_type(g, t);
         }
     }
 
