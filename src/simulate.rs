@@ -3,6 +3,7 @@
 //! are dropped there), and the KPIs are averaged over replications in replication order, so
 //! the output is bit-identical for any number of threads.
 
+use crate::model::routing::CallType;
 use crate::model::{ReplicationOutcome, Scenario, run_replication};
 use crate::stats::{IntervalTally, Kpi, MeanCi, Mechanism, WaitHistogram, mean_ci};
 use rayon::prelude::*;
@@ -67,19 +68,21 @@ impl KpiSet {
     }
 }
 
-/// The KPIs `scenario` produces: those of the base model, and those of each mechanism whose
-/// section the scenario has.
+/// The KPIs `scenario` produces: those of the base model, and those of each mechanism that
+/// the scenario, or one of its call types, has.
 pub fn kpis_of(scenario: &Scenario) -> Vec<Kpi> {
+    let types = scenario.skills.as_ref().map_or(&[][..], |m| &m.types[..]);
+    let any = |has: fn(&CallType) -> bool| types.iter().any(has);
     Kpi::ALL
         .iter()
         .copied()
         .filter(|k| match k.mechanism() {
             Mechanism::Base => true,
             Mechanism::Lines => scenario.lines.is_some(),
-            Mechanism::Balking => scenario.balking.is_some(),
-            Mechanism::Retrials => scenario.retrials.is_some(),
-            Mechanism::Callback => scenario.callback.is_some(),
-            Mechanism::Proactive => scenario.proactive.is_some(),
+            Mechanism::Balking => scenario.balking.is_some() || any(|t| t.balking.is_some()),
+            Mechanism::Retrials => scenario.retrials.is_some() || any(|t| t.retrials.is_some()),
+            Mechanism::Callback => scenario.callback.is_some() || any(|t| t.callback.is_some()),
+            Mechanism::Proactive => scenario.proactive.is_some() || any(|t| t.proactive.is_some()),
             Mechanism::Costs => scenario.costs.is_some(),
         })
         .collect()
@@ -192,7 +195,7 @@ pub fn summarize(scenario: &Scenario, reps: &[ReplicationKpis]) -> ScenarioResul
         skills: scenario.skills.as_ref().map(|model| {
             let per_rep: Vec<&SkillReplication> =
                 reps.iter().filter_map(|r| r.skills.as_ref()).collect();
-            SkillResult::of(model, &per_rep)
+            SkillResult::of(model, &skills::type_kpis(scenario), &per_rep)
         }),
     }
 }

@@ -67,7 +67,8 @@ pub fn csv_bytes(w: csv::Writer<Vec<u8>>) -> io::Result<Vec<u8>> {
 pub fn types_csv(result: &ScenarioResult, skills: &SkillResult) -> io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["interval".to_string(), "start".into(), "call_type".into()];
-    for kpi in TYPE_KPIS {
+    let kpis = skills.by_type.first().map_or(TYPE_KPIS, |t| t.total.kpis());
+    for kpi in kpis {
         header.push(kpi.name().to_string());
         header.push(format!("{}_ci95", kpi.name()));
     }

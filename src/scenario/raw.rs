@@ -46,6 +46,12 @@ pub struct RawCallType {
     pub patience: Option<S<RawDist>>,
     pub service_level: Option<S<RawServiceLevel>>,
     pub weight: Option<S<f64>>,
+    /// The type's own `[balking]`, `[callback]`, `[retrials]` or `[proactive]`, in place of
+    /// the center's.
+    pub balking: Option<S<RawBalking>>,
+    pub callback: Option<S<RawCallback>>,
+    pub retrials: Option<S<RawRetrials>>,
+    pub proactive: Option<S<RawProactive>>,
 }
 
 /// A table keyed by call-type name, such as `{ billing = 1, tech = 2 }`.

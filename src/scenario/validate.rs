@@ -41,6 +41,9 @@ struct Checker<'a> {
     text: &'a str,
     base_dir: &'a Path,
     problems: Vec<Diagnostic>,
+    /// Put before every key named in a problem (`call_type[billing].` while a type's own
+    /// sections are checked).
+    key_prefix: String,
 }
 
 /// Who calls, how long they talk and wait, and who answers: of a single queue, or of several
@@ -63,11 +66,12 @@ struct Timeline {
 
 impl Checker<'_> {
     fn problem(&mut self, span: Range<usize>, key: &str, message: impl Into<String>) {
+        let key = format!("{}{key}", self.key_prefix);
         self.problems.push(Diagnostic::at(
             self.file,
             self.text,
             span,
-            key,
+            &key,
             message.into(),
         ));
     }
@@ -1367,6 +1371,7 @@ pub fn validate(
         text,
         base_dir,
         problems: Vec::new(),
+        key_prefix: String::new(),
     };
     let name = match &raw.name {
         Some(n) => {
@@ -1453,6 +1458,16 @@ pub fn validate(
     ) else {
         return Err(c.problems);
     };
+    let mut skills = skills;
+    if let (Some(model), Some(types)) = (&mut skills, &raw.call_type) {
+        let center = skills::Mechanisms {
+            balking: &balking,
+            callback: &callback,
+            retrials: &retrials,
+            proactive: &proactive,
+        };
+        c.type_mechanisms(types, model, center, n);
+    }
     let (
         Some(seed),
         Some(replications),
@@ -1558,6 +1573,7 @@ pub fn shift_file(text: &str, file: &str) -> Result<ShiftRules, Vec<Diagnostic>>
         text,
         base_dir: Path::new("."),
         problems: Vec::new(),
+        key_prefix: String::new(),
     };
     match c.roster(&raw, "") {
         Some(rules) if c.problems.is_empty() => Ok(rules),

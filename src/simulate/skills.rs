@@ -4,12 +4,14 @@
 
 use super::KpiSet;
 use crate::model::ReplicationOutcome;
+use crate::model::Scenario;
 use crate::model::routing::SkillModel;
-use crate::stats::{IntervalTally, Kpi, MeanCi, mean_ci};
+use crate::stats::{IntervalTally, Kpi, MeanCi, Mechanism, mean_ci};
 use serde::Serialize;
 
-/// The KPIs reported for each call type, in output order (their values are taken from rows
-/// in [`Kpi::ALL`] order, like the whole center's).
+/// The KPIs reported for every call type, in output order (their values are taken from rows
+/// in [`Kpi::ALL`] order, like the whole center's); [`type_kpis`] adds those of the
+/// mechanisms a scenario has.
 pub const TYPE_KPIS: &[Kpi] = &[
     Kpi::Offered,
     Kpi::Answered,
@@ -21,6 +23,26 @@ pub const TYPE_KPIS: &[Kpi] = &[
     Kpi::ProbWait,
     Kpi::WaitP90S,
 ];
+
+/// The KPIs reported for each call type of `scenario`: [`TYPE_KPIS`], the customers (served
+/// and lost), and the KPIs of the mechanisms the scenario has, except those of agent time
+/// (agents belong to groups, not to types).
+pub fn type_kpis(scenario: &Scenario) -> Vec<Kpi> {
+    let per_type = |k: &Kpi| {
+        k.mechanism() != Mechanism::Base
+            && !matches!(
+                k,
+                Kpi::CostAgents
+                    | Kpi::TotalCost
+                    | Kpi::CostPerCallHandled
+                    | Kpi::ProactiveAgentHours
+            )
+    };
+    let mut kpis = TYPE_KPIS.to_vec();
+    kpis.extend([Kpi::Customers, Kpi::ServedCustomers, Kpi::LostCustomers]);
+    kpis.extend(super::kpis_of(scenario).iter().filter(|k| per_type(k)));
+    kpis
+}
 
 /// Names of the KPIs of an agent group, in the order of [`group_row`].
 pub const GROUP_KPIS: [&str; 4] = ["occupancy", "busy_agents", "staffed_agents", "handled"];
@@ -138,7 +160,7 @@ impl GroupKpis {
 pub struct TypeResult {
     /// The type's name.
     pub name: String,
-    /// Its KPIs over the whole run ([`TYPE_KPIS`]).
+    /// Its KPIs over the whole run ([`type_kpis`]).
     pub total: KpiSet,
     /// Its KPIs in each interval.
     pub intervals: Vec<KpiSet>,
@@ -168,7 +190,7 @@ pub struct SkillResult {
 
 impl SkillResult {
     /// Averages the replications of a multi-skill scenario.
-    pub fn of(model: &SkillModel, reps: &[&SkillReplication]) -> Self {
+    pub fn of(model: &SkillModel, kpis: &[Kpi], reps: &[&SkillReplication]) -> Self {
         let n = reps
             .first()
             .map_or(0, |r| r.by_type.first().map_or(0, |t| t.intervals.len()));
@@ -178,14 +200,11 @@ impl SkillResult {
             .enumerate()
             .map(|(t, ty)| TypeResult {
                 name: ty.name.clone(),
-                total: KpiSet::from_replications(
-                    TYPE_KPIS,
-                    reps.iter().map(|r| &r.by_type[t].total),
-                ),
+                total: KpiSet::from_replications(kpis, reps.iter().map(|r| &r.by_type[t].total)),
                 intervals: (0..n)
                     .map(|k| {
                         KpiSet::from_replications(
-                            TYPE_KPIS,
+                            kpis,
                             reps.iter().map(move |r| &r.by_type[t].intervals[k]),
                         )
                     })

@@ -11,6 +11,7 @@ mod proactive;
 mod report;
 mod roster;
 mod serve;
+mod skill_mechanisms;
 mod skills;
 mod snapshots;
 mod sweep;

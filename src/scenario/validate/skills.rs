@@ -3,6 +3,10 @@
 
 use super::{Checker, DEFAULT_TARGET, DEFAULT_THRESHOLD_S, Demand, Timeline};
 use crate::model::ServiceLevelGoal;
+use crate::model::balking::BalkingCurve;
+use crate::model::callback::CallbackPolicy;
+use crate::model::proactive::ProactivePolicy;
+use crate::model::retrials::RetrialPolicy;
 use crate::model::routing::MAX_TYPES_OR_GROUPS;
 use crate::model::routing::{
     AgentGroup, AgentSelect, CallSelect, CallType, RoutingPolicy, Skill, SkillModel,
@@ -13,7 +17,74 @@ use std::ops::Range;
 /// Highest rank a group may give a type.
 const MAX_RANK: i64 = 1000;
 
+/// The center's own `[balking]`, `[callback]`, `[retrials]` and `[proactive]`: what every
+/// call type has unless it sets its own.
+pub(super) struct Mechanisms<'m> {
+    pub balking: &'m Option<BalkingCurve>,
+    pub callback: &'m Option<CallbackPolicy>,
+    pub retrials: &'m Option<RetrialPolicy>,
+    pub proactive: &'m Option<ProactivePolicy>,
+}
+
 impl Checker<'_> {
+    /// Each call type's mechanisms: its own section where it has one (`callback = { ... }` in
+    /// its `[[call_type]]`), else the center's. Proactive agent calls of every type share one
+    /// deadline (their needs become known that long ahead, in one stream of arrivals).
+    pub(super) fn type_mechanisms(
+        &mut self,
+        types: &[S<RawCallType>],
+        model: &mut SkillModel,
+        center: Mechanisms,
+        intervals: Option<usize>,
+    ) {
+        for (raw, ty) in types.iter().zip(&mut model.types) {
+            let t = raw.get_ref();
+            self.key_prefix = format!("call_type[{}].", t.name.get_ref());
+            ty.balking = match &t.balking {
+                Some(b) => self.balking(b),
+                None => center.balking.clone(),
+            };
+            ty.callback = match &t.callback {
+                Some(cb) => self.callback(cb),
+                None => center.callback.clone(),
+            };
+            ty.retrials = match &t.retrials {
+                Some(r) => self.retrials(r),
+                None => center.retrials.clone(),
+            };
+            ty.proactive = match &t.proactive {
+                Some(p) => self.proactive(p, intervals),
+                None => center.proactive.clone(),
+            };
+            self.key_prefix.clear();
+        }
+        let mut deadlines = model
+            .types
+            .iter()
+            .zip(types)
+            .filter_map(|(ty, raw)| Some((ty.proactive.as_ref()?.deadline_s()?, raw)));
+        if let Some((first, _)) = deadlines.next()
+            && let Some((other, raw)) = deadlines.find(|(d, _)| *d != first)
+        {
+            let span = raw
+                .get_ref()
+                .proactive
+                .as_ref()
+                .map_or(raw.span(), |p| p.span());
+            self.problem(
+                span,
+                &format!(
+                    "call_type[{}].proactive.deadline",
+                    raw.get_ref().name.get_ref()
+                ),
+                format!(
+                    "proactive agent calls of every call type share one deadline: this type's \
+                     is {other} s, another's {first} s"
+                ),
+            );
+        }
+    }
+
     /// The demand and staffing of a center with several call types and agent groups.
     pub(super) fn skill_demand(
         &mut self,
@@ -179,25 +250,6 @@ impl Checker<'_> {
                     "with [[call_type]] sections, each call type has its own arrivals; the \
                      top-level [arrivals] may only hold busyness_cv (one busy-day factor shared \
                      by every type)",
-                );
-            }
-        }
-        let unsupported = [
-            ("lines", raw.lines.as_ref().map(|v| v.span())),
-            ("balking", raw.balking.as_ref().map(|v| v.span())),
-            ("callback", raw.callback.as_ref().map(|v| v.span())),
-            ("retrials", raw.retrials.as_ref().map(|v| v.span())),
-            ("proactive", raw.proactive.as_ref().map(|v| v.span())),
-        ];
-        for (section, span) in unsupported {
-            if let Some(span) = span {
-                self.problem(
-                    span,
-                    section,
-                    format!(
-                        "[{section}] is not yet supported with [[call_type]] (several call \
-                         types); remove it, or model a single queue"
-                    ),
                 );
             }
         }
