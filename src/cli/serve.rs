@@ -52,6 +52,7 @@ pub fn execute(args: ServeArgs) -> anyhow::Result<()> {
     let app = Arc::new(App::new(
         baseline,
         Duration::from_secs_f64(args.time_limit),
+        args.allow_remote,
     )?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

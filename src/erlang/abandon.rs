@@ -178,9 +178,9 @@ pub fn lines_abandon(
         offered_load_erlangs: traffic.offered_load(),
         p_block: r.block,
         p_wait_all_arrivals: r.wait,
-        p_wait_accepted: ratio(r.wait, accepted),
+        p_wait_accepted: ratio(r.wait, accepted).min(1.0),
         p_abandon_all_arrivals: r.abandon,
-        p_abandon_accepted: ratio(r.abandon, accepted),
+        p_abandon_accepted: ratio(r.abandon, accepted).min(1.0),
         p_served: r.served,
         asa_served_s: ratio(r.wait_served, r.served),
         asa_accepted_s: ratio(r.wait_all, accepted),
@@ -230,15 +230,18 @@ fn from_mode(
     limit: usize,
 ) -> Option<Vec<f64>> {
     let cap = max_n.unwrap_or(usize::MAX);
+    // The guess is clamped to the chain before it is compared with the limit, so an
+    // unbounded sequence with a far (or infinite) mode is refused, never indexed.
     let guess = if mode_guess.is_nan() || mode_guess <= 0.0 {
         0
     } else if mode_guess >= cap as f64 {
         cap
-    } else if mode_guess > limit as f64 {
-        return None;
     } else {
-        (mode_guess as usize).min(cap)
+        mode_guess as usize
     };
+    if guess > limit {
+        return None;
+    }
     let mut mode = guess;
     while mode > 0 && ratio_at(mode) < 1.0 {
         mode -= 1;
@@ -492,6 +495,10 @@ fn solve(
     r.virtual_within = r.virtual_within.min(1.0);
     r.served_within = r.served_within.min(1.0);
     r.served = r.served.min(1.0);
+    r.wait = r.wait.min(1.0);
+    r.abandon = r.abandon.min(1.0);
+    r.virtual_beyond = r.virtual_beyond.min(1.0);
+    r.abandon_within = r.abandon_within.min(1.0);
     // P(W <= t): offered wait within t, or beyond t but patience ran out before t.
     r.all_wait_within = (r.virtual_within + r.virtual_beyond * -(-theta * t).exp_m1()).min(1.0);
     r.occupancy = (busy / cf).min(1.0);
@@ -618,5 +625,67 @@ mod tests {
         let traffic = Traffic::new(0.04, 300.0).unwrap();
         let a = erlang_a(&traffic, 14, 120.0, 0.0).unwrap();
         assert!(rel(a.sl_virtual, 1.0 - a.prob_wait) < 1e-14);
+    }
+
+    /// Log-uniform over `[10^lo, 10^hi]`.
+    fn log_uniform(lo: f64, hi: f64) -> impl proptest::strategy::Strategy<Value = f64> {
+        use proptest::prelude::*;
+        (lo..hi).prop_map(|e: f64| 10f64.powf(e))
+    }
+
+    fn assert_sane(name: &str, probabilities: &[f64], means: &[f64]) {
+        for &p in probabilities {
+            assert!(p.is_finite() && (0.0..=1.0).contains(&p), "{name}: {p}");
+        }
+        for &m in means {
+            assert!(m.is_finite() && m >= 0.0, "{name}: {m}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// Any finite input gives a number or an error, never a panic, and every probability
+        /// is finite and in [0, 1] (issue 18: the mode guess overflowed for long thresholds).
+        #[test]
+        fn any_input_gives_sane_numbers_or_an_error(
+            agents in proptest::prop_oneof![1u32..50, 50u32..5_000, 5_000u32..200_000],
+            load_per_agent in log_uniform(-4.0, 1.5),
+            aht in log_uniform(0.0, 5.0),
+            patience in proptest::prop_oneof![log_uniform(-3.0, 12.0), proptest::strategy::Just(f64::INFINITY)],
+            threshold in proptest::prop_oneof![log_uniform(-3.0, 9.0), proptest::strategy::Just(0.0)],
+            extra_lines in 0u32..1_000,
+        ) {
+            let rate = load_per_agent * f64::from(agents) / aht;
+            let traffic = Traffic::new(rate, aht).unwrap();
+            if let Ok(a) = erlang_a(&traffic, agents, patience, threshold) {
+                assert_sane(
+                    "erlang_a",
+                    &[a.prob_wait, a.prob_abandon, a.prob_served, a.sl_offered, a.sl_answered,
+                      a.sl_virtual, a.sl_all_wait, a.prob_abandon_within_threshold,
+                      a.prob_virtual_wait_gt_threshold, a.occupancy],
+                    &[a.mean_wait_s, a.asa_s, a.mean_wait_abandoned_s, a.mean_queue_length],
+                );
+            }
+            let lines = agents.saturating_add(extra_lines);
+            if let Ok(l) = lines_abandon(&traffic, agents, lines, patience, threshold) {
+                assert_sane(
+                    "lines_abandon",
+                    &[l.p_block, l.p_wait_all_arrivals, l.p_wait_accepted,
+                      l.p_abandon_all_arrivals, l.p_abandon_accepted, l.p_served, l.sl_offered,
+                      l.sl_accepted, l.sl_answered, l.sl_virtual_accepted, l.occupancy],
+                    &[l.asa_served_s, l.asa_accepted_s, l.mean_queue_length],
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn long_threshold_is_a_number() {
+        // Issue 18: panicked (index out of bounds) in the mode guess.
+        let traffic = Traffic::from_calls_per_hour(200.0, 180.0).unwrap();
+        let a = erlang_a(&traffic, 10, 120.0, 7000.0).unwrap();
+        assert!(a.sl_offered > 0.0 && a.sl_offered <= 1.0, "{a:?}");
+        let a = erlang_a(&traffic, 10, 120.0, 5400.0).unwrap();
+        assert!(a.sl_offered > 0.0 && a.sl_offered <= 1.0, "{a:?}");
     }
 }

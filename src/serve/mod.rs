@@ -10,7 +10,15 @@
 //!   (the JSONL of `callsim run --trace`), which the page replays.
 //!
 //! Overrides are the dotted keys of sweep files, applied by the sweep's code; a bad one is a
-//! 400 with `check`'s message. Bodies over [`MAX_BODY`] bytes are refused (413). Runs go to
+//! 400 with `check`'s message. An override may not name a file (400), and a what-if may not
+//! ask for more than [`whatif::MAX_REPLICATIONS`] replications, nor a trace for a day of more
+//! than [`whatif::MAX_TRACE_CALLS`] expected calls (422).
+//!
+//! Only the page itself may drive the server: a request whose `Host` is not a loopback name
+//! (`localhost`, `127.0.0.1`, `[::1]`, any port; any host with `--allow-remote`) is refused
+//! (403, against DNS rebinding), and so is one whose `Origin` is not the server's own (403,
+//! against cross-site requests), and a POST that is not `Content-Type: application/json`
+//! (415: a form of another site cannot send it without the browser asking first). Bodies over [`MAX_BODY`] bytes are refused (413). Runs go to
 //! the rayon pool from a blocking task and stop at the time limit (503), or as soon as a newer
 //! request from the same page (`client`, higher `seq`) arrives (409): the page shows only
 //! the answer to its latest request.
@@ -19,8 +27,9 @@ pub mod whatif;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -85,16 +94,19 @@ pub struct App {
     baseline: Baseline,
     described: String,
     limit: Duration,
+    allow_remote: bool,
     latest: Mutex<HashMap<String, Arc<AtomicU64>>>,
 }
 
 impl App {
-    /// A server for `baseline`; each run stops after `limit`.
-    pub fn new(baseline: Baseline, limit: Duration) -> std::io::Result<Self> {
+    /// A server for `baseline`; each run stops after `limit`. Requests must name a loopback
+    /// host unless `allow_remote`.
+    pub fn new(baseline: Baseline, limit: Duration, allow_remote: bool) -> std::io::Result<Self> {
         Ok(App {
             described: baseline.describe()?.to_string(),
             baseline,
             limit,
+            allow_remote,
             latest: Mutex::new(HashMap::new()),
         })
     }
@@ -134,7 +146,77 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/run", post(run))
         .route("/api/trace", post(trace))
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn_with_state(app.clone(), guard))
         .with_state(app)
+}
+
+/// Lets through only requests of the page itself: a loopback `Host` (any with
+/// `--allow-remote`), no foreign `Origin`, and JSON bodies on POSTs.
+async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    match refusal(&app, &request) {
+        Some((status, message)) => error(status, message),
+        None => next.run(request).await,
+    }
+}
+
+/// Why `request` is refused, if it is.
+fn refusal(app: &App, request: &Request) -> Option<(StatusCode, String)> {
+    let headers = request.headers();
+    let text = |name| headers.get(name).map(|v| v.to_str().unwrap_or("\u{fffd}"));
+    let forbidden = |m: String| Some((StatusCode::FORBIDDEN, m));
+    let Some(host) = text(header::HOST) else {
+        return forbidden("the request has no Host header".into());
+    };
+    if !app.allow_remote && !is_loopback_host(host) {
+        return forbidden(format!(
+            "Host {host:?} is not this machine's loopback name (localhost, 127.0.0.1 or [::1]): \
+             callsim serve answers only pages it served itself (start it with --allow-remote \
+             to be reached under other names)"
+        ));
+    }
+    if let Some(origin) = text(header::ORIGIN)
+        && !origin.eq_ignore_ascii_case(&format!("http://{host}"))
+    {
+        return forbidden(format!(
+            "Origin {origin:?} is not this server (http://{host}): callsim serve answers only \
+             its own page, not other sites"
+        ));
+    }
+    if request.method() == Method::POST {
+        let json = text(header::CONTENT_TYPE).is_some_and(|t| {
+            t.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        });
+        if !json {
+            return Some((
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "a POST must be sent with Content-Type: application/json".into(),
+            ));
+        }
+    }
+    None
+}
+
+/// True for `localhost`, `127.0.0.1` and `[::1]`, with or without a port.
+fn is_loopback_host(host: &str) -> bool {
+    let end = if host.starts_with('[') {
+        match host.find(']') {
+            Some(i) => i + 1,
+            None => return false,
+        }
+    } else {
+        host.find(':').unwrap_or(host.len())
+    };
+    let (name, port) = host.split_at(end);
+    let port_ok = port.is_empty()
+        || port
+            .strip_prefix(':')
+            .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    port_ok
+        && ["localhost", "127.0.0.1", "[::1]"]
+            .iter()
+            .any(|n| name.eq_ignore_ascii_case(n))
 }
 
 /// Serves `app` on `listener` until the process ends.
@@ -169,6 +251,7 @@ impl IntoResponse for WhatIfError {
     fn into_response(self) -> Response {
         let status = match self {
             WhatIfError::Invalid(_) => StatusCode::BAD_REQUEST,
+            WhatIfError::OverBudget(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WhatIfError::Superseded => StatusCode::CONFLICT,
             WhatIfError::TooSlow(_) => StatusCode::SERVICE_UNAVAILABLE,
             WhatIfError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -244,6 +327,7 @@ async fn trace(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let outcome = async {
         let request = parse_request(&body)?;
         let scenario = app.baseline.variant(&request.overrides)?;
+        whatif::check_trace_budget(&scenario)?;
         tokio::task::spawn_blocking(move || {
             let recorder = crate::report::trace::record_day(&scenario, 0)
                 .map_err(|e| WhatIfError::Invalid(e.to_string()))?;
@@ -277,5 +361,30 @@ mod tests {
             bind_address("my-laptop", 1, false),
             Err(ServeError::BadHost(_))
         ));
+    }
+
+    #[test]
+    fn loopback_host_names() {
+        for host in [
+            "localhost",
+            "LOCALHOST:80",
+            "127.0.0.1:8080",
+            "[::1]",
+            "[::1]:1",
+        ] {
+            assert!(is_loopback_host(host), "{host}");
+        }
+        for host in [
+            "evil.example",
+            "localhost.evil.example",
+            "127.0.0.1.evil:80",
+            "127.0.0.1:",
+            "127.0.0.1:80x",
+            "[::1]x",
+            "[::2]:80",
+            "",
+        ] {
+            assert!(!is_loopback_host(host), "{host}");
+        }
     }
 }

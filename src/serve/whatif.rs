@@ -12,12 +12,22 @@ use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// Most replications a what-if may ask for (more when the baseline was served with more).
+pub const MAX_REPLICATIONS: u32 = 1_000;
+
+/// Most expected calls (arrival rates × interval length, summed over the day) of a day that
+/// `/api/trace` records: the trace holds every event of every call.
+pub const MAX_TRACE_CALLS: f64 = 200_000.0;
+
 /// Why a what-if could not be answered.
 #[derive(Debug, thiserror::Error)]
 pub enum WhatIfError {
     /// The overrides do not make a valid scenario (HTTP 400); the message is `check`'s.
     #[error("{0}")]
     Invalid(String),
+    /// The request asks for more than one request may (HTTP 422).
+    #[error("{0}")]
+    OverBudget(String),
     /// A newer request from the same page replaced this one (HTTP 409).
     #[error("superseded by a newer request from the same page")]
     Superseded,
@@ -57,15 +67,24 @@ impl Baseline {
     pub fn load(path: &Path, replications: Option<u32>, seed: Option<u64>) -> Result<Self, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("{}: cannot read the file: {e}", path.display()))?;
+        // a scenario that does not parse gets check's messages below
+        let mut table: toml::Table = text.parse().unwrap_or_default();
+        if let Some((key, file)) = file_settings(&table)
+            .into_iter()
+            .find(|(_, f)| !confined(f))
+        {
+            return Err(format!(
+                "{}: {key} = {file:?}: callsim serve reads only files inside the scenario's \
+                 folder (a relative path without \"..\")",
+                path.display()
+            ));
+        }
         let mut scenario = scenario::load(path).map_err(|ds| {
             ds.iter()
                 .map(|d| d.to_string())
                 .collect::<Vec<_>>()
                 .join("\n\n")
         })?;
-        let mut table: toml::Table = text
-            .parse()
-            .map_err(|e| format!("{}: {e}", path.display()))?;
         if let Some(r) = replications {
             scenario.replications = r;
         }
@@ -104,6 +123,10 @@ impl Baseline {
         let mut problems = Vec::new();
         for (key, value) in overrides {
             match to_toml(value) {
+                Some(v) if names_a_file(key, &v) => problems.push(format!(
+                    "{key}: an override may not name a file (callsim serve reads only the \
+                     scenario's own files)"
+                )),
                 Some(v) => settings.push((key.as_str(), v)),
                 None => problems.push(format!(
                     "{key}: expected a number, a string, true/false, an array or a table, got {value}"
@@ -124,6 +147,13 @@ impl Baseline {
         );
         match outcome {
             Ok(mut sc) => {
+                let most = MAX_REPLICATIONS.max(self.scenario.replications);
+                if sc.replications > most {
+                    return Err(WhatIfError::OverBudget(format!(
+                        "replications: {} asked, a what-if may run at most {most}",
+                        sc.replications
+                    )));
+                }
                 sc.source = Some(self.path.clone());
                 Ok(sc)
             }
@@ -156,6 +186,61 @@ impl Baseline {
             "charts": {"day_profile": chart},
         }))
     }
+}
+
+/// Every `file` setting of `table`, at any depth, as (dotted key, path).
+fn file_settings(table: &toml::Table) -> Vec<(String, String)> {
+    fn walk(prefix: &str, value: &toml::Value, out: &mut Vec<(String, String)>) {
+        match value {
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    match v {
+                        toml::Value::String(path) if k == "file" => out.push((key, path.clone())),
+                        _ => walk(&key, v, out),
+                    }
+                }
+            }
+            toml::Value::Array(a) => a.iter().for_each(|v| walk(prefix, v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk("", &toml::Value::Table(table.clone()), &mut out);
+    out
+}
+
+/// True when the override `key = value` sets a file path, at the key or anywhere inside.
+fn names_a_file(key: &str, value: &toml::Value) -> bool {
+    let mut table = toml::Table::new();
+    table.insert(key.to_string(), value.clone());
+    key.rsplit('.').next() == Some("file") || !file_settings(&table).is_empty()
+}
+
+/// True for a relative path that stays in its folder (no `..`, no root or prefix).
+fn confined(file: &str) -> bool {
+    Path::new(file).components().all(|c| {
+        matches!(
+            c,
+            std::path::Component::Normal(_) | std::path::Component::CurDir
+        )
+    })
+}
+
+/// Refuses a trace of a day with more than [`MAX_TRACE_CALLS`] expected calls.
+pub fn check_trace_budget(scenario: &Scenario) -> Result<(), WhatIfError> {
+    let expected: f64 = scenario.arrival_rate.iter().sum::<f64>() * scenario.interval_s;
+    if expected.is_finite() && expected <= MAX_TRACE_CALLS {
+        return Ok(());
+    }
+    Err(WhatIfError::OverBudget(format!(
+        "the traced day would have about {expected:.0} calls; a trace holds at most \
+         {MAX_TRACE_CALLS:.0} (lower the arrival rate or the number of intervals)"
+    )))
 }
 
 /// A JSON value as a TOML value; `None` for null (TOML has none).

@@ -567,3 +567,59 @@ fn erlang_module_reexports_are_usable() {
     let t = erlang::staffing::scheduled_agents(14, 0.3).expect("shrinkage");
     assert_eq!(t, 20);
 }
+
+/// Issue 18: Erlang A's mode guess overflowed for a long service-level threshold (a panic);
+/// every route to it (erlang, plan, roster) now gives a number.
+#[test]
+fn a_long_threshold_is_a_number_through_erlang_plan_and_roster() {
+    callsim()
+        .args([
+            "erlang",
+            "--calls-per-hour",
+            "200",
+            "--aht",
+            "180",
+            "--patience",
+            "120",
+        ])
+        .args(["--threshold", "7000", "--agents", "10"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("service level"));
+    let dir = tempfile::tempdir().unwrap();
+    let day = r#"seed = 11
+replications = 4
+[time]
+open = "09:00"
+interval = "30m"
+intervals = 8
+[arrivals]
+per_interval = [40, 60, 90, 120, 110, 80, 60, 40]
+[handle_time]
+distribution = "exponential"
+mean = "4m"
+[patience]
+distribution = "exponential"
+mean = "2m"
+[staffing]
+agents = 10
+[service_level]
+threshold = "1h30m"
+target = 0.8
+[roster]
+shift_lengths = ["4h"]
+starts = { from = "09:00", to = "09:00", every = "30m" }
+cost_per_hour = [22.0]
+"#;
+    let file = dir.path().join("long-threshold.toml");
+    std::fs::write(&file, day).unwrap();
+    for command in ["plan", "roster"] {
+        callsim()
+            .arg(command)
+            .arg(&file)
+            .arg("--out")
+            .arg(dir.path().join(command))
+            .assert()
+            .success();
+    }
+}

@@ -40,18 +40,32 @@ impl Server {
         Server { child, address }
     }
 
-    /// Sends one request; returns the status and the body.
+    /// Sends one request as the page does (its own Host, JSON); returns the status and body.
     fn request(&self, method: &str, path: &str, body: &[u8]) -> (u16, Vec<u8>) {
+        let host = format!("Host: {}", self.address);
+        self.send(
+            method,
+            path,
+            &[&host, "Content-Type: application/json"],
+            body,
+        )
+    }
+
+    /// Sends one request with the header lines `headers`; returns the status and the body.
+    fn send(&self, method: &str, path: &str, headers: &[&str], body: &[u8]) -> (u16, Vec<u8>) {
         let mut stream = TcpStream::connect(&self.address).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(120)))
             .unwrap();
-        let head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n",
-            self.address,
+        let mut head = format!("{method} {path} HTTP/1.1\r\n");
+        for h in headers {
+            head.push_str(h);
+            head.push_str("\r\n");
+        }
+        head.push_str(&format!(
+            "Content-Length: {}\r\nConnection: close\r\n\r\n",
             body.len()
-        );
+        ));
         stream.write_all(head.as_bytes()).unwrap();
         // the server may answer (413) before reading a large body whole
         let _ = stream.write_all(body);
@@ -406,4 +420,139 @@ fn the_page_answers_a_slider_in_headless_chromium() {
         seen["before"]["service_level"],
         seen["after"]["service_level"]
     );
+}
+
+/// The `error` of a JSON error answer.
+fn error_of(body: &[u8]) -> String {
+    let value: Value = serde_json::from_slice(body)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(body)));
+    value["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{value}"))
+        .to_string()
+}
+
+#[test]
+fn an_override_naming_a_file_is_refused_and_the_file_is_not_read() {
+    let server = Server::start(
+        &repo("scenarios/small-business.toml"),
+        &["--replications", "2"],
+    );
+    let secret = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(secret.path(), "seconds\nthe-secret-line\n").unwrap();
+    let path = secret.path().display().to_string();
+    for overrides in [
+        json!({"handle_time.distribution": "empirical", "handle_time.file": path}),
+        json!({"handle_time": {"distribution": "empirical", "file": path}}),
+        json!({"patience.file": "../../../../../../etc/passwd"}),
+        json!({"callback": {"retry_delay": {"distribution": "empirical", "file": path}}}),
+    ] {
+        for endpoint in ["/api/run", "/api/trace"] {
+            let (status, answer) = server.post(endpoint, &json!({ "overrides": overrides }));
+            assert_eq!(status, 400, "{overrides}: {answer}");
+            let error = answer["error"].as_str().unwrap();
+            assert!(error.contains("may not name a file"), "{error}");
+            assert!(
+                !error.contains("the-secret-line") && !error.contains("root:"),
+                "{error}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_scenario_whose_files_leave_its_folder_is_not_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = edited(
+        "scenarios/small-business.toml",
+        dir.path(),
+        "[patience]",
+        "[patience]\nfile = \"../outside.csv\"",
+    );
+    callsim()
+        .arg("serve")
+        .arg(&file)
+        .args(["--port", "0"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("patience.file"))
+        .stderr(predicates::str::contains("inside the scenario's folder"));
+}
+
+#[test]
+fn foreign_hosts_origins_and_non_json_posts_are_refused() {
+    let server = Server::start(
+        &repo("scenarios/small-business.toml"),
+        &["--replications", "2"],
+    );
+    let own = format!("Host: {}", server.address);
+    let json_type = "Content-Type: application/json";
+    let port = server.address.rsplit(':').next().unwrap().to_string();
+    // DNS rebinding: a foreign name resolving to 127.0.0.1 can neither read nor run
+    let rebound = format!("Host: evil.example:{port}");
+    for (method, path) in [("GET", "/api/scenario"), ("POST", "/api/run"), ("GET", "/")] {
+        let (status, body) = server.send(method, path, &[&rebound, json_type], b"{}");
+        assert_eq!(status, 403, "{method} {path}");
+        assert!(error_of(&body).contains("evil.example"));
+    }
+    // every loopback name is the server's own
+    for host in [
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+        "127.0.0.1".into(),
+    ] {
+        let (status, _) = server.send("GET", "/api/scenario", &[&format!("Host: {host}")], b"");
+        assert_eq!(status, 200, "{host}");
+    }
+    // CSRF: another site's page, and a form's text/plain body
+    let foreign = "Origin: http://evil.example";
+    let (status, body) = server.send("POST", "/api/run", &[&own, json_type, foreign], b"{}");
+    assert_eq!(status, 403);
+    assert!(error_of(&body).contains("Origin"));
+    let (status, _) = server.send("GET", "/api/scenario", &[&own, "Origin: null"], b"");
+    assert_eq!(status, 403);
+    let same = format!("Origin: http://{}", server.address);
+    let (status, _) = server.send("POST", "/api/run", &[&own, json_type, &same], b"{}");
+    assert_eq!(status, 200);
+    for content_type in [
+        "Content-Type: text/plain",
+        "Content-Type: application/x-www-form-urlencoded",
+    ] {
+        let (status, body) = server.send("POST", "/api/run", &[&own, content_type], b"{}");
+        assert_eq!(status, 415, "{content_type}");
+        assert!(error_of(&body).contains("application/json"));
+    }
+    let (status, _) = server.send("POST", "/api/run", &[&own], b"{}");
+    assert_eq!(status, 415);
+}
+
+#[test]
+fn an_over_budget_request_is_refused_while_a_normal_one_succeeds() {
+    let server = Server::start(
+        &repo("scenarios/small-business.toml"),
+        &["--replications", "2"],
+    );
+    std::thread::scope(|s| {
+        let normal =
+            s.spawn(|| server.post("/api/run", &json!({"overrides": {"staffing.agents": 3}})));
+        let (status, answer) =
+            server.post("/api/run", &json!({"overrides": {"replications": 100_000}}));
+        assert_eq!(status, 422, "{answer}");
+        assert!(
+            answer["error"].as_str().unwrap().contains("at most 1000"),
+            "{answer}"
+        );
+        // 1e6 calls an hour for 8 hours: 8 million calls to trace
+        let huge = json!({"overrides": {"arrivals.calls_per_hour": 1_000_000}});
+        let (status, answer) = server.post("/api/trace", &huge);
+        assert_eq!(status, 422, "{answer}");
+        assert!(
+            answer["error"].as_str().unwrap().contains("200000"),
+            "{answer}"
+        );
+        let (status, answer) = normal.join().unwrap();
+        assert_eq!(status, 200, "{answer}");
+    });
+    let (status, _) = server.request("POST", "/api/trace", b"{}");
+    assert_eq!(status, 200);
 }
