@@ -262,8 +262,8 @@ fn table(result: &ScenarioResult) -> String {
 fn skill_tables(sc: &crate::model::Scenario, skills: &crate::simulate::SkillResult) -> String {
     let cell = |v: crate::stats::MeanCi| format!("{} ± {}", fmt_value(v.mean), fmt_value(v.ci95));
     let mut out = format!(
-        "  {:<20}{:>18}{:>18}{:>18}{:>18}\n",
-        "call type", "offered", "service_level", "asa_s", "abandon_rate"
+        "  {:<20}{:>18}{:>18}{:>18}{:>18}{:>18}\n",
+        "call type", "offered", "service_level", "asa_s", "abandon_rate", "lost_customers"
     );
     for (t, ty) in skills.by_type.iter().enumerate() {
         let get = |k: Kpi| ty.total.get(k).map(cell).unwrap_or_default();
@@ -272,12 +272,13 @@ fn skill_tables(sc: &crate::model::Scenario, skills: &crate::simulate::SkillResu
             .as_ref()
             .map_or(0.0, |m| m.types[t].service_level.threshold_s);
         out.push_str(&format!(
-            "  {:<20}{:>18}{:>18}{:>18}{:>18}  (within {threshold} s)\n",
+            "  {:<20}{:>18}{:>18}{:>18}{:>18}{:>18}  (within {threshold} s)\n",
             ty.name,
             get(Kpi::Offered),
             get(Kpi::ServiceLevel),
             get(Kpi::AsaS),
-            get(Kpi::AbandonRate)
+            get(Kpi::AbandonRate),
+            get(Kpi::LostCustomers)
         ));
     }
     out.push_str(&format!(

@@ -325,15 +325,20 @@ impl Chart for BarChart {
     }
 }
 
-/// `name` cut to at most `chars` characters, an ellipsis marking the cut.
+/// `name` cut to at most `chars` characters: its start and its end, an ellipsis marking the
+/// cut, so that names differing only at the end (`roster-day`, `roster-week`) stay apart.
 fn shorten(name: &str, chars: usize) -> String {
-    if name.chars().count() <= chars {
-        name.to_string()
-    } else {
-        let mut short: String = name.chars().take(chars.saturating_sub(1)).collect();
-        short.push('…');
-        short
+    let n = name.chars().count();
+    if n <= chars {
+        return name.to_string();
     }
+    let keep = chars.saturating_sub(1);
+    let tail = keep / 2;
+    let head = keep - tail;
+    let mut short: String = name.chars().take(head).collect();
+    short.push('…');
+    short.extend(name.chars().skip(n - tail));
+    short
 }
 
 #[cfg(test)]
@@ -344,7 +349,8 @@ mod tests {
     fn cost_labels() {
         assert_eq!(cost_label("cost_agents"), "Agents");
         assert_eq!(cost_label("cost_overtime_pay"), "Overtime pay");
-        assert_eq!(shorten("steady-mmc-abandon", 8), "steady-…");
+        assert_eq!(shorten("steady-mmc-abandon", 8), "stea…don");
+        assert_ne!(shorten("roster-day", 5), shorten("roster-week", 5));
         assert_eq!(shorten("hold", 8), "hold");
     }
 }
