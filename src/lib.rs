@@ -20,6 +20,7 @@ pub mod cli;
 pub mod engine;
 pub mod erlang;
 pub mod fit;
+pub mod input;
 pub mod model;
 pub mod plan;
 pub mod report;

@@ -58,7 +58,7 @@ pub struct RosterArgs {
 fn shift_file(path: &Path) -> anyhow::Result<ShiftRules> {
     let file = path.display().to_string();
     let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {file} (--shifts)"))?;
+        crate::input::read_toml(path).with_context(|| format!("cannot read {file} (--shifts)"))?;
     scenario::validate::shift_file(&text, &file).map_err(|problems| {
         print_problems(&problems);
         anyhow::anyhow!("{file} holds no valid shift rules (see the problems above)")

@@ -93,8 +93,8 @@ struct Table {
 
 /// Reads `path` as CSV with a header line naming (at least) the `wanted` columns.
 fn read_table(path: &Path, wanted: &[&str]) -> Result<Table, FitError> {
-    let bytes =
-        std::fs::read(path).map_err(|e| FitError::file(path, format!("cannot read: {e}")))?;
+    let bytes = crate::input::read_limited(path, crate::input::MAX_CSV_BYTES, "CSV")
+        .map_err(|e| FitError::file(path, format!("cannot read: {e}")))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .trim(csv::Trim::All)

@@ -280,7 +280,7 @@ pub fn with_staffing(text: &str, agents: &[u32], name: &str, note: &str) -> Resu
 /// after checking that it validates (relative file paths are read from `dir`). `source` is
 /// the original file.
 pub fn write_planned_scenario(dir: &Path, plan: &Plan, source: &Path) -> Result<PathBuf, String> {
-    let text = std::fs::read_to_string(source)
+    let text = crate::input::read_toml(source)
         .map_err(|e| format!("cannot read {}: {e}", source.display()))?;
     let name = format!("{}-planned", plan.check.scenario.name);
     let t = &plan.options.targets;

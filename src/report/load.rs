@@ -71,7 +71,7 @@ pub(crate) fn file_error(path: &Path, message: impl fmt::Display) -> io::Error {
 }
 
 fn read_text(path: &Path) -> io::Result<String> {
-    std::fs::read_to_string(path)
+    crate::input::read_csv_text(path)
         .map_err(|e| io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display())))
 }
 

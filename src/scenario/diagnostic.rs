@@ -11,6 +11,15 @@
 use std::fmt;
 use std::ops::Range;
 
+/// Most characters of the source line one diagnostic quotes (around the column, with `…`).
+pub const MAX_QUOTED_CHARS: usize = 120;
+
+/// Most characters of one diagnostic's message (a message may quote a value).
+pub const MAX_MESSAGE_CHARS: usize = 400;
+
+/// Most diagnostics reported for one file; past them, one "and N more problems".
+pub const MAX_PER_FILE: usize = 50;
+
 /// One problem found in a scenario file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
@@ -46,9 +55,24 @@ impl Diagnostic {
             line,
             column,
             key: key.to_string(),
-            message,
-            snippet: Some((source_line.to_string(), column, width)),
+            message: shortened(&message, 0, MAX_MESSAGE_CHARS),
+            snippet: Some(quoted(source_line, column, width)),
         }
+    }
+
+    /// At most [`MAX_PER_FILE`] of `problems` (of one file), then one that says how many more
+    /// there were.
+    pub fn capped(mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        if problems.len() > MAX_PER_FILE {
+            let more = problems.len() - MAX_PER_FILE;
+            let file = problems[0].file.clone();
+            problems.truncate(MAX_PER_FILE);
+            problems.push(Diagnostic::whole_file(
+                &file,
+                format!("and {more} more problems (the first {MAX_PER_FILE} are shown)"),
+            ));
+        }
+        problems
     }
 
     /// A problem with no place in a file (the file cannot be read, say).
@@ -62,6 +86,33 @@ impl Diagnostic {
             snippet: None,
         }
     }
+}
+
+/// The `len` characters of `text` from character `from`, with `…` where it was cut.
+fn shortened(text: &str, from: usize, len: usize) -> String {
+    let mut out = if from > 0 {
+        "…".to_string()
+    } else {
+        String::new()
+    };
+    out.extend(text.chars().skip(from).take(len));
+    if text.chars().skip(from).nth(len).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// The part of `line` a diagnostic quotes (at most [`MAX_QUOTED_CHARS`] characters around
+/// the 1-based `column`), with the caret's column and width in that quote.
+fn quoted(line: &str, column: usize, width: usize) -> (String, usize, usize) {
+    if line.chars().count() <= MAX_QUOTED_CHARS {
+        return (line.to_string(), column, width);
+    }
+    let from = (column - 1).saturating_sub(MAX_QUOTED_CHARS / 4);
+    let quote = shortened(line, from, MAX_QUOTED_CHARS);
+    let caret = column - from + usize::from(from > 0);
+    let room = MAX_QUOTED_CHARS - (column - 1 - from);
+    (quote, caret, width.min(room).max(1))
 }
 
 impl fmt::Display for Diagnostic {
@@ -111,6 +162,34 @@ mod tests {
         assert_eq!(
             Diagnostic::whole_file("gone.toml", "cannot read it".into()).to_string(),
             "gone.toml: cannot read it"
+        );
+    }
+
+    #[test]
+    fn a_long_line_is_quoted_around_the_column() {
+        let text = format!("cv = [{}-0.5, 1]\n", "1, ".repeat(100_000));
+        let start = text.find("-0.5").unwrap();
+        let d = Diagnostic::at("f.toml", &text, start..start + 4, "cv", "bad".into());
+        let shown = d.to_string();
+        assert!(shown.len() < 1000, "{}", shown.len());
+        let lines: Vec<&str> = shown.lines().collect();
+        let (quote, caret) = (lines[2], lines[3]);
+        assert!(
+            quote.starts_with("1 | …1, ") && quote.ends_with(", 1, -0.5, 1]"),
+            "{quote}"
+        );
+        let at = quote.chars().position(|c| c == '-');
+        assert_eq!(caret.chars().position(|c| c == '^'), at, "{shown}");
+        assert_eq!(caret.matches('^').count(), 4);
+        let many = (0..80)
+            .map(|i| Diagnostic::at("f.toml", "x = 1", 0..1, "x", format!("{i}")))
+            .collect();
+        let capped = Diagnostic::capped(many);
+        assert_eq!(capped.len(), MAX_PER_FILE + 1);
+        assert!(
+            capped[MAX_PER_FILE]
+                .to_string()
+                .contains("and 30 more problems")
         );
     }
 }

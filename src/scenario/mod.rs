@@ -15,7 +15,7 @@ use std::path::Path;
 /// Reads and validates the scenario file at `path`; on failure, every problem found.
 pub fn load(path: &Path) -> Result<Scenario, Vec<Diagnostic>> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = crate::input::read_toml(path).map_err(|e| {
         vec![Diagnostic::whole_file(
             &file,
             format!("cannot read the file: {e}"),
@@ -49,7 +49,7 @@ pub fn parse(
             e.message().trim().to_string(),
         )]
     })?;
-    validate::validate(raw, text, file, base_dir, default_name)
+    validate::validate(raw, text, file, base_dir, default_name).map_err(Diagnostic::capped)
 }
 
 /// The dotted key written at byte `offset` of a TOML text: the section header above it plus

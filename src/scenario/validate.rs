@@ -1334,7 +1334,7 @@ fn whole_intervals(total: f64, interval: f64) -> Option<usize> {
 /// Reads a one-column CSV of durations in seconds; a first line that is not a number is taken
 /// for a header.
 fn read_samples(path: &Path) -> Result<Vec<f64>, String> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::input::read_csv_text(path)
         .map_err(|e| format!("cannot read the samples file {}: {e}", path.display()))?;
     let mut samples = Vec::new();
     for (i, line) in text.lines().enumerate() {

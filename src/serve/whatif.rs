@@ -65,7 +65,7 @@ impl Baseline {
     /// Reads the scenario file at `path`, sets replications and seed when given, and
     /// simulates it. Errors are `check`'s messages.
     pub fn load(path: &Path, replications: Option<u32>, seed: Option<u64>) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::input::read_toml(path)
             .map_err(|e| format!("{}: cannot read the file: {e}", path.display()))?;
         // a scenario that does not parse gets check's messages below
         let mut table: toml::Table = text.parse().unwrap_or_default();

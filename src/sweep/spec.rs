@@ -167,7 +167,7 @@ impl Problems<'_> {
 /// Reads the sweep file at `path`, expands and validates every point.
 pub fn load(path: &Path, overrides: Overrides) -> Result<Sweep, SpecProblems> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
+    let text = crate::input::read_toml(path)
         .map_err(|e| SpecProblems(vec![format!("{file}: cannot read the sweep file: {e}")]))?;
     let default_name = path
         .file_stem()
@@ -313,7 +313,7 @@ fn base_table(
         toml::Value::String(rel) => {
             let path = dir.join(rel);
             let label = path.display().to_string();
-            let text = match std::fs::read_to_string(&path) {
+            let text = match crate::input::read_toml(&path) {
                 Ok(text) => text,
                 Err(e) => {
                     problems.at(

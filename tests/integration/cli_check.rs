@@ -79,3 +79,37 @@ fn new_writes_a_scenario_that_checks_and_runs() {
         .assert()
         .failure();
 }
+
+/// Issue 18: a long line of bad values printed the whole line once per value (quadratic).
+/// Each problem quotes at most 120 characters of its line, a file prints at most 50 problems,
+/// and a file over 16 MiB is refused before it is parsed.
+#[test]
+fn check_output_is_bounded_and_huge_files_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo("scenarios/small-business.toml")).unwrap();
+    let start = text.find("per_interval = [").unwrap();
+    let end = start + text[start..].find(']').unwrap() + 1;
+    let bad = format!("per_interval = [{}]", vec!["-1"; 20_000].join(", "));
+    let file = dir.path().join("wide.toml");
+    std::fs::write(&file, format!("{}{bad}{}", &text[..start], &text[end..])).unwrap();
+    let out = callsim().arg("check").arg(&file).output().unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.len() < 60_000, "{} bytes", stderr.len());
+    assert!(stderr.contains("wide.toml:"), "{stderr}");
+    assert!(stderr.contains("more problems"), "{stderr}");
+
+    let huge = dir.path().join("huge.toml");
+    let mut padded = text.clone();
+    padded.push_str(&"# padding\n".repeat(1_700_000));
+    std::fs::write(&huge, padded).unwrap();
+    for command in ["check", "run"] {
+        callsim()
+            .arg(command)
+            .arg(&huge)
+            .assert()
+            .failure()
+            .stderr(predicates::str::contains("huge.toml"))
+            .stderr(predicates::str::contains("larger than 16 MiB"));
+    }
+}
