@@ -542,29 +542,81 @@ fn lookup<'t>(table: &'t toml::Table, key: &str) -> Option<&'t toml::Value> {
 }
 
 /// Sets `value` at dotted `key` of `table`, creating the sections it needs and removing the
-/// alternative key (see [`ALTERNATIVES`]).
+/// alternative key (see [`ALTERNATIVES`]). A part `call_type[billing]` (or
+/// `agent_group[generalists]`) is the `[[call_type]]` section whose `name` is `billing`, as
+/// problems name it: `call_type[billing].arrivals.per_interval`.
 pub fn set_key(table: &mut toml::Table, key: &str, value: toml::Value) -> Result<(), String> {
-    let parts: Vec<&str> = key.split('.').collect();
+    let parts = key_parts(key);
     let (last, sections) = parts.split_last().ok_or("an empty key")?;
     let mut here = table;
     for (i, part) in sections.iter().enumerate() {
-        let entry = here
-            .entry(part.to_string())
-            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-        here = entry.as_table_mut().ok_or_else(|| {
+        let not_a_section = || {
             format!(
                 "{} is a value in the base scenario, not a section, so {key} cannot be set",
                 parts[..=i].join(".")
             )
-        })?;
+        };
+        here = match part.strip_suffix(']').and_then(|p| p.split_once('[')) {
+            Some((array, name)) => named_section(here, array, name)?,
+            None => here
+                .entry(part.to_string())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+                .as_table_mut()
+                .ok_or_else(not_a_section)?,
+        };
     }
+    // the alternative of a key inside a named section too (`agent_group[a].staffing.agents`)
+    let tail = parts[parts.len().saturating_sub(2)..].join(".");
     for (a, b) in ALTERNATIVES.iter().flat_map(|&(a, b)| [(a, b), (b, a)]) {
-        if key == a {
+        if tail == a {
             here.remove(b.rsplit('.').next().unwrap_or(b));
         }
     }
     here.insert(last.to_string(), value);
     Ok(())
+}
+
+/// The parts of a dotted key; dots inside `[...]` (a section's name) do not split.
+fn key_parts(key: &str) -> Vec<&str> {
+    let (mut parts, mut start, mut depth) = (Vec::new(), 0, 0usize);
+    for (i, c) in key.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            '.' if depth == 0 => {
+                parts.push(&key[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&key[start..]);
+    parts
+}
+
+/// The table of array `array` (`[[call_type]]`) whose `name` is `name`.
+fn named_section<'t>(
+    table: &'t mut toml::Table,
+    array: &str,
+    name: &str,
+) -> Result<&'t mut toml::Table, String> {
+    let Some(toml::Value::Array(items)) = table.get_mut(array) else {
+        return Err(format!("the base scenario has no [[{array}]] sections"));
+    };
+    let names: Vec<String> = items
+        .iter()
+        .filter_map(|t| t.get("name")?.as_str().map(str::to_string))
+        .collect();
+    items
+        .iter_mut()
+        .filter_map(toml::Value::as_table_mut)
+        .find(|t| t.get("name").and_then(|n| n.as_str()) == Some(name))
+        .ok_or_else(|| {
+            format!(
+                "no [[{array}]] is named \"{name}\"; the base scenario has {}",
+                names.join(", ")
+            )
+        })
 }
 
 /// `key = value` as written in TOML, for messages and tables.
@@ -775,6 +827,36 @@ per_interval = [1, 2]
 
     fn sweep(text: &str) -> Result<Sweep, SpecProblems> {
         parse(text, "s.toml", Path::new("."), "s", Overrides::default())
+    }
+
+    /// `call_type[NAME]` and `agent_group[NAME]` reach the section with that name; the
+    /// alternative key inside it is removed; an unknown name lists the names there are.
+    #[test]
+    fn keys_reach_named_sections() {
+        let mut t: toml::Table = toml::from_str(
+            "[[agent_group]]\nname = \"a.1\"\nstaffing = { per_interval = [1, 2] }\n\
+             [[agent_group]]\nname = \"b\"\nstaffing = { agents = 3 }\n",
+        )
+        .unwrap();
+        set_key(
+            &mut t,
+            "agent_group[a.1].staffing.agents",
+            toml::Value::Integer(4),
+        )
+        .unwrap();
+        let groups = t["agent_group"].as_array().unwrap();
+        assert_eq!(groups[0]["staffing"].to_string(), "{ agents = 4 }");
+        assert_eq!(groups[1]["staffing"]["agents"].as_integer(), Some(3));
+        let e = set_key(
+            &mut t,
+            "agent_group[c].staffing.agents",
+            toml::Value::Integer(1),
+        );
+        assert_eq!(
+            e.unwrap_err(),
+            "no [[agent_group]] is named \"c\"; the base scenario has a.1, b"
+        );
+        assert!(set_key(&mut t, "call_type[x].weight", toml::Value::Integer(1)).is_err());
     }
 
     fn values(s: &Sweep) -> Vec<String> {

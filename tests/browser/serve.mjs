@@ -1,6 +1,7 @@
 // Drives Debian's headless Chromium against a running `callsim serve` (for
 // tests/integration/serve.rs): loads the page, moves the staffing slider with the keyboard
-// (several moves in a row, so that requests supersede each other), and checks that the KPI
+// (several moves in a row, so that requests supersede each other; with call types, the last
+// agent group's and the last call type's controls), and checks that the KPI
 // numbers and the day-profile chart change, that the page shows the answer to its latest
 // request, that "watch the day" plays, and that no request left the server's address.
 //
@@ -66,18 +67,38 @@ try {
     'at load the what-if is the baseline');
   if (shots) await page.screenshot({ path: join(shots, 'serve-page.png'), fullPage: false });
 
-  // the trainer takes agents away: three key presses, three requests, only the last one shown
-  await page.focus('#staff');
-  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
-  await settled();
-  const after = await read();
-  check(Number(after.requested) >= Number(before.requested) + 3, 'each move sent a request');
-  check(after.shown === after.requested, 'the latest answer is the one shown');
-  check(after.staff !== before.staff, 'the slider moved');
-  check(after.whatif.service_level !== before.whatif.service_level, 'the service level changed');
-  check(after.whatif.lost_customers !== before.whatif.lost_customers, 'lost customers changed');
-  check(after.baseline.service_level === before.baseline.service_level, 'the baseline stayed');
-  check(after.chart !== before.chart && after.chart.length > 1000, 'the day-profile chart was redrawn');
+  // Moves control `selector` with `presses` presses of `key` (one request each, only the
+  // last answer shown) and checks that the KPIs and the chart follow.
+  const move = async (selector, key, presses, what) => {
+    const was = await read();
+    const value = () => page.evaluate((s) => document.querySelector(s).value, selector);
+    const start = await value();
+    await page.focus(selector);
+    for (let i = 0; i < presses; i++) await page.keyboard.press(key);
+    await settled();
+    const now = await read();
+    check(Number(now.requested) >= Number(was.requested) + presses, what + ': each move sent a request');
+    check(now.shown === now.requested, what + ': the latest answer is the one shown');
+    check(await value() !== start, what + ': the control moved');
+    check(now.whatif.service_level !== was.whatif.service_level, what + ': the service level changed');
+    check(now.whatif.lost_customers !== was.whatif.lost_customers, what + ': lost customers changed');
+    check(now.baseline.service_level === was.baseline.service_level, what + ': the baseline stayed');
+    check(now.chart !== was.chart && now.chart.length > 1000, what + ': the day-profile chart was redrawn');
+    return now;
+  };
+  // a center with call types has a control per agent group and per call type
+  const groups = await page.locator('#skill-controls input[data-kind=group]').count();
+  const types = await page.locator('#skill-controls input[data-kind=type]').count();
+  let after;
+  if (groups > 0) {
+    check(await page.locator('#staff').isHidden(), 'the single-queue staffing control is hidden');
+    after = await move('#group-' + (groups - 1), 'ArrowDown', 3, 'the last agent group');
+    check(types > 1, 'a control per call type');
+    after = await move('#type-' + (types - 1), 'ArrowUp', 4, 'the last call type');
+  } else {
+    // the trainer takes agents away: three key presses, three requests, only the last shown
+    after = await move('#staff', 'ArrowDown', 3, 'agents');
+  }
   if (shots) {
     await page.locator('#kpis').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, 'serve-whatif.png'), fullPage: true });

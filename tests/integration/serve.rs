@@ -362,8 +362,10 @@ fn a_newer_request_supersedes_an_older_one_and_runs_are_bounded() {
     assert!(answer["error"].as_str().unwrap().contains("time limit"));
 }
 
-#[test]
-fn the_page_answers_a_slider_in_headless_chromium() {
+/// Runs tests/browser/serve.mjs against `callsim serve SCENARIO --replications 10` in headless
+/// Chromium and returns what it saw; `None` (skipped) where no browser is installed, outside
+/// CI.
+fn browser_drives(scenario: &str, screenshots: bool) -> Option<Value> {
     let node_modules = repo("tests/browser/node_modules/playwright-core");
     let node = Command::new("node").arg("--version").output().is_ok();
     let missing = match (chromium(), node, node_modules.is_dir()) {
@@ -377,17 +379,14 @@ fn the_page_answers_a_slider_in_headless_chromium() {
             panic!("{msg}: CI must run this test");
         }
         eprintln!("skipped: {msg}");
-        return;
+        return None;
     }
-    let server = Server::start(
-        &repo("scenarios/proactive-delay-notice/2-messages.toml"),
-        &["--replications", "10"],
-    );
+    let server = Server::start(&repo(scenario), &["--replications", "10"]);
     let mut node = Command::new("node");
     node.arg(repo("tests/browser/serve.mjs"))
         .arg(format!("http://{}/", server.address));
     // SERVE_SCREENSHOTS=docs/images writes the README's walkthrough pictures
-    if let Some(dir) = std::env::var_os("SERVE_SCREENSHOTS") {
+    if let Some(dir) = std::env::var_os("SERVE_SCREENSHOTS").filter(|_| screenshots) {
         node.arg(repo("").join(dir));
     }
     if let Some(browser) = chromium() {
@@ -419,6 +418,52 @@ fn the_page_answers_a_slider_in_headless_chromium() {
     assert_ne!(
         seen["before"]["service_level"],
         seen["after"]["service_level"]
+    );
+    Some(seen)
+}
+
+#[test]
+fn the_page_answers_a_slider_in_headless_chromium() {
+    browser_drives("scenarios/proactive-delay-notice/2-messages.toml", true);
+}
+
+/// A multi-skill center: the page shows a control per agent group and per call type (the
+/// single queue's staffing control hidden), and moving each changes the KPIs and the chart.
+#[test]
+fn the_page_answers_per_group_and_per_type_controls_in_headless_chromium() {
+    browser_drives(
+        "scenarios/multi-skill/specialists-and-generalists.toml",
+        false,
+    );
+}
+
+/// Overrides reach a named call type or agent group, as the page's controls send them.
+#[test]
+fn what_ifs_set_a_call_type_or_an_agent_group_by_name() {
+    let server = Server::start(
+        &repo("scenarios/multi-skill/specialists-and-generalists.toml"),
+        &["--replications", "4"],
+    );
+    let (status, base) = server.post("/api/run", &json!({"overrides": {}}));
+    assert_eq!(status, 200, "{base}");
+    let (status, fewer) = server.post(
+        "/api/run",
+        &json!({"overrides": {"agent_group[generalists].staffing.agents": 1}}),
+    );
+    assert_eq!(status, 200, "{fewer}");
+    assert_ne!(
+        base["kpis"]["service_level"]["mean"],
+        fewer["kpis"]["service_level"]["mean"]
+    );
+    let (status, answer) = server.post(
+        "/api/run",
+        &json!({"overrides": {"agent_group[nobody].staffing.agents": 1}}),
+    );
+    assert_eq!(status, 400, "{answer}");
+    let error = answer["error"].as_str().unwrap();
+    assert!(
+        error.contains("no [[agent_group]] is named \"nobody\""),
+        "{error}"
     );
 }
 

@@ -66,9 +66,70 @@ function section(name) {
   return (info && info.scenario && info.scenario[name]) || null;
 }
 
+// A center with call types and agent groups: one staffing control per group and one volume
+// control per call type, in file order, in place of the single queue's.
+function skillControls() {
+  const box = $('skill-controls');
+  box.replaceChildren();
+  const types = section('call_type');
+  const groups = section('agent_group');
+  const multi = Array.isArray(types) && Array.isArray(groups);
+  for (const id of ['staff-control', 'volume-control', 'patience-control']) $(id).hidden = multi;
+  if (!multi) return;
+  const add = (kind, i, label, min, max, step, value) => {
+    const div = document.createElement('div');
+    div.className = 'control';
+    const id = kind + '-' + i;
+    div.innerHTML = '<label></label><input type="range"><output></output>';
+    const [l, input, out] = div.children;
+    l.htmlFor = id; l.textContent = label;
+    Object.assign(input, { id, min, max, step, value });
+    input.dataset.kind = kind; input.dataset.index = i; input.dataset.base = value;
+    out.htmlFor = id; out.id = id + '-out';
+    input.addEventListener('input', update);
+    box.append(div);
+  };
+  groups.forEach((g, i) => {
+    const agents = g.staffing && g.staffing.agents;
+    if (typeof agents === 'number') {
+      add('group', i, 'Agents: ' + g.name, 0, Math.max(2 * agents, agents + 10), 1, agents);
+    } else {
+      add('group', i, 'Staffing: ' + g.name + ' (% of the plan)', 50, 150, 5, 100);
+    }
+  });
+  types.forEach((t, i) => add('type', i, 'Calls: ' + t.name, -50, 50, 5, 0));
+}
+
+// The dotted-key overrides of the per-group and per-type controls (only what differs).
+function skillOverrides(o) {
+  const types = section('call_type') || [];
+  const groups = section('agent_group') || [];
+  for (const input of document.querySelectorAll('#skill-controls input')) {
+    const v = Number(input.value);
+    if (v === Number(input.dataset.base)) continue;
+    const i = Number(input.dataset.index);
+    if (input.dataset.kind === 'group') {
+      const g = groups[i];
+      const key = 'agent_group[' + g.name + '].staffing.';
+      if (typeof g.staffing.agents === 'number') o[key + 'agents'] = v;
+      else o[key + 'per_interval'] = g.staffing.per_interval.map((a) => Math.round(a * v / 100));
+    } else {
+      const t = types[i];
+      const f = 1 + v / 100;
+      const key = 'call_type[' + t.name + '].arrivals.';
+      if (Array.isArray(t.arrivals.per_interval)) {
+        o[key + 'per_interval'] = t.arrivals.per_interval.map((x) => Math.round(x * f * 100) / 100);
+      } else if (typeof t.arrivals.calls_per_hour === 'number') {
+        o[key + 'calls_per_hour'] = Math.round(t.arrivals.calls_per_hour * f * 100) / 100;
+      }
+    }
+  }
+}
+
 function setUp() {
   $('title').textContent = info.name;
   $('description').textContent = info.description || '';
+  skillControls();
   const staffing = section('staffing') || {};
   const staff = $('staff');
   if (typeof staffing.agents === 'number') {
@@ -128,11 +189,19 @@ function showOutputs() {
   $('volume-out').textContent = (v > 0 ? '+' : '') + v + '%';
   $('patience-out').textContent = $('patience').disabled ? '–' : minutes(Number($('patience').value));
   $('coverage-out').textContent = $('coverage').disabled ? '–' : $('coverage').value + '%';
+  for (const input of document.querySelectorAll('#skill-controls input')) {
+    const v = Number(input.value);
+    $(input.id + '-out').textContent = input.dataset.kind === 'type'
+      ? (v > 0 ? '+' : '') + v + '%'
+      : section('agent_group')[Number(input.dataset.index)].staffing.agents !== undefined
+        ? v + (v === 1 ? ' agent' : ' agents') : v + '%';
+  }
 }
 
 // The dotted-key overrides of the current setting (only what differs from the baseline).
 function overrides() {
   const o = {};
+  skillOverrides(o);
   const staffing = section('staffing') || {};
   const staff = Number($('staff').value);
   if (staff !== Number($('staff').dataset.base)) {
