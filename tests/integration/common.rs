@@ -114,3 +114,30 @@ fn first_difference(path: &Path, want: &[u8], got: &[u8]) -> String {
         line(&got_lines, k),
     )
 }
+
+/// The scenario of file text `text` (as `t.toml`, paths relative to the working folder);
+/// panics with every problem found.
+pub fn parse(text: &str) -> callsim::model::Scenario {
+    callsim::scenario::parse(text, "t.toml", Path::new("."), "t").unwrap_or_else(|problems| {
+        panic!(
+            "{}",
+            problems
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    })
+}
+
+/// The problems validation finds in file text `text`, one per line; panics if it finds none.
+pub fn problems(text: &str) -> String {
+    match callsim::scenario::parse(text, "t.toml", Path::new("."), "t") {
+        Ok(_) => panic!("expected validation problems in:\n{text}"),
+        Err(problems) => problems
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}

@@ -3,33 +3,12 @@
 //! for the center; with dedicated groups each type behaves as its own single queue with the
 //! same mechanisms; types pooled behind shared lines are one M/M/c/N+M queue.
 
+use crate::common::{parse, problems};
 use callsim::erlang::{Traffic, lines_abandon};
-use callsim::model::{Scenario, run_replication};
-use callsim::scenario;
+use callsim::model::run_replication;
 use callsim::simulate::{ScenarioResult, simulate};
 use callsim::stats::{IntervalTally, Kpi, MeanCi, student_t_975};
 use statrs::distribution::{ContinuousCDF, Normal};
-use std::path::Path;
-
-fn parse(text: &str) -> Scenario {
-    scenario::parse(text, "t.toml", Path::new("."), "t").unwrap_or_else(|problems| {
-        panic!(
-            "{}",
-            problems
-                .iter()
-                .map(|p| p.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
-        )
-    })
-}
-
-fn problems(text: &str) -> String {
-    match scenario::parse(text, "t.toml", Path::new("."), "t") {
-        Ok(_) => panic!("expected problems in:\n{text}"),
-        Err(problems) => problems.iter().map(|p| format!("{p}\n")).collect(),
-    }
-}
 
 /// A working day of 8 half hours (the service-level threshold is the default 20 s).
 fn day(replications: u32) -> String {

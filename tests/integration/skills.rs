@@ -5,37 +5,12 @@
 //! Statistical checks: the analytic value must lie within the simulation's own 95% confidence
 //! interval (Student t over independent replications, fixed seeds).
 
+use crate::common::{parse, problems};
 use callsim::erlang::{Traffic, erlang_a};
+use callsim::model::CallEvent;
 use callsim::model::observer::Recorder;
-use callsim::model::{CallEvent, Scenario};
-use callsim::scenario;
 use callsim::simulate::{ScenarioResult, simulate};
 use callsim::stats::{Kpi, MeanCi};
-use std::path::Path;
-
-fn parse(text: &str) -> Scenario {
-    scenario::parse(text, "t.toml", Path::new("."), "t").unwrap_or_else(|problems| {
-        panic!(
-            "{}",
-            problems
-                .iter()
-                .map(|p| p.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
-        )
-    })
-}
-
-fn problems(text: &str) -> String {
-    match scenario::parse(text, "t.toml", Path::new("."), "t") {
-        Ok(_) => panic!("expected validation problems"),
-        Err(problems) => problems
-            .iter()
-            .map(|p| p.to_string())
-            .collect::<Vec<_>>()
-            .join("\n"),
-    }
-}
 
 /// Collects every (what, theory, simulation) that misses the CI, printing all of them.
 #[derive(Default)]
