@@ -113,3 +113,56 @@ fn check_output_is_bounded_and_huge_files_are_refused() {
             .stderr(predicates::str::contains("larger than 16 MiB"));
     }
 }
+
+/// Issue 18: rates, counts and durations far beyond any call center (a typo such as 1e300
+/// calls an hour) are errors of check and run naming file, line, column and key, not a run
+/// that never ends.
+#[test]
+fn absurd_rates_and_durations_are_errors_not_hangs() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo("scenarios/small-business.toml")).unwrap();
+    let start = text.find("per_interval = [").unwrap();
+    let end = start + text[start..].find(']').unwrap() + 1;
+    for (name, from, to, key) in [
+        (
+            "rate",
+            &text[start..end],
+            "calls_per_hour = 1e300",
+            "arrivals.calls_per_hour",
+        ),
+        ("count", "12, 18,", "12, 1e8,", "arrivals.per_interval"),
+        (
+            "patience",
+            "mean = \"2m\"",
+            "mean = \"100000h\"",
+            "patience.mean",
+        ),
+        (
+            "busyness",
+            "busyness_cv = 0.1",
+            "busyness_cv = 50",
+            "arrivals.busyness_cv",
+        ),
+    ] {
+        let file = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+        for command in ["check", "run"] {
+            let mut cmd = callsim();
+            cmd.arg(command).arg(&file);
+            if command == "run" {
+                cmd.arg("--out").arg(dir.path().join("out"));
+            }
+            let out = cmd
+                .timeout(std::time::Duration::from_secs(60))
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(!out.status.success(), "{name} {command}: {stderr}");
+            let at = format!("{name}.toml:");
+            assert!(
+                stderr.contains(&at) && stderr.contains(&format!(": {key}: ")),
+                "{stderr}"
+            );
+        }
+    }
+}
