@@ -1402,17 +1402,14 @@ pub fn validate(
     let name = match &raw.name {
         Some(n) => {
             let name = n.get_ref().trim();
-            let fine = !name.is_empty()
-                && name != "."
-                && name != ".."
-                && name
-                    .chars()
-                    .all(|ch| ch.is_alphanumeric() || "-_. ".contains(ch));
-            if !fine {
+            if !usable_name(name) {
                 c.problem(
                     n.span(),
                     "name",
-                    "expected a name usable as a folder: letters, digits, spaces, '-', '_' or '.'",
+                    format!(
+                        "expected a name usable as a folder: letters, digits, spaces, '-', '_' \
+                         or '.', at most {MAX_NAME_BYTES} bytes"
+                    ),
                 );
             }
             name.to_string()
@@ -1594,6 +1591,22 @@ pub fn shift_file(text: &str, file: &str) -> Result<ShiftRules, Vec<Diagnostic>>
         Some(rules) if c.problems.is_empty() => Ok(rules),
         _ => Err(c.problems),
     }
+}
+
+/// Longest scenario name, bytes: output files such as `NAME-planned.toml` must still fit
+/// the 255 bytes of a file name.
+pub const MAX_NAME_BYTES: usize = 200;
+
+/// True for a scenario name usable as an output folder and in file names: not empty, not
+/// `.` or `..`, letters, digits, spaces, `-`, `_` and `.` only, at most [`MAX_NAME_BYTES`].
+pub fn usable_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && name.len() <= MAX_NAME_BYTES
+        && name
+            .chars()
+            .all(|ch| ch.is_alphanumeric() || "-_. ".contains(ch))
 }
 
 /// The folder relative paths in a scenario file are taken from.

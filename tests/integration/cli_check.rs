@@ -166,3 +166,47 @@ fn absurd_rates_and_durations_are_errors_not_hangs() {
         }
     }
 }
+
+/// Issue 18: `callsim new .` wrote a file that check rejects; a name too long for a file
+/// name failed only after simulating. Both are refused up front.
+#[test]
+fn new_refuses_names_check_would_reject_and_long_names_fail_in_check() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in [".", "..", "a/b"] {
+        callsim()
+            .current_dir(dir.path())
+            .args(["new", name])
+            .assert()
+            .failure()
+            .stderr(predicates::str::contains("plain name"));
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    callsim()
+        .current_dir(dir.path())
+        .args(["new", "shop"])
+        .assert()
+        .success();
+    callsim()
+        .current_dir(dir.path())
+        .args(["check", "shop.toml"])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(dir.path().join("shop.toml")).unwrap();
+    let long = dir.path().join("long.toml");
+    std::fs::write(
+        &long,
+        text.replacen(
+            "name = \"shop\"",
+            &format!("name = \"{}\"", "x".repeat(300)),
+            1,
+        ),
+    )
+    .unwrap();
+    callsim()
+        .arg("check")
+        .arg(&long)
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("long.toml:"))
+        .stderr(predicates::str::contains("at most 200 bytes"));
+}
