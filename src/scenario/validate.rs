@@ -93,15 +93,22 @@ impl Checker<'_> {
         };
         match parsed {
             Ok(x) if x <= MAX_DURATION_S && (x > 0.0 || (!positive && x == 0.0)) => Some(x),
+            Ok(x) if x > MAX_DURATION_S => {
+                self.problem(
+                    value.span(),
+                    key,
+                    format!(
+                        "expected a duration of at most a year ({MAX_DURATION_S} s), got {x} s"
+                    ),
+                );
+                None
+            }
             Ok(x) => {
                 let bound = if positive { "> 0" } else { "≥ 0" };
                 self.problem(
                     value.span(),
                     key,
-                    format!(
-                        "expected a duration {bound} and at most a year ({MAX_DURATION_S} s), \
-                         got {x} s"
-                    ),
+                    format!("expected a duration {bound}, got {x} s"),
                 );
                 None
             }
