@@ -16,9 +16,11 @@ pub struct NewArgs {
 /// Runs `callsim new`.
 pub fn execute(args: NewArgs) -> anyhow::Result<()> {
     let name = args.name.trim_end_matches(".toml");
-    if name.is_empty() || name.contains(['/', '\\']) {
+    if !crate::scenario::validate::usable_name(name) {
         anyhow::bail!(
-            "give a plain name such as `callsim new my-shop`, got \"{}\"",
+            "give a plain name such as `callsim new my-shop` (letters, digits, spaces, '-', '_' \
+             or '.', not . or .., at most {} bytes), got \"{}\"",
+            crate::scenario::validate::MAX_NAME_BYTES,
             args.name
         );
     }

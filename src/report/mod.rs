@@ -23,21 +23,61 @@ use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `path` atomically: to a temporary file beside it, then renamed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    refuse_special(path, false)?;
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{file_name}.tmp{}", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    // a stale temporary (or anything planted there) is removed, never written through
+    let _ = std::fs::remove_file(&tmp);
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .and_then(|mut f| io::Write::write_all(&mut f, bytes));
+    written
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
+}
+
+/// Refuses an existing `path` that is not a regular file (a folder when `folder`): a
+/// symlink, a FIFO, a device or a socket is not replaced.
+pub fn refuse_special(path: &Path, folder: bool) -> io::Result<()> {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok(()); // absent: it is created
+    };
+    let kind = meta.file_type();
+    if (folder && kind.is_dir()) || (!folder && kind.is_file()) {
+        return Ok(());
+    }
+    let what = if kind.is_symlink() {
+        "a symbolic link"
+    } else if kind.is_dir() {
+        "a folder"
+    } else if kind.is_file() {
+        "a file"
+    } else {
+        "a special file (FIFO, device or socket)"
+    };
+    let expected = if folder { "a folder" } else { "a regular file" };
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        format!(
+            "{} is {what}, not {expected}: callsim does not replace it; remove it or choose \
+             another --out",
+            path.display()
+        ),
+    ))
 }
 
 /// Writes `OUT/<name>/summary.json`, `intervals.csv`, `waits.csv` and `scenario.toml` (and
 /// for several call types `types.csv`, `groups.csv` and `handled.csv`); returns the folder.
 pub fn write_scenario(out: &Path, result: &ScenarioResult) -> io::Result<PathBuf> {
     let dir = out.join(&result.scenario.name);
+    refuse_special(&dir, true)?;
     std::fs::create_dir_all(&dir)?;
     let mut json = serde_json::to_vec_pretty(&summary_json(result)).map_err(io::Error::other)?;
     json.push(b'\n');
@@ -50,7 +90,10 @@ pub fn write_scenario(out: &Path, result: &ScenarioResult) -> io::Result<PathBuf
         write_atomic(&dir.join("handled.csv"), &handled_csv(skills)?)?;
     }
     if let Some(source) = &result.scenario.source {
-        write_atomic(&dir.join("scenario.toml"), &std::fs::read(source)?)?;
+        write_atomic(
+            &dir.join("scenario.toml"),
+            crate::input::read_toml(source)?.as_bytes(),
+        )?;
     }
     Ok(dir)
 }

@@ -35,6 +35,19 @@ pub const DEFAULT_MAX_ATTEMPTS: u32 = 10;
 /// exponential, 5 minutes.
 pub const DEFAULT_CALLBACK_RETRY_S: f64 = 300.0;
 
+// Upper bounds, far beyond any real call center, so that a typo (1e300) is an error and not
+// a run that exhausts the machine (README, "Limits").
+/// Longest duration of any kind (patience, handle time, horizon, warm-up, delays): a year.
+pub const MAX_DURATION_S: f64 = 365.0 * 86_400.0;
+/// Most calls per hour of `calls_per_hour`: ten million.
+pub const MAX_CALLS_PER_HOUR: f64 = 1e7;
+/// Most expected calls of one interval in `per_interval`: ten million.
+pub const MAX_CALLS_PER_INTERVAL: f64 = 1e7;
+/// Largest `busyness_cv`.
+pub const MAX_BUSYNESS_CV: f64 = 10.0;
+/// Most replications.
+pub const MAX_REPLICATIONS: i64 = 1_000_000;
+
 /// Collects problems while reading one file.
 struct Checker<'a> {
     file: &'a str,
@@ -83,7 +96,17 @@ impl Checker<'_> {
             RawDuration::Text(t) => parse_duration(t),
         };
         match parsed {
-            Ok(x) if x.is_finite() && (x > 0.0 || (!positive && x == 0.0)) => Some(x),
+            Ok(x) if x <= MAX_DURATION_S && (x > 0.0 || (!positive && x == 0.0)) => Some(x),
+            Ok(x) if x > MAX_DURATION_S => {
+                self.problem(
+                    value.span(),
+                    key,
+                    format!(
+                        "expected a duration of at most a year ({MAX_DURATION_S} s), got {x} s"
+                    ),
+                );
+                None
+            }
             Ok(x) => {
                 let bound = if positive { "> 0" } else { "≥ 0" };
                 self.problem(
@@ -128,6 +151,20 @@ impl Checker<'_> {
             self.problem(value.span(), key, format!("expected a number ≥ 0, got {v}"));
             None
         }
+    }
+
+    /// A number from 0 to `max`.
+    fn bounded(&mut self, value: &S<f64>, key: &str, max: f64) -> Option<f64> {
+        let v = self.non_negative(value, key)?;
+        if v <= max {
+            return Some(v);
+        }
+        self.problem(
+            value.span(),
+            key,
+            format!("expected a number ≤ {max}, got {v}"),
+        );
+        None
     }
 
     /// A probability in [0, 1].
@@ -226,7 +263,7 @@ impl Checker<'_> {
             Some(a) => {
                 let rate = self.arrivals(a, "arrivals", line);
                 let cv = match &a.get_ref().busyness_cv {
-                    Some(v) => self.non_negative(v, "arrivals.busyness_cv"),
+                    Some(v) => self.bounded(v, "arrivals.busyness_cv", MAX_BUSYNESS_CV),
                     None => Some(0.0),
                 };
                 rate.zip(cv)
@@ -1005,7 +1042,8 @@ impl Checker<'_> {
         let n = line.map(|l| l.intervals);
         match (&a.calls_per_hour, &a.per_interval) {
             (Some(rate), None) => {
-                let per_hour = self.non_negative(rate, &format!("{key}.calls_per_hour"))?;
+                let per_hour =
+                    self.bounded(rate, &format!("{key}.calls_per_hour"), MAX_CALLS_PER_HOUR)?;
                 Some(vec![per_hour / 3600.0; n?])
             }
             (None, Some(list)) => {
@@ -1026,7 +1064,7 @@ impl Checker<'_> {
                 let values: Vec<Option<f64>> = list
                     .get_ref()
                     .iter()
-                    .map(|v| self.non_negative(v, &list_key))
+                    .map(|v| self.bounded(v, &list_key, MAX_CALLS_PER_INTERVAL))
                     .collect();
                 let interval_s = line?.interval_s;
                 if list.get_ref().len() != n? {
@@ -1376,17 +1414,14 @@ pub fn validate(
     let name = match &raw.name {
         Some(n) => {
             let name = n.get_ref().trim();
-            let fine = !name.is_empty()
-                && name != "."
-                && name != ".."
-                && name
-                    .chars()
-                    .all(|ch| ch.is_alphanumeric() || "-_. ".contains(ch));
-            if !fine {
+            if !usable_name(name) {
                 c.problem(
                     n.span(),
                     "name",
-                    "expected a name usable as a folder: letters, digits, spaces, '-', '_' or '.'",
+                    format!(
+                        "expected a name usable as a folder: letters, digits, spaces, '-', '_' \
+                         or '.', at most {MAX_NAME_BYTES} bytes"
+                    ),
                 );
             }
             name.to_string()
@@ -1407,7 +1442,7 @@ pub fn validate(
             c.whole(
                 r,
                 "replications",
-                1..1_000_001,
+                1..MAX_REPLICATIONS + 1,
                 "the number of replications",
             )
         })
@@ -1579,6 +1614,22 @@ pub fn shift_file(text: &str, file: &str) -> Result<ShiftRules, Vec<Diagnostic>>
         Some(rules) if c.problems.is_empty() => Ok(rules),
         _ => Err(c.problems),
     }
+}
+
+/// Longest scenario name, bytes: output files such as `NAME-planned.toml` must still fit
+/// the 255 bytes of a file name.
+pub const MAX_NAME_BYTES: usize = 200;
+
+/// True for a scenario name usable as an output folder and in file names: not empty, not
+/// `.` or `..`, letters, digits, spaces, `-`, `_` and `.` only, at most [`MAX_NAME_BYTES`].
+pub fn usable_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && name.len() <= MAX_NAME_BYTES
+        && name
+            .chars()
+            .all(|ch| ch.is_alphanumeric() || "-_. ".contains(ch))
 }
 
 /// The folder relative paths in a scenario file are taken from.

@@ -113,3 +113,100 @@ fn check_output_is_bounded_and_huge_files_are_refused() {
             .stderr(predicates::str::contains("larger than 16 MiB"));
     }
 }
+
+/// Issue 18: rates, counts and durations far beyond any call center (a typo such as 1e300
+/// calls an hour) are errors of check and run naming file, line, column and key, not a run
+/// that never ends.
+#[test]
+fn absurd_rates_and_durations_are_errors_not_hangs() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo("scenarios/small-business.toml")).unwrap();
+    let start = text.find("per_interval = [").unwrap();
+    let end = start + text[start..].find(']').unwrap() + 1;
+    for (name, from, to, key) in [
+        (
+            "rate",
+            &text[start..end],
+            "calls_per_hour = 1e300",
+            "arrivals.calls_per_hour",
+        ),
+        ("count", "12, 18,", "12, 1e8,", "arrivals.per_interval"),
+        (
+            "patience",
+            "mean = \"2m\"",
+            "mean = \"100000h\"",
+            "patience.mean",
+        ),
+        (
+            "busyness",
+            "busyness_cv = 0.1",
+            "busyness_cv = 50",
+            "arrivals.busyness_cv",
+        ),
+    ] {
+        let file = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+        for command in ["check", "run"] {
+            let mut cmd = callsim();
+            cmd.arg(command).arg(&file);
+            if command == "run" {
+                cmd.arg("--out").arg(dir.path().join("out"));
+            }
+            let out = cmd
+                .timeout(std::time::Duration::from_secs(60))
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(!out.status.success(), "{name} {command}: {stderr}");
+            let at = format!("{name}.toml:");
+            assert!(
+                stderr.contains(&at) && stderr.contains(&format!(": {key}: ")),
+                "{stderr}"
+            );
+        }
+    }
+}
+
+/// Issue 18: `callsim new .` wrote a file that check rejects; a name too long for a file
+/// name failed only after simulating. Both are refused up front.
+#[test]
+fn new_refuses_names_check_would_reject_and_long_names_fail_in_check() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in [".", "..", "a/b"] {
+        callsim()
+            .current_dir(dir.path())
+            .args(["new", name])
+            .assert()
+            .failure()
+            .stderr(predicates::str::contains("plain name"));
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    callsim()
+        .current_dir(dir.path())
+        .args(["new", "shop"])
+        .assert()
+        .success();
+    callsim()
+        .current_dir(dir.path())
+        .args(["check", "shop.toml"])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(dir.path().join("shop.toml")).unwrap();
+    let long = dir.path().join("long.toml");
+    std::fs::write(
+        &long,
+        text.replacen(
+            "name = \"shop\"",
+            &format!("name = \"{}\"", "x".repeat(300)),
+            1,
+        ),
+    )
+    .unwrap();
+    callsim()
+        .arg("check")
+        .arg(&long)
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("long.toml:"))
+        .stderr(predicates::str::contains("at most 200 bytes"));
+}

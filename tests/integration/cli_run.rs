@@ -192,3 +192,59 @@ fn missing_files_and_names_that_collide_are_errors() {
     );
     assert!(out.path().join("small-business/summary.json").exists());
 }
+
+/// Issue 18: the atomic write renamed over a symlink, a FIFO or a device. An existing output
+/// that is not a regular file (not a folder where a folder goes) is refused, named, untouched.
+#[test]
+fn outputs_do_not_replace_symlinks_fifos_or_foreign_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let folder = out.join("small-business");
+    std::fs::create_dir_all(&folder).unwrap();
+    let target = dir.path().join("precious.txt");
+    std::fs::write(&target, "keep me").unwrap();
+    let link = folder.join("summary.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let run = || {
+        callsim()
+            .arg("run")
+            .arg(repo("scenarios/small-business.toml"))
+            .args(["--replications", "2", "--out"])
+            .arg(&out)
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .failure()
+    };
+    run()
+        .stderr(predicates::str::contains(link.display().to_string()))
+        .stderr(predicates::str::contains("symbolic link"));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+
+    std::fs::remove_file(&link).unwrap();
+    let fifo = folder.join("intervals.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    run()
+        .stderr(predicates::str::contains(fifo.display().to_string()))
+        .stderr(predicates::str::contains("special file"));
+    assert!(
+        !std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_file()
+    );
+
+    // the scenario's folder itself a symlink to elsewhere
+    std::fs::remove_dir_all(&folder).unwrap();
+    std::os::unix::fs::symlink(dir.path(), &folder).unwrap();
+    run().stderr(predicates::str::contains("not a folder"));
+}

@@ -6,6 +6,7 @@ mod common;
 mod erlang;
 mod fit;
 mod mechanisms;
+mod mutation;
 mod plan;
 mod proactive;
 mod report;

@@ -1,0 +1,187 @@
+//! A seeded mutation test of validation: every example scenario, mutated a few thousand
+//! times in reproducible ways (numbers set to 0, -1, 1e300, NaN-like and huge strings, lines
+//! deleted or duplicated, values of another type, files truncated), goes through what
+//! `callsim check` runs (`scenario::parse`, which `scenario::load` calls on the file's text).
+//! Every case must end without a panic, either valid or with problems that each name the file.
+//! Nothing is simulated: the time per case is that of validation.
+
+use crate::common::{example_folders, repo};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// splitmix64: a tiny seeded generator, so that a failing case is reproducible by number.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, options: &[&'a str]) -> &'a str {
+        options[self.below(options.len())]
+    }
+}
+
+const NUMBERS: &[&str] = &[
+    "0",
+    "-1",
+    "1",
+    "1e300",
+    "-1e300",
+    "1e-300",
+    "nan",
+    "inf",
+    "-inf",
+    "\"NaN\"",
+    "\"inf\"",
+    "\"-1s\"",
+    "\"1e300h\"",
+    "\"\"",
+    "99999999999999999999",
+    "-9223372036854775808",
+    "0.0000001",
+    "4294967296",
+];
+const VALUES: &[&str] = &[
+    "true",
+    "[]",
+    "[1, \"a\"]",
+    "{}",
+    "{ distribution = \"empirical\" }",
+    "\"text\"",
+    "[[1]]",
+    "\"1h30m\"",
+    "\"25:99\"",
+    "0",
+];
+
+/// One mutation of `text`.
+fn mutate(text: &str, rng: &mut Rng) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.is_empty() {
+        return rng.pick(VALUES).to_string();
+    }
+    let at = rng.below(lines.len());
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    match rng.below(7) {
+        0 | 1 => {
+            // a number of the file replaced
+            let numbers: Vec<(usize, usize)> = number_spans(text);
+            if let Some(&(start, end)) = numbers.get(rng.below(numbers.len())) {
+                return format!("{}{}{}", &text[..start], rng.pick(NUMBERS), &text[end..]);
+            }
+        }
+        2 => {
+            out.remove(at);
+        }
+        3 => out.insert(at, lines[at].to_string()),
+        4 => {
+            if let Some((key, _)) = lines[at].split_once('=') {
+                out[at] = format!("{key}= {}", rng.pick(VALUES));
+            }
+        }
+        5 => {
+            let cut = rng.below(text.len());
+            let cut = (0..=cut)
+                .rev()
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(0);
+            return text[..cut].to_string();
+        }
+        _ => {
+            if let Some((key, _)) = lines[at].split_once('=') {
+                out[at] = format!("{key}= \"{}\"", "x".repeat(100_000));
+            }
+        }
+    }
+    out.join("\n")
+}
+
+/// Byte ranges of the numbers written in `text` (digits, signs, dots and exponents).
+fn number_spans(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let starts = bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric());
+        if starts {
+            let mut j = i;
+            while j < bytes.len()
+                && (bytes[j].is_ascii_alphanumeric() || b".-+_".contains(&bytes[j]))
+            {
+                j += 1;
+            }
+            spans.push((i, j));
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    spans
+}
+
+#[test]
+fn mutated_examples_are_valid_or_errors_naming_the_file_never_a_panic() {
+    let mut files: Vec<_> = example_folders()
+        .into_iter()
+        .flat_map(|d| std::fs::read_dir(d).unwrap().map(|e| e.unwrap().path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10, "{files:?}");
+    let started = std::time::Instant::now();
+    let mut cases = 0;
+    let (mut valid, mut refused) = (0, 0);
+    for (f, path) in files.iter().enumerate() {
+        let original = std::fs::read_to_string(path).unwrap();
+        let base_dir = path.parent().unwrap_or(&repo(".")).to_path_buf();
+        let file = path.display().to_string();
+        for case in 0..250u64 {
+            let mut rng = Rng(1000 * f as u64 + case);
+            let mut text = original.clone();
+            for _ in 0..1 + rng.below(3) {
+                text = mutate(&text, &mut rng);
+            }
+            cases += 1;
+            let outcome = catch_unwind(AssertUnwindSafe(|| {
+                callsim::scenario::parse(&text, &file, &base_dir, "mutant")
+            }));
+            match outcome {
+                Err(_) => panic!("{file}, case {case}: validation panicked on:\n{text}"),
+                Ok(Ok(_)) => valid += 1,
+                Ok(Err(problems)) => {
+                    refused += 1;
+                    assert!(
+                        !problems.is_empty(),
+                        "{file}, case {case}: no problem given"
+                    );
+                    for p in &problems {
+                        let shown = p.to_string();
+                        assert!(shown.starts_with(&file), "{file}, case {case}: {shown}");
+                        assert!(
+                            shown.len() < 5_000,
+                            "{file}, case {case}: {} bytes",
+                            shown.len()
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        cases >= 2_500 && valid > 0 && refused > 0,
+        "{cases} {valid} {refused}"
+    );
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "{cases} cases took {:?}",
+        started.elapsed()
+    );
+}
