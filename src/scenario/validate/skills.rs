@@ -96,7 +96,7 @@ impl Checker<'_> {
         self.single_queue_sections_absent(raw);
         let busyness_cv = match raw.arrivals.as_ref().map(|a| a.get_ref()) {
             Some(a) => match &a.busyness_cv {
-                Some(v) => self.non_negative(v, "arrivals.busyness_cv"),
+                Some(v) => self.bounded(v, "arrivals.busyness_cv", super::MAX_BUSYNESS_CV),
                 None => Some(0.0),
             },
             None => Some(0.0),
