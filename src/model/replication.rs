@@ -448,9 +448,29 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     /// type `ty`.
     #[inline(always)]
     fn count(&mut self, ty: usize, k: usize, count: impl Fn(&mut IntervalTally)) {
-        count(&mut self.tallies[k]);
+        self.count_and_record(ty, k, count, |_| {});
+    }
+
+    /// As [`Replication::count`], then applies `record` (which fills histograms) to one tally
+    /// only: type `ty`'s with call types, else the center's. The center's histograms are then
+    /// merged from its types' in [`Replication::finish`]: bucket counts add exactly, and a call
+    /// is recorded once, not twice.
+    #[inline(always)]
+    fn count_and_record(
+        &mut self,
+        ty: usize,
+        k: usize,
+        count: impl Fn(&mut IntervalTally),
+        record: impl Fn(&mut IntervalTally),
+    ) {
+        let center = &mut self.tallies[k];
+        count(center);
         if R::TYPED {
-            count(&mut self.type_tallies[ty * self.n + k]);
+            let of_type = &mut self.type_tallies[ty * self.n + k];
+            count(of_type);
+            record(of_type);
+        } else {
+            record(center);
         }
     }
 
@@ -1115,15 +1135,19 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             if let Some(k) = caller.interval {
                 let k = k as usize;
                 let threshold = self.router.call_type(ty).service_level.threshold_s;
-                self.count(ty, k, |tally| {
-                    tally.answered += 1;
-                    tally.wait_answered_s += wait;
-                    tally.wait_all_s += wait;
-                    if wait <= threshold {
-                        tally.answered_in_threshold += 1;
-                    }
-                    tally.waits.record(wait);
-                });
+                self.count_and_record(
+                    ty,
+                    k,
+                    |tally| {
+                        tally.answered += 1;
+                        tally.wait_answered_s += wait;
+                        tally.wait_all_s += wait;
+                        if wait <= threshold {
+                            tally.answered_in_threshold += 1;
+                        }
+                    },
+                    |tally| tally.waits.record(wait),
+                );
                 self.handled_by(ty, g, k, talk);
             }
             self.customer_done(caller, true);
@@ -1174,11 +1198,15 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                 .call(t, caller.attempt, CallEvent::CalledBack { talk_s: talk });
             if let Some(k) = caller.interval {
                 let k = k as usize;
-                self.count(ty, k, |tally| {
-                    tally.callbacks_completed += 1;
-                    tally.callback_delay_s += t - requested_at;
-                    tally.callback_delays.record(t - requested_at);
-                });
+                self.count_and_record(
+                    ty,
+                    k,
+                    |tally| {
+                        tally.callbacks_completed += 1;
+                        tally.callback_delay_s += t - requested_at;
+                    },
+                    |tally| tally.callback_delays.record(t - requested_at),
+                );
                 self.handled_by(ty, g, k, talk);
             }
             self.customer_done(caller, true);
@@ -1203,6 +1231,17 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             // working day: the last interval's books stay open through the overtime
             let end = self.last_event.max(self.scenario.arrivals_end_s());
             self.close_books(k, end);
+        }
+        let n = self.n;
+        if R::TYPED {
+            // the center's histograms are its types' (see `count_and_record`)
+            for (k, center) in self.tallies.iter_mut().enumerate() {
+                for ty in 0..self.router.types() {
+                    let of_type = &self.type_tallies[ty * n + k];
+                    center.waits.merge(&of_type.waits);
+                    center.callback_delays.merge(&of_type.callback_delays);
+                }
+            }
         }
         if !self.tracks_customers {
             // one attempt per customer: the customer KPIs are those of the attempts
@@ -1229,7 +1268,6 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                 "every attempt and customer ends once: {tally:?}"
             );
         }
-        let n = self.n;
         let split = |all: Vec<IntervalTally>| -> Vec<Vec<IntervalTally>> {
             all.chunks(n.max(1))
                 .map(<[IntervalTally]>::to_vec)
