@@ -491,8 +491,13 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     fn draw_arrival(&mut self) -> Option<Arrival> {
         let t = self.arrivals.next(&mut self.rng.arrivals)?;
         let ty = if R::TYPED {
-            // the warm-up runs at the first interval's rates
-            let k = self.scenario.interval_of(t).unwrap_or(0);
+            // the warm-up runs at the first interval's rates; with one interval, there is
+            // nothing to look up
+            let k = if self.n > 1 {
+                self.scenario.interval_of(t).unwrap_or(0)
+            } else {
+                0
+            };
             self.router.draw_type(k, &mut self.rng.call_type)
         } else {
             0
