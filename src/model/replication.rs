@@ -249,6 +249,15 @@ enum OnHold {
     Waits,
 }
 
+/// The agents of one group as last recorded, and the time-weighted sums of those levels (kept
+/// together: one look-up per change of the group's levels).
+struct GroupLevels {
+    busy: u32,
+    present: u32,
+    busy_area: TimeWeighted,
+    present_area: TimeWeighted,
+}
+
 struct Replication<'a, R: Router, O: Observer> {
     scenario: &'a Scenario,
     observer: &'a mut O,
@@ -286,10 +295,9 @@ struct Replication<'a, R: Router, O: Observer> {
     interval_started: f64,
     busy: TimeWeighted,
     present: TimeWeighted,
-    group_busy: Vec<TimeWeighted>,
-    group_present: Vec<TimeWeighted>,
-    /// (busy, present) of each group as last recorded, and their sums (with call types).
-    recorded: Vec<(u32, u32)>,
+    /// The agent levels of each group (with call types).
+    group_levels: Vec<GroupLevels>,
+    /// The sums of the groups' busy and present agents as last recorded (with call types).
     busy_total: u32,
     present_total: u32,
     /// Time of the last event that changed anything (stale timers do not count).
@@ -380,13 +388,16 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             interval_started: 0.0,
             busy: TimeWeighted::new(0.0, 0.0),
             present: TimeWeighted::new(0.0, first_total as f64),
-            group_busy: vec![TimeWeighted::new(0.0, 0.0); n_groups],
-            group_present: first
+            group_levels: first
                 .iter()
                 .take(n_groups)
-                .map(|&a| TimeWeighted::new(0.0, a as f64))
+                .map(|&a| GroupLevels {
+                    busy: 0,
+                    present: a,
+                    busy_area: TimeWeighted::new(0.0, 0.0),
+                    present_area: TimeWeighted::new(0.0, a as f64),
+                })
                 .collect(),
-            recorded: first.iter().take(n_groups).map(|&a| (0, a)).collect(),
             busy_total: 0,
             present_total: first_total,
             last_event: 0.0,
@@ -972,9 +983,9 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                 // end of the warm-up: forget the agent time spent so far
                 self.busy.take_area(t);
                 self.present.take_area(t);
-                for g in 0..self.group_busy.len() {
-                    self.group_busy[g].take_area(t);
-                    self.group_present[g].take_area(t);
+                for levels in &mut self.group_levels {
+                    levels.busy_area.take_area(t);
+                    levels.present_area.take_area(t);
                 }
                 self.interval_started = t;
             }
@@ -1032,10 +1043,10 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         tally.duration_s += duration;
         if R::TYPED {
             let n = self.n;
-            for g in 0..self.group_busy.len() {
+            for (g, levels) in self.group_levels.iter_mut().enumerate() {
                 let tally = &mut self.group_tallies[g * n + k];
-                tally.busy_agent_s += self.group_busy[g].take_area(t);
-                tally.available_agent_s += self.group_present[g].take_area(t);
+                tally.busy_agent_s += levels.busy_area.take_area(t);
+                tally.available_agent_s += levels.present_area.take_area(t);
                 tally.duration_s += duration;
             }
             for ty in 0..self.router.types() {
@@ -1051,12 +1062,13 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         let pool = self.router.pool(g);
         let (busy, present) = (pool.busy(), pool.present());
         let (busy, present) = if R::TYPED {
-            let (old_busy, old_present) = self.recorded[g];
-            self.recorded[g] = (busy, present);
-            self.busy_total = self.busy_total + busy - old_busy;
-            self.present_total = self.present_total + present - old_present;
-            self.group_busy[g].set(t, busy as f64);
-            self.group_present[g].set(t, present as f64);
+            let levels = &mut self.group_levels[g];
+            self.busy_total = self.busy_total + busy - levels.busy;
+            self.present_total = self.present_total + present - levels.present;
+            levels.busy = busy;
+            levels.present = present;
+            levels.busy_area.set(t, busy as f64);
+            levels.present_area.set(t, present as f64);
             (self.busy_total, self.present_total)
         } else {
             (busy, present)
@@ -1278,7 +1290,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                 .map(<[IntervalTally]>::to_vec)
                 .collect()
         };
-        let n_groups = self.group_busy.len();
+        let n_groups = self.group_levels.len();
         ReplicationOutcome {
             intervals: self.tallies,
             calls: self.calls,
