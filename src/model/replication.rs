@@ -899,7 +899,12 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         if self.router.end_call(g, t, next.is_some()) {
             self.agent_takes(t, g, next);
         }
-        self.group_works(t, g);
+        if next.is_some() {
+            self.group_works(t, g);
+        } else {
+            // no call waits for the group: its free agents have nothing to take
+            self.levels_changed(t, g);
+        }
         if self.lead_s.is_some() {
             self.place_outbound_calls(t);
         }
