@@ -249,6 +249,15 @@ enum OnHold {
     Waits,
 }
 
+/// The agents of one group as last recorded, and the time-weighted sums of those levels (kept
+/// together: one look-up per change of the group's levels).
+struct GroupLevels {
+    busy: u32,
+    present: u32,
+    busy_area: TimeWeighted,
+    present_area: TimeWeighted,
+}
+
 struct Replication<'a, R: Router, O: Observer> {
     scenario: &'a Scenario,
     observer: &'a mut O,
@@ -286,10 +295,9 @@ struct Replication<'a, R: Router, O: Observer> {
     interval_started: f64,
     busy: TimeWeighted,
     present: TimeWeighted,
-    group_busy: Vec<TimeWeighted>,
-    group_present: Vec<TimeWeighted>,
-    /// (busy, present) of each group as last recorded, and their sums (with call types).
-    recorded: Vec<(u32, u32)>,
+    /// The agent levels of each group (with call types).
+    group_levels: Vec<GroupLevels>,
+    /// The sums of the groups' busy and present agents as last recorded (with call types).
     busy_total: u32,
     present_total: u32,
     /// Time of the last event that changed anything (stale timers do not count).
@@ -380,13 +388,16 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             interval_started: 0.0,
             busy: TimeWeighted::new(0.0, 0.0),
             present: TimeWeighted::new(0.0, first_total as f64),
-            group_busy: vec![TimeWeighted::new(0.0, 0.0); n_groups],
-            group_present: first
+            group_levels: first
                 .iter()
                 .take(n_groups)
-                .map(|&a| TimeWeighted::new(0.0, a as f64))
+                .map(|&a| GroupLevels {
+                    busy: 0,
+                    present: a,
+                    busy_area: TimeWeighted::new(0.0, 0.0),
+                    present_area: TimeWeighted::new(0.0, a as f64),
+                })
                 .collect(),
-            recorded: first.iter().take(n_groups).map(|&a| (0, a)).collect(),
             busy_total: 0,
             present_total: first_total,
             last_event: 0.0,
@@ -448,9 +459,29 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     /// type `ty`.
     #[inline(always)]
     fn count(&mut self, ty: usize, k: usize, count: impl Fn(&mut IntervalTally)) {
-        count(&mut self.tallies[k]);
+        self.count_and_record(ty, k, count, |_| {});
+    }
+
+    /// As [`Replication::count`], then applies `record` (which fills histograms) to one tally
+    /// only: type `ty`'s with call types, else the center's. The center's histograms are then
+    /// merged from its types' in [`Replication::finish`]: bucket counts add exactly, and a call
+    /// is recorded once, not twice.
+    #[inline(always)]
+    fn count_and_record(
+        &mut self,
+        ty: usize,
+        k: usize,
+        count: impl Fn(&mut IntervalTally),
+        record: impl Fn(&mut IntervalTally),
+    ) {
+        let center = &mut self.tallies[k];
+        count(center);
         if R::TYPED {
-            count(&mut self.type_tallies[ty * self.n + k]);
+            let of_type = &mut self.type_tallies[ty * self.n + k];
+            count(of_type);
+            record(of_type);
+        } else {
+            record(center);
         }
     }
 
@@ -471,8 +502,13 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     fn draw_arrival(&mut self) -> Option<Arrival> {
         let t = self.arrivals.next(&mut self.rng.arrivals)?;
         let ty = if R::TYPED {
-            // the warm-up runs at the first interval's rates
-            let k = self.scenario.interval_of(t).unwrap_or(0);
+            // the warm-up runs at the first interval's rates; with one interval, there is
+            // nothing to look up
+            let k = if self.n > 1 {
+                self.scenario.interval_of(t).unwrap_or(0)
+            } else {
+                0
+            };
             self.router.draw_type(k, &mut self.rng.call_type)
         } else {
             0
@@ -863,7 +899,12 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         if self.router.end_call(g, t, next.is_some()) {
             self.agent_takes(t, g, next);
         }
-        self.group_works(t, g);
+        if next.is_some() {
+            self.group_works(t, g);
+        } else {
+            // no call waits for the group: its free agents have nothing to take
+            self.levels_changed(t, g);
+        }
         if self.lead_s.is_some() {
             self.place_outbound_calls(t);
         }
@@ -947,9 +988,9 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                 // end of the warm-up: forget the agent time spent so far
                 self.busy.take_area(t);
                 self.present.take_area(t);
-                for g in 0..self.group_busy.len() {
-                    self.group_busy[g].take_area(t);
-                    self.group_present[g].take_area(t);
+                for levels in &mut self.group_levels {
+                    levels.busy_area.take_area(t);
+                    levels.present_area.take_area(t);
                 }
                 self.interval_started = t;
             }
@@ -1007,10 +1048,10 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         tally.duration_s += duration;
         if R::TYPED {
             let n = self.n;
-            for g in 0..self.group_busy.len() {
+            for (g, levels) in self.group_levels.iter_mut().enumerate() {
                 let tally = &mut self.group_tallies[g * n + k];
-                tally.busy_agent_s += self.group_busy[g].take_area(t);
-                tally.available_agent_s += self.group_present[g].take_area(t);
+                tally.busy_agent_s += levels.busy_area.take_area(t);
+                tally.available_agent_s += levels.present_area.take_area(t);
                 tally.duration_s += duration;
             }
             for ty in 0..self.router.types() {
@@ -1026,12 +1067,13 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         let pool = self.router.pool(g);
         let (busy, present) = (pool.busy(), pool.present());
         let (busy, present) = if R::TYPED {
-            let (old_busy, old_present) = self.recorded[g];
-            self.recorded[g] = (busy, present);
-            self.busy_total = self.busy_total + busy - old_busy;
-            self.present_total = self.present_total + present - old_present;
-            self.group_busy[g].set(t, busy as f64);
-            self.group_present[g].set(t, present as f64);
+            let levels = &mut self.group_levels[g];
+            self.busy_total = self.busy_total + busy - levels.busy;
+            self.present_total = self.present_total + present - levels.present;
+            levels.busy = busy;
+            levels.present = present;
+            levels.busy_area.set(t, busy as f64);
+            levels.present_area.set(t, present as f64);
             (self.busy_total, self.present_total)
         } else {
             (busy, present)
@@ -1115,15 +1157,19 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             if let Some(k) = caller.interval {
                 let k = k as usize;
                 let threshold = self.router.call_type(ty).service_level.threshold_s;
-                self.count(ty, k, |tally| {
-                    tally.answered += 1;
-                    tally.wait_answered_s += wait;
-                    tally.wait_all_s += wait;
-                    if wait <= threshold {
-                        tally.answered_in_threshold += 1;
-                    }
-                    tally.waits.record(wait);
-                });
+                self.count_and_record(
+                    ty,
+                    k,
+                    |tally| {
+                        tally.answered += 1;
+                        tally.wait_answered_s += wait;
+                        tally.wait_all_s += wait;
+                        if wait <= threshold {
+                            tally.answered_in_threshold += 1;
+                        }
+                    },
+                    |tally| tally.waits.record(wait),
+                );
                 self.handled_by(ty, g, k, talk);
             }
             self.customer_done(caller, true);
@@ -1174,11 +1220,15 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                 .call(t, caller.attempt, CallEvent::CalledBack { talk_s: talk });
             if let Some(k) = caller.interval {
                 let k = k as usize;
-                self.count(ty, k, |tally| {
-                    tally.callbacks_completed += 1;
-                    tally.callback_delay_s += t - requested_at;
-                    tally.callback_delays.record(t - requested_at);
-                });
+                self.count_and_record(
+                    ty,
+                    k,
+                    |tally| {
+                        tally.callbacks_completed += 1;
+                        tally.callback_delay_s += t - requested_at;
+                    },
+                    |tally| tally.callback_delays.record(t - requested_at),
+                );
                 self.handled_by(ty, g, k, talk);
             }
             self.customer_done(caller, true);
@@ -1203,6 +1253,17 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             // working day: the last interval's books stay open through the overtime
             let end = self.last_event.max(self.scenario.arrivals_end_s());
             self.close_books(k, end);
+        }
+        let n = self.n;
+        if R::TYPED {
+            // the center's histograms are its types' (see `count_and_record`)
+            for (k, center) in self.tallies.iter_mut().enumerate() {
+                for ty in 0..self.router.types() {
+                    let of_type = &self.type_tallies[ty * n + k];
+                    center.waits.merge(&of_type.waits);
+                    center.callback_delays.merge(&of_type.callback_delays);
+                }
+            }
         }
         if !self.tracks_customers {
             // one attempt per customer: the customer KPIs are those of the attempts
@@ -1229,13 +1290,12 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                 "every attempt and customer ends once: {tally:?}"
             );
         }
-        let n = self.n;
         let split = |all: Vec<IntervalTally>| -> Vec<Vec<IntervalTally>> {
             all.chunks(n.max(1))
                 .map(<[IntervalTally]>::to_vec)
                 .collect()
         };
-        let n_groups = self.group_busy.len();
+        let n_groups = self.group_levels.len();
         ReplicationOutcome {
             intervals: self.tallies,
             calls: self.calls,

@@ -193,6 +193,9 @@ pub(crate) struct Skills<'a> {
     delayed: Vec<Vec<(f64, Vec<Route>)>>,
     /// Per interval and type: cumulative arrival rates of types 0..=t (calls per second).
     cumulative_rate: Vec<Vec<f64>>,
+    /// Talk time of group `g` on type `ty` ÷ the drawn handle time, at `g * types + ty` (1
+    /// where the group lacks the skill): one look-up per answered call, not a search.
+    handle_time_factor: Vec<f64>,
     lines: Vec<WaitingLine>,
     groups: Vec<GroupState>,
 }
@@ -243,6 +246,11 @@ impl<'a> Skills<'a> {
                     .collect()
             })
             .collect();
+        let handle_time_factor = model
+            .groups
+            .iter()
+            .flat_map(|g| (0..n_types).map(|ty| g.skill(ty).map_or(1.0, |s| s.handle_time_factor)))
+            .collect();
         let first_total: u32 = model.groups.iter().map(|g| g.agents[0]).sum();
         let groups = model
             .groups
@@ -259,6 +267,7 @@ impl<'a> Skills<'a> {
             immediate,
             delayed,
             cumulative_rate,
+            handle_time_factor,
             lines: (0..n_types)
                 .map(|_| WaitingLine::with_capacity(first_total as usize + 64))
                 .collect(),
@@ -396,9 +405,7 @@ impl Router for Skills<'_> {
     }
     #[inline]
     fn handle_time_factor(&self, g: usize, ty: usize) -> f64 {
-        self.model.groups[g]
-            .skill(ty)
-            .map_or(1.0, |s| s.handle_time_factor)
+        self.handle_time_factor[g * self.model.types.len() + ty]
     }
     #[inline]
     fn skill_types(&self, g: usize) -> impl Iterator<Item = usize> {
