@@ -23,7 +23,7 @@ pub const MULTI_SKILL_STEADY: &str = include_str!("multi-skill-steady.toml");
 fn large_center(c: &mut Criterion) {
     let sc = scenario::parse(LARGE_STEADY, "large-steady.toml", Path::new("."), "bench")
         .expect("the benchmark scenario is valid");
-    let calls = run_replication(&sc, 0).calls;
+    let calls = run_replication(&sc, 0).expect("the benchmark runs").calls;
     let mut group = c.benchmark_group("steady_state");
     group.sample_size(10);
     group.throughput(Throughput::Elements(calls));
@@ -42,7 +42,7 @@ fn multi_skill_center(c: &mut Criterion) {
     )
     .expect("the multi-skill benchmark scenario is valid");
     assert!(sc.skills.is_some(), "call types");
-    let calls = run_replication(&sc, 0).calls;
+    let calls = run_replication(&sc, 0).expect("the benchmark runs").calls;
     let mut group = c.benchmark_group("multi_skill");
     group.sample_size(10);
     group.throughput(Throughput::Elements(calls));

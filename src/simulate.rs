@@ -3,8 +3,9 @@
 //! are dropped there), and the KPIs are averaged over replications in replication order, so
 //! the output is bit-identical for any number of threads.
 
+use crate::model::replication::{Stopped, run_replication_until};
 use crate::model::routing::CallType;
-use crate::model::{ReplicationOutcome, Scenario, run_replication};
+use crate::model::{NoObserver, ReplicationOutcome, Scenario};
 use crate::stats::{IntervalTally, Kpi, MeanCi, Mechanism, WaitHistogram, mean_ci};
 use rayon::prelude::*;
 
@@ -116,14 +117,46 @@ impl ScenarioResult {
     }
 }
 
+/// A scenario whose simulation stopped before its end: which one, in which replication, and
+/// why (it ran away, or was interrupted).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("scenario {scenario}, replication {replication}: {why}")]
+pub struct RunError {
+    /// The scenario's name.
+    pub scenario: String,
+    /// The replication that stopped.
+    pub replication: u64,
+    /// Why it stopped.
+    pub why: Stopped,
+}
+
 /// Runs replication `replication` of `scenario` and keeps only its KPI values.
-pub fn replication_kpis(scenario: &Scenario, replication: u64) -> ReplicationKpis {
-    let outcome = run_replication(scenario, replication);
+pub fn replication_kpis(
+    scenario: &Scenario,
+    replication: u64,
+) -> Result<ReplicationKpis, RunError> {
+    replication_kpis_until(scenario, replication, &|| true)
+}
+
+/// [`replication_kpis`], asking `go_on` now and then inside the replication whether to go on.
+fn replication_kpis_until(
+    scenario: &Scenario,
+    replication: u64,
+    go_on: &dyn Fn() -> bool,
+) -> Result<ReplicationKpis, RunError> {
+    let outcome =
+        run_replication_until(scenario, replication, &mut NoObserver, go_on).map_err(|why| {
+            RunError {
+                scenario: scenario.name.clone(),
+                replication,
+                why,
+            }
+        })?;
     let mut kpis = outcome_kpis(&outcome);
     if scenario.skills.is_some() {
         kpis.skills = Some(SkillReplication::of(&outcome));
     }
-    kpis
+    Ok(kpis)
 }
 
 /// The KPI values of one replication's outcome (the whole center).
@@ -142,27 +175,44 @@ fn outcome_kpis(outcome: &ReplicationOutcome) -> ReplicationKpis {
     }
 }
 
-/// Runs every replication of every scenario in parallel on the current rayon pool.
-pub fn simulate(scenarios: &[Scenario]) -> Vec<ScenarioResult> {
+/// Runs every replication of every scenario in parallel on the current rayon pool: each
+/// scenario's result, or why it has none (a scenario that runs away loses only its own).
+pub fn simulate(scenarios: &[Scenario]) -> Vec<Result<ScenarioResult, RunError>> {
     // never stopped, so every replication is there
     simulate_while(scenarios, || true).unwrap_or_default()
 }
 
-/// [`simulate`], checking `go_on` before each replication starts: once it says no (a newer
-/// what-if on the live page, or a time limit passed), the remaining replications are skipped
-/// and `None` is returned. A run that is not stopped gives exactly what [`simulate`] gives.
+/// [`simulate`] of one scenario.
+pub fn simulate_one(scenario: &Scenario) -> Result<ScenarioResult, RunError> {
+    simulate(std::slice::from_ref(scenario))
+        .pop()
+        .unwrap_or_else(|| unreachable!("one scenario, one result"))
+}
+
+/// [`simulate`], checking `go_on` before each replication starts and every 65,536 calls
+/// inside one: once it says no (a newer what-if on the live page, or a time limit passed),
+/// the remaining work is skipped and `None` is returned. A run that is not stopped gives
+/// exactly what [`simulate`] gives.
 pub fn simulate_while(
     scenarios: &[Scenario],
     go_on: impl Fn() -> bool + Sync,
-) -> Option<Vec<ScenarioResult>> {
+) -> Option<Vec<Result<ScenarioResult, RunError>>> {
     let tasks: Vec<(usize, u64)> = scenarios
         .iter()
         .enumerate()
         .flat_map(|(s, sc)| (0..sc.replications as u64).map(move |r| (s, r)))
         .collect();
-    let results: Vec<ReplicationKpis> = tasks
+    let results: Vec<Result<ReplicationKpis, RunError>> = tasks
         .par_iter()
-        .map(|&(s, r)| go_on().then(|| replication_kpis(&scenarios[s], r)))
+        .map(|&(s, r)| {
+            if !go_on() {
+                return None;
+            }
+            match replication_kpis_until(&scenarios[s], r, &go_on) {
+                Err(e) if e.why == Stopped::Interrupted => None,
+                done => Some(done),
+            }
+        })
         .collect::<Option<_>>()?;
     let mut rest = results.as_slice();
     Some(
@@ -171,7 +221,8 @@ pub fn simulate_while(
             .map(|sc| {
                 let (reps, tail) = rest.split_at(sc.replications as usize);
                 rest = tail;
-                summarize(sc, reps)
+                let reps: Vec<ReplicationKpis> = reps.iter().cloned().collect::<Result<_, _>>()?;
+                Ok(summarize(sc, &reps))
             })
             .collect(),
     )

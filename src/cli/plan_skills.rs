@@ -108,7 +108,7 @@ fn render(scenario: &Scenario, plan: &SkillPlan) -> anyhow::Result<String> {
         })
         .collect::<Result<_, _>>()?;
     // the shortcut's staffing, simulated on the check's callers
-    let shortcut_check = check_staffing(scenario, &shortcut, plan.check.scenario.replications);
+    let shortcut_check = check_staffing(scenario, &shortcut, plan.check.scenario.replications)?;
     let sl_of = |result: &crate::simulate::ScenarioResult| {
         let by_type = result.skills.iter().flat_map(|s| s.by_type.iter());
         let parts: Vec<String> = by_type

@@ -80,8 +80,21 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
     }
     let pool = super::thread_pool(args.threads)?;
     let started = Instant::now();
-    let results = pool.install(|| simulate(&scenarios));
+    let outcomes = pool.install(|| simulate(&scenarios));
     let elapsed = started.elapsed().as_secs_f64();
+    // a scenario that ran away is reported; the others keep their results
+    let mut run_failures = 0;
+    let results: Vec<ScenarioResult> = outcomes
+        .into_iter()
+        .filter_map(|outcome| {
+            outcome
+                .map_err(|e| {
+                    run_failures += 1;
+                    eprintln!("error: {e}");
+                })
+                .ok()
+        })
+        .collect();
 
     let mut write_failures = 0;
     for result in &results {
@@ -123,7 +136,10 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
         }
     }
     if let (Some(path), Some(sc)) = (&args.calls_csv, scenarios.first()) {
-        let log = crate::fit::calls::calls_csv(&crate::fit::calls::log_replication(sc, 0));
+        let log = crate::fit::calls::calls_csv(
+            &crate::fit::calls::log_replication(sc, 0)
+                .map_err(|why| anyhow::anyhow!("scenario {}: {why}", sc.name))?,
+        );
         match report::write_atomic(path, log.as_bytes()) {
             Ok(()) => eprintln!("wrote {}", path.display()),
             Err(e) => {
@@ -149,7 +165,7 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
             calls as f64 / elapsed.max(1e-9) / 1e6
         );
     }
-    let not_run = files.len() - scenarios.len() + unreadable_folders;
+    let not_run = files.len() - scenarios.len() + unreadable_folders + run_failures;
     if not_run == 0 && write_failures == 0 {
         Ok(())
     } else {

@@ -121,10 +121,13 @@ impl CallLogger {
 /// The calls of replication `replication` of `scenario` (the same calls as that
 /// replication of `callsim run`: same seed, same streams), warm-up included; all call
 /// types together in a multi-skill scenario.
-pub fn log_replication(scenario: &Scenario, replication: u64) -> Vec<CallRecord> {
+pub fn log_replication(
+    scenario: &Scenario,
+    replication: u64,
+) -> Result<Vec<CallRecord>, crate::model::replication::Stopped> {
     let mut logger = CallLogger::default();
-    crate::model::run_replication_observed(scenario, replication, &mut logger);
-    logger.records()
+    crate::model::run_replication_observed(scenario, replication, &mut logger)?;
+    Ok(logger.records())
 }
 
 /// The log as CSV text (times in seconds, to the millisecond).

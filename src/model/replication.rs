@@ -161,8 +161,41 @@ pub struct ReplicationOutcome {
     pub handled: Vec<Vec<u64>>,
 }
 
+/// Most callers one replication may hold at once (waiting in line, or followed between
+/// attempts): past it the center is running away (far more calls than its agents can take,
+/// and callers who never give up), and the replication stops with [`Stopped::RunAway`]
+/// rather than exhaust memory (about 100 bytes a caller: 500 MB at the bound).
+pub const MAX_CALLERS_HELD: usize = 5_000_000;
+
+/// Every this many call attempts a replication asks whether it may go on (see
+/// [`run_replication_until`]).
+const ASK_EVERY_CALLS: u64 = 1 << 16;
+
+/// Why a replication stopped before its end.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Stopped {
+    /// Too many callers at once: the center never catches up.
+    #[error(
+        "the center runs away: {held} callers held at once after {t_s:.0} s of simulated time \
+         (at most {MAX_CALLERS_HELD}); far more calls arrive than the agents can answer and \
+         nobody gives up. Add agents, give callers a patience, or shorten the run"
+    )]
+    RunAway {
+        /// Simulated time when the bound was passed, seconds.
+        t_s: f64,
+        /// Callers held then.
+        held: usize,
+    },
+    /// The caller asked it to stop (a newer what-if, or a time limit).
+    #[error("stopped before its end (a time limit, or a newer request)")]
+    Interrupted,
+}
+
 /// Runs replication `replication` of `scenario`.
-pub fn run_replication(scenario: &Scenario, replication: u64) -> ReplicationOutcome {
+pub fn run_replication(
+    scenario: &Scenario,
+    replication: u64,
+) -> Result<ReplicationOutcome, Stopped> {
     run_replication_observed(scenario, replication, &mut NoObserver)
 }
 
@@ -173,7 +206,19 @@ pub fn run_replication_observed<O: Observer>(
     scenario: &Scenario,
     replication: u64,
     observer: &mut O,
-) -> ReplicationOutcome {
+) -> Result<ReplicationOutcome, Stopped> {
+    run_replication_until(scenario, replication, observer, &|| true)
+}
+
+/// [`run_replication_observed`], asking `go_on` every 65,536 call attempts whether to go on:
+/// once it says no, the replication stops with [`Stopped::Interrupted`]. A replication that
+/// is not stopped gives exactly what [`run_replication`] gives.
+pub fn run_replication_until<O: Observer>(
+    scenario: &Scenario,
+    replication: u64,
+    observer: &mut O,
+    go_on: &dyn Fn() -> bool,
+) -> Result<ReplicationOutcome, Stopped> {
     match &scenario.skills {
         Some(model) => routed(
             scenario,
@@ -181,6 +226,7 @@ pub fn run_replication_observed<O: Observer>(
             Skills::new(scenario, model),
             replication,
             observer,
+            go_on,
         ),
         None => {
             let model = SkillModel::single(scenario);
@@ -190,6 +236,7 @@ pub fn run_replication_observed<O: Observer>(
                 OneQueue::new(&model),
                 replication,
                 observer,
+                go_on,
             )
         }
     }
@@ -202,10 +249,14 @@ fn routed<R: Router, O: Observer>(
     router: R,
     replication: u64,
     observer: &mut O,
-) -> ReplicationOutcome {
-    let mut day = Replication::new(scenario, model, router, replication, observer);
+    go_on: &dyn Fn() -> bool,
+) -> Result<ReplicationOutcome, Stopped> {
+    let mut day = Replication::new(scenario, model, router, replication, observer, go_on);
     day.run();
-    day.finish()
+    match day.stopped.take() {
+        Some(why) => Err(why),
+        None => Ok(day.finish()),
+    }
 }
 
 /// The random streams of one replication.
@@ -261,6 +312,10 @@ struct GroupLevels {
 struct Replication<'a, R: Router, O: Observer> {
     scenario: &'a Scenario,
     observer: &'a mut O,
+    /// Asked every [`ASK_EVERY_CALLS`] attempts whether to go on.
+    go_on: &'a dyn Fn() -> bool,
+    /// Why the replication stopped early, if it did.
+    stopped: Option<Stopped>,
     router: R,
     calendar: Calendar<PackedEvent>,
     /// Callback placeholders in the lines (customers not holding on), over all types.
@@ -325,6 +380,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         router: R,
         replication: u64,
         observer: &'a mut O,
+        go_on: &'a dyn Fn() -> bool,
     ) -> Self {
         let seed = scenario.seed;
         let stream = |s| streams(seed, replication, s);
@@ -358,6 +414,8 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         Replication {
             scenario,
             observer,
+            go_on,
+            stopped: None,
             router,
             calendar,
             callbacks_in_line: 0,
@@ -696,6 +754,10 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         reached: bool,
     ) {
         self.calls += 1;
+        if self.calls.is_multiple_of(ASK_EVERY_CALLS) && !(self.go_on)() {
+            self.stop(Stopped::Interrupted);
+            return;
+        }
         let attempt = self.calls;
         self.observer.call(t, attempt, CallEvent::Arrived);
         self.last_event = t;
@@ -786,6 +848,27 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                 tally.max_queue = tally.max_queue.max(holding as u64);
             }
         }
+        self.check_held(t);
+    }
+
+    /// Stops the replication as a runaway once it holds more than [`MAX_CALLERS_HELD`]
+    /// callers (in line, or followed between attempts).
+    #[inline]
+    fn check_held(&mut self, t: f64) {
+        let held = (self.holding() + self.callbacks_in_line).max(self.customers.len());
+        if held > MAX_CALLERS_HELD {
+            self.stop(Stopped::RunAway { t_s: t, held });
+        }
+    }
+
+    /// Ends the replication now: nothing is left to happen, so the event loop ends at its
+    /// next turn, and [`routed`] reports `why` instead of the results.
+    #[cold]
+    fn stop(&mut self, why: Stopped) {
+        self.stopped = Some(why);
+        self.calendar.clear();
+        self.drawn = None;
+        self.upcoming.clear();
     }
 
     /// A caller of type `ty` found no free agent: with balking or callbacks, they hear the
@@ -825,6 +908,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             self.type_callbacks_in_line[ty] += 1;
             self.waiting += 1;
         }
+        self.check_held(caller.arrival);
     }
 
     /// An attempt of type `ty` ended without reaching an agent: count it, then the customer
@@ -1430,8 +1514,8 @@ mod tests {
                 ..sc.clone()
             };
             for rep in 0..2 {
-                let single = run_replication(sc, rep);
-                let multi = run_replication(&skilled, rep);
+                let single = run_replication(sc, rep).unwrap();
+                let multi = run_replication(&skilled, rep).unwrap();
                 assert_eq!(single.calls, multi.calls, "case {i}");
                 assert_eq!(
                     format!("{:?}", single.intervals),
@@ -1452,9 +1536,9 @@ mod tests {
             &[3, 5, 4],
             Some(Dist::exponential(60.0).unwrap()),
         );
-        let a = run_replication(&sc, 0);
-        let b = run_replication(&sc, 0);
-        let c = run_replication(&sc, 1);
+        let a = run_replication(&sc, 0).unwrap();
+        let b = run_replication(&sc, 0).unwrap();
+        let c = run_replication(&sc, 1).unwrap();
         assert_eq!(key(&a), key(&b));
         assert_ne!(key(&a), key(&c));
         check_identities(&a);
@@ -1471,9 +1555,9 @@ mod tests {
             &[3, 4, 4],
             Some(Dist::exponential(60.0).unwrap()),
         );
-        let plain = run_replication(&sc, 7);
+        let plain = run_replication(&sc, 7).unwrap();
         let mut seen = Recorder::default();
-        let watched = run_replication_observed(&sc, 7, &mut seen);
+        let watched = run_replication_observed(&sc, 7, &mut seen).unwrap();
         assert_eq!(key(&plain), key(&watched));
         let total = |f: fn(&IntervalTally) -> u64| plain.intervals.iter().map(f).sum::<u64>();
         let count = |want: fn(&CallEvent) -> bool| {
@@ -1522,8 +1606,8 @@ mod tests {
     fn staffing_changes_do_not_change_the_callers() {
         // common random numbers: the same arrivals whatever the staffing
         let patience = Some(Dist::exponential(60.0).unwrap());
-        let thin = run_replication(&day(&[50.0, 80.0], &[2, 3], patience.clone()), 4);
-        let rich = run_replication(&day(&[50.0, 80.0], &[6, 8], patience), 4);
+        let thin = run_replication(&day(&[50.0, 80.0], &[2, 3], patience.clone()), 4).unwrap();
+        let rich = run_replication(&day(&[50.0, 80.0], &[6, 8], patience), 4).unwrap();
         let offered =
             |o: &ReplicationOutcome| o.intervals.iter().map(|t| t.offered).collect::<Vec<_>>();
         assert_eq!(offered(&thin), offered(&rich));
@@ -1540,7 +1624,7 @@ mod tests {
     fn an_overloaded_day_without_abandonment_serves_everyone_in_overtime() {
         // 100 calls per half hour, 4-minute calls, 2 agents: the line grows all day
         let sc = day(&[100.0, 100.0], &[2, 2], None);
-        let out = run_replication(&sc, 0);
+        let out = run_replication(&sc, 0).unwrap();
         check_identities(&out);
         let last = &out.intervals[1];
         assert!(
@@ -1555,7 +1639,7 @@ mod tests {
 
     #[test]
     fn an_empty_interval_and_no_calls_are_fine() {
-        let out = run_replication(&day(&[0.0, 0.0], &[0, 1], None), 0);
+        let out = run_replication(&day(&[0.0, 0.0], &[0, 1], None), 0).unwrap();
         assert_eq!(out.calls, 0);
         assert_eq!(out.intervals[0].available_agent_s, 0.0);
         assert_eq!(out.intervals[1].available_agent_s, 1800.0);
@@ -1573,7 +1657,8 @@ mod tests {
         sc.kind = RunKind::SteadyState { warmup_s: 0.0 };
         let model = SkillModel::single(&sc);
         let mut nobody = NoObserver;
-        let mut rep = Replication::new(&sc, &model, OneQueue::new(&model), 0, &mut nobody);
+        let mut rep =
+            Replication::new(&sc, &model, OneQueue::new(&model), 0, &mut nobody, &|| true);
         rep.run();
         let purges = rep.stale.purges();
         let out = rep.finish();
@@ -1607,7 +1692,8 @@ mod tests {
         });
         let model = SkillModel::single(&sc);
         let mut nobody = NoObserver;
-        let mut rep = Replication::new(&sc, &model, OneQueue::new(&model), 0, &mut nobody);
+        let mut rep =
+            Replication::new(&sc, &model, OneQueue::new(&model), 0, &mut nobody, &|| true);
         let waiting = Caller {
             attempt: 0,
             arrival: 0.0,

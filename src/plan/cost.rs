@@ -79,7 +79,7 @@ pub(crate) fn minimise(
         .enumerate()
         .map(|(k, &a)| a.clamp(floor[k], cap[k]))
         .collect();
-    let mut current = eval.run(&agents);
+    let mut current = eval.run(&agents)?;
     let mut rounds = 1;
     if cost(&current, None).is_nan() {
         return Err(PlanError::Invalid(
@@ -89,7 +89,7 @@ pub(crate) fn minimise(
     for _ in 0..MAX_ROUNDS {
         let up = shifted(&agents, true, floor, cap);
         let down = shifted(&agents, false, floor, cap);
-        let (with_up, with_down) = (eval.run(&up), eval.run(&down));
+        let (with_up, with_down) = (eval.run(&up)?, eval.run(&down)?);
         rounds += 2;
         // (gain in the interval's own cost, interval, new agents)
         let mut moves: Vec<(f64, usize, u32)> = (0..agents.len())
@@ -116,7 +116,7 @@ pub(crate) fn minimise(
             for &(_, k, to) in &moves[..take] {
                 candidate[k] = to;
             }
-            let result = eval.run(&candidate);
+            let result = eval.run(&candidate)?;
             rounds += 1;
             if cost(&result, None) < day {
                 agents = candidate;
@@ -137,7 +137,11 @@ pub(crate) fn minimise(
 
 /// The cost curve: `agents` shifted by the same number of agents in every interval (never
 /// below `min_agents`), each simulated with the evaluator's seeds.
-pub(crate) fn curve(eval: &mut Evaluator, agents: &[u32], min_agents: u32) -> Vec<CostPoint> {
+pub(crate) fn curve(
+    eval: &mut Evaluator,
+    agents: &[u32],
+    min_agents: u32,
+) -> Result<Vec<CostPoint>, crate::simulate::RunError> {
     let mut points: Vec<CostPoint> = Vec::new();
     let mut previous: Option<Vec<u32>> = None;
     for shift in CURVE_SHIFTS {
@@ -152,7 +156,7 @@ pub(crate) fn curve(eval: &mut Evaluator, agents: &[u32], min_agents: u32) -> Ve
             continue;
         }
         let agent_sum = staffing.iter().map(|&a| u64::from(a)).sum::<u64>();
-        let result = eval.run(&staffing);
+        let result = eval.run(&staffing)?;
         let interval_h = result.scenario.interval_s / 3600.0;
         let nan = MeanCi {
             mean: f64::NAN,
@@ -167,7 +171,7 @@ pub(crate) fn curve(eval: &mut Evaluator, agents: &[u32], min_agents: u32) -> Ve
         });
         previous = Some(staffing);
     }
-    points
+    Ok(points)
 }
 
 /// The last step of the cost optimisation: the search ran on the tuning seeds, and with few

@@ -4,7 +4,7 @@
 //! difference is the staffing's effect, not noise.
 
 use crate::model::Scenario;
-use crate::simulate::{ReplicationKpis, ScenarioResult, replication_kpis, summarize};
+use crate::simulate::{ReplicationKpis, RunError, ScenarioResult, replication_kpis, summarize};
 use rayon::prelude::*;
 
 /// Simulates staffings of one scenario with fixed seeds.
@@ -26,15 +26,15 @@ impl Evaluator {
     }
 
     /// Simulates every replication with `agents` on the phones in each interval.
-    pub(crate) fn run(&mut self, agents: &[u32]) -> ScenarioResult {
+    pub(crate) fn run(&mut self, agents: &[u32]) -> Result<ScenarioResult, RunError> {
         let mut scenario = self.base.clone();
         scenario.agents = agents.to_vec();
         let reps: Vec<ReplicationKpis> = (0..u64::from(scenario.replications))
             .into_par_iter()
             .map(|r| replication_kpis(&scenario, r))
-            .collect();
+            .collect::<Result<_, _>>()?;
         self.evaluations += 1;
-        summarize(&scenario, &reps)
+        Ok(summarize(&scenario, &reps))
     }
 }
 

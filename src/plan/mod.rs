@@ -70,6 +70,9 @@ pub enum PlanError {
         /// Agents reached.
         agents: u32,
     },
+    /// A simulated staffing ran away (see [`crate::simulate::RunError`]).
+    #[error("{0}")]
+    Run(#[from] crate::simulate::RunError),
 }
 
 /// How a simulated KPI is read against its target.
@@ -310,14 +313,14 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan, PlanErro
             // Follow the fresh-seed cost curve while its cheapest point is a shift away; an
             // optimum at the curve's edge may lie further, so the curve is drawn again there.
             let mut agents = found.agents;
-            let mut curve = cost::curve(&mut check_eval, &agents, min_agents);
+            let mut curve = cost::curve(&mut check_eval, &agents, min_agents)?;
             for _ in 0..MAX_CURVE_MOVES {
                 let (moved, shift) = cost::follow_curve(&agents, &curve, &floor, &cap);
                 if shift == 0 {
                     break;
                 }
                 agents = moved;
-                curve = cost::curve(&mut check_eval, &agents, min_agents);
+                curve = cost::curve(&mut check_eval, &agents, min_agents)?;
             }
             (agents, curve)
         }
@@ -328,7 +331,7 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan, PlanErro
     let check = loop {
         rounds += 1;
         check_rounds += 1;
-        let result = check_eval.run(&agents);
+        let result = check_eval.run(&agents)?;
         let miss = missing(&guide, &result);
         if miss.is_empty() {
             break result;

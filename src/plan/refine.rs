@@ -87,7 +87,7 @@ pub(crate) fn refine(
     let mut rounds = 0;
     while rounds < MAX_ROUNDS {
         rounds += 1;
-        let result = eval.run(&agents);
+        let result = eval.run(&agents)?;
         let miss = missing(guide, &result);
         if !miss.is_empty() && !lowered.is_empty() {
             let blamed: Vec<usize> = miss
@@ -138,7 +138,7 @@ pub(crate) fn refine(
     }
     loop {
         rounds += 1;
-        let result = eval.run(&agents);
+        let result = eval.run(&agents)?;
         let miss = missing(guide, &result);
         if miss.is_empty() {
             return Ok(Refined { agents, rounds });

@@ -25,7 +25,7 @@ use crate::model::Scenario;
 use crate::model::routing::{AgentGroup, SkillModel};
 use crate::report::{csv_bytes, csv_number, write_atomic};
 use crate::scenario::duration::format_clock;
-use crate::simulate::{ScenarioResult, simulate};
+use crate::simulate::{RunError, ScenarioResult, simulate_one};
 use crate::stats::Kpi;
 use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, microlp, variable};
 use std::path::{Path, PathBuf};
@@ -221,11 +221,11 @@ pub fn check_staffing(
     scenario: &Scenario,
     agents: &[Vec<u32>],
     replications: u32,
-) -> ScenarioResult {
+) -> Result<ScenarioResult, RunError> {
     let mut sc = staffed(scenario, agents);
     sc.replications = replications;
     sc.seed = fresh_seed(scenario.seed);
-    simulate(std::slice::from_ref(&sc)).remove(0)
+    simulate_one(&sc)
 }
 
 /// `misses[k][t]`: type `t` misses its service-level target in interval `k` (by the mean;
@@ -290,12 +290,11 @@ pub fn plan_skills(scenario: &Scenario, replications: u32) -> Result<SkillPlan, 
     let evaluate = |agents: &[Vec<u32>]| {
         evaluations.set(evaluations.get() + 1);
         let sc = staffed(&base, agents);
-        let result = simulate(std::slice::from_ref(&sc)).remove(0);
-        misses(model, &result)
+        simulate_one(&sc).map(|result| misses(model, &result))
     };
     let mut agents = start.clone();
     // raise until every type meets its target in every interval
-    let mut missed = evaluate(&agents);
+    let mut missed = evaluate(&agents)?;
     while missed.iter().flatten().any(|&m| m) {
         if evaluations.get() >= MAX_EVALUATIONS {
             return Err(PlanError::Invalid(format!(
@@ -312,7 +311,7 @@ pub fn plan_skills(scenario: &Scenario, replications: u32) -> Result<SkillPlan, 
                 }
             }
         }
-        missed = evaluate(&agents);
+        missed = evaluate(&agents)?;
     }
     // lower each group by one agent wherever the day still meets every target
     let mut capped = false;
@@ -334,7 +333,7 @@ pub fn plan_skills(scenario: &Scenario, replications: u32) -> Result<SkillPlan, 
             for &k in &tried {
                 trial[k][g] -= 1;
             }
-            let missed = evaluate(&trial);
+            let missed = evaluate(&trial)?;
             // undo where the interval (or the next one, which inherits its backlog) misses
             let mut undone = Vec::new();
             for &k in &tried {
@@ -346,7 +345,7 @@ pub fn plan_skills(scenario: &Scenario, replications: u32) -> Result<SkillPlan, 
                 }
             }
             if undone.len() < tried.len() {
-                if !undone.is_empty() && evaluate(&trial).iter().flatten().any(|&m| m) {
+                if !undone.is_empty() && evaluate(&trial)?.iter().flatten().any(|&m| m) {
                     // undoing the worst was not enough: keep the day as it was
                     for &k in &tried {
                         tight[k][g] = true;
@@ -361,7 +360,7 @@ pub fn plan_skills(scenario: &Scenario, replications: u32) -> Result<SkillPlan, 
             break;
         }
     }
-    let check = check_staffing(scenario, &agents, replications);
+    let check = check_staffing(scenario, &agents, replications)?;
     Ok(SkillPlan {
         needs,
         start,

@@ -28,6 +28,9 @@ pub enum TraceError {
          (give [time] open and close or intervals instead of a horizon)"
     )]
     SteadyState(String),
+    /// The day ran away (see [`crate::model::replication::Stopped`]).
+    #[error("scenario {0}: {1}")]
+    Stopped(String, crate::model::replication::Stopped),
 }
 
 /// Records replication `replication` of `scenario` (a working day) with every event.
@@ -36,7 +39,8 @@ pub fn record_day(scenario: &Scenario, replication: u64) -> Result<Recorder, Tra
         return Err(TraceError::SteadyState(scenario.name.clone()));
     }
     let mut recorder = Recorder::default();
-    crate::model::run_replication_observed(scenario, replication, &mut recorder);
+    crate::model::run_replication_observed(scenario, replication, &mut recorder)
+        .map_err(|why| TraceError::Stopped(scenario.name.clone(), why))?;
     Ok(recorder)
 }
 

@@ -17,7 +17,11 @@ pub fn day_agents(day: &DayCheck, covered: &[u32], shrinkage: f64) -> Vec<u32> {
 
 /// Simulates every day of the roster (all days in one parallel batch) and stores the
 /// results in `days`.
-pub fn check_days(days: &mut [DayCheck], covered: &[u32], shrinkage: f64) {
+pub fn check_days(
+    days: &mut [DayCheck],
+    covered: &[u32],
+    shrinkage: f64,
+) -> Result<(), crate::simulate::RunError> {
     let scenarios: Vec<_> = days
         .iter()
         .map(|d| {
@@ -27,6 +31,7 @@ pub fn check_days(days: &mut [DayCheck], covered: &[u32], shrinkage: f64) {
         })
         .collect();
     for (day, result) in days.iter_mut().zip(simulate(&scenarios)) {
-        day.check = Some(result);
+        day.check = Some(result?);
     }
+    Ok(())
 }

@@ -69,6 +69,9 @@ pub enum RosterError {
     /// Planning a day failed.
     #[error("{0}")]
     Plan(#[from] PlanError),
+    /// Simulating the roster ran away.
+    #[error("{0}")]
+    Run(#[from] crate::simulate::RunError),
     /// The scenario cannot be rostered.
     #[error("{0}")]
     Scenario(String),
@@ -296,7 +299,7 @@ pub fn roster_scenario(
     let solve_s = started.elapsed().as_secs_f64();
     let shrinkage = days.first().map_or(0.0, |d| d.plan.shrinkage);
     if check {
-        check::check_days(&mut days, &solved.covered, shrinkage);
+        check::check_days(&mut days, &solved.covered, shrinkage)?;
     }
     Ok(Roster {
         name: scenario.name.clone(),

@@ -164,14 +164,19 @@ pub fn day_agents(day: &SkillDay, groups: &[GroupRoster], shrinkage: f64) -> Vec
 
 /// Simulates every day of the roster (all days in one parallel batch) with the seeds of the
 /// plan's check, and stores the results in `days`.
-pub fn check_days(days: &mut [SkillDay], groups: &[GroupRoster], shrinkage: f64) {
+pub fn check_days(
+    days: &mut [SkillDay],
+    groups: &[GroupRoster],
+    shrinkage: f64,
+) -> Result<(), crate::simulate::RunError> {
     let scenarios: Vec<Scenario> = days
         .iter()
         .map(|d| staffed(&d.plan.check.scenario, &day_agents(d, groups, shrinkage)))
         .collect();
     for (day, result) in days.iter_mut().zip(simulate(&scenarios)) {
-        day.check = Some(result);
+        day.check = Some(result?);
     }
+    Ok(())
 }
 
 /// Plans, rosters (per group) and checks the multi-skill `scenario` with `rules`:
@@ -188,7 +193,7 @@ pub fn roster_scenario(
     let groups = solve_groups(scenario, requirements, rules)?;
     let solve_s = started.elapsed().as_secs_f64();
     if check {
-        check_days(&mut days, &groups, shrinkage);
+        check_days(&mut days, &groups, shrinkage)?;
     }
     Ok(SkillRoster {
         name: scenario.name.clone(),

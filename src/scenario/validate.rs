@@ -1588,6 +1588,31 @@ pub fn validate(
             return Err(c.problems);
         }
     }
+    // The same with call types: when no type's callers ever leave unserved, the center's
+    // agents must carry its whole load (a necessary condition, whatever the routing).
+    if let (RunKind::SteadyState { .. }, Some(model)) = (&scenario.kind, &scenario.skills)
+        && scenario.lines.is_none()
+        && model
+            .types
+            .iter()
+            .all(|t| t.patience.is_none() && t.balking.is_none())
+    {
+        let load: f64 = (0..model.types.len()).map(|t| model.load(t, 0)).sum();
+        let agents: u32 = model.groups.iter().map(|g| g.agents[0]).sum();
+        if load >= agents as f64 {
+            c.problem(
+                0..0,
+                "agent_group",
+                format!(
+                    "no steady state exists: the call types' offered load is {load:.2} Erlangs, \
+                     which the {agents} agents of every group together cannot carry, and no \
+                     caller ever hangs up, so the lines grow forever. Staff more than \
+                     {load:.2} agents, or give the call types a patience"
+                ),
+            );
+            return Err(c.problems);
+        }
+    }
     Ok(scenario)
 }
 

@@ -6,7 +6,7 @@
 use crate::model::Scenario;
 use crate::report::{self, charts, compare, load, summary_json};
 use crate::scenario;
-use crate::simulate::{ScenarioResult, simulate, simulate_while};
+use crate::simulate::{ScenarioResult, simulate_one, simulate_while};
 use crate::sweep::spec::apply;
 use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
@@ -98,9 +98,7 @@ impl Baseline {
         let seed = i64::try_from(scenario.seed)
             .map_err(|_| format!("the seed must be at most {}", i64::MAX))?;
         table.insert("seed".into(), toml::Value::Integer(seed));
-        let result = simulate(std::slice::from_ref(&scenario))
-            .pop()
-            .ok_or("the baseline produced no result")?;
+        let result = simulate_one(&scenario).map_err(|e| e.to_string())?;
         let saved = saved(&result, "Baseline").map_err(|e| e.to_string())?;
         Ok(Baseline {
             base_dir: scenario::validate::base_dir_of(path),
@@ -278,7 +276,8 @@ pub fn run_bounded(
         go_on()
     });
     match result.and_then(|mut r| r.pop()) {
-        Some(r) => Ok(r),
+        Some(Ok(r)) => Ok(r),
+        Some(Err(e)) => Err(WhatIfError::OverBudget(format!("the what-if {e}"))),
         None if *timed_out.get_mut() => Err(WhatIfError::TooSlow(limit.as_secs_f64())),
         None => Err(WhatIfError::Superseded),
     }

@@ -67,4 +67,7 @@ pub enum SweepError {
         /// The folder.
         path: PathBuf,
     },
+    /// A point's simulation ran away.
+    #[error("{0}")]
+    Run(#[from] crate::simulate::RunError),
 }

@@ -171,7 +171,17 @@ pub fn run(
                 break;
             };
             let point = &sweep.points[pending[slot]];
-            let kpis = replication_kpis(&point.scenario, rep);
+            let kpis = match replication_kpis(&point.scenario, rep) {
+                Ok(kpis) => kpis,
+                Err(e) => {
+                    stop.store(true, Ordering::Relaxed);
+                    failure
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .get_or_insert(e.into());
+                    break;
+                }
+            };
             let mut all_calls = calls.fetch_add(kpis.calls, Ordering::Relaxed) + kpis.calls;
             let finished = {
                 let mut p = slots[slot].lock().unwrap_or_else(|e| e.into_inner());

@@ -141,3 +141,12 @@ pub fn problems(text: &str) -> String {
             .join("\n"),
     }
 }
+
+/// Every scenario's result, as `callsim::simulate::simulate` gives them; panics if one ran
+/// away (a test scenario never should).
+pub fn simulate(scenarios: &[callsim::model::Scenario]) -> Vec<callsim::simulate::ScenarioResult> {
+    callsim::simulate::simulate(scenarios)
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|e| panic!("{e}")))
+        .collect()
+}

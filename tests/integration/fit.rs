@@ -314,7 +314,7 @@ fn confidence_intervals_cover_the_truth_at_their_level() {
         callsim::scenario::load(&repo("tests/data/fit/weibull-patience-short.toml")).unwrap();
     let n = 20;
     let fits: Vec<CallsFit> = (0..n)
-        .map(|r| fit_calls(&log_replication(&scenario, r)).unwrap())
+        .map(|r| fit_calls(&log_replication(&scenario, r).unwrap()).unwrap())
         .collect();
     let binomial = statrs::distribution::Binomial::new(0.95, n).unwrap();
     use statrs::distribution::DiscreteCDF;
@@ -661,8 +661,8 @@ skills = { sales = 1, support = 2 }
 "#;
     let scenario = callsim::scenario::parse(text, "t.toml", Path::new("."), "t").unwrap();
     assert!(scenario.skills.is_some());
-    let records = log_replication(&scenario, 0);
-    let kpis = callsim::simulate::replication_kpis(&scenario, 0);
+    let records = log_replication(&scenario, 0).unwrap();
+    let kpis = callsim::simulate::replication_kpis(&scenario, 0).unwrap();
     let value = |k: callsim::stats::Kpi| kpis.total[k.index()];
     let count = |o: &str| records.iter().filter(|r| r.outcome.name() == o).count() as f64;
     assert_eq!(records.len() as f64, value(callsim::stats::Kpi::Offered));

@@ -11,6 +11,7 @@ mod plan;
 mod proactive;
 mod report;
 mod roster;
+mod runaway;
 mod serve;
 mod skill_mechanisms;
 mod skills;

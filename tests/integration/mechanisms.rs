@@ -1,9 +1,10 @@
 //! Lines, retrials, callbacks and balking: each against theory where theory exists, each
 //! reducing exactly to the model without it when switched off, and the accounting identities.
 
+use crate::common::simulate;
 use callsim::erlang::{Traffic, erlang_b, lines_abandon};
 use callsim::scenario;
-use callsim::simulate::{ScenarioResult, replication_kpis, simulate};
+use callsim::simulate::{ScenarioResult, replication_kpis};
 use callsim::stats::{Kpi, MeanCi, mean_ci};
 use std::path::Path;
 
@@ -163,7 +164,7 @@ fn retrials_in_steady_state_keep_the_throughput_balance() {
     let sc = scenario::parse(&text, "test.toml", Path::new("."), "test").unwrap();
     let at = |k: Kpi| Kpi::ALL.iter().position(|x| *x == k).unwrap();
     let reps: Vec<_> = (0..sc.replications as u64)
-        .map(|i| replication_kpis(&sc, i).total)
+        .map(|i| replication_kpis(&sc, i).unwrap().total)
         .collect();
     for r in &reps {
         let ended = r[at(Kpi::ServedCustomers)] + r[at(Kpi::LostCustomers)];

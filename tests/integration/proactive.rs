@@ -2,9 +2,10 @@
 //! share of calls it should, agent calls use idle time only, costs add up to the cent, and
 //! paired comparisons are narrower than unpaired ones.
 
+use crate::common::simulate;
 use crate::common::{callsim, repo};
 use callsim::scenario;
-use callsim::simulate::{ScenarioResult, simulate};
+use callsim::simulate::ScenarioResult;
 use callsim::stats::{Kpi, mean_ci};
 use std::path::Path;
 

@@ -3,10 +3,11 @@
 //! for the center; with dedicated groups each type behaves as its own single queue with the
 //! same mechanisms; types pooled behind shared lines are one M/M/c/N+M queue.
 
+use crate::common::simulate;
 use crate::common::{parse, problems};
 use callsim::erlang::{Traffic, lines_abandon};
 use callsim::model::run_replication;
-use callsim::simulate::{ScenarioResult, simulate};
+use callsim::simulate::ScenarioResult;
 use callsim::stats::{IntervalTally, Kpi, MeanCi, student_t_975};
 use statrs::distribution::{ContinuousCDF, Normal};
 
@@ -106,7 +107,7 @@ capacity = 24
     let sc = parse(&format!("{}{BILLING}{TECHNICAL}{CENTER}{groups}", day(1)));
     let mut seen = IntervalTally::default();
     for rep in 0..20 {
-        let out = run_replication(&sc, rep);
+        let out = run_replication(&sc, rep).unwrap();
         assert_eq!(out.by_type.len(), 2);
         for (k, center) in out.intervals.iter().enumerate() {
             assert!(center.balances(), "center, interval {k}: {center:?}");

@@ -5,11 +5,12 @@
 //! Statistical checks: the analytic value must lie within the simulation's own 95% confidence
 //! interval (Student t over independent replications, fixed seeds).
 
+use crate::common::simulate;
 use crate::common::{parse, problems};
 use callsim::erlang::{Traffic, erlang_a};
 use callsim::model::CallEvent;
 use callsim::model::observer::Recorder;
-use callsim::simulate::{ScenarioResult, simulate};
+use callsim::simulate::ScenarioResult;
 use callsim::stats::{Kpi, MeanCi};
 
 /// Collects every (what, theory, simulation) that misses the CI, printing all of them.
@@ -262,7 +263,7 @@ delay = { billing = "45s" }
     let sc = parse(text);
     let mut seen = Recorder::default();
     for rep in 0..3 {
-        callsim::model::run_replication_observed(&sc, rep, &mut seen);
+        callsim::model::run_replication_observed(&sc, rep, &mut seen).unwrap();
     }
     let waits: std::collections::HashMap<(u64, u64), f64> = seen
         .calls

@@ -6,9 +6,9 @@
 //! `cargo test --release --test integration theory -- --nocapture` prints the table quoted in
 //! the README.
 
+use crate::common::simulate;
 use callsim::erlang::{Traffic, erlang_a, erlang_c};
 use callsim::scenario;
-use callsim::simulate::simulate;
 use callsim::stats::{Kpi, MeanCi};
 use std::path::Path;
 
