@@ -1407,7 +1407,9 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         let first = prices(self.router.call_type(0));
         let uniform = (1..types).all(|ty| prices(self.router.call_type(ty)) == first);
         let n = self.n;
-        for ty in 0..types.min(self.type_tallies.len() / n.max(1)) {
+        // (a single queue keeps no tallies per type: its one type is the center)
+        let typed = if R::TYPED { types } else { 0 };
+        for ty in 0..typed {
             let (per_contact, churn_reduction) = prices(self.router.call_type(ty));
             for t in &mut self.type_tallies[ty * n..(ty + 1) * n] {
                 costs.apply(t, per_contact, churn_reduction);
