@@ -15,6 +15,8 @@
 //! - [`fit`] fits scenario sections (arrivals, handle time, patience) to real data.
 //! - [`roster`] turns a staffing plan into shifts (a covering LP) and checks them by simulation.
 //! - [`cli`] is the command line; it is the only module that prints or exits.
+//! - [`units`] formats and parses clock times, durations for people and weekday names; it is
+//!   below everything.
 
 pub mod cli;
 pub mod engine;
@@ -30,6 +32,7 @@ pub mod serve;
 pub mod simulate;
 pub mod stats;
 pub mod sweep;
+pub mod units;
 
 pub use model::Scenario;
 pub use simulate::{ScenarioResult, simulate};

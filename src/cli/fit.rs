@@ -87,7 +87,7 @@ fn arrivals(args: ArrivalsArgs) -> anyhow::Result<()> {
         })?;
     let weekday = match &args.weekday {
         None => None,
-        Some(w) => Some(crate::fit::weekday_index(w).ok_or_else(|| {
+        Some(w) => Some(crate::units::weekday_index(w).ok_or_else(|| {
             anyhow::anyhow!("--weekday: expected Mon, Tue, Wed, Thu, Fri, Sat or Sun, got \"{w}\"")
         })?),
     };
@@ -99,7 +99,7 @@ fn arrivals(args: ArrivalsArgs) -> anyhow::Result<()> {
         anyhow::bail!(
             "--weekday: {} has no day of the week {}",
             args.counts.display(),
-            crate::fit::WEEKDAYS[w]
+            crate::units::WEEKDAYS[w]
         );
     }
     let text = arrivals_toml(&fit, &file_name(&args.counts), weekday);

@@ -7,10 +7,9 @@
 use super::inputs::print_problems;
 use crate::erlang::{Model, Targets};
 use crate::plan::{self, Criterion, Goal, Plan, PlanOptions, output};
-use crate::scenario::{
-    self, duration::format_clock, duration::format_duration, duration::parse_duration,
-};
+use crate::scenario::{self, duration::parse_duration};
 use crate::stats::Kpi;
+use crate::units::{format_clock, format_duration};
 use anyhow::{Context, bail};
 use std::fmt::Write as _;
 use std::path::PathBuf;

@@ -8,8 +8,8 @@ use crate::model::Scenario;
 use crate::plan::skills::{
     SkillPlan, check_staffing, plan_skills, shortcut_capacity, write_skill_plan,
 };
-use crate::scenario::duration::format_clock;
 use crate::stats::Kpi;
+use crate::units::format_clock;
 use anyhow::{Context, bail};
 use std::fmt::Write as _;
 use std::time::Instant;

@@ -4,9 +4,9 @@
 use super::inputs::{load_all, print_problems, scenario_files};
 use crate::model::RunKind;
 use crate::report::{self, summary_json};
-use crate::scenario::duration::{format_clock, format_duration};
 use crate::simulate::{ScenarioResult, simulate};
 use crate::stats::Kpi;
+use crate::units::{format_clock, format_duration};
 use std::path::PathBuf;
 use std::time::Instant;
 

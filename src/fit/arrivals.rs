@@ -12,7 +12,7 @@
 
 use super::FitError;
 use super::counts::Count;
-use super::time::WEEKDAYS;
+use crate::units::WEEKDAYS;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -138,7 +138,7 @@ pub fn fit_arrivals(
                 format!(
                     "not on the grid of {} intervals from {} that the other counts follow",
                     fmt_ms(step_ms),
-                    crate::scenario::duration::format_clock(open_ms as f64 / 1000.0)
+                    crate::units::format_clock(open_ms as f64 / 1000.0)
                 ),
             ));
         }
@@ -302,7 +302,7 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 
 /// A length of time in milliseconds as a duration (`"5m"`, `"30m"`).
 fn fmt_ms(ms: i64) -> String {
-    crate::scenario::duration::format_duration(ms as f64 / 1000.0)
+    crate::units::format_duration(ms as f64 / 1000.0)
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ pub mod survival;
 mod time;
 pub mod write;
 
-pub use time::{Timestamp, WEEKDAYS, parse_timestamp, weekday_index};
+pub use time::{Timestamp, parse_timestamp};
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -32,24 +32,9 @@ impl Timestamp {
 impl std::fmt::Display for Timestamp {
     /// `YYYY-MM-DD HH:MM`, with `:SS` when the seconds are not 0.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let clock = crate::scenario::duration::format_clock((self.ms / 1000) as f64);
+        let clock = crate::units::format_clock((self.ms / 1000) as f64);
         write!(f, "{} {clock}", self.date())
     }
-}
-
-/// Short English names of the days of the week, Monday first.
-pub const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-
-/// The day of the week named `name` (`Mon`, `monday`, ...; any case): 0 = Monday.
-pub fn weekday_index(name: &str) -> Option<usize> {
-    let name = name.trim().to_ascii_lowercase();
-    if !name.chars().all(|c| c.is_ascii_alphabetic()) {
-        return None;
-    }
-    let first_three = name.get(..3)?;
-    WEEKDAYS
-        .iter()
-        .position(|w| w.eq_ignore_ascii_case(first_three))
 }
 
 /// Parses `YYYY-MM-DD HH:MM[:SS[.fff]]` (a `T` may stand for the space).
@@ -137,16 +122,7 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn weekday_names_in_any_case_and_text_that_is_not_one() {
-        assert_eq!(weekday_index("Mon"), Some(0));
-        assert_eq!(weekday_index(" monday "), Some(0));
-        assert_eq!(weekday_index("SUNDAY"), Some(6));
-        for bad in ["", "Mo", "Funday", "Mon1", "ab€", "Mé", "€uro"] {
-            assert_eq!(weekday_index(bad), None, "{bad}");
-        }
-    }
+    use crate::units::WEEKDAYS;
 
     #[test]
     fn dates_and_weekdays() {

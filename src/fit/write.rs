@@ -4,8 +4,7 @@
 use super::arrivals::ArrivalFit;
 use super::calls::CallsFit;
 use super::mle::{Family, Fitted};
-use super::time::WEEKDAYS;
-use crate::scenario::duration::{format_clock, format_duration};
+use crate::units::{WEEKDAYS, format_clock, format_duration};
 
 /// `[time]` and `[arrivals]` of a working day from an arrivals fit. With `weekday`
 /// (0 = Monday) the profile is scaled by that day's factor.

@@ -4,8 +4,9 @@
 
 use super::{Goal, Plan};
 use crate::report::{csv_bytes, csv_number, write_atomic};
-use crate::scenario::{self, duration::format_clock};
+use crate::scenario;
 use crate::stats::{Kpi, MeanCi};
+use crate::units::format_clock;
 use serde::Serialize;
 use std::io;
 use std::path::{Path, PathBuf};

@@ -24,9 +24,9 @@ use crate::erlang::{Model, Targets, Traffic, required_agents};
 use crate::model::Scenario;
 use crate::model::routing::{AgentGroup, SkillModel};
 use crate::report::{csv_bytes, csv_number, write_atomic};
-use crate::scenario::duration::format_clock;
 use crate::simulate::{RunError, ScenarioResult, simulate_one};
 use crate::stats::Kpi;
+use crate::units::format_clock;
 use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, microlp, variable};
 use std::path::{Path, PathBuf};
 

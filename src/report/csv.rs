@@ -1,8 +1,8 @@
 //! `intervals.csv`: one row per reporting interval, every KPI's mean and 95% half-width.
 
-use crate::scenario::duration::format_clock;
 use crate::simulate::skills::{GROUP_KPIS, TYPE_KPIS};
 use crate::simulate::{ScenarioResult, SkillResult};
+use crate::units::format_clock;
 use std::io;
 
 /// A number for CSV: its shortest round-trip form, empty when undefined (NaN, infinite).

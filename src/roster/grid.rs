@@ -7,8 +7,8 @@
 //! shift starting on Sunday at 22:00 ends on Monday morning, so shifts cross midnight.
 
 use super::RosterError;
-use super::rules::{ShiftRules, WEEKDAYS};
-use crate::scenario::duration::{format_clock, format_duration};
+use super::rules::ShiftRules;
+use crate::units::{WEEKDAYS, format_clock, format_duration};
 
 /// Seconds in a day.
 pub const DAY_S: f64 = 86_400.0;

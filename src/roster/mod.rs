@@ -209,7 +209,7 @@ impl Layout {
                 }
                 open[t] = true;
             }
-            days.push((rules::WEEKDAYS[d].to_string(), factor, slots));
+            days.push((crate::units::WEEKDAYS[d].to_string(), factor, slots));
         }
         let grid = Requirement {
             interval_s: i_s,

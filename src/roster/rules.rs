@@ -43,9 +43,6 @@ pub struct BreakRule {
     pub for_shifts_over_s: f64,
 }
 
-/// Weekday names, Monday first, as the week's days are written in outputs.
-pub use crate::fit::WEEKDAYS;
-
 /// Validated shift rules.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShiftRules {

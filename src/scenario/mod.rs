@@ -1,9 +1,11 @@
 //! Scenario files: TOML read with serde ([`raw`]), checked and turned into a validated
 //! [`Scenario`] ([`validate`]), with problems that name the file, line and key
-//! ([`Diagnostic`]).
+//! ([`Diagnostic`]). Dotted-key overrides of a file (sweep axes, serve's what-ifs) are
+//! [`overlay`]s.
 
 pub mod diagnostic;
 pub mod duration;
+pub mod overlay;
 pub mod raw;
 pub mod validate;
 

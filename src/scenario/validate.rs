@@ -2,7 +2,7 @@
 //! checked, and every problem is collected (not only the first) with its file, line and key.
 
 use super::diagnostic::Diagnostic;
-use super::duration::{format_clock, format_duration, parse_clock, parse_duration};
+use super::duration::parse_duration;
 use super::raw::{
     RawArrivals, RawBalking, RawCallback, RawCosts, RawDist, RawDuration, RawLines, RawProactive,
     RawProbabilities, RawRetrials, RawRoster, RawScenario, RawServiceLevel, RawStaffing, RawTime,
@@ -16,6 +16,7 @@ use crate::model::proactive::{Channel, ProactivePolicy};
 use crate::model::retrials::RetrialPolicy;
 use crate::model::{Dist, RunKind, Scenario, ServiceLevelGoal};
 use crate::roster::rules::{BreakRule, OpeningHours, ShiftRules, StartTimes};
+use crate::units::{format_clock, format_duration, parse_clock};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 

@@ -1,13 +1,13 @@
 //! The what-if behind the live page: the scenario as loaded (the baseline, simulated once at
 //! start), and any setting of it given as dotted-key overrides (as in sweep files, applied by
-//! [`crate::sweep::spec::apply`]), simulated with the baseline's seed and replications so that
+//! [`crate::scenario::overlay::apply`]), simulated with the baseline's seed and replications so that
 //! the difference is paired replication by replication.
 
 use crate::model::Scenario;
 use crate::report::{self, charts, compare, load, summary_json};
 use crate::scenario;
+use crate::scenario::overlay::apply;
 use crate::simulate::{ScenarioResult, simulate_one, simulate_while};
-use crate::sweep::spec::apply;
 use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -5,10 +5,11 @@
 //!
 //! A point is the base scenario's TOML table with each axis value set at its dotted key.
 //! Setting a key creates the sections it needs. Keys that are alternatives of each other
-//! ([`ALTERNATIVES`]) replace one another: an axis `staffing.agents` removes the base's
+//! ([`ALTERNATIVES`], see [`crate::scenario::overlay`]) replace one another: an axis `staffing.agents` removes the base's
 //! `staffing.per_interval`, so that the point is a valid scenario.
 
 use crate::model::Scenario;
+use crate::scenario::overlay::{ALTERNATIVES, apply, related};
 use crate::scenario::{self, Diagnostic};
 use serde::Deserialize;
 use std::fmt;
@@ -17,13 +18,6 @@ use toml::Spanned;
 
 /// Most points a sweep may have (a guard against a range with a tiny step).
 pub const MAX_POINTS: usize = 1_000_000;
-
-/// Scenario keys that exclude each other: setting one removes the other from the point.
-pub const ALTERNATIVES: [(&str, &str); 3] = [
-    ("staffing.agents", "staffing.per_interval"),
-    ("arrivals.calls_per_hour", "arrivals.per_interval"),
-    ("time.intervals", "time.close"),
-];
 
 /// How axes combine into points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -541,132 +535,9 @@ fn lookup<'t>(table: &'t toml::Table, key: &str) -> Option<&'t toml::Value> {
     Some(value)
 }
 
-/// Sets `value` at dotted `key` of `table`, creating the sections it needs and removing the
-/// alternative key (see [`ALTERNATIVES`]). A part `call_type[billing]` (or
-/// `agent_group[generalists]`) is the `[[call_type]]` section whose `name` is `billing`, as
-/// problems name it: `call_type[billing].arrivals.per_interval`.
-pub fn set_key(table: &mut toml::Table, key: &str, value: toml::Value) -> Result<(), String> {
-    let parts = key_parts(key);
-    let (last, sections) = parts.split_last().ok_or("an empty key")?;
-    let mut here = table;
-    for (i, part) in sections.iter().enumerate() {
-        let not_a_section = || {
-            format!(
-                "{} is a value in the base scenario, not a section, so {key} cannot be set",
-                parts[..=i].join(".")
-            )
-        };
-        here = match part.strip_suffix(']').and_then(|p| p.split_once('[')) {
-            Some((array, name)) => named_section(here, array, name)?,
-            None => here
-                .entry(part.to_string())
-                .or_insert_with(|| toml::Value::Table(toml::Table::new()))
-                .as_table_mut()
-                .ok_or_else(not_a_section)?,
-        };
-    }
-    // the alternative of a key inside a named section too (`agent_group[a].staffing.agents`)
-    let tail = parts[parts.len().saturating_sub(2)..].join(".");
-    for (a, b) in ALTERNATIVES.iter().flat_map(|&(a, b)| [(a, b), (b, a)]) {
-        if tail == a {
-            here.remove(b.rsplit('.').next().unwrap_or(b));
-        }
-    }
-    here.insert(last.to_string(), value);
-    Ok(())
-}
-
-/// The parts of a dotted key; dots inside `[...]` (a section's name) do not split.
-fn key_parts(key: &str) -> Vec<&str> {
-    let (mut parts, mut start, mut depth) = (Vec::new(), 0, 0usize);
-    for (i, c) in key.char_indices() {
-        match c {
-            '[' => depth += 1,
-            ']' => depth = depth.saturating_sub(1),
-            '.' if depth == 0 => {
-                parts.push(&key[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    parts.push(&key[start..]);
-    parts
-}
-
-/// The table of array `array` (`[[call_type]]`) whose `name` is `name`.
-fn named_section<'t>(
-    table: &'t mut toml::Table,
-    array: &str,
-    name: &str,
-) -> Result<&'t mut toml::Table, String> {
-    let Some(toml::Value::Array(items)) = table.get_mut(array) else {
-        return Err(format!("the base scenario has no [[{array}]] sections"));
-    };
-    let names: Vec<String> = items
-        .iter()
-        .filter_map(|t| t.get("name")?.as_str().map(str::to_string))
-        .collect();
-    items
-        .iter_mut()
-        .filter_map(toml::Value::as_table_mut)
-        .find(|t| t.get("name").and_then(|n| n.as_str()) == Some(name))
-        .ok_or_else(|| {
-            format!(
-                "no [[{array}]] is named \"{name}\"; the base scenario has {}",
-                names.join(", ")
-            )
-        })
-}
-
 /// `key = value` as written in TOML, for messages and tables.
 pub fn show(key: &str, value: &toml::Value) -> String {
     format!("{key} = {value}")
-}
-
-/// A problem of a scenario built with [`apply`]: the dotted key (empty when unknown) and
-/// what is wrong, worded as `callsim check` words it.
-pub type KeyProblem = (String, String);
-
-/// The scenario `base` with each `(dotted key, value)` of `settings` set in turn (see
-/// [`set_key`]), as TOML text, and that text validated as scenario file `file` (relative
-/// paths taken from `base_dir`, `name` when it sets none): a sweep point, or the live page's
-/// what-if. The text comes back whatever happens (a sweep hashes it); every problem names
-/// its key, and an unknown key says which setting brought it.
-pub fn apply(
-    base: &toml::Table,
-    settings: &[(&str, &toml::Value)],
-    file: &str,
-    base_dir: &Path,
-    name: &str,
-) -> (String, Result<Scenario, Vec<KeyProblem>>) {
-    let mut table = base.clone();
-    let mut found = Vec::new();
-    for (key, value) in settings {
-        if let Err(m) = set_key(&mut table, key, (*value).clone()) {
-            found.push((key.to_string(), m));
-        }
-    }
-    let text = toml::to_string(&table).unwrap_or_else(|e| {
-        found.push((
-            String::new(),
-            format!("cannot write the scenario as TOML: {e}"),
-        ));
-        String::new()
-    });
-    if !found.is_empty() {
-        return (text, Err(found));
-    }
-    let outcome = scenario::parse(&text, file, base_dir, name).map_err(|diagnostics| {
-        diagnostics
-            .into_iter()
-            .map(|d| {
-                let message = explain_unknown(&d.key, d.message, settings.iter().map(|s| s.0));
-                (d.key, message)
-            })
-            .collect()
-    });
-    (text, outcome)
 }
 
 /// The problems of one or more points that share the same key and message.
@@ -743,26 +614,6 @@ fn build_points(
     ))
 }
 
-/// Adds to serde's "unknown field" message which setting (sweep axis or override) brought
-/// the unknown key.
-fn explain_unknown<'k>(
-    key: &str,
-    message: String,
-    mut keys: impl Iterator<Item = &'k str>,
-) -> String {
-    match keys.find(|k| related(k, key)) {
-        Some(k) if message.starts_with("unknown field") => {
-            format!("{message}; {k} is not a key of the scenario (check its spelling)")
-        }
-        _ => message,
-    }
-}
-
-/// Whether dotted keys `a` and `b` are the same or one is a section of the other.
-fn related(a: &str, b: &str) -> bool {
-    a == b || a.starts_with(&format!("{b}.")) || b.starts_with(&format!("{a}."))
-}
-
 /// One problem, with the points it concerns: `point 7 (staffing.agents = 0):
 /// staffing.agents: expected ...`.
 fn render_problem(p: &PointProblem, total: usize, base_label: &str, axes: &[Axis]) -> String {
@@ -827,36 +678,6 @@ per_interval = [1, 2]
 
     fn sweep(text: &str) -> Result<Sweep, SpecProblems> {
         parse(text, "s.toml", Path::new("."), "s", Overrides::default())
-    }
-
-    /// `call_type[NAME]` and `agent_group[NAME]` reach the section with that name; the
-    /// alternative key inside it is removed; an unknown name lists the names there are.
-    #[test]
-    fn keys_reach_named_sections() {
-        let mut t: toml::Table = toml::from_str(
-            "[[agent_group]]\nname = \"a.1\"\nstaffing = { per_interval = [1, 2] }\n\
-             [[agent_group]]\nname = \"b\"\nstaffing = { agents = 3 }\n",
-        )
-        .unwrap();
-        set_key(
-            &mut t,
-            "agent_group[a.1].staffing.agents",
-            toml::Value::Integer(4),
-        )
-        .unwrap();
-        let groups = t["agent_group"].as_array().unwrap();
-        assert_eq!(groups[0]["staffing"].to_string(), "{ agents = 4 }");
-        assert_eq!(groups[1]["staffing"]["agents"].as_integer(), Some(3));
-        let e = set_key(
-            &mut t,
-            "agent_group[c].staffing.agents",
-            toml::Value::Integer(1),
-        );
-        assert_eq!(
-            e.unwrap_err(),
-            "no [[agent_group]] is named \"c\"; the base scenario has a.1, b"
-        );
-        assert!(set_key(&mut t, "call_type[x].weight", toml::Value::Integer(1)).is_err());
     }
 
     fn values(s: &Sweep) -> Vec<String> {
@@ -1012,17 +833,5 @@ per_interval = [1, 2]
         assert_ne!(a.fingerprint, c.fingerprint);
         assert_ne!(a.fingerprint, d.fingerprint);
         assert_eq!(d.points[0].scenario.replications, 5);
-    }
-
-    #[test]
-    fn set_key_creates_sections_and_removes_the_alternative() {
-        let mut t: toml::Table =
-            toml::from_str("[arrivals]\nper_interval = [1, 2]\nbusyness_cv = 0.1").unwrap();
-        set_key(&mut t, "arrivals.calls_per_hour", toml::Value::Integer(60)).unwrap();
-        set_key(&mut t, "lines.count", toml::Value::Integer(3)).unwrap();
-        assert_eq!(
-            toml::to_string(&t).unwrap(),
-            "[arrivals]\nbusyness_cv = 0.1\ncalls_per_hour = 60\n\n[lines]\ncount = 3\n"
-        );
     }
 }

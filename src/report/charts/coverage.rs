@@ -159,7 +159,7 @@ impl CoverageChart {
             plotters::style::text_anchor::HPos::Center,
             plotters::style::text_anchor::VPos::Top,
         ));
-        let names = crate::roster::rules::WEEKDAYS;
+        let names = crate::units::WEEKDAYS;
         plot.draw_series((0..n.div_ceil(per_day)).map(|d| {
             let x = (d * per_day) as f64 + per_day as f64 / 2.0;
             EmptyElement::at((x, 0.0)) + Text::new(names[d % 7].to_string(), (0, 12), style.clone())

@@ -42,7 +42,7 @@ fn with_end(starts: &[&str]) -> Vec<String> {
         [.., a, b] => minutes(a)
             .zip(minutes(b))
             .map(|(a, b)| 2 * b - a)
-            .map(|m| format!("{:02}:{:02}", m.div_euclid(60), m.rem_euclid(60))),
+            .map(|m| crate::units::format_clock((m * 60) as f64)),
         _ => None,
     };
     out.push(end.unwrap_or_default());

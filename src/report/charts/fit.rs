@@ -5,7 +5,7 @@ use super::{Axis, Chart, DrawResult, Key, Mark, palette, series_colour, size};
 use crate::fit::arrivals::ArrivalFit;
 use crate::fit::calls::CallsFit;
 use crate::fit::survival::{band_half_width, dkw_epsilon};
-use crate::scenario::duration::{format_clock, format_duration};
+use crate::units::{format_clock, format_duration};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
