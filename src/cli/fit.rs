@@ -103,6 +103,11 @@ fn arrivals(args: ArrivalsArgs) -> anyhow::Result<()> {
         );
     }
     let text = arrivals_toml(&fit, &file_name(&args.counts), weekday);
+    passes_check(
+        &text,
+        "[handle_time]\ndistribution = \"exponential\"\nmean = 180\n[staffing]\nagents = 1\n",
+        &args.counts,
+    )?;
     finish(&text, args.out.as_deref())?;
     if let Some(path) = &args.chart {
         let chart = fit_charts::ProfileBand::from_fit(&fit, &file_name(&args.counts));
@@ -120,12 +125,37 @@ fn calls(args: CallsArgs) -> anyhow::Result<()> {
         )
     })?;
     let text = calls_toml(&fit, &file_name(&args.log));
+    passes_check(
+        &text,
+        "[time]\nhorizon = \"1h\"\n[arrivals]\ncalls_per_hour = 1\n[staffing]\nagents = 1\n",
+        &args.log,
+    )?;
     finish(&text, args.out.as_deref())?;
     if let Some(path) = &args.chart {
         let chart = fit_charts::PatienceCurve::from_fit(&fit, &file_name(&args.log));
         write_chart(path, &chart, args.png)?;
     }
     Ok(())
+}
+
+/// Refuses fitted sections that `callsim check` would reject in a scenario (a mean of `inf`
+/// or of more than a year from absurd durations, counts past the limits): nothing is
+/// printed or written. `rest` completes them to a scenario.
+fn passes_check(sections: &str, rest: &str, data: &Path) -> anyhow::Result<()> {
+    let text = format!("name = \"fit\"\n{rest}{sections}");
+    let Err(problems) = crate::scenario::parse(&text, "fit", Path::new("."), "fit") else {
+        return Ok(());
+    };
+    let list: Vec<String> = problems
+        .iter()
+        .map(|p| format!("  {}: {}", p.key, p.message))
+        .collect();
+    anyhow::bail!(
+        "{}: the fitted sections would not pass `callsim check`, so none are printed or \
+         written (are the durations in seconds, and plausible?):\n{}",
+        data.display(),
+        list.join("\n")
+    )
 }
 
 /// Prints the sections and writes them to `out` when given.

@@ -97,9 +97,15 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
         .collect();
 
     let mut write_failures = 0;
+    let options = report::pages::ReportOptions { png: args.png };
+    let charts = (!args.no_charts).then_some(options);
+    let mut drawn = Vec::new();
     for result in &results {
-        match report::write_scenario(&args.out, result) {
-            Ok(dir) => eprintln!("wrote {}/", dir.display()),
+        match report::write_scenario_with(&args.out, result, charts) {
+            Ok((dir, figures)) => {
+                eprintln!("wrote {}/", dir.display());
+                drawn.extend(figures);
+            }
             Err(e) => {
                 write_failures += 1;
                 eprintln!(
@@ -114,11 +120,7 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
     }
     if !args.no_charts
         && write_failures == 0
-        && let Err(e) = report::pages::write_run_report_with(
-            &args.out,
-            &results,
-            report::pages::ReportOptions { png: args.png },
-        )
+        && let Err(e) = report::pages::write_run_index(&args.out, drawn, options)
     {
         write_failures += 1;
         eprintln!("error: cannot write the charts and report: {e}");

@@ -100,8 +100,11 @@ fn read_table(path: &Path, wanted: &[&str]) -> Result<Table, FitError> {
         .trim(csv::Trim::All)
         .flexible(false)
         .from_reader(bytes.as_slice());
+    // the csv crate counts a CRLF line end as no line: lines are counted here, from the
+    // byte offset of each record (any of LF, CRLF and CR ends a line)
+    let lines = LineCounter::new(&bytes);
     let csv_error = |e: csv::Error| {
-        let line = e.position().map(|p| p.line());
+        let line = e.position().map(|p| lines.line_at(p.byte()));
         let message = match e.kind() {
             csv::ErrorKind::UnequalLengths {
                 expected_len, len, ..
@@ -137,7 +140,7 @@ fn read_table(path: &Path, wanted: &[&str]) -> Result<Table, FitError> {
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(csv_error)?;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
         if record.iter().all(str::is_empty) {
             continue;
         }
@@ -149,10 +152,67 @@ fn read_table(path: &Path, wanted: &[&str]) -> Result<Table, FitError> {
     Ok(Table { columns, rows })
 }
 
+/// Line numbers (1-based) of byte offsets in a text: LF, CRLF and a lone CR each end a line.
+/// Offsets asked in increasing order cost one pass over the text in all.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    /// The last offset asked and its line.
+    at: std::cell::Cell<(usize, u64)>,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            at: std::cell::Cell::new((0, 1)),
+        }
+    }
+
+    /// The line holding byte `offset`.
+    fn line_at(&self, offset: u64) -> u64 {
+        let bytes = self.bytes;
+        let mut offset = usize::try_from(offset).map_or(bytes.len(), |o| o.min(bytes.len()));
+        // the csv crate places a record where it began reading: before the blank lines it
+        // skipped, and after a CRLF at its LF
+        while matches!(bytes.get(offset), Some(b'\r' | b'\n')) {
+            offset += 1;
+        }
+        let (mut from, mut line) = self.at.get();
+        if offset < from {
+            (from, line) = (0, 1);
+        }
+        line += (from..offset)
+            .filter(|&i| {
+                bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+            })
+            .count() as u64;
+        self.at.set((offset, line));
+        line
+    }
+}
+
 impl Table {
     /// Field `k` of the wanted columns in `record`, with its 1-based column number.
     fn field<'r>(&self, record: &'r csv::StringRecord, k: usize) -> (usize, &'r str) {
         let i = self.columns[k];
         (i + 1, record.get(i).unwrap_or(""))
+    }
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::LineCounter;
+
+    #[test]
+    fn lines_count_lf_crlf_and_cr() {
+        let text = b"a\r\nb\nc\rd\r\n";
+        let lines = LineCounter::new(text);
+        assert_eq!(lines.line_at(0), 1);
+        assert_eq!(lines.line_at(2), 2); // the LF of CRLF, where the csv crate puts b
+        assert_eq!(lines.line_at(4), 3); // before c: where it would be after a skipped blank line
+        assert_eq!(lines.line_at(3), 2); // b
+        assert_eq!(lines.line_at(5), 3); // c
+        assert_eq!(lines.line_at(7), 4); // d
+        assert_eq!(lines.line_at(3), 2); // asked again, from the start
     }
 }

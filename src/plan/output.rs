@@ -3,6 +3,7 @@
 //! scenario written back with the planned staffing.
 
 use super::{Goal, Plan};
+use crate::report::folder::{Owner, write_whole};
 use crate::report::{csv_bytes, csv_number, write_atomic};
 use crate::scenario;
 use crate::stats::{Kpi, MeanCi};
@@ -189,16 +190,20 @@ pub fn plan_json(plan: &Plan) -> PlanJson {
 
 /// Writes `OUT/<name>/plan.csv`, `plan.json` and (cost goal) `cost_curve.csv`; returns the
 /// folder.
+/// The folder is written whole: the files of an earlier plan do not survive, those of `run`
+/// and `roster` are kept (see [`crate::report::folder`]).
 pub fn write_plan(out: &Path, plan: &Plan) -> io::Result<PathBuf> {
-    let dir = out.join(&plan.check.scenario.name);
-    std::fs::create_dir_all(&dir)?;
-    write_atomic(&dir.join("plan.csv"), &plan_csv(plan)?)?;
-    let mut json = serde_json::to_vec_pretty(&plan_json(plan)).map_err(io::Error::other)?;
-    json.push(b'\n');
-    write_atomic(&dir.join("plan.json"), &json)?;
-    if !plan.cost_curve.is_empty() {
-        write_atomic(&dir.join("cost_curve.csv"), &cost_curve_csv(plan)?)?;
-    }
+    let name = &plan.check.scenario.name;
+    let (dir, ()) = write_whole(out, name, Owner::Plan, |dir| {
+        write_atomic(&dir.join("plan.csv"), &plan_csv(plan)?)?;
+        let mut json = serde_json::to_vec_pretty(&plan_json(plan)).map_err(io::Error::other)?;
+        json.push(b'\n');
+        write_atomic(&dir.join("plan.json"), &json)?;
+        if !plan.cost_curve.is_empty() {
+            write_atomic(&dir.join("cost_curve.csv"), &cost_curve_csv(plan)?)?;
+        }
+        Ok(())
+    })?;
     Ok(dir)
 }
 

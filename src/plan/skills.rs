@@ -23,6 +23,7 @@ use super::evaluate::fresh_seed;
 use crate::erlang::{Model, Targets, Traffic, required_agents};
 use crate::model::Scenario;
 use crate::model::routing::{AgentGroup, SkillModel};
+use crate::report::folder::{Owner, write_whole};
 use crate::report::{csv_bytes, csv_number, write_atomic};
 use crate::simulate::{RunError, ScenarioResult, simulate_one};
 use crate::stats::Kpi;
@@ -376,8 +377,6 @@ pub fn plan_skills(scenario: &Scenario, replications: u32) -> Result<SkillPlan, 
 /// service_level, service_level_ci95, target`: the fresh-seed check); returns the folder.
 pub fn write_skill_plan(out: &Path, plan: &SkillPlan) -> std::io::Result<PathBuf> {
     let sc = &plan.check.scenario;
-    let dir = out.join(&sc.name);
-    std::fs::create_dir_all(&dir)?;
     let model = sc.skills.as_ref();
     let mut groups = csv::Writer::from_writer(Vec::new());
     groups.write_record([
@@ -427,8 +426,12 @@ pub fn write_skill_plan(out: &Path, plan: &SkillPlan) -> std::io::Result<PathBuf
             ])?;
         }
     }
-    write_atomic(&dir.join("plan-groups.csv"), &csv_bytes(groups)?)?;
-    write_atomic(&dir.join("plan-types.csv"), &csv_bytes(types)?)?;
+    let (groups, types) = (csv_bytes(groups)?, csv_bytes(types)?);
+    // written whole: an earlier plan's files do not survive, run's and roster's are kept
+    let (dir, ()) = write_whole(out, &sc.name, Owner::Plan, |dir| {
+        write_atomic(&dir.join("plan-groups.csv"), &groups)?;
+        write_atomic(&dir.join("plan-types.csv"), &types)
+    })?;
     Ok(dir)
 }
 

@@ -404,7 +404,16 @@ fn sub_dirs_with(out: &Path, file: &str) -> io::Result<Vec<PathBuf>> {
         .map_err(|e| io::Error::new(e.kind(), format!("cannot read {}: {e}", out.display())))?;
     let mut dirs = Vec::new();
     for entry in entries {
-        let path = entry?.path();
+        let entry = entry?;
+        // a temporary sibling of an interrupted folder write is no result
+        if entry
+            .file_name()
+            .to_str()
+            .is_some_and(super::folder::is_temporary)
+        {
+            continue;
+        }
+        let path = entry.path();
         if path.is_dir() && path.join(file).is_file() {
             dirs.push(path);
         }

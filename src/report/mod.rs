@@ -6,6 +6,7 @@
 pub mod charts;
 pub mod compare;
 mod csv;
+pub mod folder;
 pub mod html;
 mod json;
 pub mod load;
@@ -75,10 +76,38 @@ pub fn refuse_special(path: &Path, folder: bool) -> io::Result<()> {
 
 /// Writes `OUT/<name>/summary.json`, `intervals.csv`, `waits.csv` and `scenario.toml` (and
 /// for several call types `types.csv`, `groups.csv` and `handled.csv`); returns the folder.
+/// The folder is written whole (see [`folder`]).
 pub fn write_scenario(out: &Path, result: &ScenarioResult) -> io::Result<PathBuf> {
-    let dir = out.join(&result.scenario.name);
-    refuse_special(&dir, true)?;
-    std::fs::create_dir_all(&dir)?;
+    write_scenario_with(out, result, None).map(|(dir, _)| dir)
+}
+
+/// [`write_scenario`], and with `charts` the scenario's charts and `report.html` too, in the
+/// same whole folder; returns the folder and the saved result with its charts.
+pub fn write_scenario_with(
+    out: &Path,
+    result: &ScenarioResult,
+    charts: Option<pages::ReportOptions>,
+) -> io::Result<(PathBuf, Option<pages::Drawn>)> {
+    let name = &result.scenario.name;
+    let (dir, drawn) = folder::write_whole(out, name, folder::Owner::Run, |dir| {
+        write_results(dir, result)?;
+        charts
+            .map(|options| {
+                let saved = load::load_result(dir)?;
+                let figures = pages::write_scenario_report(&saved, options)?;
+                Ok((saved, figures))
+            })
+            .transpose()
+    })?;
+    let drawn = drawn.map(|(mut saved, figures)| {
+        saved.dir.clone_from(&dir);
+        (saved, figures)
+    });
+    Ok((dir, drawn))
+}
+
+/// The result files of one scenario, into the (new) folder `dir`.
+fn write_results(dir: &Path, result: &ScenarioResult) -> io::Result<()> {
     let mut json = serde_json::to_vec_pretty(&summary_json(result)).map_err(io::Error::other)?;
     json.push(b'\n');
     write_atomic(&dir.join("summary.json"), &json)?;
@@ -95,5 +124,5 @@ pub fn write_scenario(out: &Path, result: &ScenarioResult) -> io::Result<PathBuf
             crate::input::read_toml(source)?.as_bytes(),
         )?;
     }
-    Ok(dir)
+    Ok(())
 }

@@ -28,6 +28,9 @@ pub struct ReportOptions {
     pub png: bool,
 }
 
+/// A scenario's saved result with the charts drawn from it.
+pub type Drawn = (SavedResult, Vec<Figure>);
+
 /// What a rebuild wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Rebuilt {
@@ -158,7 +161,10 @@ fn skill_charts(r: &SavedResult, options: ReportOptions) -> io::Result<Vec<Figur
 }
 
 /// Draws the charts and writes `report.html` of one saved scenario; returns its charts.
-fn write_scenario_report(r: &SavedResult, options: ReportOptions) -> io::Result<Vec<Figure>> {
+pub(crate) fn write_scenario_report(
+    r: &SavedResult,
+    options: ReportOptions,
+) -> io::Result<Vec<Figure>> {
     let figures = scenario_charts(r, options)?;
     let body = format!(
         "<nav><a href=\"../index.html\">All results</a></nav>\n{}",
@@ -268,8 +274,29 @@ pub fn write_run_report_with(
     options: ReportOptions,
 ) -> io::Result<()> {
     let just_run: Vec<&str> = results.iter().map(|r| r.scenario.name.as_str()).collect();
+    run_index(out, &just_run, Vec::new(), options)
+}
+
+/// Writes `out/index.html` after a run whose scenarios' charts and pages were drawn with
+/// their folders ([`super::write_scenario_with`]): `drawn` holds them; every other scenario
+/// folder in `out` that can be read is in the index too.
+pub fn write_run_index(out: &Path, drawn: Vec<Drawn>, options: ReportOptions) -> io::Result<()> {
+    run_index(out, &[], drawn, options)
+}
+
+/// The index of a run: `just_run` are drawn anew, `drawn` taken as they are.
+fn run_index(
+    out: &Path,
+    just_run: &[&str],
+    mut drawn: Vec<Drawn>,
+    options: ReportOptions,
+) -> io::Result<()> {
     let mut scenarios = Vec::new();
     for dir in load::result_dirs(out)? {
+        if let Some(i) = drawn.iter().position(|(r, _)| r.dir == dir) {
+            scenarios.push(drawn.swap_remove(i));
+            continue;
+        }
         let fresh = just_run.contains(&folder_name(&dir).as_str());
         match load::load_result(&dir) {
             Ok(r) => {

@@ -9,6 +9,7 @@ use super::model::Solved;
 use super::skills::SkillRoster;
 use crate::report::charts::coverage::CoverageChart;
 use crate::report::charts::render;
+use crate::report::folder::{Owner, write_whole};
 use crate::report::load::Estimate;
 use crate::report::{csv_bytes, csv_number, write_atomic};
 use crate::simulate::{KpiSet, ScenarioResult};
@@ -436,12 +437,13 @@ fn write_chart(dir: &Path, stem: &str, chart: &CoverageChart, png: bool) -> io::
 /// Writes `OUT/<name>/roster.csv`, `coverage.csv`, `roster.json` and `coverage.svg` (and
 /// `coverage.png` when `png`); returns the folder.
 pub fn write_roster(out: &Path, roster: &Roster, png: bool) -> io::Result<PathBuf> {
-    let dir = out.join(&roster.name);
-    std::fs::create_dir_all(&dir)?;
-    write_atomic(&dir.join("roster.csv"), &roster_csv(roster)?)?;
-    write_atomic(&dir.join("coverage.csv"), &coverage_csv(roster)?)?;
-    write_json(&dir.join("roster.json"), &roster_json(roster))?;
-    write_chart(&dir, "coverage", &coverage_chart(roster), png)?;
+    // written whole: an earlier roster's files do not survive, run's and plan's are kept
+    let (dir, ()) = write_whole(out, &roster.name, Owner::Roster, |dir| {
+        write_atomic(&dir.join("roster.csv"), &roster_csv(roster)?)?;
+        write_atomic(&dir.join("coverage.csv"), &coverage_csv(roster)?)?;
+        write_json(&dir.join("roster.json"), &roster_json(roster))?;
+        write_chart(dir, "coverage", &coverage_chart(roster), png)
+    })?;
     Ok(dir)
 }
 
@@ -688,18 +690,20 @@ pub fn file_stems<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
 /// `roster.json` and one coverage chart per group, `coverage-<group>.svg` (and `.png` when
 /// `png`); returns the folder.
 pub fn write_skill_roster(out: &Path, roster: &SkillRoster, png: bool) -> io::Result<PathBuf> {
-    let dir = out.join(&roster.name);
-    std::fs::create_dir_all(&dir)?;
-    write_atomic(&dir.join("roster.csv"), &skill_roster_csv(roster)?)?;
-    write_atomic(&dir.join("coverage.csv"), &skill_coverage_csv(roster)?)?;
-    write_atomic(&dir.join("service.csv"), &skill_service_csv(roster)?)?;
-    write_json(&dir.join("roster.json"), &skill_roster_json(roster))?;
-    let stems = file_stems(roster.groups.iter().map(|g| g.name.as_str()));
-    for (g, stem) in roster.groups.iter().zip(&stems) {
-        let who = format!("{} / {}", roster.name, g.name);
-        let chart = heads_chart(&who, &g.requirement, &g.solved);
-        write_chart(&dir, &format!("coverage-{stem}"), &chart, png)?;
-    }
+    // written whole: an earlier roster's files do not survive, run's and plan's are kept
+    let (dir, ()) = write_whole(out, &roster.name, Owner::Roster, |dir| {
+        write_atomic(&dir.join("roster.csv"), &skill_roster_csv(roster)?)?;
+        write_atomic(&dir.join("coverage.csv"), &skill_coverage_csv(roster)?)?;
+        write_atomic(&dir.join("service.csv"), &skill_service_csv(roster)?)?;
+        write_json(&dir.join("roster.json"), &skill_roster_json(roster))?;
+        let stems = file_stems(roster.groups.iter().map(|g| g.name.as_str()));
+        for (g, stem) in roster.groups.iter().zip(&stems) {
+            let who = format!("{} / {}", roster.name, g.name);
+            let chart = heads_chart(&who, &g.requirement, &g.solved);
+            write_chart(dir, &format!("coverage-{stem}"), &chart, png)?;
+        }
+        Ok(())
+    })?;
     Ok(dir)
 }
 

@@ -669,3 +669,56 @@ skills = { sales = 1, support = 2 }
     assert_eq!(count("answered"), value(callsim::stats::Kpi::Answered));
     assert_eq!(count("abandoned"), value(callsim::stats::Kpi::Abandoned));
 }
+
+/// Issue 18, item 10: line numbers were one too small in files with CRLF line ends.
+#[test]
+fn errors_name_the_same_line_with_lf_crlf_or_cr_line_ends() {
+    let calls = "arrival,wait_s,outcome,talk_s\n0,1,answered,100\n\n5,2,answered,xx\n";
+    let counts = "interval_start,calls\n2024-01-01 09:00,3\n2024-01-01 09:30,x\n";
+    let short = "arrival,wait_s,outcome,talk_s\n0,1,answered,100\n5,2,answered\n";
+    for end in ["\n", "\r\n", "\r"] {
+        let with = |t: &str| t.replace('\n', end);
+        assert_fit_error(
+            "calls",
+            &with(calls),
+            ":4: column 4 (talk_s): expected a talk time",
+        );
+        assert_fit_error("arrivals", &with(counts), ":3: column 2 (calls)");
+        assert_fit_error(
+            "calls",
+            &with(short),
+            ":3: expected 4 fields like the header, found 3",
+        );
+    }
+}
+
+/// Issue 18, item 10: absurd talk times gave `mean = inf`, which `check` rejects; what `fit`
+/// would write must pass `check`, else it refuses and writes nothing.
+#[test]
+fn fit_refuses_sections_that_check_would_reject() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("huge.csv");
+    std::fs::write(
+        &log,
+        "arrival,wait_s,outcome,talk_s\n0,1,answered,1e308\n5,2,answered,1e308\n6,2,answered,1e300\n7,1,abandoned,\n",
+    )
+    .unwrap();
+    let out = dir.path().join("fitted.toml");
+    let a = callsim()
+        .args(["fit", "calls"])
+        .arg(&log)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .failure()
+        .code(1);
+    let stderr = stderr_of(&a);
+    assert!(
+        stderr.contains("would not pass `callsim check`")
+            && stderr.contains("handle_time.mean: expected a duration of at most a year"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stdout_of(&a).is_empty());
+    assert!(!out.exists(), "a section check rejects was written");
+}

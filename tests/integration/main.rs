@@ -7,6 +7,7 @@ mod erlang;
 mod fit;
 mod mechanisms;
 mod mutation;
+mod outputs;
 mod plan;
 mod proactive;
 mod report;

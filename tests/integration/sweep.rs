@@ -394,3 +394,32 @@ fn slurm_job_array_merged_equals_the_unsharded_run() {
         assert!(log.contains(&format!("(shard {i}/3): 6 points")), "{log}");
     }
 }
+
+/// Issue 18, item 10: a sweep whose axes are all text (durations, distribution names) failed
+/// at the charts; its x axis is now the first axis, one tick per level.
+#[test]
+fn a_sweep_of_text_axes_only_draws_its_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("text-axes.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "name = \"text-axes\"\nbase = {:?}\nreplications = 2\n[axes]\n\
+             \"patience.mean\" = [\"1m\", \"2m\", \"4m\"]\n\
+             \"handle_time.distribution\" = [\"gamma\", \"lognormal\"]\n",
+            repo("scenarios/small-business.toml").display().to_string()
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    sweep(&file, &out, &[]);
+    let svg = std::fs::read_to_string(out.join("text-axes/headline.svg")).unwrap();
+    for label in [
+        ">\n1m\n<",
+        ">\n4m\n<",
+        "handle time distribution = lognormal",
+    ] {
+        assert!(svg.contains(label), "{label} not in the chart");
+    }
+    callsim().arg("report").arg(&out).assert().success();
+}

@@ -33,6 +33,9 @@ pub struct SweepChart {
     pub name: String,
     /// Title of the x axis.
     pub x_title: String,
+    /// The levels of a text x axis (x = 0, 1, ... in order of first appearance); `None` when
+    /// x is numbers.
+    pub x_levels: Option<Vec<String>>,
     /// The loss KPI shown (`lost_customers`, `abandon_rate` or `abandoned`).
     pub loss_kpi: &'static str,
     /// Whether the sweep has `total_cost`.
@@ -77,13 +80,37 @@ impl SweepChart {
             .iter()
             .map(String::as_str)
             .collect();
+        // x: an axis of numbers (agents first); where every axis is text (distribution
+        // names, durations such as "2m"), the first, its levels evenly spaced
+        let numeric = |a: &str| {
+            table
+                .numbers(a)
+                .is_ok_and(|v| v.is_some_and(|v| v.iter().any(|x| x.is_finite())))
+        };
         let x_axis = axes
             .iter()
-            .find(|a| a.ends_with("agents"))
+            .find(|a| a.ends_with("agents") && numeric(a))
+            .or_else(|| axes.iter().find(|a| numeric(a)))
             .or_else(|| axes.first())
             .copied()
             .ok_or_else(|| file_error(&table.path, "no axis columns before the KPI columns"))?;
-        let x = table.numbers(x_axis)?.unwrap_or_default();
+        let (x, x_levels) = if numeric(x_axis) {
+            (table.numbers(x_axis)?.unwrap_or_default(), None)
+        } else {
+            let cells = table.texts(x_axis).unwrap_or_default();
+            let mut levels: Vec<String> = Vec::new();
+            let x = cells
+                .iter()
+                .map(|c| {
+                    let at = levels.iter().position(|l| l == c).unwrap_or_else(|| {
+                        levels.push(c.to_string());
+                        levels.len() - 1
+                    });
+                    at as f64
+                })
+                .collect();
+            (x, Some(levels))
+        };
         // lost customers where the results count them (some non-zero), else abandonment
         let counted = |k: &str| -> io::Result<bool> {
             Ok(table
@@ -155,7 +182,7 @@ impl SweepChart {
                 line.cost = order.iter().map(|&i| line.cost[i]).collect();
             }
         }
-        let x_title = if x_axis.ends_with("agents") {
+        let x_title = if x_axis.ends_with("agents") && x_levels.is_none() {
             "Agents staffed".to_string()
         } else {
             x_axis.replace(['.', '_'], " ")
@@ -163,6 +190,7 @@ impl SweepChart {
         Ok(SweepChart {
             name: name.to_string(),
             x_title,
+            x_levels,
             loss_kpi,
             has_cost,
             lines,
@@ -213,11 +241,30 @@ impl SweepChart {
         } else {
             format!(", {}", line.label)
         };
-        Some(format!(
-            "Cost optimum: {} {}{level}",
-            super::number(&line.x[i]),
-            self.x_title.to_lowercase()
-        ))
+        let x = match &self.x_levels {
+            Some(_) => format!(
+                "{} = {}",
+                self.x_title.to_lowercase(),
+                self.x_text(line.x[i])
+            ),
+            None => format!(
+                "{} {}",
+                super::number(&line.x[i]),
+                self.x_title.to_lowercase()
+            ),
+        };
+        Some(format!("Cost optimum: {x}{level}"))
+    }
+
+    /// The tick label of `x`: a level of a text axis (nothing between levels), else the number.
+    fn x_text(&self, x: f64) -> String {
+        match &self.x_levels {
+            Some(levels) if (x - x.round()).abs() < 1e-9 && x >= 0.0 => {
+                levels.get(x.round() as usize).cloned().unwrap_or_default()
+            }
+            Some(_) => String::new(),
+            None => super::number(&x),
+        }
     }
 
     fn x_range(&self) -> std::ops::Range<f64> {
@@ -327,7 +374,7 @@ impl SweepChart {
             if whole && (x - x.round()).abs() > 1e-9 {
                 String::new()
             } else {
-                super::number(x)
+                self.x_text(*x)
             }
         };
         super::axes(
