@@ -87,12 +87,14 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeReport, SweepError> 
         for (point, stored) in store::read_points(folder, &m)? {
             match points.get(&point) {
                 Some(seen) if seen.bytes != stored.bytes => {
+                    // the two files are named, neither blamed: either may be the damaged one
                     return Err(SweepError::Mismatch {
-                        dir: folder.clone(),
+                        dir: stored.path.clone(),
                         message: format!(
-                            "its point {point} ({}) differs from {}; the shards were not run \
-                             from the same sweep and callsim build",
-                            stored.path.display(),
+                            "point {point} differs from the same point in {}: one of the two \
+                             files is damaged, or the shards were not run from the same sweep \
+                             and callsim build; remove the wrong one (its point is run again \
+                             with --resume)",
                             seen.path.display()
                         ),
                     });

@@ -255,6 +255,13 @@ pub fn read_points(
                 manifest.points.len()
             )));
         }
+        if record.values != manifest.points[point] {
+            return Err(corrupt(format!(
+                "holds the values {}, but the sweep has {}",
+                serde_json::Value::from(record.values.clone()),
+                manifest.describe(point)
+            )));
+        }
         if record.sweep_fingerprint != manifest.fingerprint {
             return Err(corrupt(format!(
                 "belongs to another version of the sweep (fingerprint {}, expected {})",

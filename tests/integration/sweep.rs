@@ -423,3 +423,63 @@ fn a_sweep_of_text_axes_only_draws_its_chart() {
     }
     callsim().arg("report").arg(&out).assert().success();
 }
+
+/// Issue 18, item 10: `merge` named the wrong file for a damaged point. A point file whose
+/// values are not its point's is named itself; two copies of a point that differ are both
+/// named, neither blamed.
+#[test]
+fn merge_names_the_damaged_point_file() {
+    let shards = tempfile::tempdir().unwrap();
+    for i in 0..2 {
+        let out = shards.path().join(format!("shard-{i}"));
+        sweep(
+            &repo(EXAMPLE),
+            &out,
+            &["--replications", "2", "--shard", &format!("{i}/2")],
+        );
+    }
+    let points = |i: usize| {
+        shards
+            .path()
+            .join(format!("shard-{i}/staffing-vs-patience/points"))
+    };
+    let damaged = points(1).join("000003.json");
+    let good = std::fs::read_to_string(&damaged).unwrap();
+    let bad = good.replacen("\"values\":[2,", "\"values\":[5,", 1);
+    assert_ne!(bad, good);
+    std::fs::write(&damaged, &bad).unwrap();
+    let merged = shards.path().join("merged");
+    let a = callsim()
+        .arg("merge")
+        .arg(shards.path().join("shard-0"))
+        .arg(shards.path().join("shard-1"))
+        .arg("--out")
+        .arg(&merged)
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(
+        stderr.starts_with(&format!("error: {}: holds the values", damaged.display())),
+        "{stderr}"
+    );
+
+    // the same point in both shards, one copy altered: both files named
+    std::fs::write(&damaged, &good).unwrap();
+    let copy = points(0).join("000003.json");
+    std::fs::write(&copy, good.replacen("\"seed\":", "\"seed\":9", 1)).unwrap();
+    let a = callsim()
+        .arg("merge")
+        .arg(shards.path().join("shard-0"))
+        .arg(shards.path().join("shard-1"))
+        .arg("--out")
+        .arg(&merged)
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(&damaged.display().to_string())
+            && stderr.contains(&copy.display().to_string())
+            && stderr.contains("one of the two files is damaged"),
+        "{stderr}"
+    );
+}
