@@ -193,7 +193,9 @@ fn mutated_examples_are_valid_or_errors_naming_the_file_never_a_panic() {
 #[test]
 fn mutated_fit_inputs_are_read_or_errors_naming_the_file_never_a_panic() {
     let scenario = callsim::scenario::load(&repo("scenarios/small-business.toml")).unwrap();
-    let log = callsim::fit::calls::calls_csv(&callsim::fit::calls::log_replication(&scenario, 0));
+    let log = callsim::fit::calls::calls_csv(
+        &callsim::fit::calls::log_replication(&scenario, 0).unwrap(),
+    );
     let counts: String = std::fs::read_to_string(repo("data/bank_calls_2003_mar_jun.csv"))
         .unwrap()
         .lines()
