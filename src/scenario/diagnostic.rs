@@ -11,7 +11,8 @@
 use std::fmt;
 use std::ops::Range;
 
-/// Most characters of the source line one diagnostic quotes (around the column, with `…`).
+/// Most characters of the source line one diagnostic quotes (around the column, with `…`),
+/// and of the dotted key it names.
 pub const MAX_QUOTED_CHARS: usize = 120;
 
 /// Most characters of one diagnostic's message (a message may quote a value).
@@ -54,7 +55,7 @@ impl Diagnostic {
             file: file.to_string(),
             line,
             column,
-            key: key.to_string(),
+            key: shortened(key, 0, MAX_QUOTED_CHARS),
             message: shortened(&message, 0, MAX_MESSAGE_CHARS),
             snippet: Some(quoted(source_line, column, width)),
         }

@@ -3,6 +3,7 @@
 //! ([`Diagnostic`]). Dotted-key overrides of a file (sweep axes, serve's what-ifs) are
 //! [`overlay`]s.
 
+pub mod deserialize;
 pub mod diagnostic;
 pub mod duration;
 pub mod overlay;
@@ -40,18 +41,22 @@ pub fn parse(
     base_dir: &Path,
     default_name: &str,
 ) -> Result<Scenario, Vec<Diagnostic>> {
-    let raw: raw::RawScenario = toml::from_str(text).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        let key = key_at(text, span.start);
-        vec![Diagnostic::at(
-            file,
-            text,
-            span,
-            &key,
-            e.message().trim().to_string(),
-        )]
-    })?;
-    validate::validate(raw, text, file, base_dir, default_name).map_err(Diagnostic::capped)
+    let mut read = deserialize::read::<raw::RawScenario>(text, file);
+    let Some(raw) = read.value.take() else {
+        return Err(Diagnostic::capped(read.problems));
+    };
+    let validated = validate::validate(raw, text, file, base_dir, default_name);
+    if read.problems.is_empty() {
+        return validated.map_err(Diagnostic::capped);
+    }
+    // problems stepped over, and validation's except those echoing them, in file order
+    if let Err(more) = validated {
+        let fresh: Vec<Diagnostic> = more.into_iter().filter(|d| !read.echoes(&d.key)).collect();
+        read.problems.extend(fresh);
+    }
+    let mut problems = read.problems;
+    problems.sort_by_key(|d| (d.line, d.column));
+    Err(Diagnostic::capped(problems))
 }
 
 /// The dotted key written at byte `offset` of a TOML text: the section header above it plus
@@ -60,10 +65,14 @@ pub(crate) fn key_at(text: &str, offset: usize) -> String {
     let offset = offset.min(text.len());
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let line = text[line_start..].lines().next().unwrap_or("").trim();
+    let line = if line.starts_with('#') { "" } else { line };
+    // `[section]` or `[[section]]`, perhaps followed by a comment
     let header = |l: &str| {
-        let l = l.trim();
-        (l.starts_with('[') && l.contains(']'))
-            .then(|| l.trim_matches(|c| c == '[' || c == ']').trim().to_string())
+        let inner = l.trim().strip_prefix('[')?;
+        let inner = inner.strip_prefix('[').unwrap_or(inner);
+        inner
+            .split_once(']')
+            .map(|(name, _)| name.trim().to_string())
     };
     if let Some(h) = header(line) {
         return h;

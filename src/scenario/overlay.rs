@@ -150,7 +150,7 @@ fn explain_unknown<'k>(
     mut keys: impl Iterator<Item = &'k str>,
 ) -> String {
     match keys.find(|k| related(k, key)) {
-        Some(k) if message.starts_with("unknown field") => {
+        Some(k) if message.starts_with("unknown key") => {
             format!("{message}; {k} is not a key of the scenario (check its spelling)")
         }
         _ => message,

@@ -182,11 +182,20 @@ fn empirical_samples_are_read_relative_to_the_file() {
 #[test]
 fn type_and_key_errors_point_at_the_line() {
     let p = with(DAY, "cv = 0.9", "cvv = 0.9");
-    assert_problem(&p, "t.toml:14:1: handle_time.cvv", "unknown field `cvv`");
+    assert_problem(
+        &p,
+        "t.toml:14:1: handle_time.cvv",
+        "unknown key `cvv`: did you mean `cv`?",
+    );
+    assert_eq!(p.len(), 1, "the missing `cv` echoes the misspelling: {p:?}");
     let p = with(DAY, "seed = 3", "seed = \"three\"");
-    assert_problem(&p, "t.toml:3:8: seed", "invalid type: string \"three\"");
+    assert_problem(
+        &p,
+        "t.toml:3:8: seed",
+        "expected a whole number, got the text \"three\"",
+    );
     let p = with(DAY, "[staffing]", "[staff]");
-    assert_problem(&p, "t.toml:", "unknown field `staff`");
+    assert_problem(&p, "t.toml:", "unknown key `staff`");
     let p = problems("name = \"x\"\n[time\n");
     assert_problem(&p, "t.toml:2:", "");
 }
@@ -463,7 +472,7 @@ fn optional_section_problems_are_reported() {
         (
             "[lines]\nsize = 3\n",
             "t.toml:24:1: lines.size",
-            "unknown field `size`",
+            "unknown key `size`",
         ),
         (
             "[retrials]\nprobability = 1.5\ndelay = { distribution = \"exponential\", mean = 60 }\n",
@@ -488,7 +497,7 @@ fn optional_section_problems_are_reported() {
         (
             "[retrials]\nprobability = 0.5\n",
             "t.toml:",
-            "missing field `delay`",
+            "the key `delay` is required here",
         ),
         (
             "[callback]\noffer_when_wait_exceeds = \"2m\"\naccept_probability = 2\n",

@@ -1620,15 +1620,11 @@ pub fn validate(
 /// Checks a shift file (`callsim roster --shifts FILE`: the keys of `[roster]` at the top
 /// level) whose text is `text`, or returns every problem found, naming `file`.
 pub fn shift_file(text: &str, file: &str) -> Result<ShiftRules, Vec<Diagnostic>> {
-    let raw: S<RawRoster> = toml::from_str(text).map_err(|e| {
-        vec![Diagnostic::at(
-            file,
-            text,
-            e.span().unwrap_or(0..0),
-            &super::key_at(text, e.span().map_or(0, |s| s.start)),
-            e.message().trim().to_string(),
-        )]
-    })?;
+    let read = super::deserialize::read::<S<RawRoster>>(text, file);
+    let raw = match read.value {
+        Some(raw) if read.problems.is_empty() => raw,
+        _ => return Err(Diagnostic::capped(read.problems)),
+    };
     let mut c = Checker {
         file,
         text,

@@ -774,7 +774,7 @@ per_interval = [1, 2]
         let err = sweep(&format!("{BASE}[axes]\n\"staffing.agentz\" = [2]\n")).unwrap_err();
         assert!(
             err.0[0].starts_with(
-                "point 0 (staffing.agentz = 2): staffing.agentz: unknown field `agentz`"
+                "point 0 (staffing.agentz = 2): staffing.agentz: unknown key `agentz`: did you mean `agents`? (keys here: `agents`, `per_interval`)"
             ),
             "{err}"
         );

@@ -41,6 +41,45 @@ fn check_prints_every_problem_with_file_line_and_key() {
 }
 
 #[test]
+fn check_goes_on_after_an_unknown_key_and_suggests_the_nearest() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo("scenarios/small-business.toml"))
+        .unwrap()
+        .replace(
+            "distribution = \"lognormal\"",
+            "distributon = \"lognormal\"",
+        )
+        .replace("agents = 2 ", "agents = 2.5 ")
+        .replace("target = 0.8", "target = 80");
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, text).unwrap();
+    let assert = callsim().arg("check").arg(&bad).assert().failure().code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let name = bad.display().to_string();
+    for (line, key, said) in [
+        (
+            31,
+            "handle_time.distributon",
+            "unknown key `distributon`: did you mean `distribution`?",
+        ),
+        (
+            40,
+            "staffing.agents",
+            "expected a whole number, got the number `2.5`",
+        ),
+        (44, "service_level.target", "expected a share"),
+    ] {
+        assert!(stderr.contains(&format!("{name}:{line}:")), "{stderr}");
+        assert!(stderr.contains(&format!(": {key}: {said}")), "{stderr}");
+    }
+    // the misspelt section's missing `distribution` is not reported again; no Rust types
+    assert!(stderr.contains("error: 3 problem(s) found"), "{stderr}");
+    for rust in ["i64", "f64", "u32", "Raw", "unknown field"] {
+        assert!(!stderr.contains(rust), "{rust} in {stderr}");
+    }
+}
+
+#[test]
 fn check_reports_toml_syntax_errors_without_panicking() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("syntax.toml");

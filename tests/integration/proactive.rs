@@ -219,7 +219,7 @@ fn proactive_and_cost_problems_are_reported() {
         (
             "agent_per_hour = 22.0",
             "agent_per_hr = 22.0",
-            "unknown field `agent_per_hr`",
+            "unknown key `agent_per_hr`: did you mean `agent_per_hour`?",
         ),
     ];
     let start = base.find("predictable_share = [").unwrap();

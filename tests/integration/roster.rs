@@ -318,7 +318,7 @@ fn bad_rules_are_clear_errors() {
         (
             "shift_lengths = [\"8h\"]\nshift_types = 3\n",
             format!(
-                "bad.toml:{}:1: roster.shift_types: unknown field `shift_types`",
+                "bad.toml:{}:1: roster.shift_types: unknown key `shift_types`",
                 line + 1
             ),
         ),

@@ -229,7 +229,7 @@ fn a_bad_override_is_a_400_with_the_message_of_check() {
     for (body, needle) in [
         (
             json!({"overrides": {"staffing.agentz": 3}}),
-            "staffing.agentz: unknown field",
+            "staffing.agentz: unknown key",
         ),
         (
             json!({"overrides": {"staffing.agents": null}}),
