@@ -12,18 +12,26 @@ fn check_accepts_the_examples() {
         .stdout(predicates::str::contains("ok: "));
 }
 
-#[test]
-fn check_prints_every_problem_with_file_line_and_key() {
+/// `callsim check` of the small business with each `(old, new)` text replaced: the file's
+/// name and what check printed on stderr (it must fail with exit code 1).
+fn check_small_business_with(edits: &[(&str, &str)]) -> (String, String) {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(repo("scenarios/small-business.toml"))
-        .unwrap()
-        .replace("cv = 0.9", "cv = -0.5")
-        .replace("target = 0.8", "target = 80");
+    let mut text = std::fs::read_to_string(repo("scenarios/small-business.toml")).unwrap();
+    for (old, new) in edits {
+        assert!(text.contains(old), "{old}");
+        text = text.replace(old, new);
+    }
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, text).unwrap();
     let assert = callsim().arg("check").arg(&bad).assert().failure().code(1);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    let name = bad.display().to_string();
+    (bad.display().to_string(), stderr)
+}
+
+#[test]
+fn check_prints_every_problem_with_file_line_and_key() {
+    let (name, stderr) =
+        check_small_business_with(&[("cv = 0.9", "cv = -0.5"), ("target = 0.8", "target = 80")]);
     assert!(
         stderr.contains(&format!(
             "{name}:33:6: handle_time.cv: expected a number > 0, got -0.5"
@@ -42,20 +50,14 @@ fn check_prints_every_problem_with_file_line_and_key() {
 
 #[test]
 fn check_goes_on_after_an_unknown_key_and_suggests_the_nearest() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(repo("scenarios/small-business.toml"))
-        .unwrap()
-        .replace(
+    let (name, stderr) = check_small_business_with(&[
+        (
             "distribution = \"lognormal\"",
             "distributon = \"lognormal\"",
-        )
-        .replace("agents = 2 ", "agents = 2.5 ")
-        .replace("target = 0.8", "target = 80");
-    let bad = dir.path().join("bad.toml");
-    std::fs::write(&bad, text).unwrap();
-    let assert = callsim().arg("check").arg(&bad).assert().failure().code(1);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    let name = bad.display().to_string();
+        ),
+        ("agents = 2 ", "agents = 2.5 "),
+        ("target = 0.8", "target = 80"),
+    ]);
     for (line, key, said) in [
         (
             31,
