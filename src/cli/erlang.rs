@@ -29,22 +29,17 @@ pub struct ErlangArgs {
     /// Calls offered per hour.
     #[arg(long, value_name = "X", allow_negative_numbers = true)]
     calls_per_hour: f64,
-    /// Average handle time (talk + hold + wrap-up), seconds.
-    #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
+    /// Average handle time (talk + hold + wrap-up): seconds, or a duration such as 4m or 3m30s.
+    #[arg(long, value_name = "DUR", allow_hyphen_values = true, value_parser = super::duration_arg)]
     aht: f64,
     /// Agents on the phones. Optional with a target: then a table around the requirement.
     #[arg(long, value_name = "N")]
     agents: Option<u32>,
-    /// Mean patience in seconds: Erlang A (callers abandon). Without it: Erlang C.
-    #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
+    /// Mean patience (e.g. 90s, 2m): Erlang A (callers abandon). Without it: Erlang C.
+    #[arg(long, value_name = "DUR", allow_hyphen_values = true, value_parser = super::duration_arg)]
     patience: Option<f64>,
-    /// Service-level threshold, seconds.
-    #[arg(
-        long,
-        value_name = "SECS",
-        default_value_t = 20.0,
-        allow_negative_numbers = true
-    )]
+    /// Service-level threshold (e.g. 20s).
+    #[arg(long, value_name = "DUR", default_value = "20s", allow_hyphen_values = true, value_parser = super::duration_arg)]
     threshold: f64,
     /// Service-level target, a share in (0, 1), e.g. 0.8 for 80 % within the threshold.
     #[arg(long, value_name = "P", allow_negative_numbers = true)]
@@ -55,8 +50,8 @@ pub struct ErlangArgs {
     /// Maximum abandonment rate, a share in (0, 1), e.g. 0.05 (Erlang A).
     #[arg(long, value_name = "P", allow_negative_numbers = true)]
     max_abandon: Option<f64>,
-    /// Maximum ASA (mean wait of answered calls), seconds.
-    #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
+    /// Maximum ASA (mean wait of answered calls), e.g. 30s.
+    #[arg(long, value_name = "DUR", allow_hyphen_values = true, value_parser = super::duration_arg)]
     max_asa: Option<f64>,
     /// Maximum occupancy, a share in (0, 1], e.g. 0.85.
     #[arg(long, value_name = "P", allow_negative_numbers = true)]

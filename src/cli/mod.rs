@@ -52,6 +52,21 @@ enum Command {
     Serve(serve::ServeArgs),
 }
 
+/// A duration flag (`--aht 4m`, `--threshold 20s`, `--patience 90`): written as in scenario
+/// files (a number of seconds, or `"20s"`, `"4m"`, `"1h30m"`), at least 0 and at most a year.
+/// Returns seconds.
+fn duration_arg(text: &str) -> Result<f64, String> {
+    const YEAR_S: f64 = 365.0 * 86_400.0;
+    let s = crate::scenario::duration::parse_duration(text)?;
+    if (0.0..=YEAR_S).contains(&s) {
+        Ok(s)
+    } else {
+        Err(format!(
+            "expected a duration from 0 to a year (365d), got \"{text}\""
+        ))
+    }
+}
+
 /// Parses the command line, runs the command, prints errors and returns the exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();

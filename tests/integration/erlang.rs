@@ -555,10 +555,68 @@ fn cli_bad_input_is_a_clear_error() {
         let err = run_fails(&[&CCH[..], &["--target-sl", bad]].concat());
         assert!(err.contains("--target-sl"), "{bad}: {err}");
     }
-    let err = run_fails(&[&CCH[..], &["--agents", "14", "--patience", "-3"]].concat());
-    assert!(err.contains("patience"), "{err}");
+    for (flag, bad) in [
+        ("--patience", "-3"),
+        ("--aht", "-3m"),
+        ("--threshold", "soon"),
+        ("--max-asa", "2y"),
+    ] {
+        let out = callsim()
+            .arg("erlang")
+            .args(["--calls-per-hour", "200", "--target-sl", "0.8", flag, bad])
+            .args(
+                (flag != "--aht")
+                    .then_some(["--aht", "180"])
+                    .into_iter()
+                    .flatten(),
+            )
+            .assert()
+            .failure();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains(flag) && stderr.contains("expected a duration"),
+            "{stderr}"
+        );
+    }
     let err = run_fails(&[&CCH[..], &["--target-sl", "0.8", "--shrinkage", "1"]].concat());
     assert!(err.contains("shrinkage"), "{err}");
+}
+
+/// Duration flags take what scenario files take: `--aht 3m` is `--aht 180`.
+#[test]
+fn duration_flags_accept_duration_strings() {
+    let seconds = run_json(
+        &[
+            &CCH[..],
+            &[
+                "--patience",
+                "120",
+                "--threshold",
+                "20",
+                "--target-sl",
+                "0.8",
+                "--max-asa",
+                "30",
+            ],
+        ]
+        .concat(),
+    );
+    let words = run_json(&[
+        "--calls-per-hour",
+        "200",
+        "--aht",
+        "3m",
+        "--patience",
+        "2m",
+        "--threshold",
+        "20s",
+        "--target-sl",
+        "0.8",
+        "--max-asa",
+        "30s",
+    ]);
+    assert_eq!(seconds, words);
+    assert_eq!(words["aht_s"], 180.0);
 }
 
 #[test]
