@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-/// The annotated example: the small-business scenario shipped in `scenarios/`.
-const EXAMPLE: &str = include_str!("../../scenarios/small-business.toml");
+/// The annotated starting point, with `{name}` where the scenario's name goes.
+const TEMPLATE: &str = include_str!("../../assets/templates/new-scenario.toml");
 
 /// Arguments of `callsim new`.
 #[derive(Debug, clap::Args)]
@@ -31,11 +31,8 @@ pub fn execute(args: NewArgs) -> anyhow::Result<()> {
             path.display()
         );
     }
-    let text = EXAMPLE.replacen(
-        "name = \"small-business\"",
-        &format!("name = \"{name}\""),
-        1,
-    );
+    // a usable name has no quote or backslash: it stands in the TOML strings as it is
+    let text = TEMPLATE.replace("{name}", name);
     crate::report::write_atomic(&path, text.as_bytes())?;
     println!(
         "wrote {}: an annotated working-day scenario. Edit it, then: callsim run {}",

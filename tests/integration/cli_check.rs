@@ -101,12 +101,26 @@ fn new_writes_a_scenario_that_checks_and_runs() {
         .assert()
         .success();
     let file = dir.path().join("my-shop.toml");
-    assert!(
-        std::fs::read_to_string(&file)
-            .unwrap()
-            .contains("name = \"my-shop\"")
-    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("name = \"my-shop\""));
+    // its comments and description are its own, not an example's
+    assert!(text.starts_with("# my-shop: "), "{text}");
+    assert!(text.contains("description = \"my-shop: "), "{text}");
+    for example in ["small-business", "survey", "shop,"] {
+        assert!(!text.contains(example), "{example} in {text}");
+    }
     callsim().arg("check").arg(&file).assert().success();
+    // the optional sections it shows commented out are valid once uncommented
+    let optional = text.find("# Optional mechanisms").unwrap();
+    let uncommented: String = text[optional..]
+        .lines()
+        .skip(1)
+        .map(|l| l.strip_prefix("# ").unwrap_or(l))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let full = dir.path().join("full.toml");
+    std::fs::write(&full, format!("{}{uncommented}", &text[..optional])).unwrap();
+    callsim().arg("check").arg(&full).assert().success();
     callsim()
         .current_dir(dir.path())
         .args(["run", "my-shop.toml", "--replications", "2"])
