@@ -29,27 +29,113 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Simulate scenario files (or every *.toml directly inside the folders given).
+    #[command(after_help = "Examples:
+  callsim run scenarios/small-business.toml
+  callsim run scenarios/hold-or-callback/ --compare --replications 40")]
     Run(run::RunArgs),
     /// Validate scenario files and print every problem; runs nothing.
+    #[command(after_help = "Examples:
+  callsim check scenarios/small-business.toml
+  callsim check scenarios/")]
     Check(check::CheckArgs),
     /// Analytic Erlang C (or Erlang A with --patience) for one interval.
+    #[command(after_help = "Examples:
+  callsim erlang --calls-per-hour 200 --aht 3m --target-sl 0.8 --threshold 20s
+  callsim erlang --calls-per-hour 360 --aht 4m --agents 25 --patience 3m")]
     Erlang(erlang::ErlangArgs),
-    /// Write an annotated example scenario to start from.
+    /// Write an annotated scenario to start from.
+    #[command(after_help = "Example:
+  callsim new my-shop && callsim run my-shop.toml")]
     New(new::NewArgs),
     /// Plan the staffing of each interval: Erlang start, simulation refinement, final check.
+    #[command(after_help = "Examples:
+  callsim plan scenarios/plan-day.toml
+  callsim plan scenarios/plan-day.toml --optimize cost")]
     Plan(plan::PlanArgs),
     /// Turn the staffing plan into shifts at the least paid cost, and check them by simulation.
+    #[command(after_help = "Examples:
+  callsim roster scenarios/roster-day.toml
+  callsim roster scenarios/roster-week.toml")]
     Roster(roster::RosterArgs),
     /// Run a parameter sweep: a base scenario and axes of values, every point in parallel.
+    #[command(after_help = "Examples:
+  callsim sweep scenarios/sweeps/staffing-vs-proactive.toml
+  callsim sweep scenarios/sweeps/staffing-vs-proactive.toml --shard 1/4 --out shards/1")]
     Sweep(sweep::SweepArgs),
     /// Merge the outputs of sweep shards into one table.
+    #[command(after_help = "Example:
+  callsim merge shards/1 shards/2 shards/3 shards/4 --out output")]
     Merge(merge::MergeArgs),
     /// Rebuild charts and HTML pages from saved results, without simulating again.
+    #[command(after_help = "Example:
+  callsim report output --png")]
     Report(report::ReportArgs),
     /// Fit scenario sections to real data: arrival counts, or a call-by-call log.
+    #[command(after_help = "Examples:
+  callsim fit arrivals data/bank_calls_2003_mar_jun.csv --weekday Mon --out arrivals.toml
+  callsim fit calls calls.csv --out calls.toml --chart patience.svg")]
     Fit(fit::FitArgs),
     /// Serve a live what-if page for workshops: sliders re-simulate the day at once.
+    #[command(after_help = "Example:
+  callsim serve scenarios/small-business.toml   (then open http://127.0.0.1:8080)")]
     Serve(serve::ServeArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish or powershell).
+    #[command(after_help = "Examples:
+  callsim completions bash > ~/.local/share/bash-completion/completions/callsim
+  callsim completions zsh > ~/.zfunc/_callsim")]
+    Completions(CompletionsArgs),
+    /// Write man pages: callsim.1 and one per command (callsim-run.1, ...).
+    #[command(after_help = "Example:
+  callsim man --out man/ && man man/callsim-run.1")]
+    Man(ManArgs),
+}
+
+/// Arguments of `callsim completions`.
+#[derive(Debug, clap::Args)]
+struct CompletionsArgs {
+    /// The shell to complete in.
+    shell: clap_complete::Shell,
+}
+
+/// Arguments of `callsim man`.
+#[derive(Debug, clap::Args)]
+struct ManArgs {
+    /// Folder to write the pages into (made if missing).
+    #[arg(long, default_value = "man")]
+    out: std::path::PathBuf,
+}
+
+/// Prints the completion script of `shell` for the whole command line.
+fn completions(args: CompletionsArgs) -> anyhow::Result<()> {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    clap_complete::generate(args.shell, &mut command, "callsim", &mut std::io::stdout());
+    Ok(())
+}
+
+/// Writes `callsim.1` and one page per command (and per `fit` subcommand) into `out`.
+fn man_pages(args: ManArgs) -> anyhow::Result<()> {
+    use clap::CommandFactory;
+    std::fs::create_dir_all(&args.out)?;
+    let command = Cli::command();
+    let mut written = 0;
+    let mut write = |name: String, page: clap::Command| -> anyhow::Result<()> {
+        let mut bytes = Vec::new();
+        clap_mangen::Man::new(page.name(name.clone())).render(&mut bytes)?;
+        crate::report::write_atomic(&args.out.join(format!("{name}.1")), &bytes)?;
+        written += 1;
+        Ok(())
+    };
+    write("callsim".into(), command.clone())?;
+    for sub in command.get_subcommands() {
+        let name = format!("callsim-{}", sub.get_name());
+        for inner in sub.get_subcommands() {
+            write(format!("{name}-{}", inner.get_name()), inner.clone())?;
+        }
+        write(name, sub.clone())?;
+    }
+    println!("wrote {written} man pages into {}", args.out.display());
+    Ok(())
 }
 
 /// A duration flag (`--aht 4m`, `--threshold 20s`, `--patience 90`): written as in scenario
@@ -82,6 +168,8 @@ pub fn main() -> ExitCode {
         Command::Report(args) => report::execute(args),
         Command::Fit(args) => fit::execute(args),
         Command::Serve(args) => serve::execute(args),
+        Command::Completions(args) => completions(args),
+        Command::Man(args) => man_pages(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,7 @@
 //! All integration tests in one binary (one link instead of many): one module per behaviour.
 
 mod cli_check;
+mod cli_help;
 mod cli_run;
 mod common;
 mod erlang;
