@@ -102,6 +102,7 @@ fn arrivals(args: ArrivalsArgs) -> anyhow::Result<()> {
             crate::units::WEEKDAYS[w]
         );
     }
+    warn(&args.counts, fit.warnings());
     let text = arrivals_toml(&fit, &file_name(&args.counts), weekday);
     passes_check(
         &text,
@@ -124,6 +125,7 @@ fn calls(args: CallsArgs) -> anyhow::Result<()> {
             args.log.display()
         )
     })?;
+    warn(&args.log, fit.warnings());
     let text = calls_toml(&fit, &file_name(&args.log));
     passes_check(
         &text,
@@ -156,6 +158,13 @@ fn passes_check(sections: &str, rest: &str, data: &Path) -> anyhow::Result<()> {
         data.display(),
         list.join("\n")
     )
+}
+
+/// Prints each warning about the data of `path` on stderr.
+fn warn(path: &Path, warnings: Vec<String>) {
+    for w in warnings {
+        eprintln!("warning: {}: {w}", path.display());
+    }
 }
 
 /// Prints the sections and writes them to `out` when given.

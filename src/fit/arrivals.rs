@@ -278,6 +278,27 @@ pub fn fit_arrivals(
 }
 
 impl ArrivalFit {
+    /// Warnings that the history is too short to trust what is written: the busyness cv's
+    /// 95% half-width (about `1.96 · cv / √(2 (days − 1))` for a cv estimated from that many
+    /// days) is over a fifth of it.
+    pub fn warnings(&self) -> Vec<String> {
+        let days = self.days.len();
+        let half_width = if days > 1 && self.busyness_cv > 0.0 {
+            1.96 * self.busyness_cv / (2.0 * (days - 1) as f64).sqrt()
+        } else {
+            f64::INFINITY
+        };
+        super::imprecise(
+            "busyness_cv (how much whole days vary)",
+            self.busyness_cv,
+            half_width,
+            days,
+            "complete days",
+        )
+        .into_iter()
+        .collect()
+    }
+
     /// The weekday factors as text: `Mon 1.12, Tue 0.99, ...` (days of the week in the data).
     pub fn weekday_text(&self) -> String {
         self.weekday_factors

@@ -169,17 +169,24 @@ pub fn read_calls(path: &Path) -> Result<Vec<CallRecord>, FitError> {
             }
         };
         let (col, text) = table.field(record, 0);
+        // seconds, a date and time, or a time of day alone (seconds after midnight)
         let arrival_s = match text.parse::<f64>() {
             Ok(x) if x.is_finite() => x,
-            _ => parse_timestamp(text).map(|t| t.seconds()).map_err(|m| {
-                FitError::field(
-                    path,
-                    line,
-                    col,
-                    "arrival",
-                    format!("{m}, or a number of seconds"),
-                )
-            })?,
+            _ => parse_timestamp(text)
+                .map(|t| t.seconds())
+                .or_else(|_| crate::units::parse_clock(text))
+                .map_err(|_| {
+                    FitError::field(
+                        path,
+                        line,
+                        col,
+                        "arrival",
+                        format!(
+                            "expected a date and time such as \"2003-03-03 07:05:00\", a time \
+                             of day such as \"09:00:05\", or a number of seconds, got \"{text}\""
+                        ),
+                    )
+                })?,
         };
         let (col, word) = table.field(record, 2);
         let outcome = Outcome::ALL
@@ -311,6 +318,32 @@ pub fn fit_calls(records: &[CallRecord]) -> Option<CallsFit> {
 }
 
 impl CallsFit {
+    /// Warnings that the log is too small to trust what is written: the written handle-time
+    /// (or patience) mean's 95% half-width is over a fifth of it.
+    pub fn warnings(&self) -> Vec<String> {
+        let answered = self.outcomes[Outcome::Answered as usize];
+        let handle = &self.handle[0];
+        let mut out: Vec<String> = super::imprecise(
+            "the handle-time mean",
+            handle.mean.value,
+            handle.mean.ci95,
+            answered,
+            "answered calls",
+        )
+        .into_iter()
+        .collect();
+        if let Some(best) = self.patience.first() {
+            out.extend(super::imprecise(
+                "the patience mean",
+                best.mean.value,
+                best.mean.ci95,
+                self.patience_events,
+                "callers who hung up",
+            ));
+        }
+        out
+    }
+
     /// The patience fit of `family`, if the data determined it.
     pub fn patience_fit(&self, family: Family) -> Option<&Fitted> {
         self.patience.iter().find(|f| f.family == family)

@@ -96,6 +96,7 @@ fn read_table(path: &Path, wanted: &[&str]) -> Result<Table, FitError> {
     let bytes = crate::input::read_limited(path, crate::input::MAX_CSV_BYTES, "CSV")
         .map_err(|e| FitError::file(path, format!("cannot read: {e}")))?;
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter_of(&bytes))
         .has_headers(true)
         .trim(csv::Trim::All)
         .flexible(false)
@@ -150,6 +151,46 @@ fn read_table(path: &Path, wanted: &[&str]) -> Result<Table, FitError> {
         return Err(FitError::file(path, "no data rows after the header"));
     }
     Ok(Table { columns, rows })
+}
+
+/// The field separator of a CSV file, read from its header line: `;` (as spreadsheets write
+/// where the comma is the decimal mark) or a tab when the header has more of them than
+/// commas, else `,`.
+fn delimiter_of(bytes: &[u8]) -> u8 {
+    let header = bytes
+        .split(|&b| b == b'\n' || b == b'\r')
+        .next()
+        .unwrap_or(&[]);
+    let count = |d: u8| header.iter().filter(|&&b| b == d).count();
+    [b';', b'\t']
+        .into_iter()
+        .filter(|&d| count(d) > count(b','))
+        .max_by_key(|&d| count(d))
+        .unwrap_or(b',')
+}
+
+/// Most relative 95% half-width (of a fitted mean, or of the busyness cv) before `fit` warns
+/// that its sample is too small to trust.
+pub const MAX_TRUSTED_HALF_WIDTH: f64 = 0.2;
+
+/// Fewest observations behind an estimate before `fit` warns, whatever its half-width (with
+/// very few, the half-width itself cannot be trusted).
+pub const MIN_TRUSTED_SAMPLE: usize = 30;
+
+/// A warning when `what` (value `value`, 95% half-width `ci95`) rests on fewer than
+/// [`MIN_TRUSTED_SAMPLE`] `unit`, or is known only to more than [`MAX_TRUSTED_HALF_WIDTH`]
+/// of itself.
+fn imprecise(what: &str, value: f64, ci95: f64, n: usize, unit: &str) -> Option<String> {
+    let relative = ci95 / value.abs();
+    let precision = if relative.is_finite() {
+        format!("known to ±{:.0}% (95% CI)", relative * 100.0)
+    } else {
+        "its precision unknown".to_string()
+    };
+    let trusted = n >= MIN_TRUSTED_SAMPLE && relative <= MAX_TRUSTED_HALF_WIDTH; // NaN: not
+    (!trusted).then(|| {
+        format!("{what} rests on {n} {unit}, {precision}: more data is needed to trust it")
+    })
 }
 
 /// Line numbers (1-based) of byte offsets in a text: LF, CRLF and a lone CR each end a line.

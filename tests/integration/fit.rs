@@ -485,7 +485,7 @@ fn call_log_errors_name_file_line_and_column() {
         ),
         (
             LOG_OK.replace("\n3,12.5", "\nlater,12.5"),
-            ":3: column 1 (arrival): expected a time such as",
+            ":3: column 1 (arrival): expected a date and time such as",
         ),
         (
             LOG_OK.replace("3,12.5", "3,-2"),
@@ -721,4 +721,118 @@ fn fit_refuses_sections_that_check_would_reject() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(stdout_of(&a).is_empty());
     assert!(!out.exists(), "a section check rejects was written");
+}
+
+/// Issue 19: a log written by a spreadsheet with `;` separators, and arrivals written as a
+/// time of day alone, are read; the fit is the same as from the comma-separated seconds.
+#[test]
+fn semicolons_and_times_of_day_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = simulated_log(dir.path(), "tests/data/fit/weibull-patience.toml");
+    let text = std::fs::read_to_string(&log).unwrap();
+    let mut other = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let mut fields: Vec<String> = line.split(',').map(str::to_string).collect();
+        if i > 0 {
+            // seconds after the run's start, written as a time of day from 00:00
+            let s: f64 = fields[0].parse().unwrap();
+            let whole = s.floor() as u64 % 86_400;
+            fields[0] = format!(
+                "{:02}:{:02}:{:02}",
+                whole / 3600,
+                whole / 60 % 60,
+                whole % 60
+            );
+        }
+        other.push_str(&fields.join(";"));
+        other.push('\n');
+    }
+    let semi = dir.path().join("semi.csv");
+    std::fs::write(&semi, other).unwrap();
+    let from = |path: &Path| {
+        let fit = fit_calls(&read_calls(path).unwrap()).unwrap();
+        (
+            fit.outcomes,
+            fit.handle[0].mean.value,
+            fit.patience[0].mean.value,
+        )
+    };
+    // arrival times do not enter the fits: the same fits
+    assert_eq!(from(&log), from(&semi));
+    let records = read_calls(&semi).unwrap();
+    assert!(
+        records
+            .iter()
+            .all(|r| r.arrival_s >= 0.0 && r.arrival_s < 86_400.0)
+    );
+}
+
+/// Issue 19: `fit` warns (on stderr, still writing) when an estimate rests on too small a
+/// sample: under 30 observations, or a 95% half-width over a fifth of the value; the bank's
+/// 83 days and a simulated day's thousands of calls give no such warning for handle times.
+#[test]
+fn small_samples_are_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = dir.path().join("small.csv");
+    std::fs::write(
+        &small,
+        "arrival,wait_s,outcome,talk_s\n0,10,answered,200\n60,30,abandoned,\n120,0,answered,150\n",
+    )
+    .unwrap();
+    let assert = callsim()
+        .args(["fit", "calls"])
+        .arg(&small)
+        .assert()
+        .success();
+    let stderr = stderr_of(&assert);
+    assert!(
+        stderr.contains("warning: ")
+            && stderr.contains("the handle-time mean rests on 2 answered calls"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the patience mean rests on 1 callers who hung up"),
+        "{stderr}"
+    );
+
+    let assert = callsim()
+        .args(["fit", "arrivals"])
+        .arg(repo(BANK))
+        .assert()
+        .success();
+    assert!(
+        !stderr_of(&assert).contains("warning"),
+        "{}",
+        stderr_of(&assert)
+    );
+    let short = dir.path().join("short.csv");
+    let bank = std::fs::read_to_string(repo(BANK)).unwrap();
+    let two_weeks: String = bank
+        .lines()
+        .take(1 + 14 * 169)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&short, two_weeks).unwrap();
+    let assert = callsim()
+        .args(["fit", "arrivals"])
+        .arg(&short)
+        .assert()
+        .success();
+    assert!(
+        stderr_of(&assert).contains("busyness_cv (how much whole days vary) rests on"),
+        "{}",
+        stderr_of(&assert)
+    );
+
+    let log = simulated_log(dir.path(), "tests/data/fit/weibull-patience.toml");
+    let assert = callsim()
+        .args(["fit", "calls"])
+        .arg(&log)
+        .assert()
+        .success();
+    assert!(
+        !stderr_of(&assert).contains("handle-time mean rests"),
+        "{}",
+        stderr_of(&assert)
+    );
 }
