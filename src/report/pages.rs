@@ -4,9 +4,10 @@
 //! What is written:
 //! - `OUT/<name>/day-profile.svg`, `waits.svg`, `cost-breakdown.svg` (when the scenario has
 //!   cost KPIs), and `report.html` with all of them inline;
-//! - `OUT/index.html`: the comparison of all scenarios in `OUT` first when there are several
+//! - `OUT/index.html`: the comparison of the command's scenarios first when there are several
 //!   (`OUT/comparison.svg`, `OUT/cost-breakdown.svg` when any has costs), then one section
-//!   per scenario;
+//!   per scenario, then links to the sweeps and to earlier commands' scenarios in `OUT`
+//!   (`callsim report OUT` compares every scenario in `OUT`);
 //! - for a sweep folder, `OUT/<sweep>/headline.svg` and `report.html`.
 //!
 //! Each chart also as `.png` when asked for. Every file goes through [`write_atomic`].
@@ -199,11 +200,13 @@ fn index_chart(
     }
 }
 
-/// Writes `out/index.html` over the given scenarios (with their charts) and sweeps.
+/// Writes `out/index.html` over the given scenarios (with their charts) and sweeps, and a
+/// list of links to `others`: scenario folders in `out` from earlier commands, not compared.
 fn write_index(
     out: &Path,
     scenarios: &[(SavedResult, Vec<Figure>)],
     sweeps: &[String],
+    others: &[String],
     options: ReportOptions,
 ) -> io::Result<()> {
     let results: Vec<&SavedResult> = scenarios.iter().map(|(r, _)| r).collect();
@@ -236,9 +239,15 @@ fn write_index(
             body.push_str(&html::figure(f));
         }
     }
-    if !sweeps.is_empty() {
-        body.push_str("<h2>Sweeps</h2>\n<ul>\n");
-        for s in sweeps {
+    for (heading, folders) in [
+        ("Sweeps", sweeps),
+        ("Earlier results in this folder", others),
+    ] {
+        if folders.is_empty() {
+            continue;
+        }
+        body.push_str(&format!("<h2>{heading}</h2>\n<ul>\n"));
+        for s in folders {
             let s = html::escape(s);
             body.push_str(&format!("<li><a href=\"{s}/report.html\">{s}</a></li>\n"));
         }
@@ -267,7 +276,8 @@ pub fn write_run_report(out: &Path, results: &[ScenarioResult]) -> io::Result<()
 }
 
 /// [`write_run_report`] with options (PNG charts). The scenarios just run are drawn from
-/// their saved files; the index covers every scenario folder in `out` that can be read.
+/// their saved files; the index compares them, and links the other scenario folders of
+/// `out` (earlier commands') without comparing them.
 pub fn write_run_report_with(
     out: &Path,
     results: &[ScenarioResult],
@@ -278,13 +288,14 @@ pub fn write_run_report_with(
 }
 
 /// Writes `out/index.html` after a run whose scenarios' charts and pages were drawn with
-/// their folders ([`super::write_scenario_with`]): `drawn` holds them; every other scenario
-/// folder in `out` that can be read is in the index too.
+/// their folders ([`super::write_scenario_with`]): `drawn` holds them, and the index
+/// compares them; the other scenario folders of `out` are linked, not compared.
 pub fn write_run_index(out: &Path, drawn: Vec<Drawn>, options: ReportOptions) -> io::Result<()> {
     run_index(out, &[], drawn, options)
 }
 
-/// The index of a run: `just_run` are drawn anew, `drawn` taken as they are.
+/// The index of a run: `just_run` are drawn anew, `drawn` taken as they are; both are the
+/// command's scenarios, compared in the index; other scenario folders are only linked.
 fn run_index(
     out: &Path,
     just_run: &[&str],
@@ -292,31 +303,23 @@ fn run_index(
     options: ReportOptions,
 ) -> io::Result<()> {
     let mut scenarios = Vec::new();
+    let mut others = Vec::new();
     for dir in load::result_dirs(out)? {
         if let Some(i) = drawn.iter().position(|(r, _)| r.dir == dir) {
             scenarios.push(drawn.swap_remove(i));
-            continue;
-        }
-        let fresh = just_run.contains(&folder_name(&dir).as_str());
-        match load::load_result(&dir) {
-            Ok(r) => {
-                let figures = if fresh {
-                    write_scenario_report(&r, options)?
-                } else {
-                    scenario_charts(&r, options)?
-                };
-                scenarios.push((r, figures));
-            }
-            // a result of this run must load; older folders that cannot are left out
-            Err(e) if fresh => return Err(e),
-            Err(_) => {}
+        } else if just_run.contains(&folder_name(&dir).as_str()) {
+            let r = load::load_result(&dir)?;
+            let figures = write_scenario_report(&r, options)?;
+            scenarios.push((r, figures));
+        } else if dir.join("report.html").is_file() {
+            others.push(folder_name(&dir));
         }
     }
     let sweeps: Vec<String> = load::sweep_dirs(out)?
         .iter()
         .map(|d| folder_name(d))
         .collect();
-    write_index(out, &scenarios, &sweeps, options)
+    write_index(out, &scenarios, &sweeps, &others, options)
 }
 
 /// Rebuilds charts and pages from saved results, without simulating: `dir` is a results
@@ -359,7 +362,7 @@ pub fn rebuild_report(dir: &Path, options: ReportOptions) -> io::Result<Rebuilt>
         scenarios.push((r, figures));
     }
     let sweeps: Vec<String> = sweep_dirs.iter().map(|d| folder_name(d)).collect();
-    write_index(dir, &scenarios, &sweeps, options)?;
+    write_index(dir, &scenarios, &sweeps, &[], options)?;
     Ok(Rebuilt {
         scenarios: result_dirs.len(),
         sweeps: sweep_dirs.len(),

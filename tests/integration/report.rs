@@ -465,3 +465,47 @@ fn the_report_renders_in_headless_chromium() {
         "no service-level line"
     );
 }
+
+/// Issue 19: a run's index compares the scenarios of that command, not every folder ever
+/// written into `--out`; earlier ones are linked under their own heading.
+#[test]
+fn the_index_compares_the_scenarios_of_the_command() {
+    let out = tempfile::tempdir().unwrap();
+    let run = |files: &[&str]| {
+        let mut cmd = callsim();
+        cmd.arg("run")
+            .args(["--replications", "2", "--out"])
+            .arg(out.path());
+        for f in files {
+            cmd.arg(repo(f));
+        }
+        cmd.assert().success();
+        std::fs::read_to_string(out.path().join("index.html")).unwrap()
+    };
+    let first = run(&[
+        "scenarios/small-business.toml",
+        "scenarios/steady-mmc-abandon.toml",
+    ]);
+    assert!(first.contains("Scenarios compared"), "{first}");
+    assert!(!first.contains("Earlier results"));
+    let second = run(&[
+        "scenarios/hold-or-callback/hold.toml",
+        "scenarios/hold-or-callback/callback.toml",
+    ]);
+    let compared = &second[..second
+        .find("Earlier results in this folder")
+        .expect("earlier heading")];
+    assert!(compared.contains("Scenarios compared"));
+    for name in ["hold", "callback"] {
+        assert!(
+            compared.contains(&format!("href=\"{name}/report.html\"")),
+            "{name}"
+        );
+    }
+    for earlier in ["small-business", "steady-mmc-abandon"] {
+        assert!(!compared.contains(earlier), "{earlier} compared again");
+        assert!(second.contains(&format!(
+            "<li><a href=\"{earlier}/report.html\">{earlier}</a></li>"
+        )));
+    }
+}
