@@ -1,4 +1,4 @@
-//! `callsim sweep FILE [--out DIR] [--threads N] [--shard I/N] [--resume] [--replications N]
+//! `callsim sweep FILE [--out DIR] [--threads N] [--shard I/N] [--resume | --force] [--replications N]
 //! [--seed S]`: validate every point, run them in parallel, write `OUT/<sweep>/sweep.csv`
 //! and `sweep.json`, with a progress bar on stderr (only when stderr is a terminal).
 
@@ -24,8 +24,12 @@ pub struct SweepArgs {
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     pub shard: Option<Shard>,
     /// Keep the points already written in OUT/<sweep>/ and run only the others.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "force")]
     pub resume: bool,
+    /// Run every point again, replacing the results already in OUT/<sweep>/ (without it, or
+    /// --resume, a folder holding results is refused).
+    #[arg(long)]
+    pub force: bool,
     /// Replications of every point, overriding the sweep and base files.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub replications: Option<u32>,
@@ -84,6 +88,7 @@ pub fn execute(args: SweepArgs) -> anyhow::Result<()> {
     let options = RunOptions {
         shard,
         resume: args.resume,
+        force: args.force,
     };
     let summary = pool.install(|| sweep::run(&spec, &args.out, options, &progress));
     bar.finish_and_clear();

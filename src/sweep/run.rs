@@ -57,9 +57,11 @@ impl FromStr for Shard {
 pub struct RunOptions {
     /// Which points to run.
     pub shard: Shard,
-    /// Keep the points already in the folder and run only the others. Without it, this
-    /// shard's points are all run again.
+    /// Keep the points already in the folder and run only the others.
     pub resume: bool,
+    /// Start this shard over, removing its points already in the folder. Without it (and
+    /// without `resume`), a folder that holds any of them is refused.
+    pub force: bool,
 }
 
 /// Progress reported after each replication.
@@ -124,6 +126,22 @@ pub fn run(
                 m.fingerprint, manifest.fingerprint
             ),
         });
+    }
+    if !options.resume && !options.force {
+        let held = store::point_files(&dir)?
+            .iter()
+            .filter(|(p, _)| shard.has(*p))
+            .count();
+        if held > 0 {
+            return Err(SweepError::Mismatch {
+                dir: dir.clone(),
+                message: format!(
+                    "it holds results of {held} point(s) of this sweep already: give --resume \
+                     to keep them and run the others, --force to run them all again, or \
+                     another --out"
+                ),
+            });
+        }
     }
     if !options.resume || !same {
         // Start this shard over. Points of other shards stay (several shards may share a

@@ -187,20 +187,32 @@ fn point_of(name: &str) -> Option<usize> {
 
 /// Removes the point files of sweep folder `dir` whose index satisfies `which`.
 pub fn remove_points(dir: &Path, which: impl Fn(usize) -> bool) -> Result<(), SweepError> {
-    let points_dir = dir.join(POINTS);
-    let entries = match std::fs::read_dir(&points_dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(io_error(&points_dir, e)),
-    };
-    for entry in entries {
-        let path = entry.map_err(|e| io_error(&points_dir, e))?.path();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        if name.as_deref().and_then(point_of).is_some_and(&which) {
+    for (point, path) in point_files(dir)? {
+        if which(point) {
             std::fs::remove_file(&path).map_err(|e| io_error(&path, e))?;
         }
     }
     Ok(())
+}
+
+/// The point files in sweep folder `dir`, with their point numbers (none when it has no
+/// `points/` folder).
+pub fn point_files(dir: &Path) -> Result<Vec<(usize, PathBuf)>, SweepError> {
+    let points_dir = dir.join(POINTS);
+    let entries = match std::fs::read_dir(&points_dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io_error(&points_dir, e)),
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| io_error(&points_dir, e))?.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        if let Some(point) = name.as_deref().and_then(point_of) {
+            out.push((point, path));
+        }
+    }
+    Ok(out)
 }
 
 /// A point file as read: its path, its bytes and its record.

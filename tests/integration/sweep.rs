@@ -262,8 +262,27 @@ fn resume_refuses_results_of_another_sweep_definition() {
         .stderr(predicates::str::contains(
             "holds results of another sweep definition",
         ));
-    // Without --resume it starts over.
-    sweep(&repo(EXAMPLE), out.path(), &["--replications", "3"]);
+    // Without --resume or --force it refuses the folder's results, naming both ways on.
+    callsim()
+        .arg("sweep")
+        .arg(repo(EXAMPLE))
+        .arg("--out")
+        .arg(out.path())
+        .args(["--replications", "3"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "holds results of 18 point(s) of this sweep already: give --resume",
+        ));
+    // With --force it starts over, as a fresh folder would.
+    sweep(
+        &repo(EXAMPLE),
+        out.path(),
+        &["--replications", "3", "--force"],
+    );
+    let fresh = tempfile::tempdir().unwrap();
+    sweep(&repo(EXAMPLE), fresh.path(), &["--replications", "3"]);
+    assert_eq!(tree(out.path()), tree(fresh.path()));
 }
 
 #[test]
