@@ -114,16 +114,7 @@ pub fn execute(args: SweepArgs) -> anyhow::Result<()> {
     match &summary.table {
         Some(csv) => {
             eprintln!("wrote {}", csv.display());
-            crate::report::pages::write_sweep_charts(&summary.dir).map_err(|e| {
-                anyhow::anyhow!(
-                    "cannot draw the sweep's charts in {}: {e}",
-                    summary.dir.display()
-                )
-            })?;
-            eprintln!(
-                "wrote {}/headline.svg and report.html",
-                summary.dir.display()
-            );
+            draw_charts(&summary.dir)?;
         }
         None => eprintln!(
             "wrote {}/points/; combine the shards' folders with `callsim merge DIR... --out OUT`",
@@ -135,9 +126,15 @@ pub fn execute(args: SweepArgs) -> anyhow::Result<()> {
 
 /// Draws the headline chart and report page of a complete sweep in `dir` (the same files
 /// whether the sweep ran whole, was resumed, or was merged from shards).
+/// The folder's `index.html` is written anew too, so the page's link back to it holds.
 pub(super) fn draw_charts(dir: &std::path::Path) -> anyhow::Result<()> {
-    crate::report::pages::write_sweep_charts(dir)
+    use crate::report::pages;
+    pages::write_sweep_charts(dir)
         .map_err(|e| anyhow::anyhow!("cannot draw the sweep's charts in {}: {e}", dir.display()))?;
     eprintln!("wrote {}/headline.svg and report.html", dir.display());
+    if let Some(out) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        pages::write_run_index(out, Vec::new(), pages::ReportOptions::default())
+            .map_err(|e| anyhow::anyhow!("cannot write {}/index.html: {e}", out.display()))?;
+    }
     Ok(())
 }

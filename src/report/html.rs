@@ -297,22 +297,54 @@ pub fn scenario_section(
     out
 }
 
-/// The page of a sweep: the headline chart and the table of every point.
+/// The page of a sweep: the headline chart and a table of every point with its axis values
+/// and the main KPIs formatted for people (the full table is `sweep.csv`, linked).
 pub fn sweep_page(name: &str, table: &CsvTable, headline: &Figure) -> String {
     let mut body = format!(
         "<nav><a href=\"../index.html\">All results</a></nav>\n<h1>{}</h1>\n{}",
         escape(name),
         figure(headline)
     );
-    body.push_str("<h2>Every point of the sweep (mean, 95% half-width in the next column)</h2>\n<table>\n<thead><tr>");
-    for c in &table.columns {
-        body.push_str(&format!("<th><code>{}</code></th>", escape(c)));
+    let kpis = table.kpi_columns();
+    let first_kpi = kpis.first().and_then(|k| table.index(k)).unwrap_or(0);
+    let axes = &table.columns[1.min(first_kpi)..first_kpi];
+    // the KPIs a planner compares points by, where the sweep has them
+    let shown: Vec<&str> = SWEEP_PAGE_KPIS
+        .iter()
+        .copied()
+        .filter(|k| kpis.contains(k))
+        .collect();
+    let estimates: Vec<Vec<Estimate>> = shown
+        .iter()
+        .map(|k| table.estimates(k).ok().flatten().unwrap_or_default())
+        .collect();
+    body.push_str(&format!(
+        "<h2>The points (mean ± 95% half-width)</h2>\n<p>Every KPI of every point, at full \
+         precision, is in <code>sweep.csv</code> beside this page ({} KPIs).</p>\n\
+         <table>\n<thead><tr><th>point</th>",
+        kpis.len()
+    ));
+    for a in axes {
+        body.push_str(&format!("<th><code>{}</code></th>", escape(a)));
+    }
+    for k in &shown {
+        body.push_str(&format!("<th><code>{k}</code></th>"));
     }
     body.push_str("</tr></thead>\n<tbody>\n");
-    for row in &table.rows {
-        body.push_str("<tr>");
-        for cell in row {
-            body.push_str(&format!("<td>{}</td>", escape(cell)));
+    for (r, row) in table.rows.iter().enumerate() {
+        body.push_str(&format!("<tr><td>{}</td>", escape(&row[0])));
+        for cell in &row[1.min(first_kpi)..first_kpi] {
+            body.push_str(&format!("<td>{}</td>", escape(&axis_cell(cell))));
+        }
+        for (k, values) in shown.iter().zip(&estimates) {
+            let cell = values.get(r).map_or_else(
+                || "–".to_string(),
+                |v| {
+                    let (mean, ci) = value_cells(k, *v);
+                    format!("{mean} {ci}")
+                },
+            );
+            body.push_str(&format!("<td>{}</td>", escape(&cell)));
         }
         body.push_str("</tr>\n");
     }
@@ -320,9 +352,42 @@ pub fn sweep_page(name: &str, table: &CsvTable, headline: &Figure) -> String {
     page(&format!("callsim sweep: {name}"), &body)
 }
 
+/// The KPIs of a sweep's page, in its column order (those the sweep has).
+const SWEEP_PAGE_KPIS: [&str; 6] = [
+    "service_level",
+    "abandon_rate",
+    "lost_customers",
+    "occupancy",
+    "asa_s",
+    "total_cost",
+];
+
+/// An axis value for people: a number to 6 decimals at most, without trailing zeros (a step
+/// of 0.1 gives 0.3, not 0.30000000000000004); text as it is.
+fn axis_cell(cell: &str) -> String {
+    match cell.parse::<f64>() {
+        Ok(x) if x.is_finite() => {
+            let fixed = format!("{x:.6}");
+            fixed
+                .trim_end_matches('0')
+                .trim_end_matches('.')
+                .to_string()
+        }
+        _ => cell.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn axis_values_are_written_for_people() {
+        assert_eq!(axis_cell("4"), "4");
+        assert_eq!(axis_cell("0.30000000000000004"), "0.3");
+        assert_eq!(axis_cell("2m"), "2m");
+        assert_eq!(axis_cell("-1.5"), "-1.5");
+    }
 
     #[test]
     fn escaping() {

@@ -374,7 +374,11 @@ fn the_headline_chart_is_drawn_from_a_sweep_table() {
         .assert()
         .success();
     let (w, h, pixels, channels) = decode_png(&sweep.join("headline.png"));
-    assert_eq!((w, h), (1600, 1400));
+    assert_eq!(
+        (w, h),
+        (1600, 1400),
+        "two panels: this table has no service level"
+    );
     assert!(ink(&pixels, channels) > 0.03);
     let index = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
     assert!(index.contains("href=\"staffing-vs-proactive/report.html\""));
@@ -507,5 +511,52 @@ fn the_index_compares_the_scenarios_of_the_command() {
         assert!(second.contains(&format!(
             "<li><a href=\"{earlier}/report.html\">{earlier}</a></li>"
         )));
+    }
+}
+
+/// Issue 19: a sweep's page shows the service level beside lost customers and cost, its
+/// table formatted for people (the wide data stays in sweep.csv), and every link holds.
+#[test]
+fn a_sweep_page_shows_service_level_and_people_numbers_and_no_broken_link() {
+    let out = tempfile::tempdir().unwrap();
+    callsim()
+        .arg("sweep")
+        .arg(repo("scenarios/sweeps/staffing-vs-proactive.toml"))
+        .args(["--replications", "3", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let dir = out.path().join("staffing-vs-proactive");
+    assert_chart(
+        &dir.join("headline.svg"),
+        &[
+            "service level, lost customers and total cost by agents staffed",
+            "Service level (answered in time ÷ offered)",
+            "Lost customers (mean per run)",
+            "Total cost (mean per run, currency units)",
+        ],
+    );
+    let page = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert_self_contained(&dir.join("report.html"));
+    // one cell per shown KPI, mean and half-width together, shares as percentages
+    let row = page
+        .lines()
+        .find(|l| l.starts_with("<tr><td>0</td>"))
+        .expect("point 0");
+    assert!(row.contains("%") && row.contains(" ± "), "{row}");
+    assert!(!row.contains("e-") && !row.contains("0000000"), "{row}");
+    let header = page
+        .lines()
+        .find(|l| l.starts_with("<table>") || l.contains("<thead>"))
+        .unwrap();
+    assert!(!header.contains("_ci95"), "{header}");
+    // every link of every page leads to a file that exists
+    for html in [dir.join("report.html"), out.path().join("index.html")] {
+        let text = std::fs::read_to_string(&html).unwrap();
+        for href in text.split("href=\"").skip(1) {
+            let target = href.split('"').next().unwrap();
+            let path = html.parent().unwrap().join(target);
+            assert!(path.exists(), "{}: {target} does not exist", html.display());
+        }
     }
 }

@@ -100,8 +100,9 @@ fn sweep_output_is_identical_for_one_and_two_threads() {
     let (a, b) = (tree(one.path()), tree(two.path()));
     assert_eq!(
         a.len(),
-        18 + 5,
-        "18 point files, manifest, sweep.csv, sweep.json, headline.svg, report.html"
+        18 + 6,
+        "18 point files, manifest, sweep.csv, sweep.json, headline.svg, report.html, and the \
+         folder's index.html"
     );
     assert_eq!(a, b, "files differ between --threads 1 and --threads 2");
 }

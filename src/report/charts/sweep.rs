@@ -1,8 +1,8 @@
 //! The headline chart of a sweep over agents (and proactive coverage when swept): agents on
-//! the x axis; above, lost customers (or the abandonment rate where the results have no lost
-//! customers); below, the total cost, when the results have costs. One line per level of the
-//! other axes (proactive coverage), each with its 95% band, and the cost-optimal point marked
-//! in both panels.
+//! the x axis; stacked panels of the service level (when the results have it), lost
+//! customers (or the abandonment rate where the results have no lost customers), and the
+//! total cost (when the results have costs). One line per level of the other axes (proactive
+//! coverage), each with its 95% band, and the cost-optimal point marked in every panel.
 //!
 //! Drawn from `sweep.csv` only: the point index, one column per axis, then every KPI as
 //! `<kpi>, <kpi>_ci95`. Axes are the columns between the first and the first KPI column.
@@ -24,6 +24,19 @@ pub struct SweepLine {
     pub loss: Vec<Estimate>,
     /// Total cost at each x, when the sweep has costs.
     pub cost: Vec<Estimate>,
+    /// Service level at each x, when the sweep has it.
+    pub service: Vec<Estimate>,
+}
+
+impl SweepLine {
+    /// The values `panel` shows.
+    fn values(&self, panel: Panel) -> &[Estimate] {
+        match panel {
+            Panel::Service => &self.service,
+            Panel::Loss => &self.loss,
+            Panel::Cost => &self.cost,
+        }
+    }
 }
 
 /// The data of the headline chart of a sweep.
@@ -40,6 +53,8 @@ pub struct SweepChart {
     pub loss_kpi: &'static str,
     /// Whether the sweep has `total_cost`.
     pub has_cost: bool,
+    /// Whether the sweep has `service_level`.
+    pub has_service: bool,
     /// One line per level.
     pub lines: Vec<SweepLine>,
 }
@@ -47,6 +62,8 @@ pub struct SweepChart {
 /// Which panel is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Panel {
+    /// Service level (a share, axis from 0).
+    Service,
     /// Lost customers or abandonment (axis from 0).
     Loss,
     /// Total cost (axis from near the cheapest point).
@@ -132,6 +149,9 @@ impl SweepChart {
         let cost = table.estimates("total_cost")?;
         let has_cost = cost.is_some();
         let cost = cost.unwrap_or_default();
+        let service = table.estimates("service_level")?;
+        let has_service = service.is_some();
+        let service = service.unwrap_or_default();
 
         // one line per combination of the other axes, in order of first appearance
         let others: Vec<usize> = axes
@@ -160,6 +180,7 @@ impl SweepChart {
                             x: vec![],
                             loss: vec![],
                             cost: vec![],
+                            service: vec![],
                         },
                     ));
                     lines.len() - 1
@@ -171,6 +192,9 @@ impl SweepChart {
             if has_cost {
                 line.cost.push(cost[r]);
             }
+            if has_service {
+                line.service.push(service[r]);
+            }
         }
         let mut lines: Vec<SweepLine> = lines.into_iter().map(|(_, l)| l).collect();
         for line in &mut lines {
@@ -180,6 +204,9 @@ impl SweepChart {
             line.loss = order.iter().map(|&i| line.loss[i]).collect();
             if has_cost {
                 line.cost = order.iter().map(|&i| line.cost[i]).collect();
+            }
+            if has_service {
+                line.service = order.iter().map(|&i| line.service[i]).collect();
             }
         }
         let x_title = if x_axis.ends_with("agents") && x_levels.is_none() {
@@ -193,6 +220,7 @@ impl SweepChart {
             x_levels,
             loss_kpi,
             has_cost,
+            has_service,
             lines,
         })
     }
@@ -224,12 +252,21 @@ impl SweepChart {
             "lost_customers" => "lost customers",
             _ => "abandonment",
         };
-        let cost = if self.has_cost { " and total cost" } else { "" };
-        format!(
-            "{}: {loss}{cost} by {}",
-            self.name,
-            self.x_title.to_lowercase()
-        )
+        let shown: Vec<&str> = self
+            .panels()
+            .iter()
+            .map(|p| match p {
+                Panel::Service => "service level",
+                Panel::Loss => loss,
+                Panel::Cost => "total cost",
+            })
+            .collect();
+        let shown = match shown.as_slice() {
+            [one] => one.to_string(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+            [] => String::new(),
+        };
+        format!("{}: {shown} by {}", self.name, self.x_title.to_lowercase())
     }
 
     /// "Cost optimum: 6 agents staffed, proactive coverage 50%", when the sweep has costs.
@@ -317,18 +354,47 @@ impl SweepChart {
         keys
     }
 
-    /// One panel: a line with its band per level, and the optimum.
-    fn draw_panel<DB: DrawingBackend>(
-        &self,
+    /// The panels drawn, top to bottom.
+    fn panels(&self) -> Vec<Panel> {
+        let mut panels = Vec::with_capacity(3);
+        if self.has_service {
+            panels.push(Panel::Service);
+        }
+        panels.push(Panel::Loss);
+        if self.has_cost {
+            panels.push(Panel::Cost);
+        }
+        panels
+    }
+
+    /// One panel: a line with its band per level, and the optimum. `first`: the top panel,
+    /// whose legend names the lines for every panel.
+    fn draw_panel<'a, DB: DrawingBackend>(
+        &'a self,
         area: &DrawingArea<DB, Shift>,
-        y_title: &str,
-        shares: bool,
-        values: impl Fn(&SweepLine) -> &[Estimate],
-        single: RGBColor,
         panel: Panel,
+        first: bool,
     ) -> DrawResult<DB> {
-        let keys = if panel == Panel::Cost && self.lines.len() > 1 {
-            Vec::new() // the loss panel above already names the lines
+        let (y_title, shares, single) = match panel {
+            Panel::Service => (
+                "Service level (answered in time ÷ offered)",
+                true,
+                series_colour("service_level"),
+            ),
+            Panel::Loss => (
+                self.loss_title(),
+                self.loss_kpi == "abandon_rate",
+                series_colour(self.loss_kpi),
+            ),
+            Panel::Cost => (
+                "Total cost (mean per run, currency units)",
+                false,
+                series_colour("total_cost"),
+            ),
+        };
+        let values = |l: &'a SweepLine| l.values(panel);
+        let keys = if !first && self.lines.len() > 1 {
+            Vec::new() // the panel above already names the lines
         } else {
             self.keys(y_title, single)
         };
@@ -449,42 +515,19 @@ impl SweepChart {
 }
 
 impl Chart for SweepChart {
+    /// 900 pixels high for one panel, 500 more for each further one.
     fn size(&self) -> (u32, u32) {
-        (super::WIDTH, if self.has_cost { 1400 } else { 900 })
+        (super::WIDTH, 400 + 500 * self.panels().len() as u32)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         let area = super::titled(root, &self.title())?;
-        let shares = self.loss_kpi == "abandon_rate";
-        let loss_colour = series_colour(self.loss_kpi);
-        if self.has_cost {
-            let (top, bottom) = area.split_vertically(area.dim_in_pixel().1 / 2);
-            self.draw_panel(
-                &top,
-                self.loss_title(),
-                shares,
-                |l| &l.loss,
-                loss_colour,
-                Panel::Loss,
-            )?;
-            self.draw_panel(
-                &bottom,
-                "Total cost (mean per run, currency units)",
-                false,
-                |l| &l.cost,
-                series_colour("total_cost"),
-                Panel::Cost,
-            )
-        } else {
-            self.draw_panel(
-                &area,
-                self.loss_title(),
-                shares,
-                |l| &l.loss,
-                loss_colour,
-                Panel::Loss,
-            )
+        let panels = self.panels();
+        let areas = area.split_evenly((panels.len(), 1));
+        for (i, (panel, area)) in panels.iter().zip(&areas).enumerate() {
+            self.draw_panel(area, *panel, i == 0)?;
         }
+        Ok(())
     }
 }
 
