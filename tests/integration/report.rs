@@ -130,12 +130,14 @@ fn run_draws_every_chart_and_page_of_the_examples() {
             &dir.join("waits.svg"),
             &[
                 "Wait before answer (seconds)",
-                "Share of answered calls per",
-                "Answered calls that waited at most x",
-                "Answered calls in the bin (left axis)",
-                "Cumulative share (right axis)",
-                &format!("Threshold {threshold} s:"),
-                "waits of answered calls",
+                // a count on the left, a percentage on the right: not to be mistaken
+                "bin (mean per run)",
+                "Share of answered calls that waited at most x",
+                "Answered calls in the bin, mean per run (left axis, calls)",
+                "Share answered within x (right axis, %)",
+                &format!("Threshold {threshold} s (service level of offered calls: "),
+                // the title says which service level its share is
+                &format!("of them within {threshold} s"),
             ],
         );
         // the examples have no [costs] yet; when they do, the chart must be there

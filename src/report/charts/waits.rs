@@ -1,6 +1,8 @@
-//! The wait distribution of answered calls: a histogram of waits in equal bins (share of
-//! answered calls per bin), the cumulative share on a second axis, the service-level
-//! threshold marked, and the share answered within it in the title and legend.
+//! The wait distribution of answered calls: a histogram of waits in equal bins (answered
+//! calls per bin, mean per run: a count, so that it is not mistaken for the other axis), the
+//! cumulative share on a second axis (a percentage), the service-level threshold marked, and
+//! in the title the share of answered calls within it, named as such beside the service
+//! level of offered calls.
 
 use super::{Axis, Chart, DrawResult, Key, Mark, palette, series_colour, size};
 use crate::report::load::{SavedResult, WaitBucket};
@@ -19,6 +21,10 @@ pub struct WaitDistribution {
     pub buckets: Vec<WaitBucket>,
     /// Service-level threshold, seconds.
     pub threshold_s: f64,
+    /// Replications pooled in `buckets` (bars are per run).
+    pub replications: u64,
+    /// The service level of offered calls (`service_level`), for the title.
+    pub service_level: Option<f64>,
 }
 
 impl WaitDistribution {
@@ -28,6 +34,8 @@ impl WaitDistribution {
             name: r.name.clone(),
             buckets: r.waits.clone(),
             threshold_s: r.threshold_s,
+            replications: r.replications,
+            service_level: r.kpi("service_level").map(|e| e.mean),
         }
     }
 
@@ -80,16 +88,30 @@ impl WaitDistribution {
         super::nice_ceiling(p99.max(threshold * 1.5).max(1.0))
     }
 
-    /// The title, with the share within the threshold.
+    /// The title, with the share of answered calls within the threshold (the service
+    /// level of answered calls, said as such).
     pub fn title(&self) -> String {
         match self.share_within_threshold() {
             Some(share) => format!(
-                "{}: waits of answered calls, {} within {} s",
+                "{}: waits of answered calls, {} of them within {} s",
                 self.name,
                 percent1(share),
                 self.threshold_s
             ),
             None => format!("{}: waits of answered calls (none answered)", self.name),
+        }
+    }
+
+    /// The threshold's legend entry: the service level of offered calls beside it, so that
+    /// the title's share of answered calls is not taken for it.
+    fn threshold_key(&self) -> String {
+        match self.service_level.filter(|s| s.is_finite()) {
+            Some(s) => format!(
+                "Threshold {} s (service level of offered calls: {})",
+                self.threshold_s,
+                percent1(s)
+            ),
+            None => format!("Threshold {} s", self.threshold_s),
         }
     }
 }
@@ -108,35 +130,37 @@ impl Chart for WaitDistribution {
         let end = self.axis_end();
         let width = end / BINS as f64;
         let total = self.total().max(1.0);
-        let shares: Vec<f64> = (0..BINS)
+        let runs = self.replications.max(1) as f64;
+        let per_run: Vec<f64> = (0..BINS)
             .map(|i| {
                 let (a, b) = (i as f64 * width, (i + 1) as f64 * width);
                 // the first bin also holds the waits of exactly 0 s
                 let below = if i == 0 { 0.0 } else { self.calls_within(a) };
-                (self.calls_within(b) - below) / total
+                (self.calls_within(b) - below) / runs
             })
             .collect();
-        let top = shares.iter().copied().fold(0.0, f64::max);
+        let top = per_run.iter().copied().fold(0.0, f64::max);
         let (bars, line, grey) = (series_colour("answered"), palette::BLACK, palette::GREY);
         let mut keys = vec![
-            Key::new("Answered calls in the bin (left axis)", bars, Mark::Swatch),
-            Key::new("Cumulative share (right axis)", line, Mark::Line),
+            Key::new(
+                "Answered calls in the bin, mean per run (left axis, calls)",
+                bars,
+                Mark::Swatch,
+            ),
+            Key::new("Share answered within x (right axis, %)", line, Mark::Line),
         ];
         let share = self.share_within_threshold();
-        if let Some(share) = share {
-            keys.push(Key::new(
-                format!(
-                    "Threshold {} s: {} within it",
-                    self.threshold_s,
-                    percent1(share)
-                ),
-                grey,
-                Mark::Dashed,
-            ));
+        if share.is_some() {
+            keys.push(Key::new(self.threshold_key(), grey, Mark::Dashed));
         }
         let area = super::keyed(&area, &keys)?;
-        let mut plot = super::panel(&area, 0.0..end, 0.0..super::nice_ceiling(top * 1.15), true)?
-            .set_secondary_coord(0.0..end, 0.0..1.0);
+        let mut plot = super::panel(
+            &area,
+            0.0..end,
+            0.0..super::nice_ceiling((top * 1.15).max(1e-9)),
+            true,
+        )?
+        .set_secondary_coord(0.0..end, 0.0..1.0);
         super::axes(
             &mut plot,
             &Axis {
@@ -146,22 +170,22 @@ impl Chart for WaitDistribution {
             },
             &Axis {
                 title: &format!(
-                    "Share of answered calls per {} s bin",
+                    "Answered calls per {} s bin (mean per run)",
                     super::number(&width)
                 ),
                 ticks: 6,
-                format: &super::percent,
+                format: &super::number,
             },
         )?;
         super::right_axis(
             &mut plot,
             &Axis {
-                title: "Answered calls that waited at most x",
+                title: "Share of answered calls that waited at most x",
                 ticks: 6,
                 format: &super::percent,
             },
         )?;
-        plot.draw_series(shares.iter().enumerate().map(|(i, &s)| {
+        plot.draw_series(per_run.iter().enumerate().map(|(i, &s)| {
             let x = i as f64 * width;
             Rectangle::new(
                 [(x + 0.05 * width, 0.0), (x + 0.95 * width, s)],
@@ -215,8 +239,17 @@ mod tests {
                 },
             ],
             threshold_s: 20.0,
+            replications: 4,
+            service_level: Some(0.6),
         };
         assert_eq!(w.share_within_threshold(), Some(0.7));
-        assert!(w.title().contains("70.0% within 20 s"));
+        assert_eq!(
+            w.title(),
+            "x: waits of answered calls, 70.0% of them within 20 s"
+        );
+        assert_eq!(
+            w.threshold_key(),
+            "Threshold 20 s (service level of offered calls: 60.0%)"
+        );
     }
 }
