@@ -57,6 +57,7 @@ pub fn load_all(files: &[PathBuf]) -> (Vec<Scenario>, Vec<Diagnostic>) {
                         ),
                     ));
                 } else {
+                    warn_implausible(file, &sc);
                     scenarios.push(sc);
                 }
             }
@@ -64,6 +65,17 @@ pub fn load_all(files: &[PathBuf]) -> (Vec<Scenario>, Vec<Diagnostic>) {
         }
     }
     (scenarios, problems)
+}
+
+/// Prints on stderr the values of `scenario` (read from `path`) that are legal but
+/// implausible for a call center ([`scenario::plausible`]); the scenario still runs.
+fn warn_implausible(path: &Path, scenario: &Scenario) {
+    let Ok(text) = crate::input::read_toml(path) else {
+        return; // it was read a moment ago; a file gone since has nothing to warn about
+    };
+    for w in scenario::plausible::warnings(scenario, &text, &path.display().to_string()) {
+        eprintln!("warning: {w}\n");
+    }
 }
 
 /// Prints problems to stderr, one block each.

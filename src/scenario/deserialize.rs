@@ -156,6 +156,36 @@ fn remove_at(table: &mut DeTable<'_>, span: &Range<usize>, prefix: &str) -> Opti
     Some(path)
 }
 
+/// The byte range of the value at dotted key `key` of TOML `text` (`handle_time.mean`,
+/// `call_type[billing].patience.mean`), if it is written there.
+pub fn span_of(text: &str, key: &str) -> Option<Range<usize>> {
+    let doc = DeTable::parse(text).ok()?;
+    let mut table: &DeTable<'_> = doc.get_ref();
+    let parts = super::overlay::key_parts(key);
+    let (last, sections) = parts.split_last()?;
+    for part in sections {
+        let (name, label) = match part.split_once('[') {
+            Some((name, rest)) => (name, Some(rest.trim_end_matches(']'))),
+            None => (*part, None),
+        };
+        let value = table.get(name)?;
+        table = match (value.get_ref(), label) {
+            (DeValue::Table(t), None) => t,
+            (DeValue::Array(items), Some(label)) => {
+                items
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, item)| match item.get_ref() {
+                        DeValue::Table(t) if element_label(item, i) == label => Some(t),
+                        _ => None,
+                    })?
+            }
+            _ => return None,
+        };
+    }
+    table.get(*last).map(|v| v.span())
+}
+
 /// How an element of an array of tables is named in a dotted key: its `name`, as
 /// `call_type[billing]` (validation's spelling), else its position from 1.
 fn element_label(item: &Spanned<DeValue<'_>>, i: usize) -> String {

@@ -7,6 +7,7 @@ pub mod deserialize;
 pub mod diagnostic;
 pub mod duration;
 pub mod overlay;
+pub mod plausible;
 pub mod raw;
 pub mod validate;
 

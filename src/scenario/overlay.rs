@@ -55,7 +55,7 @@ pub fn set_key(table: &mut toml::Table, key: &str, value: toml::Value) -> Result
 }
 
 /// The parts of a dotted key; dots inside `[...]` (a section's name) do not split.
-fn key_parts(key: &str) -> Vec<&str> {
+pub(crate) fn key_parts(key: &str) -> Vec<&str> {
     let (mut parts, mut start, mut depth) = (Vec::new(), 0, 0usize);
     for (i, c) in key.char_indices() {
         match c {

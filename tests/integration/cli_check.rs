@@ -265,3 +265,32 @@ fn new_refuses_names_check_would_reject_and_long_names_fail_in_check() {
         .stderr(predicates::str::contains("long.toml:"))
         .stderr(predicates::str::contains("at most 200 bytes"));
 }
+
+/// Issue 19: a legal but implausible value (a mean handle time of 4 s: minutes written as
+/// seconds) is a warning that points at it; the file is still valid and runs. No example
+/// warns.
+#[test]
+fn implausible_values_are_warnings_not_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo("scenarios/small-business.toml"))
+        .unwrap()
+        .replace("mean = \"4m\"", "mean = 4");
+    let file = dir.path().join("seconds.toml");
+    std::fs::write(&file, text).unwrap();
+    let assert = callsim().arg("check").arg(&file).assert().success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let name = file.display().to_string();
+    assert!(
+        stderr.contains(&format!(
+            "warning: {name}:32:8: handle_time.mean: a mean handle time of 4 s is implausibly short"
+        )),
+        "{stderr}"
+    );
+    let assert = callsim()
+        .arg("check")
+        .arg(repo("scenarios"))
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(!stderr.contains("warning"), "{stderr}");
+}
