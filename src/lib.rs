@@ -22,6 +22,7 @@ pub mod cli;
 pub mod engine;
 pub mod erlang;
 pub mod fit;
+pub mod forecast;
 pub mod input;
 pub mod model;
 pub mod plan;

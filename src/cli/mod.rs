@@ -4,6 +4,7 @@
 mod check;
 mod erlang;
 mod fit;
+mod forecast;
 mod inputs;
 mod merge;
 mod new;
@@ -75,6 +76,11 @@ enum Command {
   callsim fit arrivals data/bank_calls_2003_mar_jun.csv --weekday Mon --out arrivals.toml
   callsim fit calls calls.csv --out calls.toml --chart patience.svg")]
     Fit(fit::FitArgs),
+    /// Forecast the calls of each interval of the coming days from history, with their
+    /// uncertainty, after a backtest of the methods on that history.
+    #[command(after_help = "Example:
+  callsim forecast data/bank_calls_2003_mar_jun.csv --start 2003-06-02 --days 7 --base scenarios/plan-day.toml")]
+    Forecast(forecast::ForecastArgs),
     /// Serve a live what-if page for workshops: sliders re-simulate the day at once.
     #[command(after_help = "Example:
   callsim serve scenarios/small-business.toml   (then open http://127.0.0.1:8080)")]
@@ -167,6 +173,7 @@ pub fn main() -> ExitCode {
         Command::Merge(args) => merge::execute(args),
         Command::Report(args) => report::execute(args),
         Command::Fit(args) => fit::execute(args),
+        Command::Forecast(args) => forecast::execute(args),
         Command::Serve(args) => serve::execute(args),
         Command::Completions(args) => completions(args),
         Command::Man(args) => man_pages(args),

@@ -22,6 +22,8 @@ use std::path::Path;
 pub struct Day {
     /// The date, `YYYY-MM-DD`.
     pub date: String,
+    /// The same date as days since 1970-01-01 (consecutive days differ by 1).
+    pub day: i64,
     /// Day of the week, 0 = Monday.
     pub weekday: usize,
     /// Calls of that day in each target interval.
@@ -181,6 +183,7 @@ pub fn fit_arrivals(
             let total = calls.iter().sum();
             days.push(Day {
                 date,
+                day,
                 weekday,
                 calls,
                 total,

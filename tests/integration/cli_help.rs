@@ -2,7 +2,7 @@
 
 use crate::common::callsim;
 
-const COMMANDS: [&str; 13] = [
+const COMMANDS: [&str; 14] = [
     "run",
     "check",
     "erlang",
@@ -13,6 +13,7 @@ const COMMANDS: [&str; 13] = [
     "merge",
     "report",
     "fit",
+    "forecast",
     "serve",
     "completions",
     "man",

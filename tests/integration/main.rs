@@ -6,6 +6,7 @@ mod cli_run;
 mod common;
 mod erlang;
 mod fit;
+mod forecast;
 mod mechanisms;
 mod mutation;
 mod outputs;

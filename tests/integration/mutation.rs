@@ -281,3 +281,80 @@ fn mutated_fit_inputs_are_read_or_errors_naming_the_file_never_a_panic() {
         started.elapsed()
     );
 }
+
+/// `callsim forecast`'s inputs (a month of the bank's counts, and a holidays file) mutated:
+/// the whole pipeline (read, sum, backtest, forecast) gives a forecast or an error naming
+/// the file, never a panic; a few cases through the binary too.
+#[test]
+fn mutated_forecast_inputs_are_forecast_or_errors_naming_the_file_never_a_panic() {
+    use callsim::forecast::{History, backtest, forecast, read_holidays};
+    let counts: String = std::fs::read_to_string(repo("data/bank_calls_2003_mar_jun.csv"))
+        .unwrap()
+        .lines()
+        .take(1 + 20 * 169)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let holidays = "# holidays\n2003-03-17\n2003-03-28 # a Friday\n";
+    let dir = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    for case in 0..150u64 {
+        let mut rng = Rng(91_000 + case);
+        let (mut c, mut h) = (counts.clone(), holidays.to_string());
+        for _ in 0..1 + rng.below(3) {
+            if rng.below(2) == 0 {
+                c = mutate(&c, &mut rng);
+            } else {
+                h = mutate(&h, &mut rng);
+            }
+        }
+        let (cp, hp) = (
+            dir.path().join(format!("c{case}.csv")),
+            dir.path().join(format!("h{case}.txt")),
+        );
+        std::fs::write(&cp, &c).unwrap();
+        std::fs::write(&hp, &h).unwrap();
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            let holidays = read_holidays(&hp)?;
+            let read = callsim::fit::counts::read_counts(&cp)?;
+            let fit = callsim::fit::arrivals::fit_arrivals(&cp, &read, 1800.0)?;
+            let history = History::of(&fit, &holidays);
+            let start = history.days.last().map_or(0, |d| d.day) + 1;
+            let b = backtest(&history, 7);
+            Ok::<_, callsim::fit::FitError>(forecast(&history, &b, start, 7, &holidays).days.len())
+        }));
+        match outcome {
+            Err(_) => panic!("case {case}: the forecast panicked on:\n{h}\n{c:.2000}"),
+            Ok(Ok(days)) => assert_eq!(days, 7),
+            Ok(Err(e)) => {
+                let message = e.to_string();
+                let named = [&cp, &hp]
+                    .iter()
+                    .any(|p| message.starts_with(&p.display().to_string()));
+                assert!(named && message.len() < 1000, "case {case}: {message}");
+            }
+        }
+        if case % 25 == 0 {
+            let run = crate::common::callsim()
+                .arg("forecast")
+                .arg(&cp)
+                .args(["--start", "2003-04-01", "--days", "3", "--holidays"])
+                .arg(&hp)
+                .arg("--out")
+                .arg(dir.path().join(format!("out{case}")))
+                .timeout(std::time::Duration::from_secs(60))
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&run.stderr);
+            assert!(!stderr.contains("panicked"), "case {case}: {stderr}");
+            assert!(
+                run.status.success() || stderr.starts_with("error: "),
+                "case {case}: {stderr}"
+            );
+        }
+    }
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "took {:?}",
+        started.elapsed()
+    );
+}

@@ -11,6 +11,7 @@ pub mod bars;
 pub mod coverage;
 pub mod day_profile;
 pub mod fit;
+pub mod forecast;
 pub mod skills;
 pub mod sweep;
 pub mod waits;
