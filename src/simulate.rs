@@ -1,17 +1,24 @@
 //! Runs scenarios: every (scenario, replication) pair is one task on the rayon pool, start to
 //! end on one thread. Each task reduces its replication to KPI values at once (the histograms
-//! are dropped there), and the KPIs are averaged over replications in replication order, so
-//! the output is bit-identical for any number of threads.
+//! are dropped there). Tasks run in chunks of [`CHUNK`] (fixed: never by thread count or
+//! timing), and each chunk is folded into streaming tallies in replication order before the
+//! next starts, so memory does not grow with the replications (only the whole-run KPI values
+//! of each replication are kept, for paired comparisons) and the output is bit-identical for
+//! any number of threads. A scenario is handed over as soon as its last replication is in.
 
 use crate::model::replication::{Stopped, run_replication_until};
 use crate::model::routing::CallType;
 use crate::model::{NoObserver, ReplicationOutcome, Scenario};
-use crate::stats::{IntervalTally, Kpi, MeanCi, Mechanism, WaitHistogram, mean_ci};
+use crate::stats::{IntervalTally, Kpi, MeanCi, MeanCiTally, Mechanism, WaitHistogram};
 use rayon::prelude::*;
 
 pub mod skills;
-use skills::SkillReplication;
 pub use skills::{GroupKpis, SkillResult};
+use skills::{SkillReplication, SkillTally};
+
+/// Replications run at once before they are folded into the tallies (a fixed number, so that
+/// results never depend on the number of threads).
+pub const CHUNK: usize = 256;
 
 /// The KPI values of one replication: the whole run and each interval, in [`Kpi::ALL`] order.
 #[derive(Debug, Clone)]
@@ -53,19 +60,55 @@ impl KpiSet {
         &self.kpis
     }
 
-    /// Averages `rows` (one per replication, values in [`Kpi::ALL`] order) for `kpis`.
-    pub(crate) fn from_replications<'a>(
-        kpis: &[Kpi],
-        rows: impl Iterator<Item = &'a Vec<f64>> + Clone,
-    ) -> Self {
-        let values = kpis
-            .iter()
-            .map(|kpi| mean_ci(rows.clone().map(|r| r[kpi.index()])))
-            .collect();
+    /// The means of `kpis` from `tallies` (one per KPI, in [`Kpi::ALL`] order).
+    pub(crate) fn from_tallies(kpis: &[Kpi], tallies: &[MeanCiTally]) -> Self {
         KpiSet {
             kpis: kpis.to_vec(),
-            values,
+            values: kpis.iter().map(|k| tallies[k.index()].mean_ci()).collect(),
         }
+    }
+}
+
+/// Streaming tallies of rows of KPI values in [`Kpi::ALL`] order: the whole run and each
+/// interval.
+#[derive(Debug, Clone)]
+pub(crate) struct RowsTally {
+    total: Vec<MeanCiTally>,
+    intervals: Vec<Vec<MeanCiTally>>,
+}
+
+impl RowsTally {
+    /// Tallies of `intervals` intervals.
+    pub(crate) fn new(intervals: usize) -> Self {
+        let row = || vec![MeanCiTally::new(); Kpi::ALL.len()];
+        RowsTally {
+            total: row(),
+            intervals: (0..intervals).map(|_| row()).collect(),
+        }
+    }
+
+    /// Adds one replication's rows.
+    pub(crate) fn add(&mut self, total: &[f64], intervals: &[Vec<f64>]) {
+        let add = |tallies: &mut [MeanCiTally], row: &[f64]| {
+            for (t, x) in tallies.iter_mut().zip(row) {
+                t.add(*x);
+            }
+        };
+        add(&mut self.total, total);
+        for (tallies, row) in self.intervals.iter_mut().zip(intervals) {
+            add(tallies, row);
+        }
+    }
+
+    /// The means of `kpis`: the whole run and each interval.
+    pub(crate) fn sets(&self, kpis: &[Kpi]) -> (KpiSet, Vec<KpiSet>) {
+        (
+            KpiSet::from_tallies(kpis, &self.total),
+            self.intervals
+                .iter()
+                .map(|t| KpiSet::from_tallies(kpis, t))
+                .collect(),
+        )
     }
 }
 
@@ -197,56 +240,219 @@ pub fn simulate_while(
     scenarios: &[Scenario],
     go_on: impl Fn() -> bool + Sync,
 ) -> Option<Vec<Result<ScenarioResult, RunError>>> {
-    let tasks: Vec<(usize, u64)> = scenarios
-        .iter()
-        .enumerate()
-        .flat_map(|(s, sc)| (0..sc.replications as u64).map(move |r| (s, r)))
-        .collect();
-    let results: Vec<Result<ReplicationKpis, RunError>> = tasks
-        .par_iter()
-        .map(|&(s, r)| {
-            if !go_on() {
-                return None;
-            }
-            match replication_kpis_until(&scenarios[s], r, &go_on) {
-                Err(e) if e.why == Stopped::Interrupted => None,
-                done => Some(done),
-            }
-        })
-        .collect::<Option<_>>()?;
-    let mut rest = results.as_slice();
-    Some(
-        scenarios
-            .iter()
-            .map(|sc| {
-                let (reps, tail) = rest.split_at(sc.replications as usize);
-                rest = tail;
-                let reps: Vec<ReplicationKpis> = reps.iter().cloned().collect::<Result<_, _>>()?;
-                Ok(summarize(sc, &reps))
-            })
-            .collect(),
-    )
+    let mut results: Vec<Option<Result<ScenarioResult, RunError>>> = vec![None; scenarios.len()];
+    simulate_each(scenarios, go_on, |s, result| results[s] = Some(result))?;
+    results.into_iter().collect()
 }
 
-/// Averages the replications of one scenario.
+/// [`simulate_while`], handing each scenario's result (or why it has none) to `done` as soon
+/// as its last replication is in, in the order of `scenarios`; `None` when stopped (the
+/// scenarios handed over by then stay handed over).
+pub fn simulate_each(
+    scenarios: &[Scenario],
+    go_on: impl Fn() -> bool + Sync,
+    mut done: impl FnMut(usize, Result<ScenarioResult, RunError>),
+) -> Option<()> {
+    // each scenario's tally (or its first error, in replication order) until handed over
+    let mut tallies: Vec<Option<Result<ScenarioTally, RunError>>> = scenarios
+        .iter()
+        .map(|sc| Some(Ok(ScenarioTally::new(sc))))
+        .collect();
+    let failed = |t: &Option<Result<ScenarioTally, RunError>>| matches!(t, Some(Err(_)));
+    let mut next = (0usize, 0u64); // the next (scenario, replication) to run
+    while next.0 < scenarios.len() && scenarios[next.0].replications == 0 {
+        next.0 += 1;
+    }
+    let mut chunk: Vec<(usize, u64)> = Vec::with_capacity(CHUNK);
+    while next.0 < scenarios.len() {
+        chunk.clear();
+        while chunk.len() < CHUNK && next.0 < scenarios.len() {
+            // a scenario that failed runs no more replications
+            if !failed(&tallies[next.0]) {
+                chunk.push(next);
+            }
+            next.1 += 1;
+            // past a scenario's last replication, on to the next that has any
+            while next.0 < scenarios.len() && next.1 >= u64::from(scenarios[next.0].replications) {
+                next = (next.0 + 1, 0);
+            }
+        }
+        let ran: Vec<Result<ReplicationKpis, RunError>> = chunk
+            .par_iter()
+            .map(|&(s, r)| {
+                if !go_on() {
+                    return None;
+                }
+                match replication_kpis_until(&scenarios[s], r, &go_on) {
+                    Err(e) if e.why == Stopped::Interrupted => None,
+                    done => Some(done),
+                }
+            })
+            .collect::<Option<_>>()?;
+        for (&(s, _), kpis) in chunk.iter().zip(ran) {
+            match (&mut tallies[s], kpis) {
+                (Some(Ok(tally)), Ok(kpis)) => tally.add(&kpis),
+                (t @ Some(Ok(_)), Err(e)) => *t = Some(Err(e)),
+                _ => {} // its first error stands
+            }
+        }
+        // hand over every scenario before `next`: all its replications are in (or skipped)
+        for (s, sc) in scenarios.iter().enumerate().take(next.0) {
+            if let Some(t) = tallies[s].take() {
+                done(s, t.map(|t| t.finish(sc)));
+            }
+        }
+    }
+    // scenarios of no replication at the end
+    for (s, sc) in scenarios.iter().enumerate() {
+        if let Some(t) = tallies[s].take() {
+            done(s, t.map(|t| t.finish(sc)));
+        }
+    }
+    Some(())
+}
+
+/// A scenario's replications folded in replication order, without keeping them (but their
+/// whole-run KPI values, for paired comparisons).
+#[derive(Debug, Clone)]
+pub struct ScenarioTally {
+    rows: RowsTally,
+    calls: u64,
+    waits: WaitHistogram,
+    replications: Vec<Vec<f64>>,
+    skills: Option<SkillTally>,
+}
+
+impl ScenarioTally {
+    /// The tally of no replication of `scenario`.
+    pub fn new(scenario: &Scenario) -> Self {
+        ScenarioTally {
+            rows: RowsTally::new(scenario.intervals()),
+            calls: 0,
+            waits: WaitHistogram::default(),
+            replications: Vec::new(),
+            skills: scenario
+                .skills
+                .as_ref()
+                .map(|model| SkillTally::new(model, scenario.intervals())),
+        }
+    }
+
+    /// Adds the next replication (they must come in replication order).
+    pub fn add(&mut self, kpis: &ReplicationKpis) {
+        self.rows.add(&kpis.total, &kpis.intervals);
+        self.calls += kpis.calls;
+        self.waits.merge(&kpis.waits);
+        self.replications.push(kpis.total.clone());
+        if let (Some(tally), Some(rep)) = (&mut self.skills, &kpis.skills) {
+            tally.add(rep);
+        }
+    }
+
+    /// The averages over the replications added.
+    pub fn finish(self, scenario: &Scenario) -> ScenarioResult {
+        let kpis = kpis_of(scenario);
+        let (total, intervals) = self.rows.sets(&kpis);
+        ScenarioResult {
+            scenario: scenario.clone(),
+            total,
+            intervals,
+            calls_simulated: self.calls,
+            waits: self.waits,
+            replications: self.replications,
+            skills: self
+                .skills
+                .map(|t| t.finish(scenario, &skills::type_kpis(scenario))),
+        }
+    }
+}
+
+/// Averages the replications of one scenario (given in replication order).
 pub fn summarize(scenario: &Scenario, reps: &[ReplicationKpis]) -> ScenarioResult {
-    let kpis = kpis_of(scenario);
-    ScenarioResult {
-        scenario: scenario.clone(),
-        total: KpiSet::from_replications(&kpis, reps.iter().map(|r| &r.total)),
-        intervals: (0..scenario.intervals())
-            .map(|k| KpiSet::from_replications(&kpis, reps.iter().map(move |r| &r.intervals[k])))
-            .collect(),
-        calls_simulated: reps.iter().map(|r| r.calls).sum(),
-        waits: reps.iter().fold(WaitHistogram::default(), |mut all, r| {
-            all.merge(&r.waits);
-            all
-        }),
-        replications: reps.iter().map(|r| r.total.clone()).collect(),
-        skills: scenario.skills.as_ref().map(|model| {
-            let per_rep: Vec<&SkillReplication> =
-                reps.iter().filter_map(|r| r.skills.as_ref()).collect();
-            SkillResult::of(model, &skills::type_kpis(scenario), &per_rep)
-        }),
+    let mut tally = ScenarioTally::new(scenario);
+    for r in reps {
+        tally.add(r);
+    }
+    tally.finish(scenario)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::test_support;
+    use crate::stats::mean_ci;
+
+    fn small(name: &str, replications: u32) -> Scenario {
+        let patience = crate::model::Dist::exponential(60.0).ok();
+        let mut sc = test_support::day(&[20.0, 30.0], &[2, 3], patience);
+        sc.name = name.into();
+        sc.replications = replications;
+        sc.busyness_cv = 0.1;
+        sc
+    }
+
+    /// Replications folded in chunks give the two-pass means to the bit and half-widths to
+    /// 1e-12, the same bits for 1 and 2 threads, and each scenario is handed over, in order,
+    /// as soon as its replications are in.
+    #[test]
+    fn chunks_stream_in_replication_order() {
+        let scenarios = [
+            small("a", (CHUNK + 44) as u32),
+            small("b", 300),
+            small("c", 3),
+        ];
+        let run = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let started = std::sync::atomic::AtomicUsize::new(0);
+            let mut handed = Vec::new();
+            pool.install(|| {
+                simulate_each(
+                    &scenarios,
+                    || {
+                        started.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        true
+                    },
+                    |s, r| {
+                        handed.push((
+                            s,
+                            started.load(std::sync::atomic::Ordering::Relaxed),
+                            r.unwrap(),
+                        ))
+                    },
+                )
+            })
+            .unwrap();
+            handed
+        };
+        let one = run(1);
+        let two = run(2);
+        assert_eq!(one.iter().map(|h| h.0).collect::<Vec<_>>(), [0, 1, 2]);
+        // "a" was handed over before every replication had started
+        let all: usize = scenarios.iter().map(|s| s.replications as usize).sum();
+        assert!(one[0].1 < all, "{} of {all}", one[0].1);
+        for ((_, _, x), (_, _, y)) in one.iter().zip(&two) {
+            for ((_, u), (_, v)) in x.total.iter().zip(y.total.iter()) {
+                assert_eq!(
+                    (u.mean.to_bits(), u.ci95.to_bits()),
+                    (v.mean.to_bits(), v.ci95.to_bits())
+                );
+            }
+        }
+        // against the two-pass mean and half-width of the same replications
+        let a = &one[0].2;
+        for (kpi, v) in a.total.iter() {
+            let whole = mean_ci(a.replications.iter().map(|r| r[kpi.index()]));
+            assert_eq!(v.mean.to_bits(), whole.mean.to_bits(), "{kpi:?}");
+            assert!(
+                (v.ci95 - whole.ci95).abs() <= 1e-12 * whole.ci95.abs().max(1e-300)
+                    || v.ci95 == whole.ci95,
+                "{kpi:?}: {} against {}",
+                v.ci95,
+                whole.ci95
+            );
+        }
     }
 }

@@ -4,7 +4,7 @@
 use super::inputs::{load_all, print_problems, scenario_files};
 use crate::model::RunKind;
 use crate::report::{self, summary_json};
-use crate::simulate::{ScenarioResult, simulate};
+use crate::simulate::{ScenarioResult, simulate_each};
 use crate::stats::Kpi;
 use crate::units::{format_clock, format_duration};
 use std::path::PathBuf;
@@ -80,44 +80,52 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
     }
     let pool = super::thread_pool(args.threads)?;
     let started = Instant::now();
-    let outcomes = pool.install(|| simulate(&scenarios));
-    let elapsed = started.elapsed().as_secs_f64();
-    // a scenario that ran away is reported; the others keep their results
-    let mut run_failures = 0;
-    let results: Vec<ScenarioResult> = outcomes
-        .into_iter()
-        .filter_map(|outcome| {
-            outcome
-                .map_err(|e| {
-                    run_failures += 1;
-                    eprintln!("error: {e}");
-                })
-                .ok()
-        })
-        .collect();
-
-    let mut write_failures = 0;
+    // each scenario is written as soon as its last replication is in, so that a later
+    // scenario that runs away (or a kill) leaves the earlier ones' folders whole
+    let mut results: Vec<ScenarioResult> = Vec::with_capacity(scenarios.len());
+    let (mut run_failures, mut write_failures) = (0, 0);
+    let mut writing_s = 0.0;
     let options = report::pages::ReportOptions { png: args.png };
     let charts = (!args.no_charts).then_some(options);
     let mut drawn = Vec::new();
-    for result in &results {
-        match report::write_scenario_with(&args.out, result, charts) {
-            Ok((dir, figures)) => {
-                eprintln!("wrote {}/", dir.display());
-                drawn.extend(figures);
-            }
-            Err(e) => {
-                write_failures += 1;
-                eprintln!(
-                    "error: cannot write the results of {}: {e}",
-                    result.scenario.name
-                );
-            }
-        }
-        if !args.json {
-            println!("{}", table(result));
-        }
-    }
+    pool.install(|| {
+        simulate_each(
+            &scenarios,
+            || true,
+            |_, outcome| {
+                let result = match outcome {
+                    Ok(result) => result,
+                    Err(e) => {
+                        // a scenario that ran away is reported; the others keep their results
+                        run_failures += 1;
+                        eprintln!("error: {e}");
+                        return;
+                    }
+                };
+                let write_started = Instant::now();
+                match report::write_scenario_with(&args.out, &result, charts) {
+                    Ok((dir, figures)) => {
+                        eprintln!("wrote {}/", dir.display());
+                        drawn.extend(figures);
+                    }
+                    Err(e) => {
+                        write_failures += 1;
+                        eprintln!(
+                            "error: cannot write the results of {}: {e}",
+                            result.scenario.name
+                        );
+                    }
+                }
+                writing_s += write_started.elapsed().as_secs_f64();
+                if !args.json {
+                    println!("{}", table(&result));
+                }
+                results.push(result);
+            },
+        )
+    });
+    let elapsed = started.elapsed().as_secs_f64() - writing_s;
+
     if !args.no_charts
         && write_failures == 0
         && let Err(e) = report::pages::write_run_index(&args.out, drawn, options)

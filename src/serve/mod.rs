@@ -12,7 +12,8 @@
 //! Overrides are the dotted keys of sweep files, applied by the sweep's code; a bad one is a
 //! 400 with `check`'s message. An override may not name a file (400), and a what-if may not
 //! ask for more than [`whatif::MAX_REPLICATIONS`] replications, nor a trace for a day of more
-//! than [`whatif::MAX_TRACE_CALLS`] expected calls (422).
+//! than [`whatif::MAX_TRACE_CALLS`] expected calls, or one whose day holds more than
+//! [`whatif::MAX_TRACE_EVENTS`] events (422); a trace stops at the time limit too (503).
 //!
 //! Only the page itself may drive the server: a request whose `Host` is not a loopback name
 //! (`localhost`, `127.0.0.1`, `[::1]`, any port; any host with `--allow-remote`) is refused
@@ -328,9 +329,22 @@ async fn trace(State(app): State<Arc<App>>, body: Bytes) -> Response {
         let request = parse_request(&body)?;
         let scenario = app.baseline.variant(&request.overrides)?;
         whatif::check_trace_budget(&scenario)?;
+        let limit = app.limit;
         tokio::task::spawn_blocking(move || {
-            let recorder = crate::report::trace::record_day(&scenario, 0)
-                .map_err(|e| WhatIfError::Invalid(e.to_string()))?;
+            use crate::model::replication::Stopped;
+            use crate::report::trace::{TraceError, record_day_until};
+            let deadline = std::time::Instant::now() + limit;
+            let go_on = || std::time::Instant::now() <= deadline;
+            let recorder = record_day_until(&scenario, 0, whatif::MAX_TRACE_EVENTS, &go_on)
+                .map_err(|e| match e {
+                    TraceError::Stopped(_, Stopped::Interrupted) => {
+                        WhatIfError::TooSlow(limit.as_secs_f64())
+                    }
+                    TraceError::TooLarge(..) | TraceError::Stopped(..) => {
+                        WhatIfError::OverBudget(e.to_string())
+                    }
+                    TraceError::SteadyState(_) => WhatIfError::Invalid(e.to_string()),
+                })?;
             Ok::<_, WhatIfError>(crate::report::trace::trace_jsonl(&scenario, 0, &recorder))
         })
         .await

@@ -19,6 +19,10 @@ pub const MAX_REPLICATIONS: u32 = 1_000;
 /// `/api/trace` records: the trace holds every event of every call.
 pub const MAX_TRACE_CALLS: f64 = 200_000.0;
 
+/// Most events (call events and agent levels) one `/api/trace` day may hold: a day of
+/// [`MAX_TRACE_CALLS`] calls has about four events a call.
+pub const MAX_TRACE_EVENTS: usize = 1_000_000;
+
 /// Why a what-if could not be answered.
 #[derive(Debug, thiserror::Error)]
 pub enum WhatIfError {

@@ -2,11 +2,11 @@
 //! of calls handled: the values of one replication, and their means with 95% confidence
 //! half-widths over replications.
 
-use super::KpiSet;
+use super::{KpiSet, RowsTally};
 use crate::model::ReplicationOutcome;
 use crate::model::Scenario;
 use crate::model::routing::SkillModel;
-use crate::stats::{IntervalTally, Kpi, MeanCi, Mechanism, mean_ci};
+use crate::stats::{IntervalTally, Kpi, MeanCi, MeanCiTally, Mechanism};
 use serde::Serialize;
 
 /// The KPIs reported for every call type, in output order (their values are taken from rows
@@ -134,13 +134,12 @@ pub struct GroupKpis {
 }
 
 impl GroupKpis {
-    fn from_replications<'a>(rows: impl Iterator<Item = &'a [f64; 4]> + Clone) -> Self {
-        let at = |i: usize| mean_ci(rows.clone().map(|r| r[i]));
+    fn from_tallies(t: &[MeanCiTally; 4]) -> Self {
         GroupKpis {
-            occupancy: at(0),
-            busy_agents: at(1),
-            staffed_agents: at(2),
-            handled: at(3),
+            occupancy: t[0].mean_ci(),
+            busy_agents: t[1].mean_ci(),
+            staffed_agents: t[2].mean_ci(),
+            handled: t[3].mean_ci(),
         }
     }
 
@@ -188,56 +187,99 @@ pub struct SkillResult {
     pub handled: Vec<Vec<MeanCi>>,
 }
 
-impl SkillResult {
-    /// Averages the replications of a multi-skill scenario.
-    pub fn of(model: &SkillModel, kpis: &[Kpi], reps: &[&SkillReplication]) -> Self {
-        let n = reps
-            .first()
-            .map_or(0, |r| r.by_type.first().map_or(0, |t| t.intervals.len()));
-        let by_type = model
-            .types
-            .iter()
-            .enumerate()
-            .map(|(t, ty)| TypeResult {
-                name: ty.name.clone(),
-                total: KpiSet::from_replications(kpis, reps.iter().map(|r| &r.by_type[t].total)),
-                intervals: (0..n)
-                    .map(|k| {
-                        KpiSet::from_replications(
-                            kpis,
-                            reps.iter().map(move |r| &r.by_type[t].intervals[k]),
-                        )
-                    })
-                    .collect(),
-            })
-            .collect();
-        let by_group = model
-            .groups
-            .iter()
-            .enumerate()
-            .map(|(g, group)| GroupResult {
-                name: group.name.clone(),
-                total: GroupKpis::from_replications(reps.iter().map(|r| &r.by_group[g].total)),
-                intervals: (0..n)
-                    .map(|k| {
-                        GroupKpis::from_replications(
-                            reps.iter().map(move |r| &r.by_group[g].intervals[k]),
-                        )
-                    })
-                    .collect(),
-            })
-            .collect();
-        let handled = (0..model.types.len())
-            .map(|t| {
-                (0..model.groups.len())
-                    .map(|g| mean_ci(reps.iter().map(|r| r.handled[t][g])))
-                    .collect()
-            })
-            .collect();
+/// The per-type and per-group KPI values of a multi-skill scenario's replications, folded
+/// in replication order without keeping them.
+#[derive(Debug, Clone)]
+pub struct SkillTally {
+    by_type: Vec<RowsTally>,
+    by_group: Vec<([MeanCiTally; 4], Vec<[MeanCiTally; 4]>)>,
+    handled: Vec<Vec<MeanCiTally>>,
+}
+
+impl SkillTally {
+    /// The tally of no replication of `model`'s types and groups over `intervals` intervals.
+    pub fn new(model: &SkillModel, intervals: usize) -> Self {
+        let four = [MeanCiTally::new(); 4];
+        SkillTally {
+            by_type: model
+                .types
+                .iter()
+                .map(|_| RowsTally::new(intervals))
+                .collect(),
+            by_group: model
+                .groups
+                .iter()
+                .map(|_| (four, vec![four; intervals]))
+                .collect(),
+            handled: model
+                .types
+                .iter()
+                .map(|_| vec![MeanCiTally::new(); model.groups.len()])
+                .collect(),
+        }
+    }
+
+    /// Adds the next replication.
+    pub fn add(&mut self, rep: &SkillReplication) {
+        for (tally, rows) in self.by_type.iter_mut().zip(&rep.by_type) {
+            tally.add(&rows.total, &rows.intervals);
+        }
+        let add = |tallies: &mut [MeanCiTally; 4], row: &[f64; 4]| {
+            for (t, x) in tallies.iter_mut().zip(row) {
+                t.add(*x);
+            }
+        };
+        for ((total, intervals), rows) in self.by_group.iter_mut().zip(&rep.by_group) {
+            add(total, &rows.total);
+            for (t, row) in intervals.iter_mut().zip(&rows.intervals) {
+                add(t, row);
+            }
+        }
+        for (tallies, row) in self.handled.iter_mut().zip(&rep.handled) {
+            for (t, x) in tallies.iter_mut().zip(row) {
+                t.add(*x);
+            }
+        }
+    }
+
+    /// The averages: `kpis` of each type ([`type_kpis`]), each group's, and the handled matrix.
+    pub fn finish(self, scenario: &Scenario, kpis: &[Kpi]) -> SkillResult {
+        let Some(model) = &scenario.skills else {
+            return SkillResult {
+                by_type: Vec::new(),
+                by_group: Vec::new(),
+                handled: Vec::new(),
+            };
+        };
         SkillResult {
-            by_type,
-            by_group,
-            handled,
+            by_type: model
+                .types
+                .iter()
+                .zip(&self.by_type)
+                .map(|(ty, tally)| {
+                    let (total, intervals) = tally.sets(kpis);
+                    TypeResult {
+                        name: ty.name.clone(),
+                        total,
+                        intervals,
+                    }
+                })
+                .collect(),
+            by_group: model
+                .groups
+                .iter()
+                .zip(&self.by_group)
+                .map(|(group, (total, intervals))| GroupResult {
+                    name: group.name.clone(),
+                    total: GroupKpis::from_tallies(total),
+                    intervals: intervals.iter().map(GroupKpis::from_tallies).collect(),
+                })
+                .collect(),
+            handled: self
+                .handled
+                .iter()
+                .map(|row| row.iter().map(MeanCiTally::mean_ci).collect())
+                .collect(),
         }
     }
 }

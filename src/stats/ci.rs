@@ -66,6 +66,60 @@ pub fn mean_ci(samples: impl IntoIterator<Item = f64>) -> MeanCi {
     }
 }
 
+/// [`mean_ci`] kept as replications come, in the order they come, without keeping them: the
+/// mean is the same sum in the same order (so the same bits as [`mean_ci`]); the variance is
+/// Welford's, which differs from the two-pass one in the last bits only.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct MeanCiTally {
+    n: usize,
+    sum: f64,
+    /// Welford's running mean and sum of squared deviations.
+    running: f64,
+    m2: f64,
+}
+
+impl MeanCiTally {
+    /// A tally of no values.
+    pub fn new() -> Self {
+        MeanCiTally {
+            n: 0,
+            // what `Iterator::sum` starts from, so that the sums agree to the bit
+            sum: std::iter::empty::<f64>().sum(),
+            running: 0.0,
+            m2: 0.0,
+        }
+    }
+
+    /// Counts `x` if it is finite (undefined values are left out, as [`mean_ci`] does).
+    pub fn add(&mut self, x: f64) {
+        if !x.is_finite() {
+            return;
+        }
+        self.n += 1;
+        self.sum += x;
+        let delta = x - self.running;
+        self.running += delta / self.n as f64;
+        self.m2 += delta * (x - self.running);
+    }
+
+    /// The mean and its 95% half-width so far.
+    pub fn mean_ci(&self) -> MeanCi {
+        let n = self.n;
+        let mean = if n == 0 {
+            f64::NAN
+        } else {
+            self.sum / n as f64
+        };
+        let ci95 = if n < 2 {
+            f64::NAN
+        } else {
+            let var = (self.m2 / (n - 1) as f64).max(0.0);
+            student_t_975(n - 1) * (var / n as f64).sqrt()
+        };
+        MeanCi { mean, ci95, n }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,6 +146,27 @@ mod tests {
         // s = sqrt(2.5), half-width = t_{0.975,4} * s / sqrt(5)
         assert!((m.ci95 - 2.776445 * (2.5f64).sqrt() / 5f64.sqrt()).abs() < 1e-5);
         assert_eq!(m.n, 5);
+    }
+
+    #[test]
+    fn the_tally_agrees_with_mean_ci() {
+        let values = [0.81, 0.79, f64::NAN, 0.84, 0.8, 0.77, 0.9, 0.65, 0.8];
+        let whole = mean_ci(values);
+        let mut tally = MeanCiTally::new();
+        for x in values {
+            tally.add(x);
+        }
+        let streamed = tally.mean_ci();
+        assert_eq!(
+            (streamed.mean.to_bits(), streamed.n),
+            (whole.mean.to_bits(), whole.n)
+        );
+        assert!((streamed.ci95 - whole.ci95).abs() <= 1e-14 * whole.ci95);
+        assert!(MeanCiTally::new().mean_ci().mean.is_nan());
+        let mut one = MeanCiTally::new();
+        one.add(7.0);
+        assert_eq!(one.mean_ci().mean, 7.0);
+        assert!(one.mean_ci().ci95.is_nan());
     }
 
     #[test]

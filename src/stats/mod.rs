@@ -10,7 +10,7 @@ mod histogram;
 mod tally;
 mod time_weighted;
 
-pub use ci::{MeanCi, mean_ci, student_t_975};
+pub use ci::{MeanCi, MeanCiTally, mean_ci, student_t_975};
 pub use compare::{paired_difference, unpaired_difference};
 pub use histogram::WaitHistogram;
 pub use tally::{IntervalTally, Kpi, Mechanism};

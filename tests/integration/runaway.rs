@@ -54,6 +54,32 @@ fn a_runaway_scenario_is_an_error_and_the_others_keep_their_results() {
     assert!(!out.join("runaway").exists());
 }
 
+/// Issue 18, item 5: a scenario is written as soon as its replications are in, before a
+/// later scenario of the same command is simulated: the small business (300 replications,
+/// more than one chunk) is written before the runaway after it stops.
+#[test]
+fn each_scenario_is_written_before_the_next_ones_are_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let runaway = dir.path().join("runaway.toml");
+    fs::write(&runaway, RUNAWAY).unwrap();
+    let good = crate::common::repo("scenarios/small-business.toml");
+    let out = dir.path().join("out");
+    let assert = callsim()
+        .args(["run", "--no-charts", "--replications", "300", "--out"])
+        .arg(&out)
+        .arg(&good)
+        .arg(&runaway)
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let wrote = stderr.find("small-business/").expect("written");
+    let stopped = stderr
+        .find("scenario runaway, replication 0")
+        .expect("stopped");
+    assert!(wrote < stopped, "{stderr}");
+    assert!(out.join("small-business/summary.json").is_file());
+}
+
 /// A replication asked to stop (a time limit, a newer what-if) stops inside the day, not at
 /// its end.
 #[test]

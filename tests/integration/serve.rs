@@ -601,3 +601,42 @@ fn an_over_budget_request_is_refused_while_a_normal_one_succeeds() {
     let (status, _) = server.request("POST", "/api/trace", b"{}");
     assert_eq!(status, 200);
 }
+
+/// Issue 18: a trace whose day is within the expected-calls cap but holds more events than a
+/// trace may (every caller hangs up and calls again, ten times) is refused with 422 while a
+/// normal request succeeds; with a short time limit the same trace stops at it (503).
+#[test]
+fn a_trace_over_its_event_budget_or_time_limit_is_refused() {
+    let retrying = json!({"overrides": {
+        "arrivals.calls_per_hour": 18_000,
+        "retrials.probability": 1.0,
+        "retrials.max_attempts": 10,
+        "retrials.delay": {"distribution": "exponential", "mean": 30},
+    }});
+    let server = Server::start(
+        &repo("scenarios/small-business.toml"),
+        &["--replications", "2"],
+    );
+    std::thread::scope(|s| {
+        let normal =
+            s.spawn(|| server.post("/api/run", &json!({"overrides": {"staffing.agents": 3}})));
+        let (status, answer) = server.post("/api/trace", &retrying);
+        assert_eq!(status, 422, "{answer}");
+        let said = answer["error"].as_str().unwrap();
+        assert!(said.contains("more than 1000000 events"), "{answer}");
+        let (status, answer) = normal.join().unwrap();
+        assert_eq!(status, 200, "{answer}");
+    });
+    let hurried = Server::start(
+        &repo("scenarios/small-business.toml"),
+        &["--replications", "2", "--time-limit", "0.01"],
+    );
+    let started = std::time::Instant::now();
+    let (status, answer) = hurried.post("/api/trace", &retrying);
+    assert_eq!(status, 503, "{answer}");
+    assert!(
+        answer["error"].as_str().unwrap().contains("time limit"),
+        "{answer}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}
