@@ -1,15 +1,16 @@
 //! Running a sweep: every (point × replication) is one task on the current rayon pool.
 //!
 //! Workers take tasks in order from a shared counter, so points finish roughly in order and
-//! no worker waits for a slow chunk to end. When the last replication of a point is done,
-//! the worker that ran it averages the point ([`crate::simulate::summarize`], in replication
-//! order, so the result does not depend on the number of threads) and writes its file at
-//! once: a killed sweep loses only the points in flight.
+//! no worker waits for a slow chunk to end. Each replication is folded into its point's
+//! streaming tally ([`crate::simulate::ScenarioTally`]) in replication order (one that
+//! finishes ahead of an earlier one waits for it), so the result does not depend on the
+//! number of threads and memory does not grow with the replications; when the last is in,
+//! the point's file is written at once: a killed sweep loses only the points in flight.
 
 use super::SweepError;
 use super::spec::Sweep;
 use super::store::{self, Manifest, PointRecord};
-use crate::simulate::{ReplicationKpis, replication_kpis, summarize};
+use crate::simulate::{ReplicationKpis, ScenarioTally, replication_kpis};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Mutex;
@@ -93,10 +94,12 @@ pub struct RunSummary {
     pub table: Option<PathBuf>,
 }
 
-/// Replications of one point gathered until the last one is done.
+/// One point's replications folded in replication order as they finish (those that finish
+/// ahead of an earlier one wait beside it: tasks are handed out in order, so only a few).
 struct Pending {
-    reps: Vec<Option<ReplicationKpis>>,
-    done: usize,
+    tally: ScenarioTally,
+    next: u64,
+    ahead: std::collections::BTreeMap<u64, ReplicationKpis>,
 }
 
 /// Runs this shard's points of `sweep` into `out/<sweep>/` on the current rayon pool,
@@ -169,10 +172,10 @@ pub fn run(
     let slots: Vec<Mutex<Pending>> = pending
         .iter()
         .map(|&p| {
-            let n = sweep.points[p].scenario.replications as usize;
             Mutex::new(Pending {
-                reps: vec![None; n],
-                done: 0,
+                tally: ScenarioTally::new(&sweep.points[p].scenario),
+                next: 0,
+                ahead: std::collections::BTreeMap::new(),
             })
         })
         .collect();
@@ -203,14 +206,20 @@ pub fn run(
             let mut all_calls = calls.fetch_add(kpis.calls, Ordering::Relaxed) + kpis.calls;
             let finished = {
                 let mut p = slots[slot].lock().unwrap_or_else(|e| e.into_inner());
-                p.reps[rep as usize] = Some(kpis);
-                p.done += 1;
-                (p.done == p.reps.len()).then(|| std::mem::take(&mut p.reps))
+                p.ahead.insert(rep, kpis);
+                while let Some(kpis) = {
+                    let next = p.next;
+                    p.ahead.remove(&next)
+                } {
+                    p.tally.add(&kpis);
+                    p.next += 1;
+                }
+                (p.next == u64::from(point.scenario.replications))
+                    .then(|| std::mem::replace(&mut p.tally, ScenarioTally::new(&point.scenario)))
             };
             let mut now_done = points_done.load(Ordering::Relaxed);
-            if let Some(reps) = finished {
-                let reps: Vec<ReplicationKpis> = reps.into_iter().flatten().collect();
-                let result = summarize(&point.scenario, &reps);
+            if let Some(tally) = finished {
+                let result = tally.finish(&point.scenario);
                 let record = PointRecord::new(sweep, point.index, &result);
                 if let Err(e) = store::write_point(&dir, &record) {
                     stop.store(true, Ordering::Relaxed);
