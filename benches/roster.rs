@@ -28,7 +28,9 @@ fn bench_roster(c: &mut Criterion) {
     ] {
         let sc = scenario::parse(text, name, Path::new("scenarios"), name)
             .expect("the example scenario is valid");
-        let rules = sc.roster.clone().expect("the example has [roster]");
+        let rules = scenario::validate::shift_rules_of(text, name)
+            .expect("a valid [roster]")
+            .expect("the example has [roster]");
         let (req, _) = plan_days(&sc, &rules, &PlanOptions::for_scenario(&sc)).expect("plannable");
         let agent_per_hour = sc.costs.map(|c| c.agent_per_hour);
         let solved = solve(&req, &rules, agent_per_hour).expect("rosterable");

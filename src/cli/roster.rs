@@ -152,7 +152,18 @@ fn roster_file(args: &RosterArgs, rules: Option<ShiftRules>) -> anyhow::Result<R
             );
         }
     };
-    let Some(rules) = rules.or_else(|| scenario.roster.clone()) else {
+    let rules = match rules {
+        Some(rules) => Some(rules),
+        None => {
+            let text = crate::input::read_toml(&args.file)?;
+            let file = args.file.display().to_string();
+            scenario::validate::shift_rules_of(&text, &file).map_err(|problems| {
+                print_problems(&problems);
+                anyhow::anyhow!("{}: its [roster] section has problems", args.file.display())
+            })?
+        }
+    };
+    let Some(rules) = rules else {
         bail!(
             "{} has no shift rules: add a [roster] section (shift_lengths = [\"6h\", \"8h\"], \
              ...) or give --shifts SHIFTS.toml",

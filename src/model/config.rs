@@ -9,7 +9,6 @@ use super::lines::Lines;
 use super::proactive::ProactivePolicy;
 use super::retrials::RetrialPolicy;
 use super::routing::SkillModel;
-use crate::roster::rules::ShiftRules;
 use std::path::PathBuf;
 
 /// What kind of run a scenario describes.
@@ -92,8 +91,6 @@ pub struct Scenario {
     /// `[[call_type]]`, `[[agent_group]]` and `[routing]`: several call types served by
     /// skilled agent groups; `None`: one queue served by one pool of agents.
     pub skills: Option<SkillModel>,
-    /// `[roster]`: the shift rules for `callsim roster`; the simulation ignores them.
-    pub roster: Option<ShiftRules>,
 }
 
 impl Scenario {

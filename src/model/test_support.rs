@@ -43,7 +43,6 @@ pub(crate) fn scenario(
         proactive: None,
         costs: None,
         skills: None,
-        roster: None,
     }
 }
 

@@ -1478,11 +1478,16 @@ pub fn validate(
     let retrials = raw.retrials.as_ref().map(|r| c.retrials(r));
     let proactive = raw.proactive.as_ref().map(|p| c.proactive(p, n));
     let costs = raw.costs.as_ref().map(|k| c.costs(k));
-    let roster = raw.roster.as_ref().map(|r| c.roster(r, "roster."));
-    let (Some(proactive), Some(costs), Some(roster)) = (
+    // `[roster]` is checked with the rest of the file, but its rules belong to `callsim
+    // roster` ([`shift_rules_of`]), not to the simulated scenario
+    let roster_ok = raw
+        .roster
+        .as_ref()
+        .is_none_or(|r| c.roster(r, "roster.").is_some());
+    let (Some(proactive), Some(costs), true) = (
         proactive.map_or(Some(None), |p| p.map(Some)),
         costs.map_or(Some(None), |k| k.map(Some)),
-        roster.map_or(Some(None), |r| r.map(Some)),
+        roster_ok,
     ) else {
         return Err(c.problems);
     };
@@ -1555,7 +1560,6 @@ pub fn validate(
         proactive,
         costs,
         skills,
-        roster,
     };
     // Without patience, lines or balking nobody ever leaves the queue unserved.
     if let RunKind::SteadyState { .. } = scenario.kind
@@ -1615,6 +1619,30 @@ pub fn validate(
         }
     }
     Ok(scenario)
+}
+
+/// The shift rules of a scenario file's `[roster]` section (whose text is `text`, named
+/// `file`), `None` without one; the file is otherwise taken as valid (load it first).
+pub fn shift_rules_of(text: &str, file: &str) -> Result<Option<ShiftRules>, Vec<Diagnostic>> {
+    let read = super::deserialize::read::<RawScenario>(text, file);
+    let raw = match read.value {
+        Some(raw) if read.problems.is_empty() => raw,
+        _ => return Err(Diagnostic::capped(read.problems)),
+    };
+    let Some(section) = &raw.roster else {
+        return Ok(None);
+    };
+    let mut c = Checker {
+        file,
+        text,
+        base_dir: Path::new("."),
+        problems: Vec::new(),
+        key_prefix: String::new(),
+    };
+    match c.roster(section, "roster.") {
+        Some(rules) if c.problems.is_empty() => Ok(Some(rules)),
+        _ => Err(c.problems),
+    }
 }
 
 /// Checks a shift file (`callsim roster --shifts FILE`: the keys of `[roster]` at the top

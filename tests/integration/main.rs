@@ -7,6 +7,7 @@ mod common;
 mod erlang;
 mod fit;
 mod forecast;
+mod layering;
 mod mechanisms;
 mod mutation;
 mod outputs;
