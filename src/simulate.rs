@@ -12,6 +12,7 @@ use crate::model::{NoObserver, ReplicationOutcome, Scenario};
 use crate::stats::{IntervalTally, Kpi, MeanCi, MeanCiTally, Mechanism, WaitHistogram};
 use rayon::prelude::*;
 
+pub mod record;
 pub mod skills;
 pub use skills::{GroupKpis, SkillResult};
 use skills::{SkillReplication, SkillTally};

@@ -147,7 +147,7 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
     }
     if let (Some(path), Some(sc)) = (&args.calls_csv, scenarios.first()) {
         let log = crate::fit::calls::calls_csv(
-            &crate::fit::calls::log_replication(sc, 0)
+            &crate::simulate::record::log_replication(sc, 0)
                 .map_err(|why| anyhow::anyhow!("scenario {}: {why}", sc.name))?,
         );
         match report::write_atomic(path, log.as_bytes()) {
@@ -189,7 +189,7 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
 
 /// Writes the event trace of replication 0 of `scenario` to `path`.
 fn write_trace(path: &std::path::Path, scenario: &crate::model::Scenario) -> anyhow::Result<()> {
-    let recorder = report::trace::record_day(scenario, 0)?;
+    let recorder = crate::simulate::record::record_day(scenario, 0)?;
     report::write_atomic(path, &report::trace::trace_jsonl(scenario, 0, &recorder))?;
     eprintln!("wrote {}", path.display());
     Ok(())

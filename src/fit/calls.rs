@@ -1,5 +1,6 @@
 //! Call-by-call logs: the format `callsim run --calls-csv` writes and `callsim fit calls`
-//! reads, the observer that records one, and the fit of handle times and patience from it.
+//! reads, and the fit of handle times and patience from it (the log of a simulated day is
+//! recorded by [`crate::simulate::record`]).
 //!
 //! Columns: `arrival` (seconds from the start of the run, or a time
 //! `YYYY-MM-DD HH:MM:SS[.fff]`), `wait_s` (seconds on hold), `outcome` (`answered`,
@@ -9,126 +10,11 @@
 use super::mle::{Family, Fitted, Sample, fit_all};
 use super::survival::{KmStep, kaplan_meier};
 use super::{FitError, parse_timestamp, read_table};
-use crate::model::{CallEvent, Observer, Scenario};
+pub use crate::simulate::record::{CallLogger, CallRecord, Outcome, log_replication};
 use std::path::Path;
 
 /// The header of a call log.
 pub const HEADER: [&str; 4] = ["arrival", "wait_s", "outcome", "talk_s"];
-
-/// How a call attempt ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// An agent answered after the wait.
-    Answered,
-    /// The caller hung up on hold after the wait.
-    Abandoned,
-    /// Busy signal: all lines were taken.
-    Blocked,
-    /// The caller hung up at once on the announced wait.
-    Balked,
-    /// The caller accepted a callback and hung up.
-    Callback,
-}
-
-impl Outcome {
-    const ALL: [Outcome; 5] = [
-        Outcome::Answered,
-        Outcome::Abandoned,
-        Outcome::Blocked,
-        Outcome::Balked,
-        Outcome::Callback,
-    ];
-
-    /// The word in the log.
-    pub fn name(self) -> &'static str {
-        match self {
-            Outcome::Answered => "answered",
-            Outcome::Abandoned => "abandoned",
-            Outcome::Blocked => "blocked",
-            Outcome::Balked => "balked",
-            Outcome::Callback => "callback",
-        }
-    }
-}
-
-/// One call attempt of a log.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CallRecord {
-    /// Arrival, seconds (from the start of the run, or since 1970 for dated logs).
-    pub arrival_s: f64,
-    /// Time on hold, seconds.
-    pub wait_s: f64,
-    /// How it ended.
-    pub outcome: Outcome,
-    /// Conversation, seconds (answered calls).
-    pub talk_s: Option<f64>,
-}
-
-/// How an attempt ended: wait (seconds), outcome, talk time (seconds) if answered.
-type Ending = (f64, Outcome, Option<f64>);
-
-/// An observer that records every inbound attempt of one replication, in arrival order.
-#[derive(Debug, Default, Clone)]
-pub struct CallLogger {
-    /// Attempt `i + 1` is `records[i]`: its arrival, and how it ended (once it has).
-    records: Vec<(f64, Option<Ending>)>,
-}
-
-impl Observer for CallLogger {
-    fn call(&mut self, t: f64, attempt: u64, event: CallEvent) {
-        let index = attempt as usize - 1;
-        let end = match event {
-            CallEvent::Arrived => {
-                // attempts are numbered 1, 2, 3, ... in the order they arrive
-                if index >= self.records.len() {
-                    self.records.resize(index + 1, (t, None));
-                }
-                self.records[index] = (t, None);
-                return;
-            }
-            CallEvent::Answered { wait_s, talk_s } => (wait_s, Outcome::Answered, Some(talk_s)),
-            CallEvent::Abandoned { wait_s } => (wait_s, Outcome::Abandoned, None),
-            CallEvent::Blocked => (0.0, Outcome::Blocked, None),
-            CallEvent::Balked => (0.0, Outcome::Balked, None),
-            CallEvent::CallbackRequested => (0.0, Outcome::Callback, None),
-            CallEvent::Queued | CallEvent::CalledBack { .. } | CallEvent::CallbackUnanswered => {
-                return;
-            }
-        };
-        if let Some(record) = self.records.get_mut(index) {
-            record.1 = Some(end);
-        }
-    }
-}
-
-impl CallLogger {
-    /// The attempts that ended (in a replication, all of them), in arrival order.
-    pub fn records(&self) -> Vec<CallRecord> {
-        self.records
-            .iter()
-            .filter_map(|&(arrival_s, end)| {
-                end.map(|(wait_s, outcome, talk_s)| CallRecord {
-                    arrival_s,
-                    wait_s,
-                    outcome,
-                    talk_s,
-                })
-            })
-            .collect()
-    }
-}
-
-/// The calls of replication `replication` of `scenario` (the same calls as that
-/// replication of `callsim run`: same seed, same streams), warm-up included; all call
-/// types together in a multi-skill scenario.
-pub fn log_replication(
-    scenario: &Scenario,
-    replication: u64,
-) -> Result<Vec<CallRecord>, crate::model::replication::Stopped> {
-    let mut logger = CallLogger::default();
-    crate::model::run_replication_observed(scenario, replication, &mut logger)?;
-    Ok(logger.records())
-}
 
 /// The log as CSV text (times in seconds, to the millisecond).
 pub fn calls_csv(records: &[CallRecord]) -> String {
@@ -347,41 +233,5 @@ impl CallsFit {
     /// The patience fit of `family`, if the data determined it.
     pub fn patience_fit(&self, family: Family) -> Option<&Fitted> {
         self.patience.iter().find(|f| f.family == family)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_logger_keeps_each_attempt_once_in_arrival_order() {
-        let mut log = CallLogger::default();
-        log.call(1.0, 1, CallEvent::Arrived);
-        log.call(2.0, 2, CallEvent::Arrived);
-        log.call(2.0, 2, CallEvent::Queued);
-        log.call(3.0, 3, CallEvent::Arrived);
-        log.call(3.0, 3, CallEvent::Blocked);
-        log.call(
-            4.0,
-            1,
-            CallEvent::Answered {
-                wait_s: 3.0,
-                talk_s: 60.0,
-            },
-        );
-        log.call(5.0, 4, CallEvent::Arrived);
-        log.call(5.0, 4, CallEvent::CallbackRequested);
-        log.call(9.0, 2, CallEvent::Abandoned { wait_s: 7.0 });
-        log.call(20.0, 4, CallEvent::CalledBack { talk_s: 30.0 });
-        let text = calls_csv(&log.records());
-        assert_eq!(
-            text,
-            "arrival,wait_s,outcome,talk_s\n\
-             1.000,3.000,answered,60.000\n\
-             2.000,7.000,abandoned,\n\
-             3.000,0.000,blocked,\n\
-             5.000,0.000,callback,\n"
-        );
     }
 }

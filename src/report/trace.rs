@@ -13,96 +13,12 @@
 //! with `wait_s`, `blocked`, `balked`, `callback_requested`, `called_back` with `talk_s`,
 //! `callback_unanswered`), and the agents' level whenever it changes
 //! (`{"t":..,"event":"agents","busy":2,"present":2}`; at equal times, calls come first).
-//! A trace is bounded by construction: one replication of one working day.
+//! A trace is bounded by construction: one replication of one working day, recorded by
+//! [`crate::simulate::record::record_day`] (at most a given number of events).
 
-use crate::model::observer::{CallEvent, Observer, Recorder};
+use crate::model::observer::{CallEvent, Recorder};
 use crate::model::{RunKind, Scenario};
 use serde_json::{Value, json};
-
-/// Why no trace can be written for a scenario.
-#[derive(Debug, thiserror::Error)]
-pub enum TraceError {
-    /// Steady-state runs have no day to replay, and can be arbitrarily long.
-    #[error(
-        "scenario {0}: a trace replays one working day; this scenario is a steady state \
-         (give [time] open and close or intervals instead of a horizon)"
-    )]
-    SteadyState(String),
-    /// The day ran away, or was asked to stop (see [`crate::model::replication::Stopped`]).
-    #[error("scenario {0}: {1}")]
-    Stopped(String, crate::model::replication::Stopped),
-    /// The day has more events than a trace may hold.
-    #[error(
-        "scenario {0}: the traced day has more than {1} events, more than a trace may hold \
-         (lower the arrival rate or the number of intervals)"
-    )]
-    TooLarge(String, usize),
-}
-
-/// A [`Recorder`] that keeps at most `cap` events (calls and agent levels) and notes that
-/// there were more, so that memory stays bounded whatever the day.
-struct CappedRecorder {
-    inner: Recorder,
-    cap: usize,
-    over: bool,
-}
-
-impl CappedRecorder {
-    fn room(&mut self) -> bool {
-        let held = self.inner.calls.len() + self.inner.agents.len() + self.inner.routes.len();
-        self.over |= held >= self.cap;
-        !self.over
-    }
-}
-
-impl Observer for CappedRecorder {
-    fn call(&mut self, t: f64, attempt: u64, event: CallEvent) {
-        if self.room() {
-            self.inner.call(t, attempt, event);
-        }
-    }
-
-    fn routed(&mut self, t: f64, attempt: u64, call_type: usize, group: usize) {
-        if self.room() {
-            self.inner.routed(t, attempt, call_type, group);
-        }
-    }
-
-    fn agents(&mut self, t: f64, busy: u32, present: u32) {
-        if self.room() {
-            self.inner.agents(t, busy, present);
-        }
-    }
-}
-
-/// Records replication `replication` of `scenario` (a working day) with every event.
-pub fn record_day(scenario: &Scenario, replication: u64) -> Result<Recorder, TraceError> {
-    record_day_until(scenario, replication, usize::MAX, &|| true)
-}
-
-/// [`record_day`] with at most `max_events` events (else [`TraceError::TooLarge`]), asking
-/// `go_on` every 65,536 calls whether to go on (else `Stopped::Interrupted`).
-pub fn record_day_until(
-    scenario: &Scenario,
-    replication: u64,
-    max_events: usize,
-    go_on: &dyn Fn() -> bool,
-) -> Result<Recorder, TraceError> {
-    if let RunKind::SteadyState { .. } = scenario.kind {
-        return Err(TraceError::SteadyState(scenario.name.clone()));
-    }
-    let mut recorder = CappedRecorder {
-        inner: Recorder::default(),
-        cap: max_events,
-        over: false,
-    };
-    crate::model::replication::run_replication_until(scenario, replication, &mut recorder, go_on)
-        .map_err(|why| TraceError::Stopped(scenario.name.clone(), why))?;
-    if recorder.over {
-        return Err(TraceError::TooLarge(scenario.name.clone(), max_events));
-    }
-    Ok(recorder.inner)
-}
 
 /// The name of an event in the trace.
 fn event_name(event: &CallEvent) -> &'static str {

@@ -332,7 +332,7 @@ async fn trace(State(app): State<Arc<App>>, body: Bytes) -> Response {
         let limit = app.limit;
         tokio::task::spawn_blocking(move || {
             use crate::model::replication::Stopped;
-            use crate::report::trace::{TraceError, record_day_until};
+            use crate::simulate::record::{TraceError, record_day_until};
             let deadline = std::time::Instant::now() + limit;
             let go_on = || std::time::Instant::now() <= deadline;
             let recorder = record_day_until(&scenario, 0, whatif::MAX_TRACE_EVENTS, &go_on)
