@@ -29,6 +29,28 @@ pub fn parse_clock(text: &str) -> Result<f64, String> {
     Ok((h * 3600 + m * 60 + s) as f64)
 }
 
+/// `x` with `decimals` decimals and its thousands set apart by a thin space (`22 739.5`):
+/// the one way numbers are written for people, in tables, pages and charts.
+pub fn thousands(x: f64, decimals: usize) -> String {
+    let fixed = format!("{:.*}", decimals, x.abs());
+    let (whole, fraction) = fixed.split_once('.').unwrap_or((&fixed, ""));
+    let mut out = String::new();
+    if x < 0.0 && fixed.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
+        out.push('-');
+    }
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push('\u{2009}');
+        }
+        out.push(c);
+    }
+    if !fraction.is_empty() {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
+}
+
 /// Formats seconds after midnight (or elapsed seconds) as `HH:MM`, with `:SS` when needed.
 /// Hours go past 24 for long runs.
 pub fn format_clock(seconds: f64) -> String {

@@ -133,7 +133,24 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
         write_failures += 1;
         eprintln!("error: cannot write the charts and report: {e}");
     }
+    if args.compare && results.len() < 2 {
+        eprintln!(
+            "note: nothing to compare: --compare needs two scenarios or more ({} ran)",
+            results.len()
+        );
+    }
     if args.compare && results.len() >= 2 {
+        let base = &results[0].scenario;
+        for other in &results[1..] {
+            let sc = &other.scenario;
+            if (sc.seed, sc.replications) != (base.seed, base.replications) {
+                eprintln!(
+                    "warning: {} has seed {} and {} replications, {} has seed {} and {}: they \
+                     do not see the same callers, so the difference's CI is the unpaired one",
+                    sc.name, sc.seed, sc.replications, base.name, base.seed, base.replications
+                );
+            }
+        }
         let diffs = report::compare::differences(&results);
         let baseline = &results[0].scenario.name;
         let csv = report::compare::comparison_csv(baseline, &diffs)?;
@@ -207,14 +224,17 @@ fn comparison_table(baseline: &str, diffs: &[report::compare::Difference]) -> St
                 d.scenario, d.scenario, "KPI", baseline_short(baseline), "scenario", "difference", "± paired", "± unpaired"
             ));
         }
+        // every number of a row to the decimals of the paired half-width, in the KPI's format
+        let f = |x: f64| d.kpi.format(x, d.paired.ci95).0;
+        let (difference, paired) = d.kpi.format(d.paired.mean, d.paired.ci95);
         out.push_str(&format!(
             "  {:<24}{:>12}{:>12}{:>12}{:>12}{:>12}\n",
             d.kpi.name(),
-            fmt_value(d.baseline),
-            fmt_value(d.value),
-            fmt_value(d.paired.mean),
-            fmt_value(d.paired.ci95),
-            fmt_value(d.unpaired.ci95)
+            f(d.baseline),
+            f(d.value),
+            difference,
+            paired,
+            d.kpi.format(d.unpaired.mean, d.unpaired.ci95).1
         ));
     }
     out
@@ -223,19 +243,6 @@ fn comparison_table(baseline: &str, diffs: &[report::compare::Difference]) -> St
 /// A column title for the baseline: its name, cut to fit.
 fn baseline_short(name: &str) -> String {
     name.chars().take(11).collect()
-}
-
-/// A number with as many decimals as its size deserves.
-fn fmt_value(x: f64) -> String {
-    if !x.is_finite() {
-        "-".into()
-    } else if x.abs() < 10.0 {
-        format!("{x:.3}")
-    } else if x.abs() < 1000.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.0}")
-    }
 }
 
 /// The compact table printed for one scenario.
@@ -264,17 +271,18 @@ fn table(result: &ScenarioResult) -> String {
         None => format!("{} s", sc.service_level.threshold_s),
     };
     for (kpi, v) in result.total.iter() {
+        let target = sc.service_level.target;
         let note = match kpi {
+            Kpi::ServiceLevel if sc.skills.is_none() && v.mean < target => format!(
+                "answered within {threshold} ÷ offered   ✗ below its {:.0}% target",
+                100.0 * target
+            ),
             Kpi::ServiceLevel => format!("answered within {threshold} ÷ offered"),
             Kpi::ServiceLevelAnswered => format!("answered within {threshold} ÷ answered"),
             _ => String::new(),
         };
-        let line = format!(
-            "  {:<24}{:>12}{:>12}  {note}",
-            kpi.name(),
-            fmt_value(v.mean),
-            fmt_value(v.ci95)
-        );
+        let (mean, ci) = kpi.format(v.mean, v.ci95);
+        let line = format!("  {:<24}{:>12}{:>12}  {note}", kpi.name(), mean, ci);
         out.push_str(line.trim_end());
         out.push('\n');
     }
@@ -286,13 +294,16 @@ fn table(result: &ScenarioResult) -> String {
 
 /// Per call type and per agent group (multi-skill scenarios): means ± 95% CI.
 fn skill_tables(sc: &crate::model::Scenario, skills: &crate::simulate::SkillResult) -> String {
-    let cell = |v: crate::stats::MeanCi| format!("{} ± {}", fmt_value(v.mean), fmt_value(v.ci95));
+    let cell = |kpi: Kpi, v: crate::stats::MeanCi| {
+        let (mean, ci) = kpi.format(v.mean, v.ci95);
+        format!("{mean} ± {ci}")
+    };
     let mut out = format!(
         "  {:<20}{:>18}{:>18}{:>18}{:>18}{:>18}\n",
         "call type", "offered", "service_level", "asa_s", "abandon_rate", "lost_customers"
     );
     for (t, ty) in skills.by_type.iter().enumerate() {
-        let get = |k: Kpi| ty.total.get(k).map(cell).unwrap_or_default();
+        let get = |k: Kpi| ty.total.get(k).map(|v| cell(k, v)).unwrap_or_default();
         let threshold = sc
             .skills
             .as_ref()
@@ -317,14 +328,21 @@ fn skill_tables(sc: &crate::model::Scenario, skills: &crate::simulate::SkillResu
             .iter()
             .enumerate()
             .filter(|(t, _)| skills.handled[*t][g].mean > 0.0)
-            .map(|(t, ty)| format!("{} {}", ty.name, fmt_value(skills.handled[t][g].mean)))
+            .map(|(t, ty)| {
+                let handled = skills.handled[t][g];
+                format!(
+                    "{} {}",
+                    ty.name,
+                    Kpi::Answered.format(handled.mean, handled.ci95).0
+                )
+            })
             .collect();
         out.push_str(&format!(
             "  {:<20}{:>18}{:>18}{:>18}  {}\n",
             group.name,
-            cell(group.total.staffed_agents),
-            cell(group.total.occupancy),
-            cell(group.total.handled),
+            cell(Kpi::Agents, group.total.staffed_agents),
+            cell(Kpi::Occupancy, group.total.occupancy),
+            cell(Kpi::Answered, group.total.handled),
             by_type.join(", ")
         ));
     }

@@ -6,6 +6,7 @@
 //! only to the sibling pages.
 
 use super::load::{CsvTable, Estimate, SavedResult};
+use crate::stats::Kpi;
 
 /// The page style: large, plain, printable.
 const CSS: &str = "\
@@ -83,34 +84,19 @@ fn is_share(name: &str) -> bool {
         || name.starts_with("share_")
 }
 
-/// A number with as many decimals as its size deserves.
-fn plain(x: f64) -> String {
-    if !x.is_finite() {
-        "–".into()
-    } else if x.abs() < 10.0 {
-        format!("{x:.3}")
-    } else if x.abs() < 1000.0 {
-        format!("{x:.1}")
-    } else {
-        super::charts::thousands(x)
-    }
-}
-
-/// Mean and half-width of KPI `name`, formatted as the KPI deserves.
+/// Mean and half-width of KPI `name`, in the KPI's one format ([`Kpi::format`]); a name
+/// that is no KPI (an agent group's `staffed_agents`) as a share or a plain number.
 fn value_cells(name: &str, v: Estimate) -> (String, String) {
+    let kpi = Kpi::named(name).unwrap_or(if is_share(name) {
+        Kpi::Occupancy
+    } else {
+        Kpi::Agents
+    });
+    let (mean, ci) = kpi.format(v.mean, v.ci95);
     let ci = if v.ci95.is_finite() {
-        if is_share(name) {
-            format!("± {:.1}%", 100.0 * v.ci95)
-        } else {
-            format!("± {}", plain(v.ci95))
-        }
+        format!("± {ci}")
     } else {
-        "–".into()
-    };
-    let mean = if is_share(name) && v.mean.is_finite() {
-        format!("{:.1}%", 100.0 * v.mean)
-    } else {
-        plain(v.mean)
+        ci
     };
     (mean, ci)
 }

@@ -197,7 +197,7 @@ kpis! {
     Offered "offered" Base: "Call attempts that arrived (first attempts and retrials).",
     Answered "answered" Base: "Calls answered.",
     Abandoned "abandoned" Base: "Callers who hung up: while waiting, or at once on the announced wait (balked).",
-    ProbWait "prob_wait" Base: "Attempts that found no free agent ÷ offered: the share put on hold.",
+    ProbWait "prob_wait" Base: "Attempts put on hold (no free agent, and the caller waited in line: not balked, no callback) ÷ offered.",
     ServiceLevel "service_level" Base: "Answered within the threshold ÷ (offered − callbacks accepted); abandoned and blocked calls count as not in time.",
     ServiceLevelAnswered "service_level_answered" Base: "Answered within the threshold ÷ answered.",
     AsaS "asa_s" Base: "Average speed of answer: mean wait of answered calls (seconds).",
@@ -221,7 +221,7 @@ kpis! {
     CallbacksOffered "callbacks_offered" Callback: "Callbacks offered because the expected wait was long.",
     CallbacksAccepted "callbacks_accepted" Callback: "Callback offers accepted.",
     CallbacksCompleted "callbacks_completed" Callback: "Callbacks that reached the customer, who was then served.",
-    CallbacksFailed "callbacks_failed" Callback: "Callback requests given up: every callback attempt went unanswered.",
+    CallbacksFailed "callbacks_failed" Callback: "Callback requests given up: every attempt went unanswered, or the center closed before the next.",
     CallbackDelayS "callback_delay_s" Callback: "Mean time from callback request to talk, completed callbacks (seconds).",
     CallbackDelayP90S "callback_delay_p90_s" Callback: "90th percentile of the callback delay (seconds).",
     ProactiveContacts "proactive_contacts" Proactive: "Proactive contacts made (messages sent, or outbound calls placed).",
@@ -237,6 +237,54 @@ kpis! {
 }
 
 impl Kpi {
+    /// True for a share (a ratio of calls or of time in [0, 1]), shown as a percentage.
+    pub fn is_share(self) -> bool {
+        matches!(
+            self,
+            Kpi::ProbWait
+                | Kpi::ServiceLevel
+                | Kpi::ServiceLevelAnswered
+                | Kpi::AbandonRate
+                | Kpi::Occupancy
+                | Kpi::BlockedRate
+        )
+    }
+
+    /// The KPI named `name` in outputs, if there is one.
+    pub fn named(name: &str) -> Option<Kpi> {
+        Kpi::ALL.iter().copied().find(|k| k.name() == name)
+    }
+
+    /// A mean and its 95% half-width as people read them, in one format for this KPI
+    /// everywhere: shares as percentages; the half-width to two significant digits and the
+    /// mean to the same decimals (`183.3 ± 4.9`, `33.6% ± 3.1%`, `325 ± 19`); without a
+    /// half-width, the mean to about four significant digits. Undefined values are `–`.
+    pub fn format(self, mean: f64, ci95: f64) -> (String, String) {
+        let (scale, unit) = if self.is_share() {
+            (100.0, "%")
+        } else {
+            (1.0, "")
+        };
+        let (m, c) = (mean * scale, ci95 * scale);
+        if !m.is_finite() {
+            return ("–".into(), "–".into());
+        }
+        let decimals = if c.is_finite() && c > 0.0 {
+            // two significant digits of the half-width, at most 6 decimals
+            (1 - c.log10().floor() as i32).clamp(0, 6) as usize
+        } else {
+            let size = m.abs().max(1e-9).log10().floor() as i32;
+            (3 - size).clamp(0, 3) as usize
+        };
+        let number = |x: f64| crate::units::thousands(x, decimals);
+        let ci = if c.is_finite() {
+            format!("{}{unit}", number(c))
+        } else {
+            "–".into()
+        };
+        (format!("{}{unit}", number(m)), ci)
+    }
+
     /// The KPI's value for one tally; NaN where it is undefined (a ratio over zero calls).
     pub fn value(self, t: &IntervalTally) -> f64 {
         let ratio = |num: f64, den: f64| if den > 0.0 { num / den } else { f64::NAN };
@@ -295,6 +343,36 @@ impl Kpi {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_format_per_kpi() {
+        assert_eq!(
+            Kpi::ServiceLevel.format(0.336, 0.031),
+            ("33.6%".into(), "3.1%".into())
+        );
+        assert_eq!(
+            Kpi::Answered.format(183.3, 4.883),
+            ("183.3".into(), "4.9".into())
+        );
+        assert_eq!(
+            Kpi::Offered.format(324.8, 19.3),
+            ("325".into(), "19".into())
+        );
+        assert_eq!(
+            Kpi::TotalCost.format(22739.0, 1209.0),
+            ("22\u{2009}739".into(), "1\u{2009}209".into())
+        );
+        assert_eq!(
+            Kpi::AsaS.format(0.1234, f64::NAN),
+            ("0.123".into(), "–".into())
+        );
+        assert_eq!(
+            Kpi::AttemptsPerCustomer.format(1.0, 0.0),
+            ("1.000".into(), "0.000".into())
+        );
+        assert_eq!(Kpi::AsaS.format(f64::NAN, f64::NAN).0, "–");
+        assert_eq!(Kpi::named("abandon_rate"), Some(Kpi::AbandonRate));
+    }
 
     #[test]
     fn kpis_of_a_hand_made_tally() {

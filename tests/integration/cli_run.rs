@@ -248,3 +248,60 @@ fn outputs_do_not_replace_symlinks_fifos_or_foreign_folders() {
     std::os::unix::fs::symlink(dir.path(), &folder).unwrap();
     run().stderr(predicates::str::contains("not a folder"));
 }
+
+/// Issue 19: one number format per KPI (shares as percentages, the mean to the decimals of
+/// its half-width), a mark on a service level below its target, and `--compare` saying when
+/// there is nothing to compare or when different seeds void the pairing.
+#[test]
+fn tables_show_percentages_misses_and_compare_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = callsim()
+        .arg("run")
+        .arg(repo("scenarios/small-business.toml"))
+        .args(["--no-charts", "--compare", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let row = |name: &str| {
+        stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("{name} in {stdout}"))
+            .to_string()
+    };
+    let sl = row("service_level");
+    assert!(
+        sl.contains('%') && sl.contains("✗ below its 80% target"),
+        "{sl}"
+    );
+    assert!(row("abandon_rate").matches('%').count() == 2, "{stdout}");
+    // "183.3 ± 4.9": as many decimals in the mean as in the half-width
+    let answered_row = row("answered");
+    let answered: Vec<&str> = answered_row.split_whitespace().skip(1).collect();
+    let decimals = |x: &str| x.split_once('.').map_or(0, |(_, d)| d.len());
+    assert_eq!(decimals(answered[0]), decimals(answered[1]), "{answered:?}");
+    assert!(stderr.contains("nothing to compare"), "{stderr}");
+
+    let other = dir.path().join("other-seed.toml");
+    let text = std::fs::read_to_string(repo("scenarios/small-business.toml"))
+        .unwrap()
+        .replace("seed = 42", "seed = 7")
+        .replace("name = \"small-business\"", "name = \"other-seed\"");
+    std::fs::write(&other, text).unwrap();
+    let out = callsim()
+        .arg("run")
+        .arg(repo("scenarios/small-business.toml"))
+        .arg(&other)
+        .args(["--no-charts", "--compare", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("warning: other-seed has seed 7"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("the unpaired one"), "{stderr}");
+}

@@ -463,15 +463,7 @@ pub fn number(x: &f64) -> String {
 
 /// `x` (a whole number) with a thin space between thousands: "12 345".
 pub fn thousands(x: f64) -> String {
-    let digits = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push('\u{2009}');
-        }
-        out.push(c);
-    }
-    if x < 0.0 { format!("-{out}") } else { out }
+    crate::units::thousands(x, 0)
 }
 
 #[cfg(test)]
