@@ -8,7 +8,6 @@ use crate::fit::counts::read_counts;
 use crate::fit::write::{arrivals_toml, calls_toml};
 use crate::report::charts::{self, fit as fit_charts};
 use crate::report::write_atomic;
-use crate::scenario::duration::parse_duration;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `callsim fit`.
@@ -76,7 +75,7 @@ pub fn execute(args: FitArgs) -> anyhow::Result<()> {
 }
 
 fn arrivals(args: ArrivalsArgs) -> anyhow::Result<()> {
-    let interval_s = parse_duration(&args.interval)
+    let interval_s = super::duration_arg(&args.interval)
         .ok()
         .filter(|s| *s > 0.0)
         .ok_or_else(|| {

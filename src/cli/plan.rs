@@ -1,4 +1,4 @@
-//! `callsim plan FILE [--target-sl P] [--threshold DUR] [--max-abandon P] [--max-asa SECS]
+//! `callsim plan FILE [--target-sl P] [--threshold DUR] [--max-abandon P] [--max-asa DUR]
 //! [--max-occupancy P] [--optimize targets|cost] [--criterion mean|ci95] [--out DIR]
 //! [--replications N] [--shrinkage S] [--write-scenario] [--threads N]`: plan the staffing
 //! of each interval, write `OUT/<name>/plan.csv` and `plan.json`, print the plan next to what
@@ -7,7 +7,7 @@
 use super::inputs::print_problems;
 use crate::erlang::{Model, Targets};
 use crate::plan::{self, Criterion, Goal, Plan, PlanOptions, output};
-use crate::scenario::{self, duration::parse_duration};
+use crate::scenario;
 use crate::stats::Kpi;
 use crate::units::{format_clock, format_duration};
 use anyhow::{Context, bail};
@@ -43,13 +43,13 @@ pub struct PlanArgs {
     #[arg(long, value_name = "P", allow_negative_numbers = true)]
     pub target_sl: Option<f64>,
     /// Service-level threshold, e.g. 20s [default: the scenario's].
-    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
-    pub threshold: Option<String>,
+    #[arg(long, value_name = "DUR", allow_hyphen_values = true, value_parser = super::duration_arg)]
+    pub threshold: Option<f64>,
     /// Maximum abandonment rate, a share in (0, 1), e.g. 0.05.
     #[arg(long, value_name = "P", allow_negative_numbers = true)]
     pub max_abandon: Option<f64>,
-    /// Maximum ASA (mean wait of answered calls), seconds.
-    #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
+    /// Maximum ASA (mean wait of answered calls), e.g. 30s.
+    #[arg(long, value_name = "DUR", allow_hyphen_values = true, value_parser = super::duration_arg)]
     pub max_asa: Option<f64>,
     /// Maximum occupancy, a share in (0, 1], e.g. 0.85.
     #[arg(long, value_name = "P", allow_negative_numbers = true)]
@@ -77,17 +77,6 @@ pub struct PlanArgs {
     pub threads: Option<u32>,
 }
 
-/// The threshold given on the command line, in seconds.
-fn threshold_s(text: &str) -> anyhow::Result<f64> {
-    let seconds = parse_duration(text)
-        .map_err(anyhow::Error::msg)
-        .context("--threshold")?;
-    if seconds < 0.0 || text.trim_start().starts_with('-') {
-        bail!("--threshold must be a duration >= 0 such as 20s, got \"{text}\"");
-    }
-    Ok(seconds)
-}
-
 /// Runs `callsim plan`.
 pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
     let scenario = match scenario::load(&args.file) {
@@ -107,10 +96,7 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
         Optimize::Targets => Goal::Targets,
         Optimize::Cost => Goal::Cost,
     };
-    let threshold = match &args.threshold {
-        Some(t) => threshold_s(t)?,
-        None => scenario.service_level.threshold_s,
-    };
+    let threshold = args.threshold.unwrap_or(scenario.service_level.threshold_s);
     // In the cost goal only targets given here are hard limits; otherwise the scenario's
     // service level is the default target.
     let target_sl = match goal {

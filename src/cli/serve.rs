@@ -26,16 +26,17 @@ pub struct ServeArgs {
     /// Seed, overriding the file.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Longest a what-if may simulate, seconds; it is stopped then (HTTP 503).
-    #[arg(long, default_value_t = 30.0, value_parser = positive_seconds)]
+    /// Longest a what-if may simulate (e.g. 30s, 2m; at most a day); it is stopped then
+    /// (HTTP 503).
+    #[arg(long, value_name = "DUR", default_value = "30s", value_parser = positive_seconds)]
     pub time_limit: f64,
 }
 
 fn positive_seconds(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
+    match super::duration_arg(s) {
         Ok(x) if x > 0.0 && x <= 86_400.0 => Ok(x),
         _ => Err(format!(
-            "expected seconds, more than 0 and at most 86400, got {s}"
+            "expected a duration more than 0 and at most a day (such as 30s or 2m), got {s}"
         )),
     }
 }
