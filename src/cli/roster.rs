@@ -293,16 +293,19 @@ fn plan_json_shrinkage(plan_csv: &Path) -> Option<f64> {
     json.get("shrinkage")?.as_f64()
 }
 
+/// A share with its half-width, in the shares' one format ([`Kpi::format`]).
 fn pct(v: Option<MeanCi>) -> String {
     match v {
         Some(v) if v.mean.is_finite() => {
-            format!("{:.1}% ± {:.1}", v.mean * 100.0, v.ci95 * 100.0)
+            let (mean, ci) = crate::stats::Kpi::ServiceLevel.format(v.mean, v.ci95);
+            format!("{mean} ± {ci}")
         }
         _ => "-".into(),
     }
 }
 
-/// The printed roster: shifts, totals, the check.
+/// The printed roster: the summary first (totals, heads per day, the check), the shift list
+/// after.
 fn render(roster: &Roster) -> String {
     let req = &roster.requirement;
     let s = &roster.solved;
@@ -316,12 +319,17 @@ fn render(roster: &Roster) -> String {
         json.head.totals.shifts,
         json.head.totals.shift_types
     );
-    shift_table(&mut out, req, s);
+    let priced = roster
+        .days
+        .first()
+        .is_some_and(|d| d.plan.check.scenario.costs.is_some());
     totals(
         &mut out,
         &json.head.totals,
         roster.rules.max_shift_types.is_none(),
+        priced,
     );
+    heads_per_day(&mut out, req, s);
     for (day, d) in json.days.iter().zip(&roster.days) {
         if d.check.is_none() {
             continue;
@@ -339,7 +347,36 @@ fn render(roster: &Roster) -> String {
             pct(day.check.plan_abandon_rate)
         );
     }
+    let _ = writeln!(out, "\n  the shifts:");
+    shift_table(&mut out, req, s);
     out
+}
+
+/// Hours of a full-time day, for the full-time equivalents printed.
+const FULL_TIME_DAY_H: f64 = 8.0;
+
+/// Each day's heads (shifts starting that day), their paid hours and full-time equivalents.
+fn heads_per_day(out: &mut String, req: &Requirement, s: &roster::model::Solved) {
+    let mut days: Vec<(&str, u32, f64)> = Vec::new();
+    for (shift, count) in &s.shifts {
+        let name = req.day_name(shift.start);
+        let hours = shift.paid_hours * f64::from(*count);
+        match days.iter_mut().find(|d| d.0 == name) {
+            Some(d) => {
+                d.1 += count;
+                d.2 += hours;
+            }
+            None => days.push((name, *count, hours)),
+        }
+    }
+    for (name, heads, hours) in days {
+        let _ = writeln!(
+            out,
+            "  {name}: {heads} people, {hours:.1} paid hours = {:.1} full-time equivalents \
+             ({FULL_TIME_DAY_H} h days)",
+            hours / FULL_TIME_DAY_H
+        );
+    }
 }
 
 /// The shifts of `solved` on the grid of `req`, a line each.
@@ -371,20 +408,25 @@ fn shift_table(out: &mut String, req: &Requirement, s: &roster::model::Solved) {
     }
 }
 
-/// Paid hours against the requirement, cost against the LP bound; `unlimited`: no limit on
-/// shift types (an integral LP optimum then proves the roster optimal).
-fn totals(out: &mut String, t: &output::Totals, unlimited: bool) {
+/// Paid hours against the requirement, cost against the LP bound (`priced`: in currency
+/// units; else the cost is the paid hours); `unlimited`: no limit on shift types (an
+/// integral LP optimum then proves the roster optimal).
+fn totals(out: &mut String, t: &output::Totals, unlimited: bool, priced: bool) {
     let _ = writeln!(
         out,
-        "  paid hours: {:.1}; required head-hours (lower bound): {:.1}; over-coverage: {:.1} \
-         head-hours",
+        "  paid: {:.1} h, for a requirement of {:.1} head-hours at least ({:.1} h over it)",
         t.paid_hours, t.required_head_hours, t.over_head_hours
     );
+    let (unit, decimals) = if priced {
+        (" (currency units)", 2)
+    } else {
+        (" paid hours", 1)
+    };
     let _ = writeln!(
         out,
-        "  cost: {:.2}; LP bound: {:.2}; gap {:.2}%{}",
-        t.cost,
-        t.lp_bound_cost,
+        "  cost: {}{unit}; LP bound: {}; gap {:.2}%{}",
+        crate::units::thousands(t.cost, decimals),
+        crate::units::thousands(t.lp_bound_cost, decimals),
         t.gap * 100.0,
         if t.lp_integral && unlimited {
             " (the LP optimum is integral: the roster is optimal)"
@@ -394,11 +436,15 @@ fn totals(out: &mut String, t: &output::Totals, unlimited: bool) {
     );
 }
 
-/// The printed multi-skill roster: each group's shifts and totals, the totals of all, and
-/// each call type's service level under the roster against the plan.
+/// The printed multi-skill roster: the totals of all groups and each call type's service
+/// level under the roster against the plan first, then each group's totals and shifts.
 fn render_groups(roster: &SkillRoster) -> String {
     let json = output::skill_roster_json(roster);
     let unlimited = roster.rules.max_shift_types.is_none();
+    let priced = roster
+        .days
+        .first()
+        .is_some_and(|d| d.plan.check.scenario.costs.is_some());
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -412,25 +458,8 @@ fn render_groups(roster: &SkillRoster) -> String {
         json.head.totals.shifts,
         json.head.totals.shift_types
     );
-    for (g, gj) in roster.groups.iter().zip(&json.by_group) {
-        if gj.totals.shifts == 0 {
-            let _ = writeln!(
-                out,
-                "\n  {}: the plan needs none of them in any interval: no shifts",
-                g.name
-            );
-            continue;
-        }
-        let _ = writeln!(
-            out,
-            "\n  {}: {} shifts, {} shift types",
-            g.name, gj.totals.shifts, gj.totals.shift_types
-        );
-        shift_table(&mut out, &g.requirement, &g.solved);
-        totals(&mut out, &gj.totals, unlimited);
-    }
     let _ = writeln!(out, "\n  all groups:");
-    totals(&mut out, &json.head.totals, unlimited);
+    totals(&mut out, &json.head.totals, unlimited, priced);
     for (day, d) in json.days.iter().zip(&roster.days) {
         if d.check.is_none() {
             continue;
@@ -453,6 +482,23 @@ fn render_groups(roster: &SkillRoster) -> String {
                 pct(ty.check.plan_abandon_rate)
             );
         }
+    }
+    for (g, gj) in roster.groups.iter().zip(&json.by_group) {
+        if gj.totals.shifts == 0 {
+            let _ = writeln!(
+                out,
+                "\n  {}: the plan needs none of them in any interval: no shifts",
+                g.name
+            );
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "\n  {}: {} shifts, {} shift types",
+            g.name, gj.totals.shifts, gj.totals.shift_types
+        );
+        totals(&mut out, &gj.totals, unlimited, priced);
+        shift_table(&mut out, &g.requirement, &g.solved);
     }
     out
 }

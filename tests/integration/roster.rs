@@ -571,3 +571,27 @@ fn a_multi_skill_week_plans_each_weekday_and_covers_every_group() {
         }
     }
 }
+
+/// Issue 19: the roster's summary comes first (paid hours with their unit, the cost with its
+/// currency label, people and full-time equivalents per day), the shift list after.
+#[test]
+fn the_summary_comes_before_the_shifts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = callsim()
+        .arg("roster")
+        .arg(crate::common::repo("scenarios/roster-day.toml"))
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let at = |text: &str| {
+        stdout
+            .find(text)
+            .unwrap_or_else(|| panic!("{text} in {stdout}"))
+    };
+    assert!(at("  paid: ") < at("  the shifts:"));
+    assert!(at("(currency units)") < at("  the shifts:"));
+    assert!(at(" full-time equivalents (8 h days)") < at("  the shifts:"));
+    assert!(at("  the shifts:") < at("  day  start  end"));
+}
