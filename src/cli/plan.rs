@@ -203,9 +203,22 @@ fn render(plan: &Plan) -> String {
     );
     let _ = writeln!(
         out,
-        "  {:<6}{:>8}{:>8}{:>8}{:>6}{:>6}{:>7}{:>6}{:>8}{:>6}{:>7}",
-        "start", "calls", "load", "erlang", "plan", "diff", "SL%", "±", "aband%", "±", "occ%"
+        "  {:<6}{:>8}{:>8}{:>8}{:>6}{:>6}{:>7}{:>7}{:>6}{:>8}{:>6}{:>7}",
+        "start",
+        "calls",
+        "load",
+        "erlang",
+        "plan",
+        "diff",
+        "sched",
+        "SL%",
+        "±",
+        "aband%",
+        "±",
+        "occ%"
     );
+    let target = plan.options.targets.service_level;
+    let mut misses = 0;
     for k in 0..sc.intervals() {
         let get = |kpi| plan.check.intervals[k].get(kpi);
         let diff = i64::from(plan.planned_agents[k]) - i64::from(plan.erlang_agents[k]);
@@ -213,20 +226,33 @@ fn render(plan: &Plan) -> String {
             0 => "=".to_string(),
             d => format!("{d:+}"),
         };
+        // an interval whose checked service level is below the target is marked
+        let missed = target.is_some_and(|t| {
+            get(Kpi::ServiceLevel).is_some_and(|v| v.mean.is_finite() && v.mean < t)
+        });
+        misses += usize::from(missed);
         let _ = writeln!(
             out,
-            "  {:<6}{:>8.1}{:>8.1}{:>8}{:>6}{:>6}{:>7}{:>6}{:>8}{:>6}{:>7}",
+            "  {:<6}{:>8.1}{:>8.1}{:>8}{:>6}{:>6}{:>7}{:>7}{:>6}{:>8}{:>6}{:>7}{}",
             format_clock(sc.interval_start_clock_s(k)),
             output::expected_calls(plan, k),
             plan.load_erlangs[k],
             plan.erlang_agents[k],
             plan.planned_agents[k],
             diff,
+            plan.scheduled_agents[k],
             pct(get(Kpi::ServiceLevel).map(|v| v.mean)),
             pct(get(Kpi::ServiceLevel).map(|v| v.ci95)),
             pct(get(Kpi::AbandonRate).map(|v| v.mean)),
             pct(get(Kpi::AbandonRate).map(|v| v.ci95)),
             pct(get(Kpi::Occupancy).map(|v| v.mean)),
+            if missed { "  ✗ below target" } else { "" }
+        );
+    }
+    if misses > 0 {
+        let _ = writeln!(
+            out,
+            "  ✗ {misses} interval(s) below the service-level target in the final check"
         );
     }
     out.push_str(&departures(plan));
@@ -259,6 +285,26 @@ fn render(plan: &Plan) -> String {
             )
         }
     );
+    if plan.raised_by_check > 0 {
+        // the check found what the plan's own simulations were too few to see: enough
+        // replications for a 95% half-width of 5 points in the widest interval
+        let widest = plan
+            .check
+            .intervals
+            .iter()
+            .filter_map(|i| i.get(Kpi::ServiceLevel))
+            .map(|v| v.ci95)
+            .filter(|c| c.is_finite())
+            .fold(0.0, f64::max);
+        let n = f64::from(sc.replications);
+        let suggested = (n * (widest / 0.05).powi(2)).ceil().max(n + 1.0);
+        let _ = writeln!(
+            out,
+            "  to plan with less noise, give more replications: --replications {suggested:.0} \
+             narrows the widest interval's service-level band (± {:.1} points) to about ± 5",
+            widest * 100.0
+        );
+    }
     if let Some(tp) = &plan.targets_plan {
         let total: u64 = tp.iter().map(|&a| u64::from(a)).sum();
         let _ = writeln!(

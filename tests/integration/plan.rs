@@ -296,3 +296,31 @@ fn bad_targets_are_clear_errors() {
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(stderr.contains("add a [costs] section"), "{stderr}");
 }
+
+/// Issue 19: the printed plan shows the scheduled heads, and when the fresh-seed check had to
+/// raise intervals it says how many replications would plan with less noise.
+#[test]
+fn the_printed_plan_shows_heads_and_suggests_replications() {
+    let out = tempfile::tempdir().unwrap();
+    let assert = callsim()
+        .arg("plan")
+        .arg(repo("scenarios/plan-day.toml"))
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(stdout.contains("  diff  sched "), "{stdout}");
+    let csv = std::fs::read_to_string(out.path().join("plan-day/plan.csv")).unwrap();
+    // the first interval's scheduled heads, as plan.csv has them, are on its printed line
+    let first = csv.lines().nth(1).unwrap();
+    let sched = first.rsplit(',').next().unwrap();
+    let line = stdout.lines().find(|l| l.starts_with("  07:00")).unwrap();
+    assert_eq!(line.split_whitespace().nth(6), Some(sched), "{line}");
+    if stdout.contains("was raised by one agent") {
+        assert!(
+            stdout.contains("give more replications: --replications "),
+            "{stdout}"
+        );
+    }
+}
