@@ -11,6 +11,7 @@ use crate::model::routing::CallType;
 use crate::model::{NoObserver, ReplicationOutcome, Scenario};
 use crate::stats::{IntervalTally, Kpi, MeanCi, MeanCiTally, Mechanism, WaitHistogram};
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub mod record;
 pub mod skills;
@@ -278,23 +279,34 @@ pub fn simulate_each(
                 next = (next.0 + 1, 0);
             }
         }
-        let ran: Vec<Result<ReplicationKpis, RunError>> = chunk
+        // a replication after one of the same scenario that already failed is skipped: the
+        // scenario's error is its first failing replication's, whatever the threads
+        let first_failure: Vec<AtomicU64> =
+            scenarios.iter().map(|_| AtomicU64::new(u64::MAX)).collect();
+        let ran: Vec<Option<Result<ReplicationKpis, RunError>>> = chunk
             .par_iter()
             .map(|&(s, r)| {
                 if !go_on() {
                     return None;
                 }
+                if first_failure[s].load(Ordering::Relaxed) < r {
+                    return Some(None);
+                }
                 match replication_kpis_until(&scenarios[s], r, &go_on) {
                     Err(e) if e.why == Stopped::Interrupted => None,
-                    done => Some(done),
+                    Err(e) => {
+                        first_failure[s].fetch_min(r, Ordering::Relaxed);
+                        Some(Some(Err(e)))
+                    }
+                    Ok(kpis) => Some(Some(Ok(kpis))),
                 }
             })
             .collect::<Option<_>>()?;
         for (&(s, _), kpis) in chunk.iter().zip(ran) {
             match (&mut tallies[s], kpis) {
-                (Some(Ok(tally)), Ok(kpis)) => tally.add(&kpis),
-                (t @ Some(Ok(_)), Err(e)) => *t = Some(Err(e)),
-                _ => {} // its first error stands
+                (Some(Ok(tally)), Some(Ok(kpis))) => tally.add(&kpis),
+                (t @ Some(Ok(_)), Some(Err(e))) => *t = Some(Err(e)),
+                _ => {} // skipped, or after its first error, which stands
             }
         }
         // hand over every scenario before `next`: all its replications are in (or skipped)

@@ -1624,35 +1624,39 @@ pub fn validate(
 /// The shift rules of a scenario file's `[roster]` section (whose text is `text`, named
 /// `file`), `None` without one; the file is otherwise taken as valid (load it first).
 pub fn shift_rules_of(text: &str, file: &str) -> Result<Option<ShiftRules>, Vec<Diagnostic>> {
-    let read = super::deserialize::read::<RawScenario>(text, file);
-    let raw = match read.value {
-        Some(raw) if read.problems.is_empty() => raw,
-        _ => return Err(Diagnostic::capped(read.problems)),
-    };
-    let Some(section) = &raw.roster else {
-        return Ok(None);
-    };
-    let mut c = Checker {
-        file,
-        text,
-        base_dir: Path::new("."),
-        problems: Vec::new(),
-        key_prefix: String::new(),
-    };
-    match c.roster(section, "roster.") {
-        Some(rules) if c.problems.is_empty() => Ok(Some(rules)),
-        _ => Err(c.problems),
-    }
+    let raw: RawScenario = read_whole(text, file)?;
+    raw.roster
+        .as_ref()
+        .map(|section| roster_rules(section, "roster.", text, file))
+        .transpose()
 }
 
 /// Checks a shift file (`callsim roster --shifts FILE`: the keys of `[roster]` at the top
 /// level) whose text is `text`, or returns every problem found, naming `file`.
 pub fn shift_file(text: &str, file: &str) -> Result<ShiftRules, Vec<Diagnostic>> {
-    let read = super::deserialize::read::<S<RawRoster>>(text, file);
-    let raw = match read.value {
-        Some(raw) if read.problems.is_empty() => raw,
-        _ => return Err(Diagnostic::capped(read.problems)),
-    };
+    let raw: S<RawRoster> = read_whole(text, file)?;
+    roster_rules(&raw, "", text, file)
+}
+
+/// `text` read into `T`, or every problem serde finds.
+fn read_whole<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &str,
+) -> Result<T, Vec<Diagnostic>> {
+    let read = super::deserialize::read::<T>(text, file);
+    match read.value {
+        Some(value) if read.problems.is_empty() => Ok(value),
+        _ => Err(Diagnostic::capped(read.problems)),
+    }
+}
+
+/// The rules of a `[roster]` table (keys named with `prefix`), or its problems.
+fn roster_rules(
+    section: &S<RawRoster>,
+    prefix: &str,
+    text: &str,
+    file: &str,
+) -> Result<ShiftRules, Vec<Diagnostic>> {
     let mut c = Checker {
         file,
         text,
@@ -1660,7 +1664,7 @@ pub fn shift_file(text: &str, file: &str) -> Result<ShiftRules, Vec<Diagnostic>>
         problems: Vec::new(),
         key_prefix: String::new(),
     };
-    match c.roster(&raw, "") {
+    match c.roster(section, prefix) {
         Some(rules) if c.problems.is_empty() => Ok(rules),
         _ => Err(c.problems),
     }

@@ -24,21 +24,32 @@ mean = 60
 agents = 1
 "#;
 
-#[test]
-fn a_runaway_scenario_is_an_error_and_the_others_keep_their_results() {
+/// `callsim run` of the small business and the runaway (`runaway_first`: in that order, else
+/// the other way) with `extra` flags, which must fail: the output folder and stderr.
+fn batch(runaway_first: bool, extra: &[&str]) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let runaway = dir.path().join("runaway.toml");
     fs::write(&runaway, RUNAWAY).unwrap();
     let good = crate::common::repo("scenarios/small-business.toml");
-    let out = dir.path().join("out");
+    let mut files = [runaway, good];
+    if !runaway_first {
+        files.reverse();
+    }
     let assert = callsim()
-        .args(["run", "--no-charts", "--threads", "2", "--out"])
-        .arg(&out)
-        .arg(&runaway)
-        .arg(&good)
+        .args(["run", "--no-charts", "--out"])
+        .arg(dir.path().join("out"))
+        .args(extra)
+        .args(files)
         .assert()
         .failure();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    (dir, stderr)
+}
+
+#[test]
+fn a_runaway_scenario_is_an_error_and_the_others_keep_their_results() {
+    let (dir, stderr) = batch(true, &["--threads", "2"]);
+    let out = dir.path().join("out");
     assert!(
         stderr.contains("scenario runaway, replication 0: the center runs away"),
         "{stderr}"
@@ -59,25 +70,13 @@ fn a_runaway_scenario_is_an_error_and_the_others_keep_their_results() {
 /// more than one chunk) is written before the runaway after it stops.
 #[test]
 fn each_scenario_is_written_before_the_next_ones_are_done() {
-    let dir = tempfile::tempdir().unwrap();
-    let runaway = dir.path().join("runaway.toml");
-    fs::write(&runaway, RUNAWAY).unwrap();
-    let good = crate::common::repo("scenarios/small-business.toml");
-    let out = dir.path().join("out");
-    let assert = callsim()
-        .args(["run", "--no-charts", "--replications", "300", "--out"])
-        .arg(&out)
-        .arg(&good)
-        .arg(&runaway)
-        .assert()
-        .failure();
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let (dir, stderr) = batch(false, &["--replications", "300"]);
     let wrote = stderr.find("small-business/").expect("written");
     let stopped = stderr
         .find("scenario runaway, replication 0")
         .expect("stopped");
     assert!(wrote < stopped, "{stderr}");
-    assert!(out.join("small-business/summary.json").is_file());
+    assert!(dir.path().join("out/small-business/summary.json").is_file());
 }
 
 /// A replication asked to stop (a time limit, a newer what-if) stops inside the day, not at
