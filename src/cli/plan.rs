@@ -72,6 +72,9 @@ pub struct PlanArgs {
     /// Also write OUT/<name>/<name>-planned.toml: the scenario with the planned staffing.
     #[arg(long)]
     pub write_scenario: bool,
+    /// Print plan.json on stdout instead of the table (a plan of one queue).
+    #[arg(long)]
+    pub json: bool,
     /// Worker threads (default: every core). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub threads: Option<u32>,
@@ -139,7 +142,12 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
             path.display()
         );
     }
-    print!("{}", render(&plan));
+    if args.json {
+        // the file just written, as it is
+        print!("{}", std::fs::read_to_string(dir.join("plan.json"))?);
+    } else {
+        print!("{}", render(&plan));
+    }
     eprintln!(
         "planned in {elapsed:.2} s: {} whole-day simulations of {} replications",
         plan.evaluations, plan.check.scenario.replications

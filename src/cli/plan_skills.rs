@@ -22,6 +22,7 @@ pub fn execute(args: &PlanArgs, scenario: &Scenario) -> anyhow::Result<()> {
         || args.max_asa.is_some()
         || args.max_occupancy.is_some()
         || args.write_scenario
+        || args.json
         || args.shrinkage.is_some()
         || args.optimize != Optimize::Targets
         || args.criterion != CriterionArg::Mean
@@ -29,8 +30,8 @@ pub fn execute(args: &PlanArgs, scenario: &Scenario) -> anyhow::Result<()> {
         bail!(
             "{} has several call types: each type's target is its own [[call_type]] \
              service_level; --target-sl, --threshold, --max-abandon, --max-asa, \
-             --max-occupancy, --shrinkage, --write-scenario, --optimize and --criterion apply \
-             to single-queue plans",
+             --max-occupancy, --shrinkage, --write-scenario, --optimize, --criterion and --json \
+             apply to single-queue plans (this plan is in plan-groups.csv and plan-types.csv)",
             args.file.display()
         );
     }

@@ -50,6 +50,9 @@ pub struct RosterArgs {
     /// Also write the coverage chart as PNG.
     #[arg(long)]
     pub png: bool,
+    /// Print roster.json on stdout instead of the tables.
+    #[arg(long)]
+    pub json: bool,
     /// Worker threads (default: every core). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub threads: Option<u32>,
@@ -89,11 +92,12 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
         pool.install(|| roster_file(&args, rules))?
     };
     let total_s = started.elapsed().as_secs_f64();
-    let (name, files, text, columns, lp_solves, solve_s) = match &roster {
+    let (name, dir, files, text, columns, lp_solves, solve_s) = match &roster {
         Rostered::Queue(r) => {
             let dir = output::write_roster(&args.out, r, args.png);
             (
                 &r.name,
+                dir.as_ref().ok().cloned(),
                 dir.map(|d| {
                     format!(
                         "{}/roster.csv, coverage.csv, roster.json and coverage.svg",
@@ -110,6 +114,7 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
             let dir = output::write_skill_roster(&args.out, r, args.png);
             (
                 &r.name,
+                dir.as_ref().ok().cloned(),
                 dir.map(|d| {
                     format!(
                         "{}/roster.csv, coverage.csv, service.csv, roster.json and \
@@ -126,7 +131,11 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
     };
     let files = files.with_context(|| format!("cannot write the roster of {name}"))?;
     eprintln!("wrote {files}");
-    print!("{text}");
+    match (&dir, args.json) {
+        // the file just written, as it is
+        (Some(dir), true) => print!("{}", std::fs::read_to_string(dir.join("roster.json"))?),
+        _ => print!("{text}"),
+    }
     eprintln!(
         "rostered in {solve_s:.3} s ({columns} candidate shifts, {lp_solves} LP solve(s)); \
          {total_s:.2} s in all with planning and the check"

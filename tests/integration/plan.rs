@@ -324,3 +324,36 @@ fn the_printed_plan_shows_heads_and_suggests_replications() {
         );
     }
 }
+
+/// Issue 19: `plan --json` and `roster --json` print the JSON file they wrote, as `run
+/// --json` prints its summaries.
+#[test]
+fn plan_and_roster_print_their_json_when_asked() {
+    for (command, file, json) in [
+        ("plan", "scenarios/plan-day.toml", "plan-day/plan.json"),
+        (
+            "roster",
+            "scenarios/roster-day.toml",
+            "roster-day/roster.json",
+        ),
+        (
+            "roster",
+            "scenarios/multi-skill/separate-teams.toml",
+            "separate-teams/roster.json",
+        ),
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        let assert = callsim()
+            .arg(command)
+            .arg(repo(file))
+            .arg("--json")
+            .arg("--out")
+            .arg(out.path())
+            .assert()
+            .success();
+        let printed = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+        let written = std::fs::read_to_string(out.path().join(json)).unwrap();
+        assert_eq!(printed, written, "{command} {file}");
+        serde_json::from_str::<serde_json::Value>(&printed).unwrap();
+    }
+}
