@@ -443,8 +443,17 @@ mod tests {
         let one = run(1);
         let two = run(2);
         assert_eq!(one.iter().map(|h| h.0).collect::<Vec<_>>(), [0, 1, 2]);
-        // "a" was handed over before every replication had started
+        // each scenario was handed over once the chunk holding its last replication was
+        // folded, before any later chunk started: never more than one chunk of replications
+        // (their interval rows and histograms) held, whatever the replications
         let all: usize = scenarios.iter().map(|s| s.replications as usize).sum();
+        for handed in [&one, &two] {
+            let mut through = 0; // replications of the scenarios handed over so far
+            for (s, started, _) in handed {
+                through += scenarios[*s].replications as usize;
+                assert_eq!(*started, (through.div_ceil(CHUNK) * CHUNK).min(all), "{s}");
+            }
+        }
         assert!(one[0].1 < all, "{} of {all}", one[0].1);
         for ((_, _, x), (_, _, y)) in one.iter().zip(&two) {
             for ((_, u), (_, v)) in x.total.iter().zip(y.total.iter()) {

@@ -141,23 +141,26 @@ pub enum TraceError {
     TooLarge(String, usize),
 }
 
-/// A [`Recorder`] that keeps at most `cap` events (calls and agent levels) and notes that
-/// there were more, so that memory stays bounded whatever the day.
-struct CappedRecorder {
+/// A [`Recorder`] that keeps at most `cap` events (calls and agent levels) and notes in
+/// `over` that there were more, so that memory stays bounded whatever the day (and the day
+/// can be stopped once a trace is refused anyway).
+struct CappedRecorder<'a> {
     inner: Recorder,
     cap: usize,
-    over: bool,
+    over: &'a std::cell::Cell<bool>,
 }
 
-impl CappedRecorder {
+impl CappedRecorder<'_> {
     fn room(&mut self) -> bool {
         let held = self.inner.calls.len() + self.inner.agents.len() + self.inner.routes.len();
-        self.over |= held >= self.cap;
-        !self.over
+        if held >= self.cap {
+            self.over.set(true);
+        }
+        !self.over.get()
     }
 }
 
-impl Observer for CappedRecorder {
+impl Observer for CappedRecorder<'_> {
     fn call(&mut self, t: f64, attempt: u64, event: CallEvent) {
         if self.room() {
             self.inner.call(t, attempt, event);
@@ -182,8 +185,9 @@ pub fn record_day(scenario: &Scenario, replication: u64) -> Result<Recorder, Tra
     record_day_until(scenario, replication, usize::MAX, &|| true)
 }
 
-/// [`record_day`] with at most `max_events` events (else [`TraceError::TooLarge`]), asking
-/// `go_on` every 65,536 calls whether to go on (else `Stopped::Interrupted`).
+/// [`record_day`] with at most `max_events` events (else [`TraceError::TooLarge`], as soon
+/// as the next 65,536 calls are in: the rest of the day is not simulated), asking `go_on`
+/// every 65,536 calls whether to go on (else `Stopped::Interrupted`).
 pub fn record_day_until(
     scenario: &Scenario,
     replication: u64,
@@ -193,22 +197,54 @@ pub fn record_day_until(
     if let RunKind::SteadyState { .. } = scenario.kind {
         return Err(TraceError::SteadyState(scenario.name.clone()));
     }
+    let over = std::cell::Cell::new(false);
     let mut recorder = CappedRecorder {
         inner: Recorder::default(),
         cap: max_events,
-        over: false,
+        over: &over,
     };
-    crate::model::replication::run_replication_until(scenario, replication, &mut recorder, go_on)
-        .map_err(|why| TraceError::Stopped(scenario.name.clone(), why))?;
-    if recorder.over {
+    // a day already over the cap is refused whatever follows: stop it there
+    let stop_or_go_on = || !over.get() && go_on();
+    let ran = crate::model::replication::run_replication_until(
+        scenario,
+        replication,
+        &mut recorder,
+        &stop_or_go_on,
+    );
+    if over.get() {
         return Err(TraceError::TooLarge(scenario.name.clone(), max_events));
     }
+    ran.map_err(|why| TraceError::Stopped(scenario.name.clone(), why))?;
     Ok(recorder.inner)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A day over the trace's event cap is refused as soon as the next check comes (every
+    /// 65,536 calls), not simulated to its end: `go_on` is not asked again once it is over.
+    #[test]
+    fn a_day_over_the_event_cap_stops_at_once() {
+        let patience = crate::model::Dist::exponential(60.0).ok();
+        // 400,000 calls: a whole day would ask `go_on` 6 times
+        let sc = crate::model::test_support::day(&[100_000.0; 4], &[100; 4], patience);
+        let asked = std::cell::Cell::new(0);
+        let go_on = || {
+            asked.set(asked.get() + 1);
+            true
+        };
+        let refused = record_day_until(&sc, 0, 1_000, &go_on);
+        assert!(
+            matches!(refused, Err(TraceError::TooLarge(_, 1_000))),
+            "{refused:?}"
+        );
+        assert_eq!(asked.get(), 0);
+        // under the cap, the same day is recorded whole, asking at each check
+        let whole = record_day_until(&sc, 0, usize::MAX, &go_on).unwrap();
+        assert!(whole.calls.len() > 1_000);
+        assert!(asked.get() >= 5, "{}", asked.get());
+    }
 
     #[test]
     fn the_logger_keeps_each_attempt_once_in_arrival_order() {
