@@ -380,15 +380,6 @@ impl ScenarioTally {
     }
 }
 
-/// Averages the replications of one scenario (given in replication order).
-pub fn summarize(scenario: &Scenario, reps: &[ReplicationKpis]) -> ScenarioResult {
-    let mut tally = ScenarioTally::new(scenario);
-    for r in reps {
-        tally.add(r);
-    }
-    tally.finish(scenario)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

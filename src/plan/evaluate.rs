@@ -4,8 +4,7 @@
 //! difference is the staffing's effect, not noise.
 
 use crate::model::Scenario;
-use crate::simulate::{ReplicationKpis, RunError, ScenarioResult, replication_kpis, summarize};
-use rayon::prelude::*;
+use crate::simulate::{RunError, ScenarioResult, simulate_one};
 
 /// Simulates staffings of one scenario with fixed seeds.
 #[derive(Debug, Clone)]
@@ -25,16 +24,14 @@ impl Evaluator {
         }
     }
 
-    /// Simulates every replication with `agents` on the phones in each interval.
+    /// Simulates every replication with `agents` on the phones in each interval, folded as
+    /// they finish (memory does not grow with the replications).
     pub(crate) fn run(&mut self, agents: &[u32]) -> Result<ScenarioResult, RunError> {
         let mut scenario = self.base.clone();
         scenario.agents = agents.to_vec();
-        let reps: Vec<ReplicationKpis> = (0..u64::from(scenario.replications))
-            .into_par_iter()
-            .map(|r| replication_kpis(&scenario, r))
-            .collect::<Result<_, _>>()?;
+        let result = simulate_one(&scenario)?;
         self.evaluations += 1;
-        Ok(summarize(&scenario, &reps))
+        Ok(result)
     }
 }
 
