@@ -89,8 +89,8 @@ target = 0.8
         ..Targets::new(20.0)
     };
     let erlang = required_agents(&traffic, Model::ErlangA { patience_s: 180.0 }, &sl).unwrap();
-    assert_eq!(p.erlang_agents, vec![erlang]);
-    let planned = p.planned_agents[0];
+    assert_eq!(p.erlang_agents(), vec![erlang]);
+    let planned = p.planned_agents()[0];
     assert!(
         planned.abs_diff(erlang) <= 1,
         "planned {planned}, Erlang A {erlang}"
@@ -159,7 +159,7 @@ fn the_library_plan_meets_the_targets_in_its_final_check() {
         p.check.scenario.seed, 11,
         "the final check uses fresh seeds"
     );
-    assert_eq!(p.check.scenario.agents, p.planned_agents);
+    assert_eq!(p.check.scenario.agents, p.planned_agents());
 }
 
 #[test]
@@ -172,10 +172,10 @@ fn retrials_need_at_least_as_many_agents() {
         targets_options,
     );
     assert!(
-        total(&with.planned_agents) >= total(&without.planned_agents),
+        total(&with.planned_agents()) >= total(&without.planned_agents()),
         "with retrials {:?}, without {:?}",
-        with.planned_agents,
-        without.planned_agents
+        with.planned,
+        without.planned
     );
 }
 
@@ -188,7 +188,7 @@ fn costs(value: f64) -> String {
 #[test]
 fn cost_optimum_follows_the_value_of_a_lost_customer() {
     let for_targets =
-        total(&plan_of(&small_day(&costs(400.0)), PlanOptions::for_scenario).planned_agents);
+        total(&plan_of(&small_day(&costs(400.0)), PlanOptions::for_scenario).planned_agents());
     let cost_plan = |value: f64| {
         plan_of(&small_day(&costs(value)), |sc| PlanOptions {
             goal: Goal::Cost,
@@ -198,15 +198,15 @@ fn cost_optimum_follows_the_value_of_a_lost_customer() {
     };
     let free = cost_plan(0.0);
     assert!(
-        total(&free.planned_agents) <= for_targets,
+        total(&free.planned_agents()) <= for_targets,
         "value 0: {:?} vs {for_targets} for the targets",
-        free.planned_agents
+        free.planned
     );
     let precious = cost_plan(1e6);
     assert!(
-        total(&precious.planned_agents) >= for_targets,
+        total(&precious.planned_agents()) >= for_targets,
         "value 1e6: {:?} vs {for_targets} for the targets",
-        precious.planned_agents
+        precious.planned
     );
     assert_eq!(precious.cost_curve.len(), 7);
     let best = precious

@@ -469,7 +469,11 @@ fn plan_staffs_every_group_and_meets_each_types_target() {
         "scenarios/multi-skill/specialists-and-generalists.toml",
     ))
     .unwrap();
-    let plan = callsim::plan::skills::plan_skills(&sc, 10).unwrap();
+    let options = callsim::plan::PlanOptions {
+        replications: 10,
+        ..callsim::plan::PlanOptions::for_scenario(&sc)
+    };
+    let plan = callsim::plan::plan(&sc, &options).unwrap();
     let model = sc.skills.as_ref().unwrap();
     for (t, ty) in plan
         .check
@@ -488,7 +492,7 @@ fn plan_staffs_every_group_and_meets_each_types_target() {
         );
     }
     // counting flexible agents for every skill asks for fewer agents than the plan needs
-    let planned: u32 = plan.agents.iter().flatten().sum();
+    let planned: u32 = plan.planned_agents().iter().sum();
     let shortcut: u32 = plan
         .needs
         .iter()
