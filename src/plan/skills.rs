@@ -1,4 +1,5 @@
-//! Planning a multi-skill center: agents per group and interval that meet every call type's
+//! Planning a center with several call types and agent groups (what [`super::plan`] does
+//! for such a scenario): agents per group and interval that meet every call type's
 //! service-level target.
 //!
 //! 1. **Erlang per type**: the agents each type would need on its own (Erlang A with the

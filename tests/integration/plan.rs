@@ -241,9 +241,23 @@ fn written_scenario_carries_the_plan_and_validates() {
     callsim().arg("check").arg(&written).assert().success();
 }
 
+/// `callsim plan FILE ARGS` fails and writes no `folder`; returns what it says.
+pub(crate) fn refused(file: &str, folder: &str, args: &[&str]) -> String {
+    let out = tempfile::tempdir().unwrap();
+    let assert = callsim()
+        .arg("plan")
+        .arg(repo(file))
+        .args(args)
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .failure();
+    assert!(!out.path().join(folder).exists(), "{args:?} wrote files");
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
+
 #[test]
 fn bad_targets_are_clear_errors() {
-    let file = repo("scenarios/plan-day.toml");
     let cases: &[(&[&str], &str)] = &[
         (
             &["--target-sl", "1.5"],
@@ -270,21 +284,8 @@ fn bad_targets_are_clear_errors() {
         (&["--shrinkage", "1"], "shrinkage must be a share in [0, 1)"),
     ];
     for (args, message) in cases {
-        let out = tempfile::tempdir().unwrap();
-        let assert = callsim()
-            .arg("plan")
-            .arg(&file)
-            .args(*args)
-            .arg("--out")
-            .arg(out.path())
-            .assert()
-            .failure();
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        let stderr = refused("scenarios/plan-day.toml", "plan-day", args);
         assert!(stderr.contains(message), "{args:?}: {stderr}");
-        assert!(
-            !out.path().join("plan-day").exists(),
-            "{args:?} wrote files"
-        );
     }
     // Cost needs prices.
     let assert = callsim()
