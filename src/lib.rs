@@ -12,6 +12,8 @@
 //! - [`report`] writes `summary.json` and `intervals.csv`.
 //! - [`serve`] is the live what-if page for workshops (`callsim serve`).
 //! - [`erlang`] is the analytic side: Erlang B, C and A.
+//! - [`plan`] plans the agents of each interval and agent group by simulation, for one queue
+//!   or for call types: one entry point, one [`plan::Plan`].
 //! - [`fit`] fits scenario sections (arrivals, handle time, patience) to real data.
 //! - [`roster`] turns a staffing plan into shifts (a covering LP) and checks them by simulation.
 //! - [`cli`] is the command line; it is the only module that prints or exits.

@@ -9,7 +9,6 @@ mod inputs;
 mod merge;
 mod new;
 mod plan;
-mod plan_skills;
 mod report;
 mod roster;
 mod run;

@@ -1,13 +1,17 @@
 //! `callsim plan FILE [--target-sl P] [--threshold DUR] [--max-abandon P] [--max-asa DUR]
 //! [--max-occupancy P] [--optimize targets|cost] [--criterion mean|ci95] [--out DIR]
 //! [--replications N] [--shrinkage S] [--write-scenario] [--threads N]`: plan the staffing
-//! of each interval, write `OUT/<name>/plan.csv` and `plan.json`, print the plan next to what
-//! Erlang asks for.
+//! of each interval. One queue: write `OUT/<name>/plan.csv` and `plan.json`, print the plan
+//! next to what Erlang asks for. Call types and agent groups: agents per group meeting every
+//! type's own target, written to `plan-groups.csv` and `plan-types.csv`, printed next to
+//! planning each queue separately and to counting flexible agents for every skill.
 
 use super::inputs::print_problems;
 use crate::erlang::{Model, Targets};
-use crate::plan::{self, Criterion, Goal, Plan, PlanOptions, output};
+use crate::plan::skills::shortcut_capacity;
+use crate::plan::{self, Criterion, Goal, Plan, PlanOptions, output, skills};
 use crate::scenario;
+use crate::simulate::{ScenarioResult, simulate_one};
 use crate::stats::Kpi;
 use crate::units::{format_clock, format_duration};
 use anyhow::{Context, bail};
@@ -92,8 +96,20 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
             );
         }
     };
-    if scenario.skills.is_some() {
-        return super::plan_skills::execute(&args, &scenario);
+    // What only this command does with one queue; the planner refuses the rest itself.
+    if scenario.skills.is_some()
+        && (args.target_sl.is_some()
+            || args.threshold.is_some()
+            || args.shrinkage.is_some()
+            || args.write_scenario
+            || args.json)
+    {
+        bail!(
+            "{} has several call types: each type's target is its own [[call_type]] \
+             service_level; --target-sl, --threshold, --shrinkage, --write-scenario and --json \
+             apply to single-queue plans (this plan is in plan-groups.csv and plan-types.csv)",
+            args.file.display()
+        );
     }
     let goal = match args.optimize {
         Optimize::Targets => Goal::Targets,
@@ -131,7 +147,8 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
     let elapsed = started.elapsed().as_secs_f64();
     let dir = output::write_plan(&args.out, &plan)
         .with_context(|| format!("cannot write the plan of {}", scenario.name))?;
-    eprintln!("wrote {}/plan.csv and plan.json", dir.display());
+    let [first, second] = output::main_files(&plan);
+    eprintln!("wrote {}/{first} and {second}", dir.display());
     if args.write_scenario {
         let path = output::write_planned_scenario(&dir, &plan, &args.file)
             .map_err(anyhow::Error::msg)
@@ -145,12 +162,20 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
     if args.json {
         // the file just written, as it is
         print!("{}", std::fs::read_to_string(dir.join("plan.json"))?);
+    } else if plan.has_call_types() {
+        print!("{}", render_types(&plan)?);
     } else {
         print!("{}", render(&plan));
     }
     eprintln!(
-        "planned in {elapsed:.2} s: {} whole-day simulations of {} replications",
-        plan.evaluations, plan.check.scenario.replications
+        "planned in {elapsed:.2} s: {} whole-day simulations of {} replications{}",
+        plan.evaluations,
+        plan.check.scenario.replications,
+        if plan.capped {
+            " (stopped lowering at the cap of simulations)"
+        } else {
+            ""
+        }
     );
     Ok(())
 }
@@ -189,9 +214,15 @@ fn pct(v: Option<f64>) -> String {
     }
 }
 
-/// The printed plan: the table, where it departs from Erlang, the day's totals.
+/// The printed plan of one queue: the table, where it departs from Erlang, the day's totals.
 fn render(plan: &Plan) -> String {
     let sc = &plan.check.scenario;
+    let (load, erlang, planned, scheduled) = (
+        plan.load_erlangs(),
+        plan.erlang_agents(),
+        plan.planned_agents(),
+        plan.scheduled_agents(),
+    );
     let mut out = String::new();
     let goal = match plan.options.goal {
         Goal::Targets => "fewest agents meeting the targets",
@@ -229,7 +260,7 @@ fn render(plan: &Plan) -> String {
     let mut misses = 0;
     for k in 0..sc.intervals() {
         let get = |kpi| plan.check.intervals[k].get(kpi);
-        let diff = i64::from(plan.planned_agents[k]) - i64::from(plan.erlang_agents[k]);
+        let diff = i64::from(planned[k]) - i64::from(erlang[k]);
         let diff = match diff {
             0 => "=".to_string(),
             d => format!("{d:+}"),
@@ -244,11 +275,11 @@ fn render(plan: &Plan) -> String {
             "  {:<6}{:>8.1}{:>8.1}{:>8}{:>6}{:>6}{:>7}{:>7}{:>6}{:>8}{:>6}{:>7}{}",
             format_clock(sc.interval_start_clock_s(k)),
             output::expected_calls(plan, k),
-            plan.load_erlangs[k],
-            plan.erlang_agents[k],
-            plan.planned_agents[k],
+            load[k],
+            erlang[k],
+            planned[k],
             diff,
-            plan.scheduled_agents[k],
+            scheduled[k],
             pct(get(Kpi::ServiceLevel).map(|v| v.mean)),
             pct(get(Kpi::ServiceLevel).map(|v| v.ci95)),
             pct(get(Kpi::AbandonRate).map(|v| v.mean)),
@@ -268,9 +299,9 @@ fn render(plan: &Plan) -> String {
         out,
         "  agent-hours on the phones: {:.1} (Erlang {}: {:.1}); scheduled: {:.1} with {:.0}% shrinkage",
         plan.agent_hours(),
-        match plan.model {
-            Model::ErlangC => "C",
-            Model::ErlangA { .. } => "A",
+        match plan.models.first() {
+            Some(Model::ErlangA { .. }) => "A",
+            _ => "C",
         },
         plan.erlang_hours(),
         plan.scheduled_hours(),
@@ -349,8 +380,9 @@ fn render(plan: &Plan) -> String {
 /// Where and by how much the plan departs from Erlang, in one or two lines.
 fn departures(plan: &Plan) -> String {
     let sc = &plan.check.scenario;
+    let (planned, erlang) = (plan.planned_agents(), plan.erlang_agents());
     let diffs: Vec<i64> = (0..sc.intervals())
-        .map(|k| i64::from(plan.planned_agents[k]) - i64::from(plan.erlang_agents[k]))
+        .map(|k| i64::from(planned[k]) - i64::from(erlang[k]))
         .collect();
     let (more, fewer) = (
         diffs.iter().filter(|&&d| d > 0).count(),
@@ -378,4 +410,120 @@ fn departures(plan: &Plan) -> String {
     }
     out.push('\n');
     out
+}
+
+/// The printed plan of call types and agent groups: agents per group and interval (the
+/// split-capacity program's → the plan), each type's checked service level, and the day's
+/// agent-hours by method, the shortcut of counting flexible agents for every skill simulated
+/// on the final check's callers.
+fn render_types(plan: &Plan) -> anyhow::Result<String> {
+    let scenario = &plan.check.scenario;
+    let Some(model) = &scenario.skills else {
+        bail!("not a multi-skill scenario");
+    };
+    let mut out = String::new();
+    writeln!(
+        out,
+        "\n{}: planned agents per group (split-capacity LP → after simulation)",
+        scenario.name
+    )?;
+    write!(out, "  {:<8}", "start")?;
+    for g in &model.groups {
+        write!(out, "{:>22}", g.name)?;
+    }
+    for t in &model.types {
+        write!(out, "{:>16}", format!("SL {}", t.name))?;
+    }
+    writeln!(out)?;
+    let check = plan.check.skills.as_ref();
+    for k in 0..scenario.intervals() {
+        write!(
+            out,
+            "  {:<8}",
+            format_clock(scenario.interval_start_clock_s(k))
+        )?;
+        for g in 0..model.groups.len() {
+            write!(
+                out,
+                "{:>22}",
+                format!("{} → {}", plan.start[k][g], plan.planned[k][g])
+            )?;
+        }
+        for t in 0..model.types.len() {
+            let sl = check
+                .and_then(|c| c.by_type[t].intervals[k].get(Kpi::ServiceLevel))
+                .map_or("-".to_string(), |v| format!("{:.3}", v.mean));
+            write!(out, "{sl:>16}")?;
+        }
+        writeln!(out)?;
+    }
+    let shortcut: Vec<Vec<u32>> = plan
+        .needs
+        .iter()
+        .map(|row| {
+            let needs: Vec<f64> = row.iter().map(|&n| f64::from(n)).collect();
+            shortcut_capacity(&model.groups, &needs)
+        })
+        .collect::<Result<_, _>>()?;
+    // the shortcut's staffing, simulated on the check's callers
+    let shortcut_check = simulate_one(&skills::staffed(scenario, &shortcut))?;
+    let sl_of = |result: &ScenarioResult| {
+        let by_type = result.skills.iter().flat_map(|s| s.by_type.iter());
+        let parts: Vec<String> = by_type
+            .map(|ty| {
+                ty.total
+                    .get(Kpi::ServiceLevel)
+                    .map_or("-".into(), |v| format!("{} {:.3}", ty.name, v.mean))
+            })
+            .collect();
+        parts.join(", ")
+    };
+    writeln!(
+        out,
+        "\n  agent-hours of the day{:>38}service level (simulated)",
+        ""
+    )?;
+    for (label, staffing, simulated) in [
+        (
+            "each queue planned separately (Erlang per type)",
+            &plan.needs,
+            String::new(),
+        ),
+        (
+            "shortcut: flexible agents counted for every skill",
+            &shortcut,
+            sl_of(&shortcut_check),
+        ),
+        (
+            "split-capacity LP (each agent counted once)",
+            &plan.start,
+            String::new(),
+        ),
+        (
+            "planned: LP refined by simulation",
+            &plan.planned,
+            sl_of(&plan.check),
+        ),
+    ] {
+        writeln!(
+            out,
+            "  {label:<52}{:>8.1}    {simulated}",
+            plan.hours(staffing)
+        )?;
+    }
+    writeln!(
+        out,
+        "  service level of each type over the day, fresh seeds ({} replications):",
+        scenario.replications
+    )?;
+    for (t, ty) in model.types.iter().enumerate() {
+        if let Some(v) = check.and_then(|c| c.by_type[t].total.get(Kpi::ServiceLevel)) {
+            writeln!(
+                out,
+                "    {:<20} {:.3} ± {:.3} (target {} within {} s)",
+                ty.name, v.mean, v.ci95, ty.service_level.target, ty.service_level.threshold_s
+            )?;
+        }
+    }
+    Ok(out)
 }

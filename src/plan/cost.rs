@@ -34,14 +34,6 @@ pub struct CostPoint {
     pub lost_customers: MeanCi,
 }
 
-/// The staffing the search ended with.
-pub(crate) struct Found {
-    /// Agents on the phones per interval.
-    pub agents: Vec<u32>,
-    /// Whole-day simulations it took.
-    pub rounds: usize,
-}
-
 /// Total cost of interval `k` (`None`: the whole day) in `result`; NaN without `[costs]`.
 fn cost(result: &ScenarioResult, k: Option<usize>) -> f64 {
     let set = match k {
@@ -67,20 +59,19 @@ fn shifted(agents: &[u32], up: bool, floor: &[u32], cap: &[u32]) -> Vec<u32> {
 }
 
 /// Searches the staffing of least total cost from `start`, never below `floor` nor above
-/// `cap` in any interval.
+/// `cap` in any interval; returns the agents on the phones per interval.
 pub(crate) fn minimise(
     eval: &mut Evaluator,
     start: Vec<u32>,
     floor: &[u32],
     cap: &[u32],
-) -> Result<Found, PlanError> {
+) -> Result<Vec<u32>, PlanError> {
     let mut agents: Vec<u32> = start
         .iter()
         .enumerate()
         .map(|(k, &a)| a.clamp(floor[k], cap[k]))
         .collect();
     let mut current = eval.run(&agents)?;
-    let mut rounds = 1;
     if cost(&current, None).is_nan() {
         return Err(PlanError::Invalid(
             "the simulation gave no total cost; the scenario needs a [costs] section".into(),
@@ -90,7 +81,6 @@ pub(crate) fn minimise(
         let up = shifted(&agents, true, floor, cap);
         let down = shifted(&agents, false, floor, cap);
         let (with_up, with_down) = (eval.run(&up)?, eval.run(&down)?);
-        rounds += 2;
         // (gain in the interval's own cost, interval, new agents)
         let mut moves: Vec<(f64, usize, u32)> = (0..agents.len())
             .filter_map(|k| {
@@ -117,7 +107,6 @@ pub(crate) fn minimise(
                 candidate[k] = to;
             }
             let result = eval.run(&candidate)?;
-            rounds += 1;
             if cost(&result, None) < day {
                 agents = candidate;
                 current = result;
@@ -132,7 +121,7 @@ pub(crate) fn minimise(
             break;
         }
     }
-    Ok(Found { agents, rounds })
+    Ok(agents)
 }
 
 /// The cost curve: `agents` shifted by the same number of agents in every interval (never

@@ -1,6 +1,9 @@
 //! The staffing planner: how many agents each interval needs to meet the targets (or to
-//! cost the least), found by simulation rather than by formula alone.
+//! cost the least), found by simulation rather than by formula alone. One entry point,
+//! [`plan`], for every center: a single queue is one call type served by one agent group, and
+//! one [`Plan`] (agents per interval and group) is what it returns, whatever the center.
 //!
+//! **One queue** ([`queue`]):
 //! 1. **Analytic start**: each interval as a stationary Erlang queue of its own (Erlang A
 //!    with the mean patience; Erlang C without patience) gives the classic requirement
 //!    ([`Plan::erlang_agents`]).
@@ -17,6 +20,13 @@
 //!    customers) minimised over the per-interval staffing, never below the plan for the hard
 //!    targets if any are given; the cost curve of the whole staffing shifted around the optimum.
 //!
+//! **Call types and agent groups** ([`skills`]): each type's Erlang need, the split-capacity
+//! program's agents per group as the start, a refinement by simulation, a fresh-seed check.
+//! Each type's target is its own `[[call_type]]` service level, met by the mean, with the
+//! fewest agents: the options this planner cannot honour (the cost goal, the 95% CI
+//! criterion, abandonment, ASA and occupancy limits, a center-wide target) are a
+//! [`PlanError::NotForCallTypes`], never ignored.
+//!
 //! **What "meets" means**: an interval meets a target when the mean over replications of its
 //! KPI does ([`Criterion::Mean`]), or, more cautiously, when the whole 95% confidence interval
 //! does ([`Criterion::Ci95`]: the lower bound of the service level, the upper bound of
@@ -29,24 +39,16 @@ pub mod cost;
 mod evaluate;
 mod guide;
 pub mod output;
+pub mod queue;
 pub mod refine;
 pub mod skills;
 
 pub use cost::CostPoint;
 
-/// Moves along the fresh-seed cost curve at most, in cost optimisation.
-const MAX_CURVE_MOVES: usize = 5;
-
 use crate::erlang::{ErlangError, Model, Targets, scheduled_agents};
 use crate::model::Scenario;
 use crate::simulate::ScenarioResult;
 use crate::stats::{Kpi, MeanCi};
-use evaluate::{Evaluator, fresh_seed};
-use guide::Guide;
-use refine::{Bounds, missing};
-
-/// Rounds of the final check (each may raise the intervals that missed) before giving up.
-const MAX_CHECK_ROUNDS: usize = 20;
 
 /// What can go wrong while planning.
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +75,19 @@ pub enum PlanError {
     /// A simulated staffing ran away (see [`crate::simulate::RunError`]).
     #[error("{0}")]
     Run(#[from] crate::simulate::RunError),
+    /// An option the plan of a center with call types cannot honour: there each type's
+    /// target is its own, met by the mean over replications, with the fewest agents.
+    #[error(
+        "{scenario} has several call types: {option} applies to a plan of one queue (each \
+         call type's target is its own [[call_type]] service_level, met by the mean over \
+         replications, with the fewest agents)"
+    )]
+    NotForCallTypes {
+        /// The scenario's name.
+        scenario: String,
+        /// The option, in words and as the command line spells it.
+        option: &'static str,
+    },
 }
 
 /// How a simulated KPI is read against its target.
@@ -161,57 +176,106 @@ impl PlanOptions {
     }
 }
 
-/// A staffing plan, checked with fresh seeds.
+/// A staffing plan of any center, checked with fresh seeds: agents per interval and agent
+/// group (a single queue is one call type served by one group). Matrices are indexed
+/// `[interval][group]` or `[interval][call type]`; the `*_agents()` and `*_hours()` methods
+/// give the totals over groups (or types) that a single queue reads as its own.
 #[derive(Debug, Clone)]
 pub struct Plan {
     /// The options it was made with (targets, criterion, goal).
     pub options: PlanOptions,
-    /// Erlang A or C, as used for the analytic start.
-    pub model: Model,
-    /// Offered load of each interval, Erlangs (arrival rate × mean handle time).
-    pub load_erlangs: Vec<f64>,
-    /// The Erlang requirement of each interval: agents on the phones.
-    pub erlang_agents: Vec<u32>,
-    /// The plan: agents on the phones in each interval.
-    pub planned_agents: Vec<u32>,
-    /// Heads to schedule in each interval: planned ÷ (1 − shrinkage), rounded up.
-    pub scheduled_agents: Vec<u32>,
+    /// Erlang A (with the mean patience) or C of each call type's analytic need.
+    pub models: Vec<Model>,
+    /// `loads[k][t]`: offered load of type `t` in interval `k`, Erlangs (arrival rate × mean
+    /// handle time).
+    pub loads: Vec<Vec<f64>>,
+    /// `needs[k][t]`: agents on the phones type `t` needs on its own in interval `k` by
+    /// Erlang (one queue: against every target of the options, at least their minimum; call
+    /// types: against the type's own service level), as if each queue were planned separately.
+    pub needs: Vec<Vec<u32>>,
+    /// `start[k][g]`: the analytic start of group `g` in interval `k`: one queue, its Erlang
+    /// need; call types, the split-capacity program's agents (see [`skills`]).
+    pub start: Vec<Vec<u32>>,
+    /// `planned[k][g]`: the plan, agents of group `g` on the phones in interval `k`.
+    pub planned: Vec<Vec<u32>>,
+    /// `scheduled[k][g]`: heads to schedule, planned ÷ (1 − shrinkage), rounded up.
+    pub scheduled: Vec<Vec<u32>>,
     /// Shrinkage used, a share of paid time.
     pub shrinkage: f64,
     /// Seed of the refinement (the scenario's); the final check's is in `check.scenario`.
     pub seed: u64,
     /// The final check: the plan simulated with fresh seeds (its scenario holds the plan).
     pub check: ScenarioResult,
-    /// Whole-day simulations with the refinement's seeds.
+    /// Whole-day simulations run (refinement, cost search and final check).
     pub evaluations: usize,
-    /// Rounds of the refinement (targets), of the cost search, and of the final check.
-    pub rounds: usize,
-    /// Intervals the final check found short and raised (counted once per raise).
+    /// Intervals the final check found short and raised (counted once per raise; one queue).
     pub raised_by_check: usize,
-    /// The plan for the targets alone, when the goal is cost and hard targets were given.
+    /// True when the refinement stopped lowering at its cap of simulations (call types).
+    pub capped: bool,
+    /// Agents per interval of the plan for the hard targets alone, when the goal is cost and
+    /// hard targets were given (one queue: call types have no cost goal).
     pub targets_plan: Option<Vec<u32>>,
-    /// Total cost of the staffing shifted by −3 … +3 agents in every interval (cost goal).
+    /// Total cost of the staffing shifted by −3 … +3 agents in every interval (cost goal, one
+    /// queue).
     pub cost_curve: Vec<CostPoint>,
 }
 
+/// The total of each row: agents per interval over groups (or types).
+fn totals(rows: &[Vec<u32>]) -> Vec<u32> {
+    rows.iter().map(|row| row.iter().sum()).collect()
+}
+
+/// A per-interval column as rows of one group (or type).
+fn column<T: Copy>(values: &[T]) -> Vec<Vec<T>> {
+    values.iter().map(|&v| vec![v]).collect()
+}
+
 impl Plan {
+    /// True for a center with call types and agent groups (files `plan-groups.csv` and
+    /// `plan-types.csv`); false for one queue (`plan.csv`, `plan.json`).
+    pub fn has_call_types(&self) -> bool {
+        self.check.scenario.skills.is_some()
+    }
+
+    /// Agents on the phones in each interval, every group together.
+    pub fn planned_agents(&self) -> Vec<u32> {
+        totals(&self.planned)
+    }
+
+    /// Heads to schedule in each interval, every group together.
+    pub fn scheduled_agents(&self) -> Vec<u32> {
+        totals(&self.scheduled)
+    }
+
+    /// The Erlang need of each interval, every type planned on its own and added up (one
+    /// queue: the classic Erlang requirement).
+    pub fn erlang_agents(&self) -> Vec<u32> {
+        totals(&self.needs)
+    }
+
+    /// Offered load of each interval, Erlangs, every type together.
+    pub fn load_erlangs(&self) -> Vec<f64> {
+        self.loads.iter().map(|row| row.iter().sum()).collect()
+    }
+
     /// Agent-hours on the phones over the day (planned agents × interval length).
     pub fn agent_hours(&self) -> f64 {
-        self.hours(&self.planned_agents)
+        self.hours(&self.planned)
     }
 
     /// Scheduled agent-hours over the day (heads × interval length).
     pub fn scheduled_hours(&self) -> f64 {
-        self.hours(&self.scheduled_agents)
+        self.hours(&self.scheduled)
     }
 
-    /// Agent-hours of the Erlang requirement.
+    /// Agent-hours of the Erlang needs (each queue planned separately).
     pub fn erlang_hours(&self) -> f64 {
-        self.hours(&self.erlang_agents)
+        self.hours(&self.needs)
     }
 
-    fn hours(&self, agents: &[u32]) -> f64 {
-        let sum: u64 = agents.iter().map(|&a| u64::from(a)).sum();
+    /// Agent-hours over the day of a staffing `[interval][group]` of this plan's day.
+    pub fn hours(&self, staffing: &[Vec<u32>]) -> f64 {
+        let sum: u64 = staffing.iter().flatten().map(|&a| u64::from(a)).sum();
         sum as f64 * self.check.scenario.interval_s / 3600.0
     }
 
@@ -221,37 +285,29 @@ impl Plan {
     }
 }
 
-/// Checks the options against the scenario.
-fn validate(scenario: &Scenario, options: &PlanOptions) -> Result<f64, PlanError> {
-    if scenario.skills.is_some() {
-        return Err(PlanError::Invalid(format!(
-            "{} has several call types: plan it with skills::plan_skills (each type's own \
-             target, agents per group)",
-            scenario.name
-        )));
+/// Plans the staffing of `scenario`, one queue or call types and agent groups (its staffing
+/// is ignored; its seed drives the refinement, a seed derived from it the final check). Runs
+/// on the current rayon pool.
+pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan, PlanError> {
+    match &scenario.skills {
+        None => queue::plan_queue(scenario, options),
+        Some(model) => skills::plan_types(scenario, model, options),
     }
-    let t = &options.targets;
-    if options.goal == Goal::Targets || t.any() {
-        t.validate()?;
-    } else if !(t.threshold_s.is_finite() && t.threshold_s >= 0.0) {
-        return Err(PlanError::Invalid(format!(
-            "the service-level threshold must be a number of seconds >= 0 (e.g. 20s), got {}",
-            t.threshold_s
-        )));
-    }
+}
+
+/// Checks the replications of `options`.
+fn check_replications(options: &PlanOptions) -> Result<(), PlanError> {
     if options.replications < 2 {
         return Err(PlanError::Invalid(format!(
             "the planner needs at least 2 replications per evaluation (10 is a good start), got {}",
             options.replications
         )));
     }
-    if options.goal == Goal::Cost && scenario.costs.is_none() {
-        return Err(PlanError::Invalid(format!(
-            "--optimize cost needs prices: add a [costs] section to the scenario {} \
-             (agent_per_hour, shrinkage, per_minute, lost_customer_value, churn)",
-            scenario.name
-        )));
-    }
+    Ok(())
+}
+
+/// The shrinkage of `options` (else that of `[costs]`, else 0), checked.
+fn shrinkage_of(scenario: &Scenario, options: &PlanOptions) -> Result<f64, PlanError> {
     let shrinkage = options
         .shrinkage
         .or(scenario.costs.map(|c| c.shrinkage))
@@ -260,125 +316,17 @@ fn validate(scenario: &Scenario, options: &PlanOptions) -> Result<f64, PlanError
     Ok(shrinkage)
 }
 
-/// Plans the staffing of `scenario` (its `agents` are ignored; its seed drives the
-/// refinement, a seed derived from it the final check). Runs on the current rayon pool.
-pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan, PlanError> {
-    let shrinkage = validate(scenario, options)?;
-    let mut base = scenario.clone();
-    base.service_level.threshold_s = options.targets.threshold_s;
-    base.replications = options.replications;
-    let guide = Guide::new(&base, options.targets, options.criterion)?;
-    let n = base.intervals();
-    let min_agents = options.min_agents.max(1);
-    let fallback = Targets {
-        service_level: Some(scenario.service_level.target),
-        ..Targets::new(options.targets.threshold_s)
-    };
-    let erlang_agents = guide.requirement(&fallback, min_agents)?;
-    let floor = vec![min_agents; n];
-    let cap: Vec<u32> = erlang_agents
+/// Heads to schedule for each of `planned[k][g]`, with `shrinkage`.
+fn scheduled_of(planned: &[Vec<u32>], shrinkage: f64) -> Result<Vec<Vec<u32>>, PlanError> {
+    planned
         .iter()
-        .enumerate()
-        .map(|(k, &e)| {
-            let by_load = (guide.load(k) * 4.0).ceil().min(f64::from(u32::MAX / 2)) as u32;
-            e.saturating_mul(4).max(by_load).saturating_add(50)
+        .map(|row| {
+            row.iter()
+                .map(|&a| scheduled_agents(a, shrinkage))
+                .collect::<Result<Vec<_>, _>>()
         })
-        .collect();
-    let mut eval = Evaluator::new(base.clone());
-    let mut rounds = 0;
-    let needs_refinement = options.goal == Goal::Targets || options.targets.any();
-    let targets_plan = if needs_refinement {
-        let bounds = Bounds {
-            floor: &floor,
-            cap: &cap,
-        };
-        let refined = refine::refine(&guide, &mut eval, erlang_agents.clone(), &bounds)?;
-        rounds += refined.rounds;
-        Some(refined.agents)
-    } else {
-        None
-    };
-    let mut fresh = base.clone();
-    fresh.seed = fresh_seed(base.seed);
-    let mut check_eval = Evaluator::new(fresh);
-    let (mut agents, cost_curve) = match options.goal {
-        Goal::Targets => (targets_plan.clone().unwrap_or_default(), Vec::new()),
-        Goal::Cost => {
-            let (floor, start) = match &targets_plan {
-                Some(p) => (p.clone(), p.clone()),
-                None => (floor.clone(), erlang_agents.clone()),
-            };
-            let found = cost::minimise(&mut eval, start, &floor, &cap)?;
-            rounds += found.rounds;
-            // Follow the fresh-seed cost curve while its cheapest point is a shift away; an
-            // optimum at the curve's edge may lie further, so the curve is drawn again there.
-            let mut agents = found.agents;
-            let mut curve = cost::curve(&mut check_eval, &agents, min_agents)?;
-            for _ in 0..MAX_CURVE_MOVES {
-                let (moved, shift) = cost::follow_curve(&agents, &curve, &floor, &cap);
-                if shift == 0 {
-                    break;
-                }
-                agents = moved;
-                curve = cost::curve(&mut check_eval, &agents, min_agents)?;
-            }
-            (agents, curve)
-        }
-    };
-    // Final check with fresh seeds; raise what misses there.
-    let mut raised_by_check = 0;
-    let mut check_rounds = 0;
-    let check = loop {
-        rounds += 1;
-        check_rounds += 1;
-        let result = check_eval.run(&agents)?;
-        let miss = missing(&guide, &result);
-        if miss.is_empty() {
-            break result;
-        }
-        if check_rounds >= MAX_CHECK_ROUNDS {
-            return Err(PlanError::Infeasible {
-                interval: miss[0],
-                agents: agents[miss[0]],
-            });
-        }
-        raised_by_check += miss.len();
-        // Misses with fresh callers are of the size of the noise: one agent at a time.
-        for &k in &miss {
-            if agents[k] >= cap[k] {
-                return Err(PlanError::Infeasible {
-                    interval: k,
-                    agents: agents[k],
-                });
-            }
-            agents[k] += 1;
-        }
-    };
-    let scheduled = agents
-        .iter()
-        .map(|&a| scheduled_agents(a, shrinkage))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Plan {
-        options: options.clone(),
-        model: guide.model(),
-        load_erlangs: (0..n).map(|k| guide.load(k)).collect(),
-        erlang_agents,
-        planned_agents: agents,
-        scheduled_agents: scheduled,
-        shrinkage,
-        seed: base.seed,
-        check,
-        evaluations: eval.evaluations + check_eval.evaluations,
-        rounds,
-        raised_by_check,
-        targets_plan: if options.goal == Goal::Cost {
-            targets_plan
-        } else {
-            None
-        },
-        cost_curve,
-    })
+        .collect::<Result<_, _>>()
+        .map_err(PlanError::from)
 }
-
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,8 @@
-//! The planner's files: `plan.csv` (the staffing table of DESIGN.md), `plan.json` (the day's
-//! totals, targets and how the plan was found), `cost_curve.csv` (cost goal), and the
-//! scenario written back with the planned staffing.
+//! The planner's files. One queue: `plan.csv` (the staffing table of DESIGN.md), `plan.json`
+//! (the day's totals, targets and how the plan was found), `cost_curve.csv` (cost goal), and
+//! the scenario written back with the planned staffing. Call types and agent groups:
+//! `plan-groups.csv` (agents per group) and `plan-types.csv` (each type's need and checked
+//! service level).
 
 use super::{Goal, Plan};
 use crate::report::folder::{Owner, write_whole};
@@ -42,6 +44,11 @@ pub fn plan_csv(plan: &Plan) -> io::Result<Vec<u8>> {
         "scheduled_agents",
     ])?;
     let sc = &plan.check.scenario;
+    let (erlang, planned, scheduled) = (
+        plan.erlang_agents(),
+        plan.planned_agents(),
+        plan.scheduled_agents(),
+    );
     for k in 0..sc.intervals() {
         let kpi = |kpi| interval_kpi(plan, k, kpi);
         let mean = |kpi: Option<MeanCi>| kpi.map_or(String::new(), |v| csv_number(v.mean));
@@ -50,14 +57,14 @@ pub fn plan_csv(plan: &Plan) -> io::Result<Vec<u8>> {
             k.to_string(),
             format_clock(sc.interval_start_clock_s(k)),
             csv_number(expected_calls(plan, k)),
-            plan.erlang_agents[k].to_string(),
-            plan.planned_agents[k].to_string(),
+            erlang[k].to_string(),
+            planned[k].to_string(),
             mean(kpi(Kpi::ServiceLevel)),
             ci(kpi(Kpi::ServiceLevel)),
             mean(kpi(Kpi::AbandonRate)),
             ci(kpi(Kpi::AbandonRate)),
             mean(kpi(Kpi::Occupancy)),
-            plan.scheduled_agents[k].to_string(),
+            scheduled[k].to_string(),
         ])?;
     }
     csv_bytes(w)
@@ -110,7 +117,7 @@ pub struct PlanJson {
     pub scenario: String,
     /// `"targets"` (fewest agents meeting them) or `"cost"` (least total cost).
     pub goal: &'static str,
-    /// Analytic model of the start: `"erlang_a"` or `"erlang_c"`.
+    /// Analytic model of the start: `"erlang_a"` or `"erlang_c"` (of the one call type).
     pub erlang_model: &'static str,
     /// The targets (hard constraints in the cost goal).
     pub targets: TargetsJson,
@@ -163,7 +170,7 @@ pub fn plan_json(plan: &Plan) -> PlanJson {
             Goal::Targets => "targets",
             Goal::Cost => "cost",
         },
-        erlang_model: plan.model.name(),
+        erlang_model: plan.models.first().map_or("", |m| m.name()),
         targets: TargetsJson {
             threshold_s: t.threshold_s,
             service_level: t.service_level,
@@ -188,21 +195,105 @@ pub fn plan_json(plan: &Plan) -> PlanJson {
     }
 }
 
-/// Writes `OUT/<name>/plan.csv`, `plan.json` and (cost goal) `cost_curve.csv`; returns the
-/// folder.
+/// `plan-groups.csv` (call types): `interval, start, agent_group, lp_agents,
+/// planned_agents`.
+pub fn groups_csv(plan: &Plan) -> io::Result<Vec<u8>> {
+    let sc = &plan.check.scenario;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "interval",
+        "start",
+        "agent_group",
+        "lp_agents",
+        "planned_agents",
+    ])?;
+    for k in 0..sc.intervals() {
+        let start = format_clock(sc.interval_start_clock_s(k));
+        for (g, group) in sc.skills.iter().flat_map(|m| m.groups.iter().enumerate()) {
+            w.write_record([
+                k.to_string(),
+                start.clone(),
+                group.name.clone(),
+                plan.start[k][g].to_string(),
+                plan.planned[k][g].to_string(),
+            ])?;
+        }
+    }
+    csv_bytes(w)
+}
+
+/// `plan-types.csv` (call types): `interval, start, call_type, erlang_agents, service_level,
+/// service_level_ci95, target`: each type's Erlang need and its service level in the
+/// fresh-seed check.
+pub fn types_csv(plan: &Plan) -> io::Result<Vec<u8>> {
+    let sc = &plan.check.scenario;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "interval",
+        "start",
+        "call_type",
+        "erlang_agents",
+        "service_level",
+        "service_level_ci95",
+        "target",
+    ])?;
+    for k in 0..sc.intervals() {
+        let start = format_clock(sc.interval_start_clock_s(k));
+        let by_type = plan.check.skills.iter().flat_map(|s| s.by_type.iter());
+        for (t, (ty, result)) in sc
+            .skills
+            .iter()
+            .flat_map(|m| m.types.iter())
+            .zip(by_type)
+            .enumerate()
+        {
+            let sl = result.intervals[k].get(Kpi::ServiceLevel);
+            w.write_record([
+                k.to_string(),
+                start.clone(),
+                ty.name.clone(),
+                plan.needs[k][t].to_string(),
+                sl.map_or(String::new(), |v| csv_number(v.mean)),
+                sl.map_or(String::new(), |v| csv_number(v.ci95)),
+                ty.service_level.target.to_string(),
+            ])?;
+        }
+    }
+    csv_bytes(w)
+}
+
+/// The plan's two main files: `plan.csv` and `plan.json` for one queue, `plan-groups.csv`
+/// and `plan-types.csv` for call types.
+pub fn main_files(plan: &Plan) -> [&'static str; 2] {
+    if plan.has_call_types() {
+        ["plan-groups.csv", "plan-types.csv"]
+    } else {
+        ["plan.csv", "plan.json"]
+    }
+}
+
+/// Writes the plan's files into `OUT/<name>/`; returns the folder. One queue: `plan.csv`,
+/// `plan.json` and (cost goal) `cost_curve.csv`; call types: `plan-groups.csv` and
+/// `plan-types.csv`.
 /// The folder is written whole: the files of an earlier plan do not survive, those of `run`
 /// and `roster` are kept (see [`crate::report::folder`]).
 pub fn write_plan(out: &Path, plan: &Plan) -> io::Result<PathBuf> {
-    let name = &plan.check.scenario.name;
-    let (dir, ()) = write_whole(out, name, Owner::Plan, |dir| {
-        write_atomic(&dir.join("plan.csv"), &plan_csv(plan)?)?;
+    let [first, second] = main_files(plan);
+    let mut files = if plan.has_call_types() {
+        vec![(first, groups_csv(plan)?), (second, types_csv(plan)?)]
+    } else {
         let mut json = serde_json::to_vec_pretty(&plan_json(plan)).map_err(io::Error::other)?;
         json.push(b'\n');
-        write_atomic(&dir.join("plan.json"), &json)?;
-        if !plan.cost_curve.is_empty() {
-            write_atomic(&dir.join("cost_curve.csv"), &cost_curve_csv(plan)?)?;
-        }
-        Ok(())
+        vec![(first, plan_csv(plan)?), (second, json)]
+    };
+    if !plan.cost_curve.is_empty() {
+        files.push(("cost_curve.csv", cost_curve_csv(plan)?));
+    }
+    let name = &plan.check.scenario.name;
+    let (dir, ()) = write_whole(out, name, Owner::Plan, |dir| {
+        files
+            .iter()
+            .try_for_each(|(file, bytes)| write_atomic(&dir.join(file), bytes))
     })?;
     Ok(dir)
 }
@@ -311,7 +402,7 @@ pub fn write_planned_scenario(dir: &Path, plan: &Plan, source: &Path) -> Result<
         },
         goals.join(", ")
     );
-    let new_text = with_staffing(&text, &plan.planned_agents, &name, &note)?;
+    let new_text = with_staffing(&text, &plan.planned_agents(), &name, &note)?;
     let path = dir.join(format!("{name}.toml"));
     let file = path.display().to_string();
     scenario::parse(&new_text, &file, dir, &name).map_err(|problems| {

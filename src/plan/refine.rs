@@ -30,14 +30,6 @@ pub(crate) struct Bounds<'a> {
     pub cap: &'a [u32],
 }
 
-/// The staffing found and the simulation of it (with the evaluator's seeds).
-pub(crate) struct Refined {
-    /// Agents on the phones per interval.
-    pub agents: Vec<u32>,
-    /// Rounds (whole-day simulations) it took.
-    pub rounds: usize,
-}
-
 /// Intervals whose simulated KPIs miss a target.
 pub(crate) fn missing(guide: &Guide, result: &ScenarioResult) -> Vec<usize> {
     (0..result.intervals.len())
@@ -67,13 +59,13 @@ pub(crate) fn raise(
 }
 
 /// Refines `start` until every interval meets the guide's targets with as few agents as the
-/// search finds.
+/// search finds; returns the agents on the phones per interval.
 pub(crate) fn refine(
     guide: &Guide,
     eval: &mut Evaluator,
     start: Vec<u32>,
     bounds: &Bounds,
-) -> Result<Refined, PlanError> {
+) -> Result<Vec<u32>, PlanError> {
     let n = start.len();
     let mut agents: Vec<u32> = start
         .iter()
@@ -84,9 +76,7 @@ pub(crate) fn refine(
     let mut single_steps = vec![false; n];
     // Lowerings of the last round not yet confirmed: (interval, agents taken away).
     let mut lowered: Vec<(usize, u32)> = Vec::new();
-    let mut rounds = 0;
-    while rounds < MAX_ROUNDS {
-        rounds += 1;
+    for _ in 0..MAX_ROUNDS {
         let result = eval.run(&agents)?;
         let miss = missing(guide, &result);
         if !miss.is_empty() && !lowered.is_empty() {
@@ -129,7 +119,7 @@ pub(crate) fn refine(
             lowered.push((k, step));
         }
         if lowered.is_empty() {
-            return Ok(Refined { agents, rounds });
+            return Ok(agents);
         }
     }
     // Out of rounds: undo unconfirmed lowerings and raise until every interval meets.
@@ -137,11 +127,10 @@ pub(crate) fn refine(
         agents[k] += step;
     }
     loop {
-        rounds += 1;
         let result = eval.run(&agents)?;
         let miss = missing(guide, &result);
         if miss.is_empty() {
-            return Ok(Refined { agents, rounds });
+            return Ok(agents);
         }
         raise(guide, &result, &mut agents, &miss, bounds.cap)?;
     }

@@ -1,4 +1,5 @@
-//! Planning a multi-skill center: agents per group and interval that meet every call type's
+//! Planning a center with several call types and agent groups (what [`super::plan`] does
+//! for such a scenario): agents per group and interval that meet every call type's
 //! service-level target.
 //!
 //! 1. **Erlang per type**: the agents each type would need on its own (Erlang A with the
@@ -17,19 +18,23 @@
 //!    (pooling usually lets the simulation go below the linear program, which knows nothing
 //!    of economies of scale).
 //! 4. **Final check** with fresh seeds the refinement never saw.
+//!
+//! Each type's target is its own `[[call_type]]` service level, met by the mean, with the
+//! fewest agents: the options of [`PlanOptions`] beyond those (the cost goal, the 95% CI
+//! criterion, limits on abandonment, ASA and occupancy, a center-wide target, a minimum of
+//! agents) are refused with [`PlanError::NotForCallTypes`]. Shrinkage gives each group's
+//! scheduled heads, as for one queue.
 
-use super::PlanError;
 use super::evaluate::fresh_seed;
+use super::{
+    Criterion, Goal, Plan, PlanError, PlanOptions, check_replications, scheduled_of, shrinkage_of,
+};
 use crate::erlang::{Model, Targets, Traffic, required_agents};
 use crate::model::Scenario;
 use crate::model::routing::{AgentGroup, SkillModel};
-use crate::report::folder::{Owner, write_whole};
-use crate::report::{csv_bytes, csv_number, write_atomic};
 use crate::simulate::{RunError, ScenarioResult, simulate_one};
 use crate::stats::Kpi;
-use crate::units::format_clock;
 use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, microlp, variable};
-use std::path::{Path, PathBuf};
 
 /// Whole-day simulations the refinement may use before it stops (raising only by then).
 const MAX_EVALUATIONS: usize = 80;
@@ -142,56 +147,48 @@ pub fn shortcut_capacity(groups: &[AgentGroup], needs: &[f64]) -> Result<Vec<u32
         .collect())
 }
 
-/// A multi-skill staffing plan.
-#[derive(Debug, Clone)]
-pub struct SkillPlan {
-    /// `needs[k][t]`: agents type `t` needs on its own in interval `k` (Erlang, integer):
-    /// planning each queue separately.
-    pub needs: Vec<Vec<u32>>,
-    /// `start[k][g]`: the split-capacity program's agents per group.
-    pub start: Vec<Vec<u32>>,
-    /// `agents[k][g]`: the plan after the simulation refinement.
-    pub agents: Vec<Vec<u32>>,
-    /// Whole-day simulations used by the refinement.
-    pub evaluations: usize,
-    /// True when the refinement stopped at its cap of evaluations before lowering was done.
-    pub capped: bool,
-    /// The planned scenario simulated with fresh seeds.
-    pub check: ScenarioResult,
-}
-
-impl SkillPlan {
-    /// Agent-hours of a staffing `[k][g]` over the day.
-    pub fn agent_hours(&self, staffing: &[Vec<u32>]) -> f64 {
-        let interval_h = self.check.scenario.interval_s / 3600.0;
-        staffing
-            .iter()
-            .flatten()
-            .map(|&a| f64::from(a))
-            .sum::<f64>()
-            * interval_h
-    }
+/// The Erlang view of each type on its own: its model (A with the type's mean patience, C
+/// without), its offered load per interval (`[k][t]`, Erlangs) and its need per interval
+/// (`[k][t]`, agents against the type's own target; 0 without calls).
+struct TypeNeeds {
+    models: Vec<Model>,
+    loads: Vec<Vec<f64>>,
+    needs: Vec<Vec<u32>>,
 }
 
 /// The Erlang need of every type in every interval, against the type's own target.
-fn erlang_needs(scenario: &Scenario, model: &SkillModel) -> Result<Vec<Vec<u32>>, PlanError> {
-    (0..scenario.intervals())
+fn erlang_needs(scenario: &Scenario, model: &SkillModel) -> Result<TypeNeeds, PlanError> {
+    let models: Vec<Model> = model
+        .types
+        .iter()
+        .map(|ty| match &ty.patience {
+            Some(p) => Model::ErlangA {
+                patience_s: p.mean(),
+            },
+            None => Model::ErlangC,
+        })
+        .collect();
+    let loads = (0..scenario.intervals())
         .map(|k| {
             model
                 .types
                 .iter()
-                .map(|ty| {
+                .map(|ty| ty.arrival_rate[k] * ty.handle_time.mean())
+                .collect()
+        })
+        .collect();
+    let needs = (0..scenario.intervals())
+        .map(|k| {
+            model
+                .types
+                .iter()
+                .zip(&models)
+                .map(|(ty, &erlang)| {
                     let rate = ty.arrival_rate[k];
                     if rate <= 0.0 {
                         return Ok(0);
                     }
                     let traffic = Traffic::new(rate, ty.handle_time.mean())?;
-                    let erlang = match &ty.patience {
-                        Some(p) => Model::ErlangA {
-                            patience_s: p.mean(),
-                        },
-                        None => Model::ErlangC,
-                    };
                     let targets = Targets {
                         service_level: Some(ty.service_level.target),
                         ..Targets::new(ty.service_level.threshold_s)
@@ -200,7 +197,12 @@ fn erlang_needs(scenario: &Scenario, model: &SkillModel) -> Result<Vec<Vec<u32>>
                 })
                 .collect()
         })
-        .collect()
+        .collect::<Result<_, PlanError>>()?;
+    Ok(TypeNeeds {
+        models,
+        loads,
+        needs,
+    })
 }
 
 /// `scenario` with `agents[k][g]` on the phones of group `g` in interval `k` (and their sum
@@ -263,21 +265,62 @@ fn group_for(model: &SkillModel, t: usize) -> Option<usize> {
         .map(|(.., g)| g)
 }
 
-/// Plans agents per group and interval for the multi-skill `scenario` (its staffing is
-/// ignored), with `replications` per evaluation; runs on the current rayon pool.
-pub fn plan_skills(scenario: &Scenario, replications: u32) -> Result<SkillPlan, PlanError> {
-    let Some(model) = &scenario.skills else {
-        return Err(PlanError::Invalid(format!(
-            "{} has a single queue: plan it with the single-queue planner",
-            scenario.name
-        )));
-    };
-    if replications < 2 {
-        return Err(PlanError::Invalid(format!(
-            "the planner needs at least 2 replications per evaluation, got {replications}"
-        )));
+/// Refuses the options the plan of call types cannot honour (see the module's doc).
+fn refuse_unsupported(scenario: &Scenario, options: &PlanOptions) -> Result<(), PlanError> {
+    let own = PlanOptions::for_scenario(scenario).targets;
+    let t = &options.targets;
+    let refused = [
+        (
+            options.goal == Goal::Cost,
+            "the cost goal (--optimize cost)",
+        ),
+        (
+            options.criterion != Criterion::Mean,
+            "the 95% CI criterion (--criterion ci95)",
+        ),
+        (
+            t.max_abandon.is_some(),
+            "a maximum abandonment rate (--max-abandon)",
+        ),
+        (t.max_asa_s.is_some(), "a maximum ASA (--max-asa)"),
+        (
+            t.max_occupancy.is_some(),
+            "a maximum occupancy (--max-occupancy)",
+        ),
+        (
+            t.service_level != own.service_level || t.threshold_s != own.threshold_s,
+            "a service-level target for the whole center (--target-sl, --threshold)",
+        ),
+        (
+            options.min_agents > 1,
+            "a minimum of agents in every interval",
+        ),
+    ];
+    match refused.into_iter().find(|&(refused, _)| refused) {
+        Some((_, option)) => Err(PlanError::NotForCallTypes {
+            scenario: scenario.name.clone(),
+            option,
+        }),
+        None => Ok(()),
     }
-    let needs = erlang_needs(scenario, model)?;
+}
+
+/// Plans agents per group and interval for `scenario`, whose call types and agent groups
+/// are `model` (see [`super::plan`]).
+pub(super) fn plan_types(
+    scenario: &Scenario,
+    model: &SkillModel,
+    options: &PlanOptions,
+) -> Result<Plan, PlanError> {
+    refuse_unsupported(scenario, options)?;
+    check_replications(options)?;
+    let shrinkage = shrinkage_of(scenario, options)?;
+    let replications = options.replications;
+    let TypeNeeds {
+        models,
+        loads,
+        needs,
+    } = erlang_needs(scenario, model)?;
     let start: Vec<Vec<u32>> = needs
         .iter()
         .map(|row| {
@@ -362,77 +405,23 @@ pub fn plan_skills(scenario: &Scenario, replications: u32) -> Result<SkillPlan, 
         }
     }
     let check = check_staffing(scenario, &agents, replications)?;
-    Ok(SkillPlan {
+    Ok(Plan {
+        options: options.clone(),
+        models,
+        loads,
         needs,
         start,
-        agents,
-        evaluations: evaluations.get(),
-        capped,
+        scheduled: scheduled_of(&agents, shrinkage)?,
+        planned: agents,
+        shrinkage,
+        seed: scenario.seed,
         check,
+        evaluations: evaluations.get(),
+        raised_by_check: 0,
+        capped,
+        targets_plan: None,
+        cost_curve: Vec::new(),
     })
-}
-
-/// Writes `OUT/<name>/plan-groups.csv` (`interval, start, agent_group, lp_agents,
-/// planned_agents`) and `plan-types.csv` (`interval, start, call_type, erlang_agents,
-/// service_level, service_level_ci95, target`: the fresh-seed check); returns the folder.
-pub fn write_skill_plan(out: &Path, plan: &SkillPlan) -> std::io::Result<PathBuf> {
-    let sc = &plan.check.scenario;
-    let model = sc.skills.as_ref();
-    let mut groups = csv::Writer::from_writer(Vec::new());
-    groups.write_record([
-        "interval",
-        "start",
-        "agent_group",
-        "lp_agents",
-        "planned_agents",
-    ])?;
-    let mut types = csv::Writer::from_writer(Vec::new());
-    types.write_record([
-        "interval",
-        "start",
-        "call_type",
-        "erlang_agents",
-        "service_level",
-        "service_level_ci95",
-        "target",
-    ])?;
-    for k in 0..sc.intervals() {
-        let start = format_clock(sc.interval_start_clock_s(k));
-        for (g, group) in model.iter().flat_map(|m| m.groups.iter().enumerate()) {
-            groups.write_record([
-                k.to_string(),
-                start.clone(),
-                group.name.clone(),
-                plan.start[k][g].to_string(),
-                plan.agents[k][g].to_string(),
-            ])?;
-        }
-        let by_type = plan.check.skills.iter().flat_map(|s| s.by_type.iter());
-        for (t, (ty, result)) in model
-            .iter()
-            .flat_map(|m| m.types.iter())
-            .zip(by_type)
-            .enumerate()
-        {
-            let sl = result.intervals[k].get(Kpi::ServiceLevel);
-            types.write_record([
-                k.to_string(),
-                start.clone(),
-                ty.name.clone(),
-                plan.needs[k][t].to_string(),
-                sl.map_or(String::new(), |v| csv_number(v.mean)),
-                sl.map_or(String::new(), |v| csv_number(v.ci95)),
-                ty.service_level.target.to_string(),
-            ])?;
-        }
-    }
-    let (groups, types) = (csv_bytes(groups)?, csv_bytes(types)?);
-    // written whole: an earlier plan's files do not survive, run's and roster's are kept
-    let (dir, ()) = write_whole(out, &sc.name, Owner::Plan, |dir| {
-        write_atomic(&dir.join("plan-groups.csv"), &groups)?;
-        write_atomic(&dir.join("plan-types.csv"), &types)
-    })?;
-    Ok(dir)
 }
 
 #[cfg(test)]

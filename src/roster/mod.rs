@@ -269,7 +269,8 @@ pub fn plan_days(
     }
     let layout = Layout::of(scenario, rules)?;
     let plans = layout.plan_days(scenario, |sc| Ok(crate::plan::plan(sc, options)?))?;
-    let req = layout.requirement(|d, k| plans[d].scheduled_agents[k]);
+    let heads: Vec<Vec<u32>> = plans.iter().map(Plan::scheduled_agents).collect();
+    let req = layout.requirement(|d, k| heads[d][k]);
     let days = layout
         .days
         .into_iter()

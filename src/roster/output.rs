@@ -154,7 +154,7 @@ pub fn coverage_csv(roster: &Roster) -> io::Result<Vec<u8>> {
         let (mut planned, mut sl, mut plan_sl) = (String::new(), cell(None), cell(None));
         if let Some((d, k)) = *slot {
             let day = &roster.days[d];
-            planned = day.plan.planned_agents[k].to_string();
+            planned = day.plan.planned[k].iter().sum::<u32>().to_string();
             plan_sl = cell(day.plan.check.intervals[k].get(Kpi::ServiceLevel));
             if let Some(check) = &day.check {
                 sl = cell(check.intervals[k].get(Kpi::ServiceLevel));
@@ -471,7 +471,7 @@ pub fn skill_coverage_csv(roster: &SkillRoster) -> io::Result<Vec<u8>> {
         for (t, slot) in at.iter().enumerate() {
             let covered = group.solved.covered[t];
             let planned = slot.map_or(String::new(), |(d, k)| {
-                roster.days[d].plan.agents[k][g].to_string()
+                roster.days[d].plan.planned[k][g].to_string()
             });
             let cells = coverage_cells(req, t, covered, roster.shrinkage);
             w.write_record(
@@ -625,8 +625,8 @@ pub fn skill_roster_json(roster: &SkillRoster) -> SkillRosterJson {
                 .map_or(&[][..], |m| m.types.as_slice());
             SkillDayJson {
                 day: d.day.clone(),
-                plan_agent_hours: d.plan.agent_hours(&d.plan.agents),
-                roster_agent_hours: d.plan.agent_hours(&agents),
+                plan_agent_hours: d.plan.agent_hours(),
+                roster_agent_hours: d.plan.hours(&agents),
                 by_type: types
                     .iter()
                     .enumerate()

@@ -1,6 +1,6 @@
 //! Rosters per agent group, for a scenario with call types and agent groups.
 //!
-//! 1. **Plan** each day with the multi-skill planner ([`crate::plan::skills`]): agents on the
+//! 1. **Plan** each day with the planner ([`crate::plan::plan`]): agents on the
 //!    phones per group and interval meeting every call type's own target.
 //! 2. **Requirement per group**: that group's planned agents ÷ (1 − shrinkage), rounded up.
 //! 3. **Shifts per group**: a group's people take only the group's skills, so each group is
@@ -14,10 +14,9 @@ use super::grid::Requirement;
 use super::model::Solved;
 use super::rules::ShiftRules;
 use super::{Layout, RosterError, on_phones};
-use crate::erlang::scheduled_agents;
 use crate::model::Scenario;
-use crate::plan::PlanError;
-use crate::plan::skills::{SkillPlan, plan_skills, staffed};
+use crate::plan::skills::staffed;
+use crate::plan::{Plan, PlanOptions};
 use crate::simulate::{ScenarioResult, simulate};
 
 /// The shifts of one agent group.
@@ -37,7 +36,7 @@ pub struct SkillDay {
     /// `day`, or the weekday (`Mon` … `Sun`).
     pub day: String,
     /// The plan of that day (agents per interval and group, and its check with fresh seeds).
-    pub plan: SkillPlan,
+    pub plan: Plan,
     /// For each of the plan's intervals, the interval of the roster's grid it is.
     pub slots: Vec<usize>,
     /// The roster's coverage less shrinkage simulated with the seeds of the plan's check;
@@ -86,24 +85,16 @@ pub fn plan_days(
         )));
     };
     let layout = Layout::of(scenario, rules)?;
-    let plans = layout.plan_days(scenario, |sc| Ok(plan_skills(sc, replications)?))?;
-    // heads[d][k][g]: scheduled heads of group g in interval k of day d
-    let heads = plans
-        .iter()
-        .map(|p| {
-            p.agents
-                .iter()
-                .map(|row| {
-                    row.iter()
-                        .map(|&a| scheduled_agents(a, shrinkage))
-                        .collect::<Result<Vec<u32>, _>>()
-                })
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(PlanError::from)?;
+    let plans = layout.plan_days(scenario, |sc| {
+        let options = PlanOptions {
+            replications,
+            shrinkage: Some(shrinkage),
+            ..PlanOptions::for_scenario(sc)
+        };
+        Ok(crate::plan::plan(sc, &options)?)
+    })?;
     let requirements = (0..model.groups.len())
-        .map(|g| layout.requirement(|d, k| heads[d][k][g]))
+        .map(|g| layout.requirement(|d, k| plans[d].scheduled[k][g]))
         .collect();
     let days = layout
         .days
@@ -271,8 +262,11 @@ skills = { support = 1 }
         for (g, group) in roster.groups.iter().enumerate() {
             let req = &group.requirement;
             for (k, &t) in day.slots.iter().enumerate() {
-                let planned = day.plan.agents[k][g];
-                assert_eq!(req.heads[t], scheduled_agents(planned, shrinkage).unwrap());
+                let planned = day.plan.planned[k][g];
+                assert_eq!(
+                    req.heads[t],
+                    crate::erlang::scheduled_agents(planned, shrinkage).unwrap()
+                );
                 assert!(
                     group.solved.covered[t] >= req.heads[t],
                     "{} {k}",

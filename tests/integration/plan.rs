@@ -89,8 +89,8 @@ target = 0.8
         ..Targets::new(20.0)
     };
     let erlang = required_agents(&traffic, Model::ErlangA { patience_s: 180.0 }, &sl).unwrap();
-    assert_eq!(p.erlang_agents, vec![erlang]);
-    let planned = p.planned_agents[0];
+    assert_eq!(p.erlang_agents(), vec![erlang]);
+    let planned = p.planned_agents()[0];
     assert!(
         planned.abs_diff(erlang) <= 1,
         "planned {planned}, Erlang A {erlang}"
@@ -159,7 +159,7 @@ fn the_library_plan_meets_the_targets_in_its_final_check() {
         p.check.scenario.seed, 11,
         "the final check uses fresh seeds"
     );
-    assert_eq!(p.check.scenario.agents, p.planned_agents);
+    assert_eq!(p.check.scenario.agents, p.planned_agents());
 }
 
 #[test]
@@ -172,10 +172,10 @@ fn retrials_need_at_least_as_many_agents() {
         targets_options,
     );
     assert!(
-        total(&with.planned_agents) >= total(&without.planned_agents),
+        total(&with.planned_agents()) >= total(&without.planned_agents()),
         "with retrials {:?}, without {:?}",
-        with.planned_agents,
-        without.planned_agents
+        with.planned,
+        without.planned
     );
 }
 
@@ -188,7 +188,7 @@ fn costs(value: f64) -> String {
 #[test]
 fn cost_optimum_follows_the_value_of_a_lost_customer() {
     let for_targets =
-        total(&plan_of(&small_day(&costs(400.0)), PlanOptions::for_scenario).planned_agents);
+        total(&plan_of(&small_day(&costs(400.0)), PlanOptions::for_scenario).planned_agents());
     let cost_plan = |value: f64| {
         plan_of(&small_day(&costs(value)), |sc| PlanOptions {
             goal: Goal::Cost,
@@ -198,15 +198,15 @@ fn cost_optimum_follows_the_value_of_a_lost_customer() {
     };
     let free = cost_plan(0.0);
     assert!(
-        total(&free.planned_agents) <= for_targets,
+        total(&free.planned_agents()) <= for_targets,
         "value 0: {:?} vs {for_targets} for the targets",
-        free.planned_agents
+        free.planned
     );
     let precious = cost_plan(1e6);
     assert!(
-        total(&precious.planned_agents) >= for_targets,
+        total(&precious.planned_agents()) >= for_targets,
         "value 1e6: {:?} vs {for_targets} for the targets",
-        precious.planned_agents
+        precious.planned
     );
     assert_eq!(precious.cost_curve.len(), 7);
     let best = precious
@@ -241,9 +241,23 @@ fn written_scenario_carries_the_plan_and_validates() {
     callsim().arg("check").arg(&written).assert().success();
 }
 
+/// `callsim plan FILE ARGS` fails and writes no `folder`; returns what it says.
+pub(crate) fn refused(file: &str, folder: &str, args: &[&str]) -> String {
+    let out = tempfile::tempdir().unwrap();
+    let assert = callsim()
+        .arg("plan")
+        .arg(repo(file))
+        .args(args)
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .failure();
+    assert!(!out.path().join(folder).exists(), "{args:?} wrote files");
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
+
 #[test]
 fn bad_targets_are_clear_errors() {
-    let file = repo("scenarios/plan-day.toml");
     let cases: &[(&[&str], &str)] = &[
         (
             &["--target-sl", "1.5"],
@@ -270,21 +284,8 @@ fn bad_targets_are_clear_errors() {
         (&["--shrinkage", "1"], "shrinkage must be a share in [0, 1)"),
     ];
     for (args, message) in cases {
-        let out = tempfile::tempdir().unwrap();
-        let assert = callsim()
-            .arg("plan")
-            .arg(&file)
-            .args(*args)
-            .arg("--out")
-            .arg(out.path())
-            .assert()
-            .failure();
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        let stderr = refused("scenarios/plan-day.toml", "plan-day", args);
         assert!(stderr.contains(message), "{args:?}: {stderr}");
-        assert!(
-            !out.path().join("plan-day").exists(),
-            "{args:?} wrote files"
-        );
     }
     // Cost needs prices.
     let assert = callsim()

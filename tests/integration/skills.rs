@@ -469,7 +469,11 @@ fn plan_staffs_every_group_and_meets_each_types_target() {
         "scenarios/multi-skill/specialists-and-generalists.toml",
     ))
     .unwrap();
-    let plan = callsim::plan::skills::plan_skills(&sc, 10).unwrap();
+    let options = callsim::plan::PlanOptions {
+        replications: 10,
+        ..callsim::plan::PlanOptions::for_scenario(&sc)
+    };
+    let plan = callsim::plan::plan(&sc, &options).unwrap();
     let model = sc.skills.as_ref().unwrap();
     for (t, ty) in plan
         .check
@@ -488,7 +492,7 @@ fn plan_staffs_every_group_and_meets_each_types_target() {
         );
     }
     // counting flexible agents for every skill asks for fewer agents than the plan needs
-    let planned: u32 = plan.agents.iter().flatten().sum();
+    let planned: u32 = plan.planned_agents().iter().sum();
     let shortcut: u32 = plan
         .needs
         .iter()
@@ -501,6 +505,171 @@ fn plan_staffs_every_group_and_meets_each_types_target() {
         })
         .sum();
     assert!(planned > shortcut, "{planned} vs shortcut {shortcut}");
+}
+
+/// One entry point plans both forms of the test day, and the analytic side is the same
+/// center's: the same Erlang model, loads, needs and start. The staffings found may differ,
+/// by construction: the single-queue search steps each interval by what Erlang predicts and
+/// raises whatever the fresh-seed check finds short; the call-type program raises and lowers
+/// a group by one agent (lowering every interval of the group at once) and does not raise after
+/// its check. What holds is that both plans are checked on the same callers of the same
+/// center: each plan's staffing, simulated in the other form with the check's seeds, gives its
+/// own check's numbers bit for bit, so the single-queue plan meets the target in every
+/// interval of the call-type center too.
+#[test]
+fn one_type_and_one_group_plan_from_the_same_start_and_check_the_same_center() {
+    use callsim::plan::{PlanOptions, plan, skills::staffed};
+    let single = parse(&format!("{DAY}{SINGLE_QUEUE}"));
+    let typed = parse(&format!("{DAY}{ONE_TYPE_ONE_GROUP}"));
+    let plan_of = |sc: &callsim::Scenario| plan(sc, &PlanOptions::for_scenario(sc)).unwrap();
+    let (queue, types) = (plan_of(&single), plan_of(&typed));
+    assert!(!queue.has_call_types() && types.has_call_types());
+    assert_eq!(queue.models, types.models);
+    assert_eq!(queue.loads, types.loads);
+    assert_eq!(queue.needs, types.needs);
+    assert_eq!(queue.start, types.start);
+    assert_eq!(queue.check.scenario.seed, types.check.scenario.seed);
+    let kpis = [
+        Kpi::ServiceLevel,
+        Kpi::AbandonRate,
+        Kpi::AsaS,
+        Kpi::Occupancy,
+    ];
+    let same = |a: &ScenarioResult, b: &ScenarioResult, what: &str| {
+        assert_eq!(a.intervals.len(), b.intervals.len());
+        for (k, (x, y)) in a.intervals.iter().zip(&b.intervals).enumerate() {
+            for kpi in kpis {
+                assert_eq!(
+                    x.get(kpi),
+                    y.get(kpi),
+                    "{what}, interval {k}, {}",
+                    kpi.name()
+                );
+            }
+        }
+    };
+    // the call-type plan as a single queue
+    let mut as_queue = queue.check.scenario.clone();
+    as_queue.agents = types.planned_agents();
+    let simulated = callsim::simulate::simulate_one(&as_queue).unwrap();
+    same(&simulated, &types.check, "call-type plan as one queue");
+    // the single-queue plan as one call type served by one group
+    let as_types = staffed(&types.check.scenario, &queue.planned);
+    let simulated = callsim::simulate::simulate_one(&as_types).unwrap();
+    same(&simulated, &queue.check, "single-queue plan as call types");
+    for (k, set) in simulated.intervals.iter().enumerate() {
+        let sl = set.get(Kpi::ServiceLevel).unwrap().mean;
+        assert!(sl >= 0.8, "interval {k}: {sl}");
+    }
+}
+
+/// The options a plan of call types cannot honour are typed errors that name them, before
+/// anything is simulated; the command line says the same and writes nothing.
+#[test]
+fn a_plan_of_call_types_refuses_what_it_cannot_honour() {
+    use callsim::erlang::Targets;
+    use callsim::plan::{Criterion, Goal, PlanError, PlanOptions, plan};
+    let sc = parse(&format!("{DAY}{ONE_TYPE_ONE_GROUP}"));
+    let own = || PlanOptions::for_scenario(&sc);
+    let cases: [(PlanOptions, &str); 7] = [
+        (
+            PlanOptions {
+                goal: Goal::Cost,
+                ..own()
+            },
+            "--optimize cost",
+        ),
+        (
+            PlanOptions {
+                criterion: Criterion::Ci95,
+                ..own()
+            },
+            "--criterion ci95",
+        ),
+        (
+            PlanOptions {
+                targets: Targets {
+                    max_abandon: Some(0.05),
+                    ..own().targets
+                },
+                ..own()
+            },
+            "--max-abandon",
+        ),
+        (
+            PlanOptions {
+                targets: Targets {
+                    max_asa_s: Some(30.0),
+                    ..own().targets
+                },
+                ..own()
+            },
+            "--max-asa",
+        ),
+        (
+            PlanOptions {
+                targets: Targets {
+                    max_occupancy: Some(0.85),
+                    ..own().targets
+                },
+                ..own()
+            },
+            "--max-occupancy",
+        ),
+        (
+            PlanOptions {
+                targets: Targets {
+                    service_level: Some(0.9),
+                    ..own().targets
+                },
+                ..own()
+            },
+            "--target-sl",
+        ),
+        (
+            PlanOptions {
+                min_agents: 3,
+                ..own()
+            },
+            "a minimum of agents",
+        ),
+    ];
+    for (options, named) in cases {
+        let err = plan(&sc, &options).expect_err(named);
+        assert!(
+            matches!(err, PlanError::NotForCallTypes { .. }),
+            "{named}: {err:?}"
+        );
+        assert!(err.to_string().contains(named), "{named}: {err}");
+    }
+    // what it can honour: shrinkage gives each group's scheduled heads
+    let options = PlanOptions {
+        shrinkage: Some(0.25),
+        ..own()
+    };
+    let p = plan(&sc, &options).unwrap();
+    for (row, heads) in p.planned.iter().zip(&p.scheduled) {
+        for (&a, &h) in row.iter().zip(heads) {
+            assert_eq!(h, callsim::erlang::scheduled_agents(a, 0.25).unwrap());
+        }
+    }
+    for (args, named) in [
+        (&["--optimize", "cost"][..], "--optimize cost"),
+        (&["--criterion", "ci95"][..], "--criterion ci95"),
+        (&["--max-asa", "30s"][..], "--max-asa"),
+        (&["--shrinkage", "0.2"][..], "--shrinkage"),
+        (&["--json"][..], "--json"),
+    ] {
+        let stderr = crate::plan::refused(
+            "scenarios/multi-skill/separate-teams.toml",
+            "separate-teams",
+            args,
+        );
+        assert!(
+            stderr.contains("has several call types") && stderr.contains(named),
+            "{args:?}: {stderr}"
+        );
+    }
 }
 
 /// A single-queue file with `[routing]` or without its sections says what is wrong.
