@@ -62,6 +62,12 @@ impl KpiSet {
         &self.kpis
     }
 
+    /// A set of `kpis` with their `values`, in the same order.
+    pub(crate) fn new(kpis: Vec<Kpi>, values: Vec<MeanCi>) -> Self {
+        debug_assert_eq!(kpis.len(), values.len());
+        KpiSet { kpis, values }
+    }
+
     /// The means of `kpis` from `tallies` (one per KPI, in [`Kpi::ALL`] order).
     pub(crate) fn from_tallies(kpis: &[Kpi], tallies: &[MeanCiTally]) -> Self {
         KpiSet {
@@ -247,13 +253,42 @@ pub fn simulate_while(
     results.into_iter().collect()
 }
 
+/// [`simulate_one`], showing each replication's KPI values to `visit` as it is folded, in
+/// replication order whatever the threads (to count, say, the days on which an interval met a
+/// target, without keeping the days).
+pub fn simulate_one_visiting(
+    scenario: &Scenario,
+    visit: impl FnMut(&ReplicationKpis),
+) -> Result<ScenarioResult, RunError> {
+    let mut result = None;
+    let mut visit = visit;
+    simulate_fold(
+        std::slice::from_ref(scenario),
+        || true,
+        |_, r| result = Some(r),
+        |_, kpis| visit(kpis),
+    );
+    result.unwrap_or_else(|| unreachable!("one scenario, never stopped: one result"))
+}
+
 /// [`simulate_while`], handing each scenario's result (or why it has none) to `done` as soon
 /// as its last replication is in, in the order of `scenarios`; `None` when stopped (the
 /// scenarios handed over by then stay handed over).
 pub fn simulate_each(
     scenarios: &[Scenario],
     go_on: impl Fn() -> bool + Sync,
+    done: impl FnMut(usize, Result<ScenarioResult, RunError>),
+) -> Option<()> {
+    simulate_fold(scenarios, go_on, done, |_, _| {})
+}
+
+/// [`simulate_each`], showing each replication (scenario index, KPI values) to `visit` as it
+/// is folded into its scenario's tally, in replication order.
+fn simulate_fold(
+    scenarios: &[Scenario],
+    go_on: impl Fn() -> bool + Sync,
     mut done: impl FnMut(usize, Result<ScenarioResult, RunError>),
+    mut visit: impl FnMut(usize, &ReplicationKpis),
 ) -> Option<()> {
     // each scenario's tally (or its first error, in replication order) until handed over
     let mut tallies: Vec<Option<Result<ScenarioTally, RunError>>> = scenarios
@@ -304,7 +339,10 @@ pub fn simulate_each(
             .collect::<Option<_>>()?;
         for (&(s, _), kpis) in chunk.iter().zip(ran) {
             match (&mut tallies[s], kpis) {
-                (Some(Ok(tally)), Some(Ok(kpis))) => tally.add(&kpis),
+                (Some(Ok(tally)), Some(Ok(kpis))) => {
+                    tally.add(&kpis);
+                    visit(s, &kpis);
+                }
                 (t @ Some(Ok(_)), Some(Err(e))) => *t = Some(Err(e)),
                 _ => {} // skipped, or after its first error, which stands
             }

@@ -64,6 +64,17 @@ pub struct PlanArgs {
     /// How a target counts as met in an interval: by the mean, or by the whole 95% CI.
     #[arg(long, value_enum, default_value_t = CriterionArg::Mean)]
     pub criterion: CriterionArg,
+    /// Staff so that each interval meets its targets on at least this share of simulated
+    /// days, in (0, 1), e.g. 0.9 (not only on the average day); the printout compares it with
+    /// planning on the mean. Use with a scenario that has day-to-day busyness
+    /// ([arrivals] busyness_cv, as `callsim forecast` writes it).
+    #[arg(
+        long,
+        value_name = "P",
+        allow_negative_numbers = true,
+        conflicts_with = "criterion"
+    )]
+    pub confidence: Option<f64>,
     /// Folder for the results: OUT/<name>/plan.csv and plan.json.
     #[arg(long, default_value = "output")]
     pub out: PathBuf,
@@ -130,9 +141,18 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
             max_occupancy: args.max_occupancy,
             ..Targets::new(threshold)
         },
-        criterion: match args.criterion {
-            CriterionArg::Mean => Criterion::Mean,
-            CriterionArg::Ci95 => Criterion::Ci95,
+        criterion: match (args.confidence, args.criterion) {
+            (Some(p), _) => {
+                if !(p > 0.0 && p < 1.0) {
+                    bail!(
+                        "--confidence is a share of days between 0 and 1 (e.g. 0.9 for 9 days \
+                         in 10), got {p}"
+                    );
+                }
+                Criterion::ShareOfDays(p)
+            }
+            (None, CriterionArg::Mean) => Criterion::Mean,
+            (None, CriterionArg::Ci95) => Criterion::Ci95,
         },
         goal,
         replications: args.replications.unwrap_or(scenario.replications),
@@ -144,6 +164,20 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
     let plan = pool
         .install(|| plan::plan(&scenario, &options))
         .with_context(|| format!("cannot plan {}", args.file.display()))?;
+    // the same plan on the average day, to say what planning for most days costs
+    let on_mean = match options.criterion {
+        Criterion::ShareOfDays(_) => {
+            let mean_options = PlanOptions {
+                criterion: Criterion::Mean,
+                ..options.clone()
+            };
+            Some(
+                pool.install(|| plan::plan(&scenario, &mean_options))
+                    .with_context(|| format!("cannot plan {} on the mean", args.file.display()))?,
+            )
+        }
+        _ => None,
+    };
     let elapsed = started.elapsed().as_secs_f64();
     let dir = output::write_plan(&args.out, &plan)
         .with_context(|| format!("cannot write the plan of {}", scenario.name))?;
@@ -166,10 +200,13 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
         print!("{}", render_types(&plan)?);
     } else {
         print!("{}", render(&plan));
+        if let Some(on_mean) = &on_mean {
+            print!("{}", versus_mean(&plan, on_mean));
+        }
     }
     eprintln!(
         "planned in {elapsed:.2} s: {} whole-day simulations of {} replications{}",
-        plan.evaluations,
+        plan.evaluations + on_mean.as_ref().map_or(0, |p| p.evaluations),
         plan.check.scenario.replications,
         if plan.capped {
             " (stopped lowering at the cap of simulations)"
@@ -234,15 +271,12 @@ fn render(plan: &Plan) -> String {
          with fresh seeds)",
         sc.name,
         describe_targets(&plan.options.targets),
-        match plan.options.criterion {
-            Criterion::Mean => "mean",
-            Criterion::Ci95 => "95% CI",
-        },
+        plan.options.criterion.describe(),
         sc.replications
     );
     let _ = writeln!(
         out,
-        "  {:<6}{:>8}{:>8}{:>8}{:>6}{:>6}{:>7}{:>7}{:>6}{:>8}{:>6}{:>7}",
+        "  {:<6}{:>8}{:>8}{:>8}{:>6}{:>6}{:>7}{:>7}{:>6}{:>8}{:>6}{:>7}{:>7}",
         "start",
         "calls",
         "load",
@@ -254,7 +288,8 @@ fn render(plan: &Plan) -> String {
         "±",
         "aband%",
         "±",
-        "occ%"
+        "occ%",
+        "days%"
     );
     let target = plan.options.targets.service_level;
     let mut misses = 0;
@@ -272,7 +307,7 @@ fn render(plan: &Plan) -> String {
         misses += usize::from(missed);
         let _ = writeln!(
             out,
-            "  {:<6}{:>8.1}{:>8.1}{:>8}{:>6}{:>6}{:>7}{:>7}{:>6}{:>8}{:>6}{:>7}{}",
+            "  {:<6}{:>8.1}{:>8.1}{:>8}{:>6}{:>6}{:>7}{:>7}{:>6}{:>8}{:>6}{:>7}{:>7}{}",
             format_clock(sc.interval_start_clock_s(k)),
             output::expected_calls(plan, k),
             load[k],
@@ -285,6 +320,7 @@ fn render(plan: &Plan) -> String {
             pct(get(Kpi::AbandonRate).map(|v| v.mean)),
             pct(get(Kpi::AbandonRate).map(|v| v.ci95)),
             pct(get(Kpi::Occupancy).map(|v| v.mean)),
+            pct(plan.days_met.get(k).copied()),
             if missed { "  ✗ below target" } else { "" }
         );
     }
@@ -295,6 +331,7 @@ fn render(plan: &Plan) -> String {
         );
     }
     out.push_str(&departures(plan));
+    out.push_str(&days_line(plan));
     let _ = writeln!(
         out,
         "  agent-hours on the phones: {:.1} (Erlang {}: {:.1}); scheduled: {:.1} with {:.0}% shrinkage",
@@ -336,13 +373,16 @@ fn render(plan: &Plan) -> String {
             .filter(|c| c.is_finite())
             .fold(0.0, f64::max);
         let n = f64::from(sc.replications);
-        let suggested = (n * (widest / 0.05).powi(2)).ceil().max(n + 1.0);
-        let _ = writeln!(
-            out,
-            "  to plan with less noise, give more replications: --replications {suggested:.0} \
+        let suggested = (n * (widest / 0.05).powi(2)).ceil();
+        // (already narrower: the misses are the noise of single agents, nothing to suggest)
+        if suggested > n {
+            let _ = writeln!(
+                out,
+                "  to plan with less noise, give more replications: --replications {suggested:.0} \
              narrows the widest interval's service-level band (± {:.1} points) to about ± 5",
-            widest * 100.0
-        );
+                widest * 100.0
+            );
+        }
     }
     if let Some(tp) = &plan.targets_plan {
         let total: u64 = tp.iter().map(|&a| u64::from(a)).sum();
@@ -373,6 +413,78 @@ fn render(plan: &Plan) -> String {
                 p.lost_customers.mean
             );
         }
+    }
+    out
+}
+
+/// On how many of the final check's days the intervals met every target: on average over
+/// the intervals, and the interval that met them on the fewest days.
+fn days_line(plan: &Plan) -> String {
+    let sc = &plan.check.scenario;
+    let Some((worst, &fewest)) = plan
+        .days_met
+        .iter()
+        .enumerate()
+        .min_by(|a, b| a.1.total_cmp(b.1))
+    else {
+        return String::new();
+    };
+    let average = plan.days_met.iter().sum::<f64>() / plan.days_met.len() as f64;
+    let hint = match plan.options.criterion {
+        Criterion::ShareOfDays(_) => "",
+        _ if fewest < 0.9 => "; to staff for most days, not the average one: --confidence 0.9",
+        _ => "",
+    };
+    format!(
+        "  days meeting every target (final check, {} days): {:.0}% of interval-days; fewest: \
+         {} on {:.0}% of days{hint}\n",
+        sc.replications,
+        average * 100.0,
+        format_clock(sc.interval_start_clock_s(worst)),
+        fewest * 100.0
+    )
+}
+
+/// What planning for a share of days costs against planning on the mean (the same scenario,
+/// targets and seeds): agent-hours, scheduled hours, cost, and the days each meets.
+fn versus_mean(plan: &Plan, on_mean: &Plan) -> String {
+    let share = |p: &Plan| {
+        if p.days_met.is_empty() {
+            f64::NAN
+        } else {
+            p.days_met.iter().sum::<f64>() / p.days_met.len() as f64
+        }
+    };
+    let change = |a: f64, b: f64| {
+        if b > 0.0 {
+            format!("{:+.1} ({:+.1}%)", a - b, (a / b - 1.0) * 100.0)
+        } else {
+            format!("{:+.1}", a - b)
+        }
+    };
+    let mut out = format!(
+        "  against planning on the mean: {:.1} agent-hours on the phones {}, {:.1} scheduled \
+         {}; interval-days meeting every target {:.0}% against {:.0}%\n",
+        on_mean.agent_hours(),
+        change(plan.agent_hours(), on_mean.agent_hours()),
+        on_mean.scheduled_hours(),
+        change(plan.scheduled_hours(), on_mean.scheduled_hours()),
+        share(plan) * 100.0,
+        share(on_mean) * 100.0
+    );
+    if let (Some(a), Some(b)) = (plan.cost_per_day(), on_mean.cost_per_day()) {
+        let _ = writeln!(
+            out,
+            "  total cost per day: {:.0} against {:.0} on the mean ({:+.0}: {})",
+            a.mean,
+            b.mean,
+            a.mean - b.mean,
+            if a.mean < b.mean {
+                "the lost customers it saves are worth more than its extra agents"
+            } else {
+                "its extra agents cost more than the lost customers they save"
+            }
+        );
     }
     out
 }

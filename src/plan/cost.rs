@@ -71,7 +71,7 @@ pub(crate) fn minimise(
         .enumerate()
         .map(|(k, &a)| a.clamp(floor[k], cap[k]))
         .collect();
-    let mut current = eval.run(&agents)?;
+    let mut current = eval.run(&agents)?.result;
     if cost(&current, None).is_nan() {
         return Err(PlanError::Invalid(
             "the simulation gave no total cost; the scenario needs a [costs] section".into(),
@@ -80,7 +80,7 @@ pub(crate) fn minimise(
     for _ in 0..MAX_ROUNDS {
         let up = shifted(&agents, true, floor, cap);
         let down = shifted(&agents, false, floor, cap);
-        let (with_up, with_down) = (eval.run(&up)?, eval.run(&down)?);
+        let (with_up, with_down) = (eval.run(&up)?.result, eval.run(&down)?.result);
         // (gain in the interval's own cost, interval, new agents)
         let mut moves: Vec<(f64, usize, u32)> = (0..agents.len())
             .filter_map(|k| {
@@ -106,7 +106,7 @@ pub(crate) fn minimise(
             for &(_, k, to) in &moves[..take] {
                 candidate[k] = to;
             }
-            let result = eval.run(&candidate)?;
+            let result = eval.run(&candidate)?.result;
             if cost(&result, None) < day {
                 agents = candidate;
                 current = result;
@@ -145,7 +145,7 @@ pub(crate) fn curve(
             continue;
         }
         let agent_sum = staffing.iter().map(|&a| u64::from(a)).sum::<u64>();
-        let result = eval.run(&staffing)?;
+        let result = eval.run(&staffing)?.result;
         let interval_h = result.scenario.interval_s / 3600.0;
         let nan = MeanCi {
             mean: f64::NAN,

@@ -7,6 +7,7 @@ use crate::erlang::{self, Kpis, Model, Targets, Traffic};
 use crate::model::Scenario;
 use crate::simulate::KpiSet;
 use crate::stats::Kpi;
+use statrs::distribution::{ContinuousCDF, Gamma};
 
 /// The Erlang view of every interval of a scenario, with the targets to meet.
 #[derive(Debug, Clone)]
@@ -48,6 +49,11 @@ impl Guide {
         })
     }
 
+    /// How a simulated KPI is read against its target.
+    pub(crate) fn criterion(&self) -> Criterion {
+        self.criterion
+    }
+
     /// Erlang A or C, as used for every interval.
     pub(crate) fn model(&self) -> Model {
         self.model
@@ -66,6 +72,17 @@ impl Guide {
         fallback: &Targets,
         min_agents: u32,
     ) -> Result<Vec<u32>, PlanError> {
+        self.requirement_at(1.0, fallback, min_agents)
+    }
+
+    /// [`Guide::requirement`] with every arrival rate multiplied by `busyness` (a day busier
+    /// or quieter than the average).
+    pub(crate) fn requirement_at(
+        &self,
+        busyness: f64,
+        fallback: &Targets,
+        min_agents: u32,
+    ) -> Result<Vec<u32>, PlanError> {
         let targets = if self.targets.any() {
             &self.targets
         } else {
@@ -77,7 +94,8 @@ impl Guide {
                 if t.arrival_rate_per_s == 0.0 {
                     return Ok(min_agents);
                 }
-                Ok(erlang::required_agents(t, self.model, targets)?.max(min_agents))
+                let busy = Traffic::new(t.arrival_rate_per_s * busyness, t.aht_s)?;
+                Ok(erlang::required_agents(&busy, self.model, targets)?.max(min_agents))
             })
             .collect()
     }
@@ -96,40 +114,47 @@ impl Guide {
         .ok()
     }
 
-    /// Whether `sim` (the simulated KPIs of one interval) meets every target. An interval
-    /// without calls (undefined KPIs) meets everything.
+    /// Whether `sim` (the KPIs of one interval as the criterion reads them: see
+    /// [`super::evaluate::Evaluation::judged`]) meets every target. An interval without calls
+    /// (undefined KPIs) meets everything.
     pub(crate) fn meets(&self, sim: &KpiSet) -> bool {
         self.predicted_meets(sim, &Scale::default())
+    }
+
+    /// Whether one simulated day of one interval (its KPI values in [`Kpi::ALL`] order) met
+    /// every target; undefined values (no calls) meet.
+    pub(crate) fn day_meets(&self, day: &[f64]) -> bool {
+        self.within(|kpi| day.get(kpi.index()).copied(), &Scale::default())
     }
 
     /// Whether the simulated KPIs, scaled as Erlang predicts for another staffing, meet every
     /// target.
     fn predicted_meets(&self, sim: &KpiSet, scale: &Scale) -> bool {
-        let t = &self.targets;
-        let value = |kpi: Kpi, high: bool| {
-            sim.get(kpi)
-                .map(|v| {
-                    if high {
-                        self.criterion.high(v)
-                    } else {
-                        self.criterion.low(v)
-                    }
+        self.within(
+            |kpi| {
+                sim.get(kpi).map(|v| match kpi {
+                    Kpi::ServiceLevel => self.criterion.low(v),
+                    _ => self.criterion.high(v),
                 })
-                .filter(|v| !v.is_nan())
-        };
+            },
+            scale,
+        )
+    }
+
+    /// Whether the values `value` gives (the service level, abandonment, ASA, occupancy),
+    /// scaled by `scale`, meet every target; a value that is absent or undefined meets.
+    fn within(&self, value: impl Fn(Kpi) -> Option<f64>, scale: &Scale) -> bool {
+        let t = &self.targets;
+        let value = |kpi: Kpi| value(kpi).filter(|v| !v.is_nan());
         let at_most = |v: Option<f64>, factor: f64, max: Option<f64>| {
             max.is_none_or(|max| v.is_none_or(|v| v * factor <= max))
         };
         // The service level through its complement: the share not answered in time.
-        let late = value(Kpi::ServiceLevel, false).map(|sl| 1.0 - sl);
+        let late = value(Kpi::ServiceLevel).map(|sl| 1.0 - sl);
         at_most(late, scale.late, t.service_level.map(|sl| 1.0 - sl))
-            && at_most(value(Kpi::AbandonRate, true), scale.abandon, t.max_abandon)
-            && at_most(value(Kpi::AsaS, true), scale.asa, t.max_asa_s)
-            && at_most(
-                value(Kpi::Occupancy, true),
-                scale.occupancy,
-                t.max_occupancy,
-            )
+            && at_most(value(Kpi::AbandonRate), scale.abandon, t.max_abandon)
+            && at_most(value(Kpi::AsaS), scale.asa, t.max_asa_s)
+            && at_most(value(Kpi::Occupancy), scale.occupancy, t.max_occupancy)
     }
 
     /// Whether interval `k`, simulated as `sim` with `from` agents, would meet the targets
@@ -199,5 +224,38 @@ impl Default for Scale {
             asa: 1.0,
             occupancy: 1.0,
         }
+    }
+}
+
+/// The day-level busyness factor (gamma with mean 1 and coefficient of variation `cv`, as the
+/// simulation draws it) that a share `p` of days stays under: 1 without busyness.
+pub(crate) fn busyness_quantile(cv: f64, p: f64) -> f64 {
+    if !(cv > 0.0 && cv.is_finite() && p > 0.0 && p < 1.0) {
+        return 1.0;
+    }
+    let shape = 1.0 / (cv * cv);
+    match Gamma::new(shape, shape) {
+        Ok(g) => {
+            let q = g.inverse_cdf(p);
+            if q.is_finite() && q > 0.0 { q } else { 1.0 }
+        }
+        Err(_) => 1.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::busyness_quantile;
+
+    #[test]
+    fn busyness_quantiles_are_those_of_the_gamma_day_factor() {
+        assert_eq!(busyness_quantile(0.0, 0.9), 1.0);
+        // cv 1: exponential with mean 1, p-quantile −ln(1 − p)
+        let q = busyness_quantile(1.0, 0.9);
+        assert!((q - 10f64.ln()).abs() < 1e-6, "{q}");
+        // small cv: about normal, 1 + 1.2816 cv
+        let q = busyness_quantile(0.05, 0.9);
+        assert!((q - (1.0 + 1.2816 * 0.05)).abs() < 2e-3, "{q}");
+        assert!(busyness_quantile(0.2, 0.5) < 1.0); // the median is below the mean
     }
 }

@@ -91,20 +91,27 @@ pub enum PlanError {
 }
 
 /// How a simulated KPI is read against its target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub enum Criterion {
     /// The mean over replications meets the target.
     #[default]
     Mean,
     /// The whole 95% confidence interval meets it (the pessimistic end).
     Ci95,
+    /// Each target is met on at least this share of the simulated days, in (0, 1): in each
+    /// interval, the service level is at least its target on that share of days (and each
+    /// limit, abandonment, ASA, occupancy, is kept on that share of days). A day without calls
+    /// in the interval meets every target. With the day-level busyness of a forecast, this
+    /// staffs for most days rather than for the average day.
+    ShareOfDays(f64),
 }
 
 impl Criterion {
-    /// The value compared with a minimum (service level).
+    /// The value compared with a minimum (service level). For [`Criterion::ShareOfDays`] the
+    /// value read is already the day quantile (see [`Plan::judged`]), so it is taken as is.
     pub fn low(self, v: MeanCi) -> f64 {
         match self {
-            Criterion::Mean => v.mean,
+            Criterion::Mean | Criterion::ShareOfDays(_) => v.mean,
             Criterion::Ci95 => v.mean - finite_or_zero(v.ci95),
         }
     }
@@ -112,16 +119,37 @@ impl Criterion {
     /// The value compared with a maximum (abandonment, ASA, occupancy).
     pub fn high(self, v: MeanCi) -> f64 {
         match self {
-            Criterion::Mean => v.mean,
+            Criterion::Mean | Criterion::ShareOfDays(_) => v.mean,
             Criterion::Ci95 => v.mean + finite_or_zero(v.ci95),
         }
     }
 
-    /// `"mean"` or `"ci95"`.
+    /// `"mean"`, `"ci95"` or `"days"` (as in plan.json).
     pub fn name(self) -> &'static str {
         match self {
             Criterion::Mean => "mean",
             Criterion::Ci95 => "ci95",
+            Criterion::ShareOfDays(_) => "days",
+        }
+    }
+
+    /// The share of days of [`Criterion::ShareOfDays`]; `None` for the others.
+    pub fn share_of_days(self) -> Option<f64> {
+        match self {
+            Criterion::ShareOfDays(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// In words, for tables: "mean", "95% CI", "90% of days".
+    pub fn describe(self) -> String {
+        match self {
+            Criterion::Mean => "mean".into(),
+            Criterion::Ci95 => "95% CI".into(),
+            Criterion::ShareOfDays(p) => {
+                let pct = format!("{:.1}", p * 100.0);
+                format!("{}% of days", pct.trim_end_matches(".0"))
+            }
         }
     }
 }
@@ -206,6 +234,9 @@ pub struct Plan {
     pub seed: u64,
     /// The final check: the plan simulated with fresh seeds (its scenario holds the plan).
     pub check: ScenarioResult,
+    /// Per interval, the share of the final check's days on which it met every target at
+    /// once (one queue; empty for call types).
+    pub days_met: Vec<f64>,
     /// Whole-day simulations run (refinement, cost search and final check).
     pub evaluations: usize,
     /// Intervals the final check found short and raised (counted once per raise; one queue).

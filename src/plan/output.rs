@@ -26,8 +26,10 @@ pub fn expected_calls(plan: &Plan, k: usize) -> f64 {
 }
 
 /// `plan.csv`: `interval, start, expected_calls, erlang_agents, planned_agents, service_level,
-/// service_level_ci95, abandon_rate, abandon_rate_ci95, occupancy, scheduled_agents`. KPIs are
-/// those of the final check (fresh seeds): means and 95% half-widths; empty when undefined.
+/// service_level_ci95, abandon_rate, abandon_rate_ci95, occupancy, scheduled_agents,
+/// days_met`. KPIs are those of the final check (fresh seeds): means and 95% half-widths;
+/// empty when undefined. `days_met`: the share of the check's days on which the interval met
+/// every target.
 pub fn plan_csv(plan: &Plan) -> io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
@@ -42,6 +44,7 @@ pub fn plan_csv(plan: &Plan) -> io::Result<Vec<u8>> {
         "abandon_rate_ci95",
         "occupancy",
         "scheduled_agents",
+        "days_met",
     ])?;
     let sc = &plan.check.scenario;
     let (erlang, planned, scheduled) = (
@@ -65,6 +68,9 @@ pub fn plan_csv(plan: &Plan) -> io::Result<Vec<u8>> {
             ci(kpi(Kpi::AbandonRate)),
             mean(kpi(Kpi::Occupancy)),
             scheduled[k].to_string(),
+            plan.days_met
+                .get(k)
+                .map_or(String::new(), |&d| csv_number(d)),
         ])?;
     }
     csv_bytes(w)
@@ -121,8 +127,12 @@ pub struct PlanJson {
     pub erlang_model: &'static str,
     /// The targets (hard constraints in the cost goal).
     pub targets: TargetsJson,
-    /// `"mean"`: the mean over replications meets each target; `"ci95"`: the whole 95% CI.
+    /// `"mean"`: the mean over replications meets each target; `"ci95"`: the whole 95% CI;
+    /// `"days"`: each target is met on at least `confidence` of the simulated days.
     pub criterion: &'static str,
+    /// The share of days each interval must meet its targets on (`plan --confidence`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
     /// Replications per evaluation and in the final check.
     pub replications: u32,
     /// Seed of the refinement (the scenario's).
@@ -179,6 +189,7 @@ pub fn plan_json(plan: &Plan) -> PlanJson {
             max_occupancy: t.max_occupancy,
         },
         criterion: plan.options.criterion.name(),
+        confidence: plan.options.criterion.share_of_days(),
         replications: sc.replications,
         seed: plan.seed,
         check_seed: sc.seed,

@@ -3,7 +3,7 @@
 //! seeds (see the steps in [`super`]).
 
 use super::evaluate::{Evaluator, fresh_seed};
-use super::guide::Guide;
+use super::guide::{Guide, busyness_quantile};
 use super::refine::{self, Bounds, missing};
 use super::{
     Goal, Plan, PlanError, PlanOptions, check_replications, column, cost, scheduled_of,
@@ -54,40 +54,48 @@ pub(super) fn plan_queue(scenario: &Scenario, options: &PlanOptions) -> Result<P
         ..Targets::new(options.targets.threshold_s)
     };
     let erlang_agents = guide.requirement(&fallback, min_agents)?;
+    // Staffing for a share of days starts from Erlang on a day that busy: the day factor's
+    // quantile (the simulation then adds what the noise within each interval asks for).
+    let start = match options.criterion.share_of_days() {
+        Some(p) => guide.requirement_at(
+            busyness_quantile(base.busyness_cv, p),
+            &fallback,
+            min_agents,
+        )?,
+        None => erlang_agents.clone(),
+    };
     let floor = vec![min_agents; n];
     let cap: Vec<u32> = erlang_agents
         .iter()
         .enumerate()
         .map(|(k, &e)| {
             let by_load = (guide.load(k) * 4.0).ceil().min(f64::from(u32::MAX / 2)) as u32;
-            e.saturating_mul(4).max(by_load).saturating_add(50)
+            e.max(start[k])
+                .saturating_mul(4)
+                .max(by_load)
+                .saturating_add(50)
         })
         .collect();
-    let mut eval = Evaluator::new(base.clone());
+    let mut eval = Evaluator::new(base.clone(), &guide);
     let needs_refinement = options.goal == Goal::Targets || options.targets.any();
     let targets_plan = if needs_refinement {
         let bounds = Bounds {
             floor: &floor,
             cap: &cap,
         };
-        Some(refine::refine(
-            &guide,
-            &mut eval,
-            erlang_agents.clone(),
-            &bounds,
-        )?)
+        Some(refine::refine(&guide, &mut eval, start.clone(), &bounds)?)
     } else {
         None
     };
     let mut fresh = base.clone();
     fresh.seed = fresh_seed(base.seed);
-    let mut check_eval = Evaluator::new(fresh);
+    let mut check_eval = Evaluator::new(fresh, &guide);
     let (mut agents, cost_curve) = match options.goal {
         Goal::Targets => (targets_plan.clone().unwrap_or_default(), Vec::new()),
         Goal::Cost => {
             let (floor, start) = match &targets_plan {
                 Some(p) => (p.clone(), p.clone()),
-                None => (floor.clone(), erlang_agents.clone()),
+                None => (floor.clone(), start.clone()),
             };
             let mut agents = cost::minimise(&mut eval, start, &floor, &cap)?;
             // Follow the fresh-seed cost curve while its cheapest point is a shift away; an
@@ -109,10 +117,10 @@ pub(super) fn plan_queue(scenario: &Scenario, options: &PlanOptions) -> Result<P
     let mut check_rounds = 0;
     let check = loop {
         check_rounds += 1;
-        let result = check_eval.run(&agents)?;
-        let miss = missing(&guide, &result);
+        let evaluation = check_eval.run(&agents)?;
+        let miss = missing(&guide, &evaluation);
         if miss.is_empty() {
-            break result;
+            break evaluation;
         }
         if check_rounds >= MAX_CHECK_ROUNDS {
             return Err(PlanError::Infeasible {
@@ -138,12 +146,13 @@ pub(super) fn plan_queue(scenario: &Scenario, options: &PlanOptions) -> Result<P
         models: vec![guide.model()],
         loads: (0..n).map(|k| vec![guide.load(k)]).collect(),
         needs: column(&erlang_agents),
-        start: column(&erlang_agents),
+        start: column(&start),
         scheduled: scheduled_of(&planned, shrinkage)?,
         planned,
         shrinkage,
         seed: base.seed,
-        check,
+        check: check.result,
+        days_met: check.days_met,
         evaluations: eval.evaluations + check_eval.evaluations,
         raised_by_check,
         capped: false,

@@ -15,9 +15,8 @@
 //! accumulate, so it ends; a cap on the rounds falls back to raising only.
 
 use super::PlanError;
-use super::evaluate::Evaluator;
+use super::evaluate::{Evaluation, Evaluator};
 use super::guide::Guide;
-use crate::simulate::ScenarioResult;
 
 /// Rounds of lowering and raising before the refinement only raises.
 const MAX_ROUNDS: usize = 40;
@@ -30,23 +29,23 @@ pub(crate) struct Bounds<'a> {
     pub cap: &'a [u32],
 }
 
-/// Intervals whose simulated KPIs miss a target.
-pub(crate) fn missing(guide: &Guide, result: &ScenarioResult) -> Vec<usize> {
-    (0..result.intervals.len())
-        .filter(|&k| !guide.meets(&result.intervals[k]))
+/// Intervals whose simulated KPIs, as the criterion reads them, miss a target.
+pub(crate) fn missing(guide: &Guide, evaluation: &Evaluation) -> Vec<usize> {
+    (0..evaluation.judged.len())
+        .filter(|&k| !guide.meets(&evaluation.judged[k]))
         .collect()
 }
 
 /// Raises every interval in `missing` by its Erlang step; an error past the cap.
 pub(crate) fn raise(
     guide: &Guide,
-    result: &ScenarioResult,
+    evaluation: &Evaluation,
     agents: &mut [u32],
     missing: &[usize],
     cap: &[u32],
 ) -> Result<(), PlanError> {
     for &k in missing {
-        let step = guide.step_up(k, &result.intervals[k], agents[k]);
+        let step = guide.step_up(k, &evaluation.judged[k], agents[k]);
         if agents[k] >= cap[k] {
             return Err(PlanError::Infeasible {
                 interval: k,
@@ -77,8 +76,8 @@ pub(crate) fn refine(
     // Lowerings of the last round not yet confirmed: (interval, agents taken away).
     let mut lowered: Vec<(usize, u32)> = Vec::new();
     for _ in 0..MAX_ROUNDS {
-        let result = eval.run(&agents)?;
-        let miss = missing(guide, &result);
+        let evaluation = eval.run(&agents)?;
+        let miss = missing(guide, &evaluation);
         if !miss.is_empty() && !lowered.is_empty() {
             let blamed: Vec<usize> = miss
                 .iter()
@@ -102,7 +101,7 @@ pub(crate) fn refine(
         }
         lowered.clear();
         if !miss.is_empty() {
-            raise(guide, &result, &mut agents, &miss, bounds.cap)?;
+            raise(guide, &evaluation, &mut agents, &miss, bounds.cap)?;
             continue;
         }
         for k in 0..n {
@@ -110,7 +109,7 @@ pub(crate) fn refine(
                 continue;
             }
             let mut step = guide
-                .step_down(k, &result.intervals[k], agents[k], bounds.floor[k])
+                .step_down(k, &evaluation.judged[k], agents[k], bounds.floor[k])
                 .max(1);
             if single_steps[k] {
                 step = 1;
@@ -127,11 +126,11 @@ pub(crate) fn refine(
         agents[k] += step;
     }
     loop {
-        let result = eval.run(&agents)?;
-        let miss = missing(guide, &result);
+        let evaluation = eval.run(&agents)?;
+        let miss = missing(guide, &evaluation);
         if miss.is_empty() {
             return Ok(agents);
         }
-        raise(guide, &result, &mut agents, &miss, bounds.cap)?;
+        raise(guide, &evaluation, &mut agents, &miss, bounds.cap)?;
     }
 }

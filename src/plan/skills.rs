@@ -275,8 +275,12 @@ fn refuse_unsupported(scenario: &Scenario, options: &PlanOptions) -> Result<(), 
             "the cost goal (--optimize cost)",
         ),
         (
-            options.criterion != Criterion::Mean,
+            options.criterion == Criterion::Ci95,
             "the 95% CI criterion (--criterion ci95)",
+        ),
+        (
+            options.criterion.share_of_days().is_some(),
+            "a share of days (--confidence)",
         ),
         (
             t.max_abandon.is_some(),
@@ -416,6 +420,7 @@ pub(super) fn plan_types(
         shrinkage,
         seed: scenario.seed,
         check,
+        days_met: Vec::new(),
         evaluations: evaluations.get(),
         raised_by_check: 0,
         capped,

@@ -150,3 +150,109 @@ fn bad_options_are_errors_that_say_what_to_do() {
         .contains("give a target")
     );
 }
+
+/// A half-hour day of about 20 agents whose volume varies from day to day (busyness cv 0.15),
+/// with impatient callers: the case `plan --confidence` is for.
+const BUSY_DAYS: &str = r#"name = "busy-days"
+seed = 5
+replications = 200
+
+[time]
+open = "09:00"
+interval = "30m"
+intervals = 6
+
+[arrivals]
+per_interval = [180, 240, 260, 240, 200, 160]
+busyness_cv = 0.15
+
+[handle_time]
+distribution = "exponential"
+mean = "4m"
+
+[patience]
+distribution = "exponential"
+mean = "3m"
+
+[staffing]
+agents = 20
+
+[service_level]
+threshold = "20s"
+target = 0.8
+"#;
+
+/// The lowest true share of days an interval can have and still have passed the plan's own
+/// check of `n` days (at least ceil(p·n) meeting) with probability `alpha`: below it, a pass
+/// is too unlikely to be the planner's luck.
+fn lowest_share_passing(p: f64, n: u64, alpha: f64) -> f64 {
+    use statrs::distribution::{Binomial, DiscreteCDF};
+    let need = (p * n as f64 - 1e-9).ceil() as u64;
+    (0..=1000)
+        .map(|i| f64::from(i) / 1000.0)
+        .find(|&q| Binomial::new(q, n).is_ok_and(|b| 1.0 - b.cdf(need.saturating_sub(1)) >= alpha))
+        .unwrap_or(p)
+}
+
+#[test]
+fn a_plan_for_nine_days_in_ten_meets_its_targets_on_nine_days_in_ten_with_fresh_callers() {
+    let sc = scenario::parse(BUSY_DAYS, "busy.toml", Path::new("."), "busy-days").unwrap();
+    let p = 0.9;
+    let options = |criterion| PlanOptions {
+        criterion,
+        ..PlanOptions::for_scenario(&sc)
+    };
+    let for_days = plan(&sc, &options(Criterion::ShareOfDays(p))).unwrap();
+    let on_mean = plan(&sc, &options(Criterion::Mean)).unwrap();
+    // the plan's own check: every interval met the target on at least 90% of its 200 days
+    let n_check = u64::from(for_days.check.scenario.replications);
+    for (k, &d) in for_days.days_met.iter().enumerate() {
+        assert!(d >= p - 1e-12, "interval {k}: {d}");
+    }
+    // fresh callers: 4,000 days no plan has seen, every interval judged day by day
+    let fresh_days = 4000u32;
+    let share_met = |planned: &Plan| {
+        let mut fresh = sc.clone();
+        fresh.seed = fresh_seed(fresh_seed(sc.seed));
+        fresh.replications = fresh_days;
+        fresh.agents = planned.planned_agents();
+        let guide = guide::Guide::new(&fresh, planned.options.targets, Criterion::Mean).unwrap();
+        let agents = fresh.agents.clone();
+        let mut eval = evaluate::Evaluator::new(fresh, &guide);
+        eval.run(&agents).unwrap().days_met
+    };
+    let fresh = share_met(&for_days);
+    // Each interval's true share is at least what could still pass the check by luck
+    // (probability 0.001 over the six intervals), less three standard errors of 4,000 days.
+    let q = lowest_share_passing(p, n_check, 0.001 / 6.0);
+    let se = (q * (1.0 - q) / f64::from(fresh_days)).sqrt();
+    for (k, &f) in fresh.iter().enumerate() {
+        assert!(
+            f >= q - 3.0 * se,
+            "interval {k}: met on {f} of fresh days (bound {q})"
+        );
+    }
+    // ... which planning on the mean does not: it meets on far fewer days, with fewer agents
+    let mean_fresh = share_met(&on_mean);
+    let average = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    assert!(
+        average(&mean_fresh) < average(&fresh),
+        "{mean_fresh:?} {fresh:?}"
+    );
+    assert!(on_mean.agent_hours() < for_days.agent_hours());
+    // the analytic start is Erlang on a day as busy as 90% of days stay under
+    assert!(
+        for_days
+            .start
+            .iter()
+            .zip(&on_mean.start)
+            .all(|(a, b)| a[0] >= b[0])
+    );
+    assert!(
+        for_days
+            .start
+            .iter()
+            .zip(&on_mean.start)
+            .any(|(a, b)| a[0] > b[0])
+    );
+}
