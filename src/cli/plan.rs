@@ -159,6 +159,13 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
         shrinkage: args.shrinkage,
         min_agents: 1,
     };
+    if let Some(o) = args.max_occupancy.filter(|&o| o > MAX_PLAUSIBLE_OCCUPANCY) {
+        eprintln!(
+            "warning: --max-occupancy {o} allows agents busy more than {:.0}% of the time: no \
+             slack for a peak, breaks or a long call (0.85 to 0.90 is usual)",
+            MAX_PLAUSIBLE_OCCUPANCY * 100.0
+        );
+    }
     let pool = super::thread_pool(args.threads)?;
     let started = Instant::now();
     let plan = pool
@@ -332,6 +339,7 @@ fn render(plan: &Plan) -> String {
     }
     out.push_str(&departures(plan));
     out.push_str(&days_line(plan));
+    out.push_str(&overworked(plan));
     let _ = writeln!(
         out,
         "  agent-hours on the phones: {:.1} (Erlang {}: {:.1}); scheduled: {:.1} with {:.0}% shrinkage",
@@ -415,6 +423,34 @@ fn render(plan: &Plan) -> String {
         }
     }
     out
+}
+
+/// Highest occupancy of a plan not warned about: above it agents have no slack for a peak,
+/// breaks or a long call.
+const MAX_PLAUSIBLE_OCCUPANCY: f64 = 0.98;
+
+/// A warning line when the plan keeps agents busy more than [`MAX_PLAUSIBLE_OCCUPANCY`] of
+/// the time in some intervals (the cost goal can, when lost customers are cheap).
+fn overworked(plan: &Plan) -> String {
+    let sc = &plan.check.scenario;
+    let over: Vec<String> = (0..sc.intervals())
+        .filter(|&k| {
+            plan.check.intervals[k]
+                .get(Kpi::Occupancy)
+                .is_some_and(|v| v.mean > MAX_PLAUSIBLE_OCCUPANCY)
+        })
+        .map(|k| format_clock(sc.interval_start_clock_s(k)))
+        .collect();
+    if over.is_empty() {
+        return String::new();
+    }
+    format!(
+        "  ⚠ occupancy above {:.0}% in {} interval(s) ({}): agents with no slack for a peak or a \
+         break; --max-occupancy 0.9 caps it\n",
+        MAX_PLAUSIBLE_OCCUPANCY * 100.0,
+        over.len(),
+        over.join(", ")
+    )
 }
 
 /// On how many of the final check's days the intervals met every target: on average over

@@ -427,3 +427,42 @@ fn plan_for_nine_days_in_ten_compares_with_the_mean_plan() {
         "{stderr}"
     );
 }
+
+/// Issue 19: occupancy planned above 98% is legal but implausible: a target that allows it is
+/// warned about before planning, and a plan that reaches it says so in its table.
+#[test]
+fn occupancy_planned_above_98_percent_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cheap.toml");
+    // lost customers are nearly free: the cheapest staffing works the agents to the limit
+    let text = small_day("[costs]\nagent_per_hour = 60\nlost_customer_value = 0.1\nchurn = 0.1\n")
+        .replace("mean = \"2m\"", "mean = \"1m\"");
+    std::fs::write(&file, text).unwrap();
+    let assert = callsim()
+        .arg("plan")
+        .arg(&file)
+        .args(["--optimize", "cost", "--max-occupancy", "0.99", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let output = assert.get_output();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert!(
+        stderr.contains("warning: --max-occupancy 0.99 allows agents busy more than 98%"),
+        "{stderr}"
+    );
+    let csv = std::fs::read_to_string(dir.path().join("cheap/plan.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let busy = rows
+        .records()
+        .filter(|r| r.as_ref().unwrap()[9].parse::<f64>().unwrap() > 0.98)
+        .count();
+    assert!(busy > 0, "{csv}");
+    assert!(
+        stdout.contains(&format!("⚠ occupancy above 98% in {busy} interval(s)")),
+        "{stdout}"
+    );
+}
