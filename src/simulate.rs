@@ -9,7 +9,10 @@
 use crate::model::replication::{Stopped, run_replication_until};
 use crate::model::routing::CallType;
 use crate::model::{NoObserver, ReplicationOutcome, Scenario};
-use crate::stats::{IntervalTally, Kpi, MeanCi, MeanCiTally, Mechanism, WaitHistogram};
+use crate::stats::{
+    IntervalTally, Kpi, MeanCi, MeanCiTally, Mechanism, Precision, PrecisionReached, WaitHistogram,
+    precision,
+};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -158,6 +161,9 @@ pub struct ScenarioResult {
     pub replications: Vec<Vec<f64>>,
     /// KPIs per call type and agent group (multi-skill scenarios); `None` for one queue.
     pub skills: Option<SkillResult>,
+    /// With a [`Scenario::precision`]: the replications it took and the half-widths reached
+    /// (`scenario.replications` is then the replications run).
+    pub precision: Option<PrecisionReached>,
 }
 
 impl ScenarioResult {
@@ -296,23 +302,35 @@ fn simulate_fold(
         .map(|sc| Some(Ok(ScenarioTally::new(sc))))
         .collect();
     let failed = |t: &Option<Result<ScenarioTally, RunError>>| matches!(t, Some(Err(_)));
+    // replications each scenario runs: final, or (to a precision) the end of its current
+    // batch, which the fold of that batch settles or extends
+    let mut batches: Vec<Batches> = scenarios.iter().map(Batches::of).collect();
     let mut next = (0usize, 0u64); // the next (scenario, replication) to run
-    while next.0 < scenarios.len() && scenarios[next.0].replications == 0 {
-        next.0 += 1;
-    }
     let mut chunk: Vec<(usize, u64)> = Vec::with_capacity(CHUNK);
-    while next.0 < scenarios.len() {
+    loop {
+        // past every scenario whose replications are all decided and scheduled
+        while next.0 < scenarios.len() && batches[next.0].settled && next.1 >= batches[next.0].limit
+        {
+            next = (next.0 + 1, 0);
+        }
+        if next.0 >= scenarios.len() {
+            break;
+        }
         chunk.clear();
         while chunk.len() < CHUNK && next.0 < scenarios.len() {
+            let b = &batches[next.0];
+            if next.1 >= b.limit {
+                if !b.settled {
+                    break; // the batch's fold decides whether more replications follow
+                }
+                next = (next.0 + 1, 0);
+                continue;
+            }
             // a scenario that failed runs no more replications
             if !failed(&tallies[next.0]) {
                 chunk.push(next);
             }
             next.1 += 1;
-            // past a scenario's last replication, on to the next that has any
-            while next.0 < scenarios.len() && next.1 >= u64::from(scenarios[next.0].replications) {
-                next = (next.0 + 1, 0);
-            }
         }
         // a replication after one of the same scenario that already failed is skipped: the
         // scenario's error is its first failing replication's, whatever the threads
@@ -347,8 +365,24 @@ fn simulate_fold(
                 _ => {} // skipped, or after its first error, which stands
             }
         }
+        // a batch all in: precise enough (or at the maximum, or failed), else a next batch
+        if next.0 < scenarios.len() && next.1 >= batches[next.0].limit {
+            let s = next.0;
+            match &mut tallies[s] {
+                Some(Ok(tally)) => batches[s].decide(tally),
+                _ => batches[s].settled = true,
+            }
+        }
         // hand over every scenario before `next`: all its replications are in (or skipped)
-        for (s, sc) in scenarios.iter().enumerate().take(next.0) {
+        let finished = if next.0 < scenarios.len()
+            && batches[next.0].settled
+            && next.1 >= batches[next.0].limit
+        {
+            next.0 + 1
+        } else {
+            next.0
+        };
+        for (s, sc) in scenarios.iter().enumerate().take(finished) {
             if let Some(t) = tallies[s].take() {
                 done(s, t.map(|t| t.finish(sc)));
             }
@@ -363,6 +397,55 @@ fn simulate_fold(
     Some(())
 }
 
+/// How many replications a scenario runs: all of them at once, or (to a precision) batch
+/// after batch until the whole-run KPIs are precise enough.
+#[derive(Debug, Clone, Copy)]
+struct Batches {
+    /// Replications to run so far (the end of the current batch).
+    limit: u64,
+    /// True once `limit` is final.
+    settled: bool,
+}
+
+impl Batches {
+    /// The first batch of `scenario`: every replication, or (to a precision) its
+    /// replications, at least [`precision::MIN_FIRST_BATCH`], at most the maximum.
+    fn of(scenario: &Scenario) -> Self {
+        match &scenario.precision {
+            None => Batches {
+                limit: u64::from(scenario.replications),
+                settled: true,
+            },
+            Some(p) => Batches {
+                limit: u64::from(
+                    scenario
+                        .replications
+                        .max(precision::MIN_FIRST_BATCH)
+                        .min(p.max_replications),
+                ),
+                settled: false,
+            },
+        }
+    }
+
+    /// After a batch is folded into `tally`: stop (precise enough, or at the maximum) and
+    /// record how far it got, or extend to the next batch.
+    fn decide(&mut self, tally: &mut ScenarioTally) {
+        let Some(p) = &tally.precision else {
+            self.settled = true;
+            return;
+        };
+        let n = tally.replications.len() as u32;
+        let reached = p.reached(n, |kpi| Some(tally.rows.total[kpi.index()].mean_ci()));
+        if reached.met || n >= p.max_replications {
+            self.settled = true;
+        } else {
+            self.limit = u64::from(p.next_total(&reached));
+        }
+        tally.reached = Some(reached);
+    }
+}
+
 /// A scenario's replications folded in replication order, without keeping them (but their
 /// whole-run KPI values, for paired comparisons).
 #[derive(Debug, Clone)]
@@ -372,6 +455,9 @@ pub struct ScenarioTally {
     waits: WaitHistogram,
     replications: Vec<Vec<f64>>,
     skills: Option<SkillTally>,
+    /// The precision asked, if any, and how far the last batch got.
+    precision: Option<Precision>,
+    reached: Option<PrecisionReached>,
 }
 
 impl ScenarioTally {
@@ -386,6 +472,8 @@ impl ScenarioTally {
                 .skills
                 .as_ref()
                 .map(|model| SkillTally::new(model, scenario.intervals())),
+            precision: scenario.precision.clone(),
+            reached: None,
         }
     }
 
@@ -404,16 +492,23 @@ impl ScenarioTally {
     pub fn finish(self, scenario: &Scenario) -> ScenarioResult {
         let kpis = kpis_of(scenario);
         let (total, intervals) = self.rows.sets(&kpis);
+        let skills = self
+            .skills
+            .map(|t| t.finish(scenario, &skills::type_kpis(scenario)));
+        let mut scenario = scenario.clone();
+        if scenario.precision.is_some() {
+            // the replications it took
+            scenario.replications = self.replications.len() as u32;
+        }
         ScenarioResult {
-            scenario: scenario.clone(),
+            scenario,
+            precision: self.reached,
             total,
             intervals,
             calls_simulated: self.calls,
             waits: self.waits,
             replications: self.replications,
-            skills: self
-                .skills
-                .map(|t| t.finish(scenario, &skills::type_kpis(scenario))),
+            skills,
         }
     }
 }
@@ -504,6 +599,92 @@ mod tests {
                 v.ci95,
                 whole.ci95
             );
+        }
+    }
+
+    /// Issue 22: a run to a precision stops at the first batch where every named KPI's
+    /// half-width is within its target (not before: the batch before was too wide), the same
+    /// replications and bits for 1 and 2 threads, before and after scenarios of fixed
+    /// replications; at its maximum it stops and says it did not get there.
+    #[test]
+    fn runs_to_a_precision_stop_when_precise_enough_whatever_the_threads() {
+        let precision = Precision::parse("service_level=0.02,asa_s=10%", 2_000).unwrap();
+        let mut precise = small("precise", 10);
+        precise.precision = Some(precision.clone());
+        let mut capped = small("capped", 10);
+        capped.precision = Some(Precision::parse("service_level=0.0001", 60).unwrap());
+        let scenarios = [small("before", 30), precise, capped, small("after", 7)];
+        let run = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| simulate(&scenarios))
+                .into_iter()
+                .map(Result::unwrap)
+                .collect::<Vec<_>>()
+        };
+        let (one, two) = (run(1), run(2));
+        let bits = |r: &ScenarioResult| -> Vec<Vec<u64>> {
+            r.replications
+                .iter()
+                .map(|row| row.iter().map(|x| x.to_bits()).collect())
+                .collect()
+        };
+        for (x, y) in one.iter().zip(&two) {
+            assert_eq!(bits(x), bits(y), "{}", x.scenario.name);
+            assert_eq!(x.precision, y.precision);
+        }
+        // fixed scenarios are untouched, and report no precision
+        assert_eq!(one[0].replications.len(), 30);
+        assert_eq!(one[3].replications.len(), 7);
+        assert!(one[0].precision.is_none());
+        let got = &one[1];
+        let reached = got.precision.as_ref().unwrap();
+        let n = got.replications.len();
+        assert!(reached.met && n > 10 && n < 2_000, "{n}");
+        assert_eq!(got.scenario.replications as usize, n);
+        for &(kpi, half) in &precision.targets {
+            let v = got.total.get(kpi).unwrap();
+            assert!(v.ci95 <= half.allowed(v.mean), "{kpi:?}: {v:?}");
+        }
+        // the batch before the last was not precise enough (else it would have stopped)
+        let mut fewer = scenarios[1].clone();
+        let schedule = batch_ends(&fewer, got);
+        let before = *schedule.iter().rev().nth(1).unwrap();
+        fewer.precision = None;
+        fewer.replications = before as u32;
+        let earlier = simulate_one(&fewer).unwrap();
+        assert!(
+            precision.targets.iter().any(|&(kpi, half)| {
+                let v = earlier.total.get(kpi).unwrap();
+                v.ci95 > half.allowed(v.mean)
+            }),
+            "{schedule:?}"
+        );
+        // the maximum stops a precision that cannot be had
+        let capped = &one[2];
+        assert_eq!(capped.replications.len(), 60);
+        assert!(!capped.precision.as_ref().unwrap().met);
+    }
+
+    /// The ends of the batches a run to a precision went through: replaying its decisions on
+    /// the replications it kept (the whole-run values, in order).
+    fn batch_ends(scenario: &Scenario, result: &ScenarioResult) -> Vec<usize> {
+        let p = scenario.precision.clone().unwrap();
+        let mut ends = vec![scenario.replications.max(precision::MIN_FIRST_BATCH) as usize];
+        loop {
+            let n = *ends.last().unwrap();
+            let total = |kpi: Kpi| {
+                Some(mean_ci(
+                    result.replications[..n].iter().map(|r| r[kpi.index()]),
+                ))
+            };
+            let reached = p.reached(n as u32, total);
+            if reached.met || n >= result.replications.len() {
+                return ends;
+            }
+            ends.push(p.next_total(&reached) as usize);
         }
     }
 }

@@ -5,7 +5,7 @@ use super::inputs::{load_all, print_problems, scenario_files};
 use crate::model::RunKind;
 use crate::report::{self, summary_json};
 use crate::simulate::{ScenarioResult, simulate_each};
-use crate::stats::Kpi;
+use crate::stats::{Kpi, Precision, precision};
 use crate::units::{format_clock, format_duration};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -22,6 +22,14 @@ pub struct RunArgs {
     /// Replications per scenario, overriding the files.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub replications: Option<u32>,
+    /// Run replications until these whole-run KPIs are this precise (95% half-width), e.g.
+    /// service_level=0.005,abandon_rate=0.002 (in the KPI's unit: 0.005 is half a point) or
+    /// asa_s=2% (of its mean); --replications is then the first batch (at least 10).
+    #[arg(long, value_name = "KPI=HW,...")]
+    pub precision: Option<String>,
+    /// Most replications a run to a precision may take.
+    #[arg(long, value_name = "N", requires = "precision", value_parser = clap::value_parser!(u32).range(2..=1_000_000))]
+    pub max_replications: Option<u32>,
     /// Seed, overriding the files.
     #[arg(long)]
     pub seed: Option<u64>,
@@ -70,14 +78,50 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
             files.len()
         );
     }
+    let precision = args
+        .precision
+        .as_deref()
+        .map(|text| {
+            Precision::parse(
+                text,
+                args.max_replications
+                    .unwrap_or(precision::DEFAULT_MAX_REPLICATIONS),
+            )
+        })
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--precision: {e}"))?;
     for sc in &mut scenarios {
         if let Some(r) = args.replications {
             sc.replications = r;
+        }
+        if let Some(p) = &precision {
+            sc.precision = Some(p.clone());
         }
         if let Some(s) = args.seed {
             sc.seed = s;
         }
     }
+    // a KPI the scenario does not produce cannot be made precise: that scenario is not run
+    scenarios.retain(|sc| {
+        let produced = crate::simulate::kpis_of(sc);
+        let missing: Vec<&str> = sc
+            .precision
+            .iter()
+            .flat_map(|p| &p.targets)
+            .map(|&(k, _)| k)
+            .filter(|k| !produced.contains(k))
+            .map(|k| k.name())
+            .collect();
+        if !missing.is_empty() {
+            eprintln!(
+                "error: {}: --precision names {} but this scenario has no such KPI (its \
+                 mechanism is not in the file)",
+                sc.name,
+                missing.join(", ")
+            );
+        }
+        missing.is_empty()
+    });
     let pool = super::thread_pool(args.threads)?;
     let started = Instant::now();
     // each scenario is written as soon as its last replication is in, so that a later
@@ -289,7 +333,39 @@ fn table(result: &ScenarioResult) -> String {
     if let Some(skills) = &result.skills {
         out.push_str(&skill_tables(sc, skills));
     }
+    if let Some(reached) = &result.precision {
+        out.push_str(&precision_line(reached));
+    }
     out
+}
+
+/// How precise the run got: the replications it took, each KPI's half-width against the one
+/// asked, and what to do when the maximum stopped it.
+fn precision_line(reached: &crate::stats::PrecisionReached) -> String {
+    let parts: Vec<String> = reached
+        .kpis
+        .iter()
+        .map(|&(kpi, asked, allowed, got)| {
+            let (_, got) = kpi.format(0.0, got);
+            let (_, allowed) = kpi.format(0.0, allowed);
+            let mark = if got <= allowed || reached.met {
+                ""
+            } else {
+                " ✗"
+            };
+            format!("{} ± {got} (asked {asked}: ± {allowed}){mark}", kpi.name())
+        })
+        .collect();
+    let verdict = if reached.met {
+        format!("precise enough after {} replications", reached.replications)
+    } else {
+        format!(
+            "stopped at the maximum of {} replications before every KPI was that precise \
+             (raise --max-replications, or ask for less)",
+            reached.replications
+        )
+    };
+    format!("  precision: {verdict}: {}\n", parts.join(", "))
 }
 
 /// Per call type and per agent group (multi-skill scenarios): means ± 95% CI.

@@ -52,8 +52,12 @@ pub struct Scenario {
     pub source: Option<PathBuf>,
     /// Seed of every random stream.
     pub seed: u64,
-    /// Number of independent replications (days, or steady-state runs).
+    /// Number of independent replications (days, or steady-state runs); with a
+    /// [`Scenario::precision`], the first batch.
     pub replications: u32,
+    /// Run replications until these whole-run KPIs are this precise (95% half-widths), up to
+    /// a maximum; `None`: exactly [`Scenario::replications`].
+    pub precision: Option<crate::stats::Precision>,
     /// Working day or steady state.
     pub kind: RunKind,
     /// Length of one reporting interval, seconds.

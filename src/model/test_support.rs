@@ -25,6 +25,7 @@ pub(crate) fn scenario(
         source: None,
         seed: 11,
         replications: 1,
+        precision: None,
         kind,
         interval_s,
         arrival_rate: calls_per_interval.iter().map(|c| c / interval_s).collect(),

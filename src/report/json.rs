@@ -2,7 +2,7 @@
 
 use crate::model::RunKind;
 use crate::simulate::{GroupKpis, KpiSet, ScenarioResult, SkillResult};
-use crate::stats::MeanCi;
+use crate::stats::{MeanCi, PrecisionReached};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
@@ -30,6 +30,51 @@ pub struct Summary {
     /// calls it handled of each type (`handled_by_type`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by_group: Option<ByGroup>,
+    /// Run to a precision: whether it was reached, and each named KPI's half-width allowed
+    /// and reached (`replications` is then the number it took).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PrecisionJson>,
+}
+
+/// `precision`: `{"met": true, "max_replications": 10000, "kpis": [{"kpi": "service_level",
+/// "asked": "±0.005", "allowed": 0.005, "reached": 0.0048}, ...]}`.
+#[derive(Debug, Serialize)]
+pub struct PrecisionJson {
+    /// True when every KPI reached its half-width; false when the run stopped at the maximum.
+    pub met: bool,
+    /// Most replications the run could take.
+    pub max_replications: u32,
+    /// Per KPI named, in the KPIs' output order: the half-width asked (as written), allowed
+    /// (in the KPI's unit) and reached.
+    pub kpis: Vec<serde_json::Value>,
+}
+
+impl PrecisionJson {
+    fn of(reached: &PrecisionReached, max_replications: u32) -> Self {
+        let finite = |x: f64| {
+            if x.is_finite() {
+                serde_json::json!(x)
+            } else {
+                serde_json::Value::Null
+            }
+        };
+        PrecisionJson {
+            met: reached.met,
+            max_replications,
+            kpis: reached
+                .kpis
+                .iter()
+                .map(|(kpi, asked, allowed, got)| {
+                    serde_json::json!({
+                        "kpi": kpi.name(),
+                        "asked": asked.to_string(),
+                        "allowed": finite(*allowed),
+                        "reached": finite(*got),
+                    })
+                })
+                .collect(),
+        }
+    }
 }
 
 /// `by_type`: `{"<type>": {"offered": {"mean": .., "ci95": ..}, ...}, ...}` in file order.
@@ -117,5 +162,9 @@ pub fn summary_json(result: &ScenarioResult) -> Summary {
         kpis: Kpis(result.total.clone()),
         by_type: result.skills.clone().map(ByType),
         by_group: result.skills.clone().map(ByGroup),
+        precision: result
+            .precision
+            .as_ref()
+            .map(|r| PrecisionJson::of(r, sc.precision.as_ref().map_or(0, |p| p.max_replications))),
     }
 }

@@ -258,13 +258,8 @@ fn meant_key(message: &str) -> Option<String> {
 /// known there, and the nearest of them (within a third of the key's length in edits).
 fn nearest(rest: &str) -> Option<(usize, &str)> {
     let (key, known) = rest.split_once('`')?;
-    known
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(|k| (edit_distance(key, k), k))
-        .filter(|(d, k)| *d <= (k.len().max(key.len()) / 3).max(1))
-        .min()
+    let k = nearest_name(key, known.split('`').skip(1).step_by(2))?;
+    Some((edit_distance(key, k), k))
 }
 
 /// "unknown key `x`; did you mean `y`?" from the rest of serde's "unknown field `x`, expected
@@ -284,6 +279,16 @@ fn unknown_key(rest: &str) -> String {
         (None, false) => format!("unknown key `{key}` (keys here: {list})"),
         (None, true) => format!("unknown key `{key}`: this table takes no keys"),
     }
+}
+
+/// The name among `known` nearest to `name` (within a third of its length in edits), for a
+/// "did you mean" of keys that are names rather than fields (KPIs, call types).
+pub fn nearest_name<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .map(|k| (edit_distance(name, k), k))
+        .filter(|(d, k)| *d <= (k.len().max(name.len()) / 3).max(1))
+        .min()
+        .map(|(_, k)| k)
 }
 
 /// Levenshtein distance between two keys, in characters.

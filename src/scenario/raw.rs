@@ -34,6 +34,9 @@ pub struct RawScenario {
     pub agent_group: Option<Vec<S<RawAgentGroup>>>,
     pub routing: Option<S<RawRouting>>,
     pub roster: Option<S<RawRoster>>,
+    /// `[precision]`: KPI name → 95% half-width (a number in the KPI's unit, or `"2%"` of
+    /// its mean; read like a duration, a number or a string), and `max_replications`.
+    pub precision: Option<S<BTreeMap<S<String>, S<RawDuration>>>>,
 }
 
 /// `[[call_type]]`: one kind of call with its own demand, talk time, patience and goal.

@@ -16,6 +16,7 @@ use crate::model::proactive::{Channel, ProactivePolicy};
 use crate::model::retrials::RetrialPolicy;
 use crate::model::{Dist, RunKind, Scenario, ServiceLevelGoal};
 use crate::roster::rules::{BreakRule, OpeningHours, ShiftRules, StartTimes};
+use crate::stats::{HalfWidth, Kpi, Precision, precision};
 use crate::units::{format_clock, format_duration, parse_clock};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -613,6 +614,85 @@ impl Checker<'_> {
                 None
             }
         }
+    }
+
+    /// `[precision]`: each key a whole-run KPI with its 95% half-width, or
+    /// `max_replications`.
+    fn precision(
+        &mut self,
+        section: &S<std::collections::BTreeMap<S<String>, S<RawDuration>>>,
+    ) -> Option<Precision> {
+        let mut max_replications = precision::DEFAULT_MAX_REPLICATIONS;
+        let mut targets = Vec::new();
+        let mut ok = true;
+        for (name, value) in section.get_ref() {
+            let key = format!("precision.{}", name.get_ref());
+            if name.get_ref() == "max_replications" {
+                match value.get_ref() {
+                    RawDuration::Seconds(x)
+                        if x.fract() == 0.0 && (2.0..=MAX_REPLICATIONS as f64).contains(x) =>
+                    {
+                        max_replications = *x as u32;
+                    }
+                    _ => {
+                        ok = false;
+                        self.problem(
+                            value.span(),
+                            &key,
+                            format!(
+                                "expected the most replications, a whole number from 2 to \
+                                 {MAX_REPLICATIONS}"
+                            ),
+                        );
+                    }
+                }
+                continue;
+            }
+            let Some(kpi) = Kpi::named(name.get_ref()) else {
+                ok = false;
+                let names = Kpi::ALL.iter().map(|k| k.name());
+                let hint = super::deserialize::nearest_name(name.get_ref(), names)
+                    .map_or(String::new(), |n| format!(": did you mean `{n}`?"));
+                self.problem(
+                    name.span(),
+                    &key,
+                    format!(
+                        "`{}` is not a KPI{hint} (keys here: a KPI as in summary.json, such as \
+                         service_level, abandon_rate or asa_s, and max_replications)",
+                        name.get_ref()
+                    ),
+                );
+                continue;
+            };
+            let half = match value.get_ref() {
+                RawDuration::Seconds(x) if x.is_finite() && *x > 0.0 => Ok(HalfWidth::Absolute(*x)),
+                RawDuration::Seconds(_) => Err("a half-width must be a number > 0".to_string()),
+                RawDuration::Text(t) => HalfWidth::parse(t),
+            };
+            match half {
+                Ok(h) => targets.push((kpi, h)),
+                Err(why) => {
+                    ok = false;
+                    self.problem(
+                        value.span(),
+                        &key,
+                        format!(
+                            "{why}: the 95% half-width wanted, in the KPI's unit (0.005 is half a \
+                             point of a share) or as a share of its mean (\"2%\")"
+                        ),
+                    );
+                }
+            }
+        }
+        if ok && targets.is_empty() {
+            self.problem(
+                section.span(),
+                "precision",
+                "name at least one KPI and its half-width, e.g. service_level = 0.005",
+            );
+            return None;
+        }
+        ok.then(|| Precision::new(targets, max_replications))
     }
 
     /// `[roster]` (keys prefixed `prefix`, "roster." in a scenario, "" in a shift file).
@@ -1448,6 +1528,7 @@ pub fn validate(
             )
         })
         .map(|r| r as u32);
+    let precision = raw.precision.as_ref().map(|p| c.precision(p));
     let timeline = c.time(&raw.time);
     let n = timeline.as_ref().map(|t| t.intervals);
     let service_level = c.service_level(
@@ -1542,6 +1623,7 @@ pub fn validate(
         source: None,
         seed,
         replications,
+        precision: precision.flatten(),
         kind: timeline.kind,
         interval_s: timeline.interval_s,
         arrival_rate,

@@ -7,11 +7,13 @@
 mod ci;
 mod compare;
 mod histogram;
+pub mod precision;
 mod tally;
 mod time_weighted;
 
 pub use ci::{MeanCi, MeanCiTally, mean_ci, student_t_975};
 pub use compare::{paired_difference, unpaired_difference};
 pub use histogram::WaitHistogram;
+pub use precision::{HalfWidth, Precision, PrecisionReached};
 pub use tally::{IntervalTally, Kpi, Mechanism};
 pub use time_weighted::TimeWeighted;

@@ -36,7 +36,16 @@ fn every_example_scenario_runs_and_writes_its_files() {
             let summary: serde_json::Value =
                 serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
             assert_eq!(summary["scenario"], scenario.name.as_str());
-            assert_eq!(summary["replications"], scenario.replications);
+            match &scenario.precision {
+                // a run to a precision: at least its first batch, at most its maximum
+                Some(p) => {
+                    let n = summary["replications"].as_u64().unwrap();
+                    assert!(n >= u64::from(scenario.replications), "{n}");
+                    assert!(n <= u64::from(p.max_replications), "{n}");
+                    assert_eq!(summary["precision"]["met"], true);
+                }
+                None => assert_eq!(summary["replications"], scenario.replications),
+            }
             assert_eq!(summary["seed"], scenario.seed);
             for key in CONTRACT_KPIS {
                 let kpi = &summary["kpis"][key];

@@ -12,6 +12,7 @@ mod mechanisms;
 mod mutation;
 mod outputs;
 mod plan;
+mod precision;
 mod proactive;
 mod report;
 mod roster;

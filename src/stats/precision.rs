@@ -1,0 +1,255 @@
+//! Precision on demand: instead of a number of replications, the 95% half-widths the whole-run
+//! KPIs must reach ("service level to ±0.5 points"). Replications run in batches until every
+//! named KPI is that precise, or a maximum is reached. Each batch's size follows from the
+//! results folded so far (in replication order) and the targets alone, never from timing, so
+//! the same seed and targets give the same replications, whatever the threads.
+
+use super::{Kpi, MeanCi};
+use std::cmp::Ordering;
+use std::fmt;
+
+/// Most replications a run to a precision makes unless told otherwise.
+pub const DEFAULT_MAX_REPLICATIONS: u32 = 10_000;
+
+/// Fewest replications of the first batch: a half-width from fewer days is itself too noisy
+/// to stop on.
+pub const MIN_FIRST_BATCH: u32 = 10;
+
+/// How wide a KPI's 95% confidence interval may be, on either side of its mean.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum HalfWidth {
+    /// In the KPI's own unit (a share for rates: 0.005 is half a point).
+    Absolute(f64),
+    /// A share of the KPI's mean (0.02 is 2% of it).
+    Relative(f64),
+}
+
+impl HalfWidth {
+    /// The half-width allowed around `mean`.
+    pub fn allowed(self, mean: f64) -> f64 {
+        match self {
+            HalfWidth::Absolute(h) => h,
+            HalfWidth::Relative(r) => r * mean.abs(),
+        }
+    }
+}
+
+impl fmt::Display for HalfWidth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HalfWidth::Absolute(h) => write!(f, "±{h}"),
+            HalfWidth::Relative(r) => write!(f, "±{}%", r * 100.0),
+        }
+    }
+}
+
+/// The precision asked of a run: each named whole-run KPI's 95% half-width, and the most
+/// replications to spend on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Precision {
+    /// (KPI, half-width allowed), in the KPIs' output order ([`Kpi::ALL`]).
+    pub targets: Vec<(Kpi, HalfWidth)>,
+    /// Most replications (days) to run; the run stops there, precise enough or not.
+    pub max_replications: u32,
+}
+
+/// How far a run got towards its precision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrecisionReached {
+    /// Replications run.
+    pub replications: u32,
+    /// Per target: the KPI, the half-width allowed (in the KPI's unit) and the one reached.
+    pub kpis: Vec<(Kpi, HalfWidth, f64, f64)>,
+    /// True when every target was met (false: stopped at the maximum).
+    pub met: bool,
+}
+
+impl Precision {
+    /// Parses `service_level=0.005,asa_s=2%` (KPI names as in summary.json; a number in the
+    /// KPI's unit, or a percentage of its mean), with `max_replications`.
+    pub fn parse(text: &str, max_replications: u32) -> Result<Self, String> {
+        let mut targets = Vec::new();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let Some((name, value)) = part.split_once('=') else {
+                return Err(format!(
+                    "`{part}`: expected KPI=HALF_WIDTH, e.g. service_level=0.005 or asa_s=2%"
+                ));
+            };
+            let (name, value) = (name.trim(), value.trim());
+            let kpi = Kpi::named(name).ok_or_else(|| {
+                format!(
+                    "`{name}` is not a KPI (service_level, abandon_rate, asa_s, occupancy, \
+                     lost_customers, total_cost, ... as in summary.json)"
+                )
+            })?;
+            let half =
+                HalfWidth::parse(value).map_err(|why| format!("{name}: `{value}`: {why}"))?;
+            if targets.iter().any(|(k, _)| *k == kpi) {
+                return Err(format!("{name} is given twice"));
+            }
+            targets.push((kpi, half));
+        }
+        if targets.is_empty() {
+            return Err(
+                "no KPI given: e.g. service_level=0.005 (±0.5 points) or asa_s=2% (±2% of it)"
+                    .into(),
+            );
+        }
+        Ok(Precision::new(targets, max_replications))
+    }
+
+    /// The precision of `targets` (put in the KPIs' output order) and `max_replications`.
+    pub fn new(mut targets: Vec<(Kpi, HalfWidth)>, max_replications: u32) -> Self {
+        targets.sort_by_key(|(kpi, _)| kpi.index());
+        Precision {
+            targets,
+            max_replications,
+        }
+    }
+
+    /// Where `total` (the whole-run KPIs after `n` replications) stands against the targets.
+    /// A KPI that no replication defined (no calls) cannot be made more precise: it counts as
+    /// met. A KPI with a value but no half-width yet (one replication) is not.
+    pub fn reached(&self, n: u32, total: impl Fn(Kpi) -> Option<MeanCi>) -> PrecisionReached {
+        let kpis: Vec<(Kpi, HalfWidth, f64, f64)> = self
+            .targets
+            .iter()
+            .map(|&(kpi, half)| {
+                let v = total(kpi).unwrap_or(MeanCi {
+                    mean: f64::NAN,
+                    ci95: f64::NAN,
+                    n: 0,
+                });
+                (kpi, half, half.allowed(v.mean), v.ci95)
+            })
+            .collect();
+        let met = kpis.iter().all(|&(kpi, _, allowed, reached)| {
+            let defined = total(kpi).is_some_and(|v| v.n > 0);
+            !defined || reached <= allowed
+        });
+        PrecisionReached {
+            replications: n,
+            kpis,
+            met,
+        }
+    }
+
+    /// The replications to have run after the next batch, from where `reached` stands after
+    /// `n`: the half-width shrinks as 1/√n, so each target asks for n × (reached ÷ allowed)²;
+    /// the largest of those, a tenth more for the noise of the estimate, at least 10 more, at
+    /// most the maximum.
+    pub fn next_total(&self, reached: &PrecisionReached) -> u32 {
+        let n = f64::from(reached.replications);
+        let wanted = reached
+            .kpis
+            .iter()
+            // still too wide, or not comparable yet (no half-width)
+            .filter(|&&(_, _, allowed, hw)| {
+                !matches!(
+                    hw.partial_cmp(&allowed),
+                    Some(Ordering::Less | Ordering::Equal)
+                )
+            })
+            .map(|&(_, _, allowed, hw)| {
+                if allowed > 0.0 && hw.is_finite() {
+                    n * (hw / allowed).powi(2) * 1.1
+                } else {
+                    // no half-width yet, or a target of zero: double
+                    2.0 * n
+                }
+            })
+            .fold(0.0, f64::max);
+        let next = wanted
+            .ceil()
+            .max(n + f64::from(MIN_FIRST_BATCH))
+            .min(f64::from(self.max_replications));
+        next as u32
+    }
+}
+
+impl HalfWidth {
+    /// `0.005` (absolute) or `2%` (relative); positive and finite.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let (number, relative) = match text.strip_suffix('%') {
+            Some(n) => (n.trim(), true),
+            None => (text, false),
+        };
+        let x: f64 = number.parse().map_err(|_| {
+            "expected a half-width: a number (0.005) or a percentage (2%)".to_string()
+        })?;
+        if !(x.is_finite() && x > 0.0) {
+            return Err("a half-width must be a number > 0".into());
+        }
+        Ok(if relative {
+            HalfWidth::Relative(x / 100.0)
+        } else {
+            HalfWidth::Absolute(x)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(mean: f64, ci95: f64) -> Option<MeanCi> {
+        Some(MeanCi { mean, ci95, n: 40 })
+    }
+
+    #[test]
+    fn targets_parse_by_kpi_name_absolute_or_relative() {
+        let p = Precision::parse("service_level=0.005, asa_s=2%", 500).unwrap();
+        assert_eq!(
+            p.targets,
+            vec![
+                (Kpi::ServiceLevel, HalfWidth::Absolute(0.005)),
+                (Kpi::AsaS, HalfWidth::Relative(0.02))
+            ]
+        );
+        assert_eq!(p.max_replications, 500);
+        for (bad, says) in [
+            ("", "no KPI given"),
+            ("service_level", "expected KPI=HALF_WIDTH"),
+            ("sl=0.01", "`sl` is not a KPI"),
+            ("service_level=-1", "must be a number > 0"),
+            ("service_level=wide", "expected a half-width"),
+            ("asa_s=1,asa_s=2", "given twice"),
+        ] {
+            let e = Precision::parse(bad, 10).unwrap_err();
+            assert!(e.contains(says), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_next_batch_asks_for_what_the_widest_target_needs() {
+        let p = Precision::parse("service_level=0.005,asa_s=10%", 10_000).unwrap();
+        let total = |kpi| match kpi {
+            Kpi::ServiceLevel => at(0.8, 0.01), // twice too wide: 4 × n
+            Kpi::AsaS => at(30.0, 2.0),         // 2 s allowed of 30 × 10% = 3 s: met
+            _ => None,
+        };
+        let r = p.reached(40, total);
+        assert!(!r.met);
+        assert_eq!(r.kpis[1].2, 3.0);
+        assert_eq!(p.next_total(&r), 176); // 40 × 4 × 1.1
+        // met: nothing more is needed
+        let r = p.reached(40, |kpi| match kpi {
+            Kpi::AsaS => at(30.0, 1.0),
+            _ => at(0.8, 0.004),
+        });
+        assert!(r.met);
+        // capped at the maximum
+        let small = Precision::parse("service_level=0.0001", 100).unwrap();
+        assert_eq!(small.next_total(&small.reached(40, total)), 100);
+        // a KPI without calls in any replication cannot get more precise: met
+        let r = p.reached(40, |kpi| match kpi {
+            Kpi::AsaS => Some(MeanCi {
+                mean: f64::NAN,
+                ci95: f64::NAN,
+                n: 0,
+            }),
+            _ => at(0.8, 0.001),
+        });
+        assert!(r.met);
+    }
+}

@@ -1,0 +1,175 @@
+//! Issue 22, precision on demand: `run --precision` and a scenario's `[precision]` run
+//! replications until each named KPI's 95% half-width is within its target, write how far
+//! they got, and refuse what cannot be made precise.
+
+use crate::common::{callsim, repo};
+
+fn summary(dir: &std::path::Path, name: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(dir.join(name).join("summary.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Every KPI named reached its half-width, the replications it took are in summary.json and
+/// the table, and 1 and 2 threads give the same bytes.
+#[test]
+fn a_run_to_a_precision_reaches_it_and_says_how_many_replications_it_took() {
+    let run = |threads: &str| {
+        let out = tempfile::tempdir().unwrap();
+        let assert = callsim()
+            .arg("run")
+            .arg(repo("scenarios/small-business.toml"))
+            .args([
+                "--precision",
+                "service_level=0.01,asa_s=5%",
+                "--no-charts",
+                "--threads",
+                threads,
+                "--out",
+            ])
+            .arg(out.path())
+            .assert()
+            .success();
+        let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+        (out, stdout)
+    };
+    let (one, stdout) = run("1");
+    let (two, _) = run("2");
+    let file = |d: &tempfile::TempDir| {
+        std::fs::read(d.path().join("small-business/summary.json")).unwrap()
+    };
+    assert_eq!(file(&one), file(&two));
+    let s = summary(one.path(), "small-business");
+    let n = s["replications"].as_u64().unwrap();
+    assert!(n > 10, "{n}");
+    assert!(
+        stdout.contains(&format!("precise enough after {n} replications")),
+        "{stdout}"
+    );
+    let p = &s["precision"];
+    assert_eq!(p["met"], true);
+    assert_eq!(p["max_replications"], 10_000);
+    let kpis = p["kpis"].as_array().unwrap();
+    assert_eq!(kpis.len(), 2);
+    for k in kpis {
+        let name = k["kpi"].as_str().unwrap();
+        let reached = k["reached"].as_f64().unwrap();
+        assert!(reached <= k["allowed"].as_f64().unwrap(), "{k}");
+        // the half-width reached is the one reported with the KPI
+        assert_eq!(s["kpis"][name]["ci95"].as_f64().unwrap(), reached);
+    }
+    assert_eq!(kpis[0]["kpi"], "service_level");
+    assert_eq!(kpis[0]["allowed"], 0.01);
+    // asa_s: 5% of its mean
+    let asa = s["kpis"]["asa_s"]["mean"].as_f64().unwrap();
+    assert!((kpis[1]["allowed"].as_f64().unwrap() - 0.05 * asa).abs() < 1e-12);
+}
+
+/// The example file with a `[precision]` section runs to it; a maximum too low stops the
+/// run there and says so; a scenario without the KPI named is refused while the others run.
+#[test]
+fn precision_from_a_file_a_maximum_and_a_kpi_the_scenario_lacks() {
+    let out = tempfile::tempdir().unwrap();
+    let assert = callsim()
+        .arg("run")
+        .arg(repo("scenarios/precise-erlang-a.toml"))
+        .args(["--no-charts", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(stdout.contains("precise enough after"), "{stdout}");
+    let s = summary(out.path(), "precise-erlang-a");
+    assert_eq!(s["precision"]["met"], true);
+    assert_eq!(s["precision"]["max_replications"], 2000);
+    // at the maximum
+    let assert = callsim()
+        .arg("run")
+        .arg(repo("scenarios/small-business.toml"))
+        .args([
+            "--precision",
+            "service_level=0.0001",
+            "--max-replications",
+            "30",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("stopped at the maximum of 30 replications"),
+        "{stdout}"
+    );
+    let s = summary(out.path(), "small-business");
+    assert_eq!(
+        (s["replications"].as_u64(), &s["precision"]["met"]),
+        (Some(30), &false.into())
+    );
+    // total_cost needs [costs]: plan-day has them, small-business does not
+    let assert = callsim()
+        .arg("run")
+        .arg(repo("scenarios/small-business.toml"))
+        .arg(repo("scenarios/plan-day.toml"))
+        .args(["--precision", "total_cost=5%", "--no-charts", "--out"])
+        .arg(out.path())
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(
+            "small-business: --precision names total_cost but this scenario has no such KPI"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(summary(out.path(), "plan-day")["precision"]["met"], true);
+}
+
+#[test]
+fn bad_precisions_are_clear_errors() {
+    for (args, says) in [
+        (&["--precision", "sl=0.01"][..], "`sl` is not a KPI"),
+        (
+            &["--precision", "service_level=0"][..],
+            "must be a number > 0",
+        ),
+        (
+            &["--precision", "service_level"][..],
+            "expected KPI=HALF_WIDTH",
+        ),
+        (&["--max-replications", "50"][..], "--precision"),
+        (
+            &["--precision", "asa_s=1", "--max-replications", "1"][..],
+            "--max-replications",
+        ),
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        let assert = callsim()
+            .arg("run")
+            .arg(repo("scenarios/small-business.toml"))
+            .args(args)
+            .arg("--out")
+            .arg(out.path())
+            .assert()
+            .failure();
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(!out.path().join("small-business").exists(), "{args:?}");
+    }
+    // in a file: each problem at its line, with the nearest KPI name
+    let problems = crate::common::problems(
+        &std::fs::read_to_string(repo("scenarios/small-business.toml"))
+            .unwrap()
+            .replace(
+                "[staffing]",
+                "[precision]\nservice_levl = 0.01\nabandon_rate = -1\nmax_replications = 1.5\n\n[staffing]",
+            ),
+    );
+    for says in [
+        "precision.service_levl: `service_levl` is not a KPI: did you mean `service_level`?",
+        "precision.abandon_rate: a half-width must be a number > 0",
+        "precision.max_replications: expected the most replications",
+    ] {
+        assert!(problems.contains(says), "{says}: {problems}");
+    }
+}
