@@ -483,8 +483,9 @@ pub fn roster_json(roster: &Roster) -> RosterJson {
 }
 
 /// The coverage charts of a roster, each with the stem of its file: one queue, `coverage`
-/// with the service level of the check; with call types, `coverage-<group>` for each group,
-/// heads only (each type's service level is in `service.csv`).
+/// with the service level of the check (per interval on a day, per day on a week); with call
+/// types, `coverage-<group>` for each group, heads only (each type's service level is in
+/// `service.csv`).
 pub fn coverage_charts(roster: &Roster) -> Vec<(String, CoverageChart)> {
     if roster.has_call_types() {
         let stems = file_stems(roster.groups.iter().map(|g| g.name.as_str()));
@@ -494,69 +495,75 @@ pub fn coverage_charts(roster: &Roster) -> Vec<(String, CoverageChart)> {
             .zip(stems)
             .map(|(g, stem)| {
                 let who = format!("{} / {}", roster.name, g.name);
-                (format!("coverage-{stem}"), heads_chart(&who, g))
+                (format!("coverage-{stem}"), heads_chart(&who, g, roster))
             })
             .collect();
     }
-    let mut charts = Vec::new();
-    for g in &roster.groups {
-        let at = plan_intervals(
-            roster.grid.len(),
-            roster.days.iter().map(|d| d.slots.as_slice()),
-        );
-        let estimate = |v: Option<MeanCi>| {
-            v.map_or(
-                Estimate {
-                    mean: f64::NAN,
-                    ci95: f64::NAN,
-                },
-                |v| Estimate {
-                    mean: v.mean,
-                    ci95: v.ci95,
-                },
-            )
-        };
-        let checked = roster.days.iter().any(|d| d.check.is_some());
-        let (mut sl, mut plan_sl) = (Vec::new(), Vec::new());
-        if checked {
-            for slot in &at {
-                let (r, p) = match *slot {
-                    Some((d, k)) => {
-                        let day = &roster.days[d];
-                        (
-                            day.check
-                                .as_ref()
-                                .and_then(|c| c.intervals[k].get(Kpi::ServiceLevel)),
-                            day.plan.check.intervals[k].get(Kpi::ServiceLevel),
-                        )
-                    }
-                    None => (None, None),
-                };
-                sl.push(estimate(r));
-                plan_sl.push(estimate(p));
+    let Some(group) = roster.groups.first() else {
+        return Vec::new();
+    };
+    let mut chart = heads_chart(&roster.name, group, roster);
+    if roster.days.iter().any(|d| d.check.is_some()) {
+        let sl = |r: Option<&KpiSet>| estimate(r.and_then(|r| r.get(Kpi::ServiceLevel)));
+        if roster.grid.week {
+            for day in &roster.days {
+                chart.days.push(day.day.clone());
+                chart
+                    .service_level
+                    .push(sl(day.check.as_ref().map(|c| &c.total)));
+                chart
+                    .plan_service_level
+                    .push(sl(Some(&day.plan.check.total)));
+            }
+        } else {
+            let at = plan_intervals(
+                roster.grid.len(),
+                roster.days.iter().map(|d| d.slots.as_slice()),
+            );
+            for slot in at {
+                let day = slot.map(|(d, k)| (&roster.days[d], k));
+                let check = day.and_then(|(d, k)| Some(&d.check.as_ref()?.intervals[k]));
+                chart.service_level.push(sl(check));
+                chart
+                    .plan_service_level
+                    .push(sl(day.map(|(d, k)| &d.plan.check.intervals[k])));
             }
         }
-        let goal = roster
-            .days
-            .first()
-            .map(|d| d.plan.check.scenario.service_level);
-        charts.push((
-            "coverage".to_string(),
-            CoverageChart {
-                service_level: sl,
-                plan_service_level: plan_sl,
-                threshold_s: goal.map_or(f64::NAN, |g| g.threshold_s),
-                target: goal.map_or(f64::NAN, |g| g.target),
-                ..heads_chart(&roster.name, g)
-            },
-        ));
     }
-    charts
+    if let Some(goal) = roster
+        .days
+        .first()
+        .map(|d| d.plan.check.scenario.service_level)
+    {
+        chart.threshold_s = goal.threshold_s;
+        chart.target = goal.target;
+    }
+    vec![("coverage".to_string(), chart)]
 }
 
-/// The coverage chart of `group` (titled `who`), heads only.
-fn heads_chart(who: &str, group: &GroupRoster) -> CoverageChart {
+/// A mean and its 95% half-width for a chart; NaN when unknown.
+fn estimate(v: Option<MeanCi>) -> Estimate {
+    v.map_or(
+        Estimate {
+            mean: f64::NAN,
+            ci95: f64::NAN,
+        },
+        |v| Estimate {
+            mean: v.mean,
+            ci95: v.ci95,
+        },
+    )
+}
+
+/// The coverage chart of `group` of `roster` (titled `who`), heads only.
+fn heads_chart(who: &str, group: &GroupRoster, roster: &Roster) -> CoverageChart {
     let (req, solved) = (&group.requirement, &group.solved);
+    let on_phones = if roster.shrinkage > 0.0 {
+        let on = |&c: &u32| f64::from(super::on_phones(c, roster.shrinkage));
+        solved.covered.iter().map(on).collect()
+    } else {
+        Vec::new()
+    };
     CoverageChart {
         title: format!(
             "{who}: heads required and rostered, {} paid hours",
@@ -565,8 +572,11 @@ fn heads_chart(who: &str, group: &GroupRoster) -> CoverageChart {
         labels: (0..req.len()).map(|t| req.label(t)).collect(),
         required: req.heads.iter().map(|&h| f64::from(h)).collect(),
         covered: solved.covered.iter().map(|&c| f64::from(c)).collect(),
+        on_phones,
+        shrinkage: roster.shrinkage,
         service_level: Vec::new(),
         plan_service_level: Vec::new(),
+        days: Vec::new(),
         threshold_s: f64::NAN,
         target: f64::NAN,
         week_day: if req.week {
