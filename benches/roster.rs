@@ -10,7 +10,7 @@
 //! bound in under two minutes. The gap of each is printed once before timing.
 
 use callsim::plan::PlanOptions;
-use callsim::roster::{plan_days, solve};
+use callsim::roster::{plan_days, requirements, solve};
 use callsim::scenario;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -31,7 +31,9 @@ fn bench_roster(c: &mut Criterion) {
         let rules = scenario::validate::shift_rules_of(text, name)
             .expect("a valid [roster]")
             .expect("the example has [roster]");
-        let (req, _) = plan_days(&sc, &rules, &PlanOptions::for_scenario(&sc)).expect("plannable");
+        let (grid, days) =
+            plan_days(&sc, &rules, &PlanOptions::for_scenario(&sc)).expect("plannable");
+        let req = requirements(&grid, &days).remove(0);
         let agent_per_hour = sc.costs.map(|c| c.agent_per_hour);
         let solved = solve(&req, &rules, agent_per_hour).expect("rosterable");
         eprintln!(

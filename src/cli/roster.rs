@@ -10,8 +10,7 @@ use super::inputs::print_problems;
 use crate::plan::PlanOptions;
 use crate::report::load::CsvTable;
 use crate::roster::rules::ShiftRules;
-use crate::roster::skills::{self, SkillRoster};
-use crate::roster::{self, Roster, grid::Requirement, output};
+use crate::roster::{self, GroupRoster, Roster, grid::Requirement, output};
 use crate::scenario;
 use crate::stats::MeanCi;
 use crate::units::{format_clock, parse_clock};
@@ -87,70 +86,37 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
                 args.file.display()
             );
         };
-        Rostered::Queue(roster_table(&args, rules)?)
+        roster_table(&args, rules)?
     } else {
         pool.install(|| roster_file(&args, rules))?
     };
     let total_s = started.elapsed().as_secs_f64();
-    let (name, dir, files, text, columns, lp_solves, solve_s) = match &roster {
-        Rostered::Queue(r) => {
-            let dir = output::write_roster(&args.out, r, args.png);
-            (
-                &r.name,
-                dir.as_ref().ok().cloned(),
-                dir.map(|d| {
-                    format!(
-                        "{}/roster.csv, coverage.csv, roster.json and coverage.svg",
-                        d.display()
-                    )
-                }),
-                render(r),
-                r.solved.columns,
-                r.solved.lp_solves,
-                r.solve_s,
-            )
-        }
-        Rostered::Groups(r) => {
-            let dir = output::write_skill_roster(&args.out, r, args.png);
-            (
-                &r.name,
-                dir.as_ref().ok().cloned(),
-                dir.map(|d| {
-                    format!(
-                        "{}/roster.csv, coverage.csv, service.csv, roster.json and \
-                         coverage-<group>.svg",
-                        d.display()
-                    )
-                }),
-                render_groups(r),
-                r.groups.iter().map(|g| g.solved.columns).sum(),
-                r.groups.iter().map(|g| g.solved.lp_solves).sum(),
-                r.solve_s,
-            )
-        }
+    let dir = output::write_roster(&args.out, &roster, args.png)
+        .with_context(|| format!("cannot write the roster of {}", roster.name))?;
+    let files = if roster.has_call_types() {
+        "roster.csv, coverage.csv, service.csv, roster.json and coverage-<group>.svg"
+    } else {
+        "roster.csv, coverage.csv, roster.json and coverage.svg"
     };
-    let files = files.with_context(|| format!("cannot write the roster of {name}"))?;
-    eprintln!("wrote {files}");
-    match (&dir, args.json) {
+    eprintln!("wrote {}/{files}", dir.display());
+    if args.json {
         // the file just written, as it is
-        (Some(dir), true) => print!("{}", std::fs::read_to_string(dir.join("roster.json"))?),
-        _ => print!("{text}"),
+        print!("{}", std::fs::read_to_string(dir.join("roster.json"))?);
+    } else {
+        print!("{}", render(&roster));
     }
+    let columns: usize = roster.groups.iter().map(|g| g.solved.columns).sum();
+    let lp_solves: usize = roster.groups.iter().map(|g| g.solved.lp_solves).sum();
     eprintln!(
-        "rostered in {solve_s:.3} s ({columns} candidate shifts, {lp_solves} LP solve(s)); \
-         {total_s:.2} s in all with planning and the check"
+        "rostered in {:.3} s ({columns} candidate shifts, {lp_solves} LP solve(s)); \
+         {total_s:.2} s in all with planning and the check",
+        roster.solve_s
     );
     Ok(())
 }
 
-/// A roster of a single queue, or of each agent group of a multi-skill scenario.
-enum Rostered {
-    Queue(Roster),
-    Groups(SkillRoster),
-}
-
 /// Plans, rosters and checks a scenario file: one queue, or per agent group.
-fn roster_file(args: &RosterArgs, rules: Option<ShiftRules>) -> anyhow::Result<Rostered> {
+fn roster_file(args: &RosterArgs, rules: Option<ShiftRules>) -> anyhow::Result<Roster> {
     let scenario = match scenario::load(&args.file) {
         Ok(sc) => sc,
         Err(problems) => {
@@ -180,31 +146,11 @@ fn roster_file(args: &RosterArgs, rules: Option<ShiftRules>) -> anyhow::Result<R
         );
     };
     let context = || format!("cannot roster {}", args.file.display());
-    let replications = args.replications.unwrap_or(scenario.replications).max(2);
-    let check = !args.no_check;
-    if scenario.skills.is_some() {
-        if args.max_abandon.is_some() {
-            bail!(
-                "{} has several call types: each type's target is its own [[call_type]] \
-                 service_level; --max-abandon applies to single-queue rosters",
-                args.file.display()
-            );
-        }
-        let shrinkage = args
-            .shrinkage
-            .or(scenario.costs.map(|c| c.shrinkage))
-            .unwrap_or(0.0);
-        let roster = skills::roster_scenario(&scenario, &rules, replications, shrinkage, check)
-            .with_context(context)?;
-        return Ok(Rostered::Groups(roster));
-    }
     let mut options = PlanOptions::for_scenario(&scenario);
     options.targets.max_abandon = args.max_abandon;
-    options.replications = replications;
+    options.replications = args.replications.unwrap_or(scenario.replications).max(2);
     options.shrinkage = args.shrinkage;
-    let roster =
-        roster::roster_scenario(&scenario, &rules, &options, check).with_context(context)?;
-    Ok(Rostered::Queue(roster))
+    roster::roster_scenario(&scenario, &rules, &options, !args.no_check).with_context(context)
 }
 
 /// Rosters a plan table (`plan.csv`): its `scheduled_agents` per interval from its `start`
@@ -283,16 +229,19 @@ fn roster_table(args: &RosterArgs, rules: ShiftRules) -> anyhow::Result<Roster> 
         .parent()
         .and_then(|p| p.file_name())
         .map_or_else(|| "plan".to_string(), |n| n.to_string_lossy().into_owned());
-    let roster = Roster {
+    Ok(Roster {
         name,
-        requirement,
+        grid: requirement.clone(),
         rules,
-        solved,
         shrinkage,
+        groups: vec![GroupRoster {
+            name: "agents".into(),
+            requirement,
+            solved,
+        }],
         days: Vec::new(),
         solve_s,
-    };
-    Ok(roster)
+    })
 }
 
 /// The shrinkage recorded in the `plan.json` beside a plan table, if any.
@@ -314,50 +263,97 @@ fn pct(v: Option<MeanCi>) -> String {
 }
 
 /// The printed roster: the summary first (totals, heads per day, the check), the shift list
-/// after.
+/// after. With call types: the totals of every group and each call type's check first, then
+/// each group's totals and shifts.
 fn render(roster: &Roster) -> String {
-    let req = &roster.requirement;
-    let s = &roster.solved;
     let json = output::roster_json(roster);
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "\n{} — roster of {}: {} shifts, {} shift types",
-        roster.name,
-        if req.week { "a week" } else { "a day" },
-        json.head.totals.shifts,
-        json.head.totals.shift_types
-    );
+    let typed = roster.has_call_types();
+    let unlimited = roster.rules.max_shift_types.is_none();
     let priced = roster
         .days
         .first()
         .is_some_and(|d| d.plan.check.scenario.costs.is_some());
-    totals(
-        &mut out,
-        &json.head.totals,
-        roster.rules.max_shift_types.is_none(),
-        priced,
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\n{} — roster of {}{}: {} shifts, {} shift types",
+        roster.name,
+        if roster.grid.week { "a week" } else { "a day" },
+        if typed { " per agent group" } else { "" },
+        json.head.totals.shifts,
+        json.head.totals.shift_types
     );
-    heads_per_day(&mut out, req, s);
+    if typed {
+        let _ = writeln!(out, "\n  all groups:");
+    }
+    totals(&mut out, &json.head.totals, unlimited, priced);
+    if !typed {
+        for g in &roster.groups {
+            heads_per_day(&mut out, &g.requirement, &g.solved);
+        }
+    }
     for (day, d) in json.days.iter().zip(&roster.days) {
         if d.check.is_none() {
             continue;
         }
+        if let Some(check) = &day.check {
+            let _ = writeln!(
+                out,
+                "  {}: service level {} with the roster ({:.1} agent-hours on the phones), {} \
+                 with the plan ({:.1}); abandonment {} vs {}",
+                day.day,
+                pct(check.service_level),
+                day.roster_agent_hours,
+                pct(check.plan_service_level),
+                day.plan_agent_hours,
+                pct(check.abandon_rate),
+                pct(check.plan_abandon_rate)
+            );
+            continue;
+        }
         let _ = writeln!(
             out,
-            "  {}: service level {} with the roster ({:.1} agent-hours on the phones), {} \
-             with the plan ({:.1}); abandonment {} vs {}",
-            day.day,
-            pct(day.check.service_level),
-            day.roster_agent_hours,
-            pct(day.check.plan_service_level),
-            day.plan_agent_hours,
-            pct(day.check.abandon_rate),
-            pct(day.check.plan_abandon_rate)
+            "  {}: {:.1} agent-hours on the phones with the roster, {:.1} with the plan",
+            day.day, day.roster_agent_hours, day.plan_agent_hours
         );
+        for ty in &day.by_type {
+            let _ = writeln!(
+                out,
+                "    {:<16} service level {} with the roster, {} with the plan (target \
+                 {:.0}%); abandonment {} vs {}",
+                ty.call_type,
+                pct(ty.check.service_level),
+                pct(ty.check.plan_service_level),
+                ty.target * 100.0,
+                pct(ty.check.abandon_rate),
+                pct(ty.check.plan_abandon_rate)
+            );
+        }
     }
-    let _ = writeln!(out, "\n  the shifts:");
-    shift_table(&mut out, req, s);
+    if !typed {
+        let _ = writeln!(out, "\n  the shifts:");
+        for g in &roster.groups {
+            shift_table(&mut out, &g.requirement, &g.solved);
+        }
+        return out;
+    }
+    for (g, gj) in roster.groups.iter().zip(&json.by_group) {
+        if gj.totals.shifts == 0 {
+            let _ = writeln!(
+                out,
+                "\n  {}: the plan needs none of them in any interval: no shifts",
+                g.name
+            );
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "\n  {}: {} shifts, {} shift types",
+            g.name, gj.totals.shifts, gj.totals.shift_types
+        );
+        totals(&mut out, &gj.totals, unlimited, priced);
+        shift_table(&mut out, &g.requirement, &g.solved);
+    }
     out
 }
 
@@ -443,71 +439,4 @@ fn totals(out: &mut String, t: &output::Totals, unlimited: bool, priced: bool) {
             ""
         }
     );
-}
-
-/// The printed multi-skill roster: the totals of all groups and each call type's service
-/// level under the roster against the plan first, then each group's totals and shifts.
-fn render_groups(roster: &SkillRoster) -> String {
-    let json = output::skill_roster_json(roster);
-    let unlimited = roster.rules.max_shift_types.is_none();
-    let priced = roster
-        .days
-        .first()
-        .is_some_and(|d| d.plan.check.scenario.costs.is_some());
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "\n{} — roster of {} per agent group: {} shifts, {} shift types",
-        roster.name,
-        if json.head.kind == "week" {
-            "a week"
-        } else {
-            "a day"
-        },
-        json.head.totals.shifts,
-        json.head.totals.shift_types
-    );
-    let _ = writeln!(out, "\n  all groups:");
-    totals(&mut out, &json.head.totals, unlimited, priced);
-    for (day, d) in json.days.iter().zip(&roster.days) {
-        if d.check.is_none() {
-            continue;
-        }
-        let _ = writeln!(
-            out,
-            "  {}: {:.1} agent-hours on the phones with the roster, {:.1} with the plan",
-            day.day, day.roster_agent_hours, day.plan_agent_hours
-        );
-        for ty in &day.by_type {
-            let _ = writeln!(
-                out,
-                "    {:<16} service level {} with the roster, {} with the plan (target \
-                 {:.0}%); abandonment {} vs {}",
-                ty.call_type,
-                pct(ty.check.service_level),
-                pct(ty.check.plan_service_level),
-                ty.target * 100.0,
-                pct(ty.check.abandon_rate),
-                pct(ty.check.plan_abandon_rate)
-            );
-        }
-    }
-    for (g, gj) in roster.groups.iter().zip(&json.by_group) {
-        if gj.totals.shifts == 0 {
-            let _ = writeln!(
-                out,
-                "\n  {}: the plan needs none of them in any interval: no shifts",
-                g.name
-            );
-            continue;
-        }
-        let _ = writeln!(
-            out,
-            "\n  {}: {} shifts, {} shift types",
-            g.name, gj.totals.shifts, gj.totals.shift_types
-        );
-        totals(&mut out, &gj.totals, unlimited, priced);
-        shift_table(&mut out, &g.requirement, &g.solved);
-    }
-    out
 }

@@ -13,17 +13,16 @@
 //!    agents per interval and is simulated with the plan's final-check seeds, so the service
 //!    level the roster gives is compared with the plan's on the same callers.
 //!
-//! A scenario with call types and agent groups ([`skills`]) is planned per group, and each
-//! group gets its own shifts (its people are not interchangeable with another group's); the
-//! check simulates every group's coverage together and reports each call type's service
-//! level.
+//! Every center is rostered the same way: a single queue is one agent group. With call types
+//! and agent groups, the plan gives agents per group, and each group gets its own shifts (its
+//! people are not interchangeable with another group's); the check simulates every group's
+//! coverage together and reports each call type's service level.
 
 pub mod check;
 pub mod grid;
 pub mod model;
 pub mod output;
 pub mod rules;
-pub mod skills;
 
 use crate::model::{RunKind, Scenario};
 use crate::plan::{Plan, PlanError, PlanOptions};
@@ -85,37 +84,59 @@ pub enum RosterError {
     },
 }
 
-/// One day of the roster checked by simulation.
+/// One day of the roster: its plan and its check by simulation.
 #[derive(Debug, Clone)]
 pub struct DayCheck {
     /// `day`, or the weekday (`Mon` … `Sun`).
     pub day: String,
-    /// The plan of that day (its final check: the plan's KPIs with fresh seeds).
+    /// The plan of that day: agents per interval and group, and its final check with fresh
+    /// seeds.
     pub plan: Plan,
     /// For each of the plan's intervals, the interval of the roster's grid it is.
     pub slots: Vec<usize>,
-    /// The roster's coverage less shrinkage simulated with the plan's final-check seeds; `None`
-    /// when not checked.
+    /// The roster's coverage less shrinkage simulated with the seeds of the plan's final
+    /// check; `None` when not checked.
     pub check: Option<ScenarioResult>,
 }
 
-/// A roster and everything known about it.
+/// The shifts of one agent group (a single queue: its one group, every agent).
+#[derive(Debug, Clone)]
+pub struct GroupRoster {
+    /// The group's name (`[[agent_group]] name`; `agents` for a single queue).
+    pub name: String,
+    /// Heads of this group required per interval of the grid.
+    pub requirement: Requirement,
+    /// The group's shifts and the program's figures.
+    pub solved: Solved,
+}
+
+/// A roster of any center, and everything known about it: shifts per agent group on a grid
+/// of one day or a week (a single queue is one group), the days planned and their checks.
 #[derive(Debug, Clone)]
 pub struct Roster {
     /// Name of the scenario (or plan) rostered.
     pub name: String,
-    /// The requirement covered.
-    pub requirement: Requirement,
-    /// The rules used.
+    /// The intervals rostered (a day, or a week of 7 × 24 h from Monday 00:00); its heads
+    /// are not read: each group's requirement holds its own.
+    pub grid: Requirement,
+    /// The rules used (the same for every group).
     pub rules: ShiftRules,
-    /// The shifts and the program's figures.
-    pub solved: Solved,
     /// Shrinkage: share of paid time off the phones besides the rostered breaks.
     pub shrinkage: f64,
+    /// The shifts of each group, in the order of the scenario's `[[agent_group]]`s.
+    pub groups: Vec<GroupRoster>,
     /// The days planned and checked (empty for a roster of a plan table).
     pub days: Vec<DayCheck>,
-    /// Seconds the covering program took (wall clock: printed, never written to a file).
+    /// Seconds the covering programs took (wall clock: printed, never written to a file).
     pub solve_s: f64,
+}
+
+impl Roster {
+    /// True for a center with call types and agent groups (its files gain an `agent_group`
+    /// column and each type's service level); false for one queue or a plan table.
+    pub fn has_call_types(&self) -> bool {
+        self.days.first().is_some_and(|d| d.plan.has_call_types())
+    }
 }
 
 /// Agents on the phones out of `heads` present: heads × (1 − shrinkage), rounded down.
@@ -153,177 +174,182 @@ fn scaled(scenario: &Scenario, factor: f64) -> Scenario {
     s
 }
 
-/// Where the planned days lie on the roster's grid.
-#[derive(Debug, Clone)]
-pub struct Layout {
-    /// The grid, with no heads required yet.
-    pub grid: Requirement,
-    /// Each day planned: its name (`day`, or `Mon` … `Sun`), the factor on its calls, and
-    /// for each of the scenario's intervals the interval of the grid it is.
-    pub days: Vec<(String, f64, Vec<usize>)>,
+/// The grid of `scenario` under `rules` and where its days lie on it: its working day, or a
+/// week of 7 × 24 h from Monday 00:00 in which each weekday is the working day with its calls
+/// scaled by that day's factor in `[roster] week`. Each day: its name (`day`, or `Mon` …
+/// `Sun`), the factor on its calls, and for each of the scenario's intervals the interval of
+/// the grid it is.
+fn layout(
+    scenario: &Scenario,
+    rules: &ShiftRules,
+) -> Result<(Requirement, Vec<(String, f64, Vec<usize>)>), RosterError> {
+    let RunKind::WorkingDay { open_s } = scenario.kind else {
+        return Err(RosterError::Scenario(format!(
+            "{} is a steady state: a roster needs a working day ([time] open, interval, \
+             intervals or close)",
+            scenario.name
+        )));
+    };
+    let n = scenario.intervals();
+    let i_s = scenario.interval_s;
+    let Some(factors) = rules.week else {
+        return Ok((
+            Requirement::day(i_s, open_s, vec![0; n]),
+            vec![("day".into(), 1.0, (0..n).collect())],
+        ));
+    };
+    let per_day = DAY_S / i_s;
+    if per_day.fract() != 0.0 || n as f64 > per_day {
+        return Err(RosterError::Scenario(format!(
+            "a week roster needs a day of at most 24 hours in intervals that divide 24 \
+             hours; {} has {n} intervals of {} s",
+            scenario.name, i_s
+        )));
+    }
+    let per_day = per_day as usize;
+    let slots_n = 7 * per_day;
+    let mut open = vec![false; slots_n];
+    let first = (open_s / i_s).round() as usize;
+    let mut days = Vec::with_capacity(7);
+    for (d, &factor) in factors.iter().enumerate() {
+        let slots: Vec<usize> = (0..n)
+            .map(|k| (d * per_day + first + k) % slots_n)
+            .collect();
+        for &t in &slots {
+            if open[t] {
+                return Err(RosterError::Scenario(format!(
+                    "the days of {} overlap in a week (a day longer than 24 hours)",
+                    scenario.name
+                )));
+            }
+            open[t] = true;
+        }
+        days.push((crate::units::WEEKDAYS[d].to_string(), factor, slots));
+    }
+    let grid = Requirement {
+        interval_s: i_s,
+        start_clock_s: 0.0,
+        heads: vec![0; slots_n],
+        week: true,
+        default_open: open,
+    };
+    Ok((grid, days))
 }
 
-impl Layout {
-    /// The grid of `scenario` under `rules`: its working day, or a week of 7 × 24 h from
-    /// Monday 00:00 in which each weekday is the working day with its calls scaled by that
-    /// day's factor in `[roster] week`.
-    pub fn of(scenario: &Scenario, rules: &ShiftRules) -> Result<Self, RosterError> {
-        let RunKind::WorkingDay { open_s } = scenario.kind else {
-            return Err(RosterError::Scenario(format!(
-                "{} is a steady state: a roster needs a working day ([time] open, interval, \
-                 intervals or close)",
-                scenario.name
-            )));
-        };
-        let n = scenario.intervals();
-        let i_s = scenario.interval_s;
-        let Some(factors) = rules.week else {
-            return Ok(Layout {
-                grid: Requirement::day(i_s, open_s, vec![0; n]),
-                days: vec![("day".into(), 1.0, (0..n).collect())],
-            });
-        };
-        let per_day = DAY_S / i_s;
-        if per_day.fract() != 0.0 || n as f64 > per_day {
-            return Err(RosterError::Scenario(format!(
-                "a week roster needs a day of at most 24 hours in intervals that divide 24 \
-                 hours; {} has {n} intervals of {} s",
-                scenario.name, i_s
-            )));
-        }
-        let per_day = per_day as usize;
-        let slots_n = 7 * per_day;
-        let mut open = vec![false; slots_n];
-        let first = (open_s / i_s).round() as usize;
-        let mut days = Vec::with_capacity(7);
-        for (d, &factor) in factors.iter().enumerate() {
-            let slots: Vec<usize> = (0..n)
-                .map(|k| (d * per_day + first + k) % slots_n)
-                .collect();
-            for &t in &slots {
-                if open[t] {
-                    return Err(RosterError::Scenario(format!(
-                        "the days of {} overlap in a week (a day longer than 24 hours)",
-                        scenario.name
-                    )));
-                }
-                open[t] = true;
-            }
-            days.push((crate::units::WEEKDAYS[d].to_string(), factor, slots));
-        }
-        let grid = Requirement {
-            interval_s: i_s,
-            start_clock_s: 0.0,
-            heads: vec![0; slots_n],
-            week: true,
-            default_open: open,
-        };
-        Ok(Layout { grid, days })
-    }
-
-    /// Plans every day with `plan` on the scenario scaled by the day's factor; days with
-    /// the same factor share one plan.
-    pub fn plan_days<P: Clone>(
-        &self,
-        scenario: &Scenario,
-        mut plan: impl FnMut(&Scenario) -> Result<P, RosterError>,
-    ) -> Result<Vec<P>, RosterError> {
-        let mut plans: Vec<P> = Vec::with_capacity(self.days.len());
-        for (d, (_, factor, _)) in self.days.iter().enumerate() {
-            let earlier = self.days[..d].iter().position(|(_, f, _)| f == factor);
-            let p = match earlier {
-                Some(e) => plans[e].clone(),
-                None if *factor == 1.0 => plan(scenario)?,
-                None => plan(&scaled(scenario, *factor))?,
-            };
-            plans.push(p);
-        }
-        Ok(plans)
-    }
-
-    /// The requirement: heads of day `d` in its interval `k` from `heads(d, k)`.
-    pub fn requirement(&self, heads: impl Fn(usize, usize) -> u32) -> Requirement {
-        let mut req = self.grid.clone();
-        for (d, (_, _, slots)) in self.days.iter().enumerate() {
-            for (k, &t) in slots.iter().enumerate() {
-                req.heads[t] = heads(d, k);
-            }
-        }
-        req
-    }
-}
-
-/// Plans the day(s) of the single-queue `scenario` under `rules` (one day, or each weekday
-/// of a week, distinct factors planned once) and builds the requirement: scheduled heads
-/// per interval.
+/// Plans the day(s) of `scenario` under `rules` with `options` (one day, or each weekday of a
+/// week, days with the same factor on their calls planned once): the roster's grid and its
+/// days, not yet checked. Runs on the current rayon pool.
 pub fn plan_days(
     scenario: &Scenario,
     rules: &ShiftRules,
     options: &PlanOptions,
 ) -> Result<(Requirement, Vec<DayCheck>), RosterError> {
-    if scenario.skills.is_some() {
-        return Err(RosterError::Scenario(format!(
-            "{} has call types and agent groups: roster it per agent group (roster::skills)",
-            scenario.name
-        )));
-    }
-    let layout = Layout::of(scenario, rules)?;
-    let plans = layout.plan_days(scenario, |sc| Ok(crate::plan::plan(sc, options)?))?;
-    let heads: Vec<Vec<u32>> = plans.iter().map(Plan::scheduled_agents).collect();
-    let req = layout.requirement(|d, k| heads[d][k]);
-    let days = layout
-        .days
-        .into_iter()
-        .zip(plans)
-        .map(|((day, _, slots), plan)| DayCheck {
+    let (grid, layout) = layout(scenario, rules)?;
+    let mut days: Vec<DayCheck> = Vec::with_capacity(layout.len());
+    let mut factors: Vec<f64> = Vec::with_capacity(layout.len());
+    for (day, factor, slots) in layout {
+        let plan = match factors.iter().position(|&f| f == factor) {
+            Some(e) => days[e].plan.clone(),
+            None if factor == 1.0 => crate::plan::plan(scenario, options)?,
+            None => crate::plan::plan(&scaled(scenario, factor), options)?,
+        };
+        factors.push(factor);
+        days.push(DayCheck {
             day,
             plan,
             slots,
             check: None,
+        });
+    }
+    Ok((grid, days))
+}
+
+/// Each agent group's requirement on `grid`: the heads its plan schedules in each interval of
+/// each day (planned agents ÷ (1 − shrinkage), rounded up), none outside the days.
+pub fn requirements(grid: &Requirement, days: &[DayCheck]) -> Vec<Requirement> {
+    let groups = days
+        .first()
+        .map_or(0, |d| d.plan.planned.first().map_or(0, Vec::len));
+    (0..groups)
+        .map(|g| {
+            let mut req = grid.clone();
+            for day in days {
+                for (k, &t) in day.slots.iter().enumerate() {
+                    req.heads[t] = day.plan.scheduled[k][g];
+                }
+            }
+            req
         })
-        .collect();
-    Ok((req, days))
+        .collect()
+}
+
+/// The agent groups' names: a single queue's one group is `agents`.
+fn group_names(scenario: &Scenario) -> Vec<String> {
+    match &scenario.skills {
+        Some(model) => model.groups.iter().map(|g| g.name.clone()).collect(),
+        None => vec!["agents".into()],
+    }
+}
+
+/// Rosters the planned `days` of `scenario` on `grid` under `rules`: each group its own
+/// covering program (a group's people take only its skills; the programs share no variable,
+/// so their optima add up to the optimum of the whole roster, and `max_shift_types` counts
+/// per group), then, with `check`, every day simulated with the roster's coverage.
+pub fn roster_days(
+    scenario: &Scenario,
+    grid: Requirement,
+    mut days: Vec<DayCheck>,
+    rules: &ShiftRules,
+    check: bool,
+) -> Result<Roster, RosterError> {
+    let agent_per_hour = scenario.costs.map(|c| c.agent_per_hour);
+    let started = std::time::Instant::now();
+    let groups = group_names(scenario)
+        .into_iter()
+        .zip(requirements(&grid, &days))
+        .map(
+            |(name, requirement)| match solve(&requirement, rules, agent_per_hour) {
+                Ok(solved) => Ok(GroupRoster {
+                    name,
+                    requirement,
+                    solved,
+                }),
+                Err(e) if scenario.skills.is_some() => Err(RosterError::Group {
+                    group: name,
+                    source: Box::new(e),
+                }),
+                Err(e) => Err(e),
+            },
+        )
+        .collect::<Result<Vec<_>, _>>()?;
+    let solve_s = started.elapsed().as_secs_f64();
+    let shrinkage = days.first().map_or(0.0, |d| d.plan.shrinkage);
+    if check {
+        check::check_days(&mut days, &groups, shrinkage)?;
+    }
+    Ok(Roster {
+        name: scenario.name.clone(),
+        grid,
+        rules: rules.clone(),
+        shrinkage,
+        groups,
+        days,
+        solve_s,
+    })
 }
 
 /// Plans, rosters and checks `scenario` with `rules`: the whole pipeline of `callsim roster
-/// FILE` for a scenario file. `check` simulates the roster.
+/// FILE` for a scenario file, one queue or call types and agent groups. `check` simulates
+/// the roster.
 pub fn roster_scenario(
     scenario: &Scenario,
     rules: &ShiftRules,
     options: &PlanOptions,
     check: bool,
 ) -> Result<Roster, RosterError> {
-    let (requirement, mut days) = plan_days(scenario, rules, options)?;
-    let agent_per_hour = scenario.costs.map(|c| c.agent_per_hour);
-    let started = std::time::Instant::now();
-    let solved = solve(&requirement, rules, agent_per_hour)?;
-    let solve_s = started.elapsed().as_secs_f64();
-    let shrinkage = days.first().map_or(0.0, |d| d.plan.shrinkage);
-    if check {
-        check::check_days(&mut days, &solved.covered, shrinkage)?;
-    }
-    Ok(Roster {
-        name: scenario.name.clone(),
-        requirement,
-        rules: rules.clone(),
-        solved,
-        shrinkage,
-        days,
-        solve_s,
-    })
+    let (grid, days) = plan_days(scenario, rules, options)?;
+    roster_days(scenario, grid, days, rules, check)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn heads_on_the_phones_never_fall_below_the_plan() {
-        for planned in 0..200u32 {
-            for s in [0.0, 0.1, 0.25, 0.3, 0.35] {
-                let heads = crate::erlang::scheduled_agents(planned, s).unwrap();
-                assert!(on_phones(heads, s) >= planned, "{planned} {s}");
-            }
-        }
-    }
-}
+mod tests;

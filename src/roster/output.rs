@@ -1,12 +1,14 @@
-//! The roster's files in `OUT/<name>/`: `roster.csv` (the shifts), `coverage.csv` (required
-//! and covered heads per interval, with the simulated service level), `roster.json` (the
-//! totals: paid hours and cost against the bounds, the gap, the check per day) and the
-//! coverage chart `coverage.svg` (and `.png` on request). Files are written atomically.
+//! The roster's files in `OUT/<name>/`, one writer each for every center: `roster.csv` (the
+//! shifts), `coverage.csv` (required and covered heads per interval, with the simulated
+//! service level), `roster.json` (the totals: paid hours and cost against the bounds, the gap,
+//! the check per day) and the coverage chart `coverage.svg` (and `.png` on request). With call
+//! types and agent groups, the tables gain an `agent_group` column, `service.csv` holds each
+//! call type's service level, `roster.json` the totals per group and the check per type, and
+//! each group has its chart `coverage-<group>.svg`. Files are written atomically.
 
-use super::Roster;
 use super::grid::Requirement;
 use super::model::Solved;
-use super::skills::SkillRoster;
+use super::{GroupRoster, Roster};
 use crate::report::charts::coverage::CoverageChart;
 use crate::report::charts::render;
 use crate::report::folder::{Owner, write_whole};
@@ -32,10 +34,10 @@ const SHIFT_COLUMNS: [&str; 9] = [
     "cost",
 ];
 
-/// One row per shift of `solved` on the grid of `req`, after the cells `first`.
+/// One row per shift of `solved` on the grid of `req`, after the cell `group` if any.
 fn write_shifts(
     w: &mut csv::Writer<Vec<u8>>,
-    first: &[&str],
+    group: Option<&str>,
     req: &Requirement,
     solved: &Solved,
 ) -> io::Result<()> {
@@ -56,33 +58,22 @@ fn write_shifts(
             csv_number(s.paid_hours * f64::from(*count)),
             csv_number(s.cost * f64::from(*count)),
         ];
-        w.write_record(
-            first
-                .iter()
-                .copied()
-                .chain(cells.iter().map(String::as_str)),
-        )?;
+        w.write_record(group.into_iter().chain(cells.iter().map(String::as_str)))?;
     }
     Ok(())
 }
 
 /// `roster.csv`: `day, start, end, length_h, break_start, break_end, count, paid_hours,
 /// cost`: one row per shift rostered (day and start of the shift; the break's clock times,
-/// empty without a break; heads on it; their paid hours and cost).
+/// empty without a break; heads on it; their paid hours and cost). With call types, an
+/// `agent_group` column first, and the shifts of each group in the scenario's order.
 pub fn roster_csv(roster: &Roster) -> io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(SHIFT_COLUMNS)?;
-    write_shifts(&mut w, &[], &roster.requirement, &roster.solved)?;
-    csv_bytes(w)
-}
-
-/// `roster.csv` of a multi-skill roster: `agent_group`, then the columns of [`roster_csv`];
-/// the shifts of each group in the scenario's order.
-pub fn skill_roster_csv(roster: &SkillRoster) -> io::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["agent_group"].iter().chain(&SHIFT_COLUMNS))?;
+    let typed = roster.has_call_types();
+    w.write_record(typed.then_some("agent_group").iter().chain(&SHIFT_COLUMNS))?;
     for g in &roster.groups {
-        write_shifts(&mut w, &[g.name.as_str()], &g.requirement, &g.solved)?;
+        let group = typed.then_some(g.name.as_str());
+        write_shifts(&mut w, group, &g.requirement, &g.solved)?;
     }
     csv_bytes(w)
 }
@@ -132,40 +123,127 @@ fn coverage_cells(req: &Requirement, t: usize, covered: u32, shrinkage: f64) -> 
 /// plan_service_level_ci95`: heads required and present (not on break), the agents on the
 /// phones the check simulates (covered less shrinkage), the plan's agents, and the service
 /// level of the roster's check against the plan's final check (same seeds). Columns the
-/// roster does not know (no scenario, an interval outside the working day) are empty.
+/// roster does not know (no scenario, an interval outside the working day) are empty. With
+/// call types: `agent_group` first, a row per group and interval, and no service-level
+/// columns (each type's are in [`service_csv`]).
 pub fn coverage_csv(roster: &Roster) -> io::Result<Vec<u8>> {
-    let req = &roster.requirement;
+    let typed = roster.has_call_types();
+    let at = plan_intervals(
+        roster.grid.len(),
+        roster.days.iter().map(|d| d.slots.as_slice()),
+    );
+    let sl_columns: &[&str] = if typed {
+        &[]
+    } else {
+        &[
+            "service_level",
+            "service_level_ci95",
+            "plan_service_level",
+            "plan_service_level_ci95",
+        ]
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(
+        typed
+            .then_some("agent_group")
+            .iter()
+            .chain(&COVERAGE_COLUMNS)
+            .chain(&["planned_agents"])
+            .chain(sl_columns),
+    )?;
+    let cells = |v: Option<MeanCi>| {
+        v.map_or([String::new(), String::new()], |v| {
+            [csv_number(v.mean), csv_number(v.ci95)]
+        })
+    };
+    for (g, group) in roster.groups.iter().enumerate() {
+        let name = typed.then(|| group.name.clone());
+        for (t, slot) in at.iter().enumerate() {
+            let (mut planned, mut sl) = (String::new(), Vec::new());
+            if let Some((d, k)) = *slot {
+                let day = &roster.days[d];
+                planned = day.plan.planned[k][g].to_string();
+                if !typed {
+                    let check = day.check.as_ref();
+                    sl.extend(cells(
+                        check.and_then(|c| c.intervals[k].get(Kpi::ServiceLevel)),
+                    ));
+                    sl.extend(cells(day.plan.check.intervals[k].get(Kpi::ServiceLevel)));
+                }
+            }
+            sl.resize(sl_columns.len(), String::new());
+            let row = coverage_cells(
+                &group.requirement,
+                t,
+                group.solved.covered[t],
+                roster.shrinkage,
+            );
+            w.write_record(
+                name.clone()
+                    .into_iter()
+                    .chain(row)
+                    .chain([planned])
+                    .chain(sl),
+            )?;
+        }
+    }
+    csv_bytes(w)
+}
+
+/// `service.csv` (call types only): `call_type, interval, day, start, service_level,
+/// service_level_ci95, plan_service_level, plan_service_level_ci95, target`: each call
+/// type's service level per interval of the working day(s) under the roster's check against
+/// the plan's check (same seeds); the roster's columns are empty when not checked.
+pub fn service_csv(roster: &Roster) -> io::Result<Vec<u8>> {
+    let req = &roster.grid;
     let at = plan_intervals(req.len(), roster.days.iter().map(|d| d.slots.as_slice()));
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(COVERAGE_COLUMNS.iter().chain(&[
-        "planned_agents",
+    w.write_record([
+        "call_type",
+        "interval",
+        "day",
+        "start",
         "service_level",
         "service_level_ci95",
         "plan_service_level",
         "plan_service_level_ci95",
-    ]))?;
-    let cell = |v: Option<MeanCi>| {
-        v.map_or((String::new(), String::new()), |v| {
-            (csv_number(v.mean), csv_number(v.ci95))
+        "target",
+    ])?;
+    let sl = |r: &ScenarioResult, t: usize, k: usize| {
+        r.skills
+            .as_ref()
+            .and_then(|s| s.by_type.get(t))
+            .and_then(|ty| ty.intervals.get(k))
+            .and_then(|v| v.get(Kpi::ServiceLevel))
+    };
+    let cells = |v: Option<MeanCi>| {
+        v.map_or([String::new(), String::new()], |v| {
+            [csv_number(v.mean), csv_number(v.ci95)]
         })
     };
-    for (t, slot) in at.iter().enumerate() {
-        let covered = roster.solved.covered[t];
-        let (mut planned, mut sl, mut plan_sl) = (String::new(), cell(None), cell(None));
-        if let Some((d, k)) = *slot {
+    let types = roster
+        .days
+        .first()
+        .and_then(|d| d.plan.check.scenario.skills.as_ref())
+        .map_or(&[][..], |m| m.types.as_slice());
+    for (t, ty) in types.iter().enumerate() {
+        for (i, slot) in at.iter().enumerate() {
+            let Some((d, k)) = *slot else { continue };
             let day = &roster.days[d];
-            planned = day.plan.planned[k].iter().sum::<u32>().to_string();
-            plan_sl = cell(day.plan.check.intervals[k].get(Kpi::ServiceLevel));
-            if let Some(check) = &day.check {
-                sl = cell(check.intervals[k].get(Kpi::ServiceLevel));
-            }
+            let [r, r_ci] = cells(day.check.as_ref().and_then(|c| sl(c, t, k)));
+            let [p, p_ci] = cells(sl(&day.plan.check, t, k));
+            w.write_record([
+                ty.name.clone(),
+                i.to_string(),
+                req.day_name(i).to_string(),
+                format_clock(req.clock_of(i)),
+                r,
+                r_ci,
+                p,
+                p_ci,
+                csv_number(ty.service_level.target),
+            ])?;
         }
-        let cells = coverage_cells(req, t, covered, roster.shrinkage);
-        w.write_record(
-            cells
-                .into_iter()
-                .chain([planned, sl.0, sl.1, plan_sl.0, plan_sl.1]),
-        )?;
     }
     csv_bytes(w)
 }
@@ -202,11 +280,27 @@ impl Versus {
 pub struct DayJson {
     /// `day`, or the weekday.
     pub day: String,
-    /// Agent-hours on the phones of the plan.
+    /// Agent-hours on the phones of the plan (every group).
     pub plan_agent_hours: f64,
-    /// Agent-hours on the phones the roster gives (coverage less shrinkage).
+    /// Agent-hours on the phones the roster gives (every group, coverage less shrinkage).
     pub roster_agent_hours: f64,
-    /// The check, roster against plan.
+    /// The check, roster against plan, of the center (one queue; with call types each
+    /// type's is in `by_type`).
+    #[serde(flatten)]
+    pub check: Option<Versus>,
+    /// Each call type's check (call types only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_type: Vec<TypeCheckJson>,
+}
+
+/// One call type's whole-day check, as written to `roster.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeCheckJson {
+    /// The call type.
+    pub call_type: String,
+    /// Its service-level target (share answered within its threshold).
+    pub target: f64,
+    /// Its check, roster against plan.
     #[serde(flatten)]
     pub check: Versus,
 }
@@ -300,103 +394,176 @@ pub struct Heading {
     pub totals: Totals,
 }
 
-/// `roster.json`: the roster's totals.
+/// One agent group's totals, as written to `roster.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupJson {
+    /// The group.
+    pub agent_group: String,
+    /// Its hours, cost, bound and gap.
+    #[serde(flatten)]
+    pub totals: Totals,
+}
+
+/// `roster.json`: what was rostered, the totals, each group's (call types only) and the
+/// check per day.
 #[derive(Debug, Clone, Serialize)]
 pub struct RosterJson {
-    /// What was rostered, and the totals.
+    /// What was rostered, and the totals of every group together.
     #[serde(flatten)]
     pub head: Heading,
+    /// The same per agent group (call types only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_group: Vec<GroupJson>,
     /// The check by simulation, per day.
     pub days: Vec<DayJson>,
 }
 
+/// The whole-day KPIs of call type `t` in `result`.
+fn type_total(result: Option<&ScenarioResult>, t: usize) -> Option<&KpiSet> {
+    result
+        .and_then(|r| r.skills.as_ref())
+        .and_then(|s| s.by_type.get(t))
+        .map(|ty| &ty.total)
+}
+
 /// The contents of `roster.json`.
 pub fn roster_json(roster: &Roster) -> RosterJson {
-    let req = &roster.requirement;
-    let s = &roster.solved;
-    let hours = req.interval_s / 3600.0;
+    let typed = roster.has_call_types();
+    let by_group: Vec<GroupJson> = roster
+        .groups
+        .iter()
+        .map(|g| GroupJson {
+            agent_group: g.name.clone(),
+            totals: Totals::of(&g.requirement, &g.solved),
+        })
+        .collect();
+    let parts: Vec<Totals> = by_group.iter().map(|g| g.totals.clone()).collect();
     let days = roster
         .days
         .iter()
         .map(|d| {
-            let roster_agents: u64 = super::check::day_agents(d, &s.covered, roster.shrinkage)
-                .iter()
-                .map(|&a| u64::from(a))
-                .sum();
+            let agents = super::check::day_agents(d, &roster.groups, roster.shrinkage);
+            let check = d.check.as_ref();
+            let types = d
+                .plan
+                .check
+                .scenario
+                .skills
+                .as_ref()
+                .map_or(&[][..], |m| m.types.as_slice());
             DayJson {
                 day: d.day.clone(),
                 plan_agent_hours: d.plan.agent_hours(),
-                roster_agent_hours: roster_agents as f64 * hours,
-                check: Versus::of(
-                    Some(&d.plan.check.total),
-                    d.check.as_ref().map(|c| &c.total),
-                ),
+                roster_agent_hours: d.plan.hours(&agents),
+                check: (!typed)
+                    .then(|| Versus::of(Some(&d.plan.check.total), check.map(|c| &c.total))),
+                by_type: types
+                    .iter()
+                    .enumerate()
+                    .map(|(t, ty)| TypeCheckJson {
+                        call_type: ty.name.clone(),
+                        target: ty.service_level.target,
+                        check: Versus::of(type_total(Some(&d.plan.check), t), type_total(check, t)),
+                    })
+                    .collect(),
             }
         })
         .collect();
     RosterJson {
         head: Heading {
             scenario: roster.name.clone(),
-            kind: if req.week { "week" } else { "day" },
-            interval_s: req.interval_s,
+            kind: if roster.grid.week { "week" } else { "day" },
+            interval_s: roster.grid.interval_s,
             shrinkage: roster.shrinkage,
-            totals: Totals::of(req, s),
+            totals: Totals::sum(&parts),
         },
+        by_group: if typed { by_group } else { Vec::new() },
         days,
     }
 }
 
-/// The coverage chart of a roster.
-pub fn coverage_chart(roster: &Roster) -> CoverageChart {
-    let req = &roster.requirement;
-    let at = plan_intervals(req.len(), roster.days.iter().map(|d| d.slots.as_slice()));
-    let estimate = |v: Option<MeanCi>| {
-        v.map_or(
-            Estimate {
-                mean: f64::NAN,
-                ci95: f64::NAN,
-            },
-            |v| Estimate {
-                mean: v.mean,
-                ci95: v.ci95,
-            },
-        )
+/// The coverage charts of a roster, each with the stem of its file: one queue, `coverage`
+/// with the service level of the check (per interval on a day, per day on a week); with call
+/// types, `coverage-<group>` for each group, heads only (each type's service level is in
+/// `service.csv`).
+pub fn coverage_charts(roster: &Roster) -> Vec<(String, CoverageChart)> {
+    if roster.has_call_types() {
+        let stems = file_stems(roster.groups.iter().map(|g| g.name.as_str()));
+        return roster
+            .groups
+            .iter()
+            .zip(stems)
+            .map(|(g, stem)| {
+                let who = format!("{} / {}", roster.name, g.name);
+                (format!("coverage-{stem}"), heads_chart(&who, g, roster))
+            })
+            .collect();
+    }
+    let Some(group) = roster.groups.first() else {
+        return Vec::new();
     };
-    let checked = roster.days.iter().any(|d| d.check.is_some());
-    let (mut sl, mut plan_sl) = (Vec::new(), Vec::new());
-    if checked {
-        for slot in &at {
-            let (r, p) = match *slot {
-                Some((d, k)) => {
-                    let day = &roster.days[d];
-                    (
-                        day.check
-                            .as_ref()
-                            .and_then(|c| c.intervals[k].get(Kpi::ServiceLevel)),
-                        day.plan.check.intervals[k].get(Kpi::ServiceLevel),
-                    )
-                }
-                None => (None, None),
-            };
-            sl.push(estimate(r));
-            plan_sl.push(estimate(p));
+    let mut chart = heads_chart(&roster.name, group, roster);
+    if roster.days.iter().any(|d| d.check.is_some()) {
+        let sl = |r: Option<&KpiSet>| estimate(r.and_then(|r| r.get(Kpi::ServiceLevel)));
+        if roster.grid.week {
+            for day in &roster.days {
+                chart.days.push(day.day.clone());
+                chart
+                    .service_level
+                    .push(sl(day.check.as_ref().map(|c| &c.total)));
+                chart
+                    .plan_service_level
+                    .push(sl(Some(&day.plan.check.total)));
+            }
+        } else {
+            let at = plan_intervals(
+                roster.grid.len(),
+                roster.days.iter().map(|d| d.slots.as_slice()),
+            );
+            for slot in at {
+                let day = slot.map(|(d, k)| (&roster.days[d], k));
+                let check = day.and_then(|(d, k)| Some(&d.check.as_ref()?.intervals[k]));
+                chart.service_level.push(sl(check));
+                chart
+                    .plan_service_level
+                    .push(sl(day.map(|(d, k)| &d.plan.check.intervals[k])));
+            }
         }
     }
-    let goal = roster
+    if let Some(goal) = roster
         .days
         .first()
-        .map(|d| d.plan.check.scenario.service_level);
-    CoverageChart {
-        service_level: sl,
-        plan_service_level: plan_sl,
-        threshold_s: goal.map_or(f64::NAN, |g| g.threshold_s),
-        target: goal.map_or(f64::NAN, |g| g.target),
-        ..heads_chart(&roster.name, req, &roster.solved)
+        .map(|d| d.plan.check.scenario.service_level)
+    {
+        chart.threshold_s = goal.threshold_s;
+        chart.target = goal.target;
     }
+    vec![("coverage".to_string(), chart)]
 }
 
-/// The coverage chart of `solved` on the grid of `req` (titled `who`), heads only.
-fn heads_chart(who: &str, req: &Requirement, solved: &Solved) -> CoverageChart {
+/// A mean and its 95% half-width for a chart; NaN when unknown.
+fn estimate(v: Option<MeanCi>) -> Estimate {
+    v.map_or(
+        Estimate {
+            mean: f64::NAN,
+            ci95: f64::NAN,
+        },
+        |v| Estimate {
+            mean: v.mean,
+            ci95: v.ci95,
+        },
+    )
+}
+
+/// The coverage chart of `group` of `roster` (titled `who`), heads only.
+fn heads_chart(who: &str, group: &GroupRoster, roster: &Roster) -> CoverageChart {
+    let (req, solved) = (&group.requirement, &group.solved);
+    let on_phones = if roster.shrinkage > 0.0 {
+        let on = |&c: &u32| f64::from(super::on_phones(c, roster.shrinkage));
+        solved.covered.iter().map(on).collect()
+    } else {
+        Vec::new()
+    };
     CoverageChart {
         title: format!(
             "{who}: heads required and rostered, {} paid hours",
@@ -405,8 +572,11 @@ fn heads_chart(who: &str, req: &Requirement, solved: &Solved) -> CoverageChart {
         labels: (0..req.len()).map(|t| req.label(t)).collect(),
         required: req.heads.iter().map(|&h| f64::from(h)).collect(),
         covered: solved.covered.iter().map(|&c| f64::from(c)).collect(),
+        on_phones,
+        shrinkage: roster.shrinkage,
         service_level: Vec::new(),
         plan_service_level: Vec::new(),
+        days: Vec::new(),
         threshold_s: f64::NAN,
         target: f64::NAN,
         week_day: if req.week {
@@ -434,230 +604,24 @@ fn write_chart(dir: &Path, stem: &str, chart: &CoverageChart, png: bool) -> io::
     Ok(())
 }
 
-/// Writes `OUT/<name>/roster.csv`, `coverage.csv`, `roster.json` and `coverage.svg` (and
-/// `coverage.png` when `png`); returns the folder.
+/// Writes `OUT/<name>/roster.csv`, `coverage.csv`, `roster.json` and the coverage charts
+/// (`coverage.svg`; with call types `service.csv` and `coverage-<group>.svg`; `.png` too
+/// when `png`); returns the folder.
 pub fn write_roster(out: &Path, roster: &Roster, png: bool) -> io::Result<PathBuf> {
     // written whole: an earlier roster's files do not survive, run's and plan's are kept
     let (dir, ()) = write_whole(out, &roster.name, Owner::Roster, |dir| {
         write_atomic(&dir.join("roster.csv"), &roster_csv(roster)?)?;
         write_atomic(&dir.join("coverage.csv"), &coverage_csv(roster)?)?;
+        if roster.has_call_types() {
+            write_atomic(&dir.join("service.csv"), &service_csv(roster)?)?;
+        }
         write_json(&dir.join("roster.json"), &roster_json(roster))?;
-        write_chart(dir, "coverage", &coverage_chart(roster), png)
+        for (stem, chart) in coverage_charts(roster) {
+            write_chart(dir, &stem, &chart, png)?;
+        }
+        Ok(())
     })?;
     Ok(dir)
-}
-
-/// For each interval of a multi-skill roster's grid, the (day, interval of its plan) it is.
-fn skill_plan_intervals(roster: &SkillRoster) -> Vec<Option<(usize, usize)>> {
-    let len = roster.grid().map_or(0, Requirement::len);
-    plan_intervals(len, roster.days.iter().map(|d| d.slots.as_slice()))
-}
-
-/// `coverage.csv` of a multi-skill roster: `agent_group, interval, day, start, required,
-/// covered, over, on_phones, planned_agents`, for every group and interval: the group's
-/// heads required and present (not on break), its agents on the phones in the check
-/// (covered less shrinkage) and in the plan (empty outside the working day).
-pub fn skill_coverage_csv(roster: &SkillRoster) -> io::Result<Vec<u8>> {
-    let at = skill_plan_intervals(roster);
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(
-        ["agent_group"]
-            .iter()
-            .chain(&COVERAGE_COLUMNS)
-            .chain(&["planned_agents"]),
-    )?;
-    for (g, group) in roster.groups.iter().enumerate() {
-        let req = &group.requirement;
-        for (t, slot) in at.iter().enumerate() {
-            let covered = group.solved.covered[t];
-            let planned = slot.map_or(String::new(), |(d, k)| {
-                roster.days[d].plan.planned[k][g].to_string()
-            });
-            let cells = coverage_cells(req, t, covered, roster.shrinkage);
-            w.write_record(
-                std::iter::once(group.name.clone())
-                    .chain(cells)
-                    .chain([planned]),
-            )?;
-        }
-    }
-    csv_bytes(w)
-}
-
-/// `service.csv` of a multi-skill roster: `call_type, interval, day, start, service_level,
-/// service_level_ci95, plan_service_level, plan_service_level_ci95, target`: each call
-/// type's service level per interval of the working day(s) under the roster's check against
-/// the plan's check (same seeds); the roster's columns are empty when not checked.
-pub fn skill_service_csv(roster: &SkillRoster) -> io::Result<Vec<u8>> {
-    let at = skill_plan_intervals(roster);
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "call_type",
-        "interval",
-        "day",
-        "start",
-        "service_level",
-        "service_level_ci95",
-        "plan_service_level",
-        "plan_service_level_ci95",
-        "target",
-    ])?;
-    let Some(req) = roster.grid() else {
-        return csv_bytes(w);
-    };
-    let sl = |r: &ScenarioResult, t: usize, k: usize| {
-        r.skills
-            .as_ref()
-            .and_then(|s| s.by_type.get(t))
-            .and_then(|ty| ty.intervals.get(k))
-            .and_then(|v| v.get(Kpi::ServiceLevel))
-    };
-    let cells = |v: Option<MeanCi>| {
-        v.map_or([String::new(), String::new()], |v| {
-            [csv_number(v.mean), csv_number(v.ci95)]
-        })
-    };
-    let types = roster
-        .days
-        .first()
-        .and_then(|d| d.plan.check.scenario.skills.as_ref())
-        .map_or(&[][..], |m| m.types.as_slice());
-    for (t, ty) in types.iter().enumerate() {
-        for (i, slot) in at.iter().enumerate() {
-            let Some((d, k)) = *slot else { continue };
-            let day = &roster.days[d];
-            let [r, r_ci] = cells(day.check.as_ref().and_then(|c| sl(c, t, k)));
-            let [p, p_ci] = cells(sl(&day.plan.check, t, k));
-            w.write_record([
-                ty.name.clone(),
-                i.to_string(),
-                req.day_name(i).to_string(),
-                format_clock(req.clock_of(i)),
-                r,
-                r_ci,
-                p,
-                p_ci,
-                csv_number(ty.service_level.target),
-            ])?;
-        }
-    }
-    csv_bytes(w)
-}
-
-/// One call type's whole-day check, as written to `roster.json`.
-#[derive(Debug, Clone, Serialize)]
-pub struct TypeCheckJson {
-    /// The call type.
-    pub call_type: String,
-    /// Its service-level target (share answered within its threshold).
-    pub target: f64,
-    /// Its check, roster against plan.
-    #[serde(flatten)]
-    pub check: Versus,
-}
-
-/// One day of a multi-skill roster's check, as written to `roster.json`.
-#[derive(Debug, Clone, Serialize)]
-pub struct SkillDayJson {
-    /// `day`, or the weekday.
-    pub day: String,
-    /// Agent-hours on the phones of the plan (all groups).
-    pub plan_agent_hours: f64,
-    /// Agent-hours on the phones the roster gives (all groups, coverage less shrinkage).
-    pub roster_agent_hours: f64,
-    /// Each call type's check.
-    pub by_type: Vec<TypeCheckJson>,
-}
-
-/// One agent group's totals, as written to `roster.json`.
-#[derive(Debug, Clone, Serialize)]
-pub struct GroupJson {
-    /// The group.
-    pub agent_group: String,
-    /// Its hours, cost, bound and gap.
-    #[serde(flatten)]
-    pub totals: Totals,
-}
-
-/// `roster.json` of a multi-skill roster: the totals of all groups, of each group, and each
-/// day's check per call type.
-#[derive(Debug, Clone, Serialize)]
-pub struct SkillRosterJson {
-    /// What was rostered, and the totals of all groups together.
-    #[serde(flatten)]
-    pub head: Heading,
-    /// The same per group.
-    pub by_group: Vec<GroupJson>,
-    /// The check by simulation, per day.
-    pub days: Vec<SkillDayJson>,
-}
-
-/// The whole-day KPIs of call type `t` in `result`.
-fn type_total(result: Option<&ScenarioResult>, t: usize) -> Option<&KpiSet> {
-    result
-        .and_then(|r| r.skills.as_ref())
-        .and_then(|s| s.by_type.get(t))
-        .map(|ty| &ty.total)
-}
-
-/// The contents of a multi-skill roster's `roster.json`.
-pub fn skill_roster_json(roster: &SkillRoster) -> SkillRosterJson {
-    let by_group: Vec<GroupJson> = roster
-        .groups
-        .iter()
-        .map(|g| GroupJson {
-            agent_group: g.name.clone(),
-            totals: Totals::of(&g.requirement, &g.solved),
-        })
-        .collect();
-    let parts: Vec<Totals> = by_group.iter().map(|g| g.totals.clone()).collect();
-    let days = roster
-        .days
-        .iter()
-        .map(|d| {
-            let agents = super::skills::day_agents(d, &roster.groups, roster.shrinkage);
-            let types = d
-                .plan
-                .check
-                .scenario
-                .skills
-                .as_ref()
-                .map_or(&[][..], |m| m.types.as_slice());
-            SkillDayJson {
-                day: d.day.clone(),
-                plan_agent_hours: d.plan.agent_hours(),
-                roster_agent_hours: d.plan.hours(&agents),
-                by_type: types
-                    .iter()
-                    .enumerate()
-                    .map(|(t, ty)| TypeCheckJson {
-                        call_type: ty.name.clone(),
-                        target: ty.service_level.target,
-                        check: Versus::of(
-                            type_total(Some(&d.plan.check), t),
-                            type_total(d.check.as_ref(), t),
-                        ),
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
-    let grid = roster.grid();
-    SkillRosterJson {
-        head: Heading {
-            scenario: roster.name.clone(),
-            kind: if grid.is_some_and(|r| r.week) {
-                "week"
-            } else {
-                "day"
-            },
-            interval_s: grid.map_or(f64::NAN, |r| r.interval_s),
-            shrinkage: roster.shrinkage,
-            totals: Totals::sum(&parts),
-        },
-        by_group,
-        days,
-    }
 }
 
 /// The groups' names as parts of file names: letters, digits, `-` and `_` kept, anything
@@ -684,27 +648,6 @@ pub fn file_stems<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
         stems.push(stem);
     }
     stems
-}
-
-/// Writes a multi-skill roster: `OUT/<name>/roster.csv`, `coverage.csv`, `service.csv`,
-/// `roster.json` and one coverage chart per group, `coverage-<group>.svg` (and `.png` when
-/// `png`); returns the folder.
-pub fn write_skill_roster(out: &Path, roster: &SkillRoster, png: bool) -> io::Result<PathBuf> {
-    // written whole: an earlier roster's files do not survive, run's and plan's are kept
-    let (dir, ()) = write_whole(out, &roster.name, Owner::Roster, |dir| {
-        write_atomic(&dir.join("roster.csv"), &skill_roster_csv(roster)?)?;
-        write_atomic(&dir.join("coverage.csv"), &skill_coverage_csv(roster)?)?;
-        write_atomic(&dir.join("service.csv"), &skill_service_csv(roster)?)?;
-        write_json(&dir.join("roster.json"), &skill_roster_json(roster))?;
-        let stems = file_stems(roster.groups.iter().map(|g| g.name.as_str()));
-        for (g, stem) in roster.groups.iter().zip(&stems) {
-            let who = format!("{} / {}", roster.name, g.name);
-            let chart = heads_chart(&who, &g.requirement, &g.solved);
-            write_chart(dir, &format!("coverage-{stem}"), &chart, png)?;
-        }
-        Ok(())
-    })?;
-    Ok(dir)
 }
 
 #[cfg(test)]

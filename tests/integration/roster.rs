@@ -122,17 +122,33 @@ fn the_example_day_is_covered_inside_its_hours_with_breaks_in_their_window() {
         .filter(|n| n.has_tag_name("text"))
         .filter_map(|n| n.text())
         .collect();
+    // Issue 19: the chart tells its series apart by colour, mark and legend: heads required
+    // as sky-blue bars, rostered as a black line, on the phones as a dashed vermillion line;
+    // the roster's service level with a filled band, the plan's in orange with dashed band
+    // edges; one point per interval and series
     for expected in [
-        "Heads required",
+        "Heads required (plan ÷ (1 − shrinkage))",
         "Heads rostered, not on break",
-        "Service level of the roster",
-        "of the plan, same callers",
+        "On the phones (rostered less 30% shrinkage)",
+        "Service level per interval with the roster",
+        "with the plan, same callers",
+        "95% band of the roster",
+        "of the plan (its edges)",
     ] {
         assert!(
             texts.iter().any(|t| t.contains(expected)),
             "{expected}: {texts:?}"
         );
     }
+    for colour in [
+        "fill=\"#56B4E9\"",
+        "stroke=\"#000000\"",
+        "stroke=\"#D55E00\"",
+        "stroke=\"#E69F00\"",
+    ] {
+        assert!(svg.contains(colour), "{colour}");
+    }
+    assert_eq!(svg.matches("<circle").count(), 2 * 24);
     let day = &summary["days"][0];
     assert!(day["service_level"]["mean"].as_f64().unwrap() > 0.0);
     assert!(day["roster_agent_hours"].as_f64() >= day["plan_agent_hours"].as_f64());
@@ -231,11 +247,25 @@ fn the_example_week_crosses_midnight_within_one_percent_of_its_bound() {
             assert!((180..=330).contains(&after), "{s:?}");
         }
     }
+    // Issue 19: the week's service level is one point per day for the roster and one for the
+    // plan (14 markers, where one per half hour made 2 × 336), with its whisker and the target
     let svg = std::fs::read_to_string(dir.join("coverage.svg")).unwrap();
     assert!(
         svg.contains("Mon") && svg.contains("Sun"),
         "the week chart names its days"
     );
+    assert_eq!(
+        svg.matches("<circle").count(),
+        14,
+        "one point per day and series"
+    );
+    for text in [
+        "Service level of each day with the roster",
+        "95% confidence whiskers",
+        "Target 80%",
+    ] {
+        assert!(svg.contains(text), "{text}");
+    }
     let summary = json(&dir.join("roster.json"));
     assert_eq!(summary["kind"], "week");
     assert!(summary["gap"].as_f64().unwrap() < 0.01, "{summary}");

@@ -1,13 +1,16 @@
-//! The coverage chart of a roster: top, the heads each interval requires (bars) and the heads
-//! the roster has present, not on break (step line); below, when the roster was checked by
-//! simulation, the service level per interval the roster gives against the plan's (same
-//! callers) and the target.
+//! The coverage chart of a roster: top, the heads each interval requires (bars), the heads the
+//! roster has present, not on break (solid step line), and of them the agents on the phones,
+//! less shrinkage (dashed step line); below, when the roster was checked by simulation, the
+//! service level the roster gives against the plan's (same callers) and the target: per
+//! interval on a day, per day on a week (seven points rather than 336).
 
-use super::day_profile::share_panel;
-use super::{Axis, Chart, DrawResult, Key, Mark, palette, series_colour, size};
+use super::day_profile::{Part, draw_share, share_panel};
+use super::{Axis, Chart, DrawResult, Key, Mark, palette, size};
 use crate::report::load::Estimate;
 use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// The data of a coverage chart.
 #[derive(Debug, Clone)]
@@ -20,10 +23,19 @@ pub struct CoverageChart {
     pub required: Vec<f64>,
     /// Heads rostered and not on break per interval.
     pub covered: Vec<f64>,
-    /// Service level per interval of the roster's check; empty when not checked.
+    /// Agents on the phones per interval: the heads rostered less shrinkage; empty without
+    /// shrinkage (they are then the heads rostered).
+    pub on_phones: Vec<f64>,
+    /// Shrinkage, a share of paid time off the phones.
+    pub shrinkage: f64,
+    /// Service level of the roster's check: per interval for a day, per day for a week (in
+    /// the order of `days`); empty when not checked.
     pub service_level: Vec<Estimate>,
-    /// Service level per interval of the plan's final check; empty when not checked.
+    /// Service level of the plan's final check, as `service_level`.
     pub plan_service_level: Vec<Estimate>,
+    /// The names of the week's days (`Mon` … `Sun`) whose service level is shown; empty for
+    /// one day.
+    pub days: Vec<String>,
     /// Service-level threshold, seconds.
     pub threshold_s: f64,
     /// Service-level target (share).
@@ -31,6 +43,21 @@ pub struct CoverageChart {
     /// Intervals per day when the chart shows a week (days are then marked and named, Monday
     /// first); 0 for one day.
     pub week_day: usize,
+}
+
+/// Colours of the series: required bars, rostered heads, agents on the phones, the roster's
+/// service level, the plan's, the target.
+const REQUIRED: RGBColor = palette::SKY_BLUE;
+const ROSTERED: RGBColor = palette::BLACK;
+const ON_PHONES: RGBColor = palette::VERMILLION;
+const ROSTER_SL: RGBColor = palette::BLUE;
+const PLAN_SL: RGBColor = palette::ORANGE;
+const TARGET: RGBColor = palette::GREY;
+
+/// `colour` as its translucent 95% band looks on white (the band's legend swatch).
+fn tint(colour: RGBColor) -> RGBColor {
+    let t = |c: u8| (255.0 - (255.0 - f64::from(c)) * 0.22).round() as u8;
+    RGBColor(t(colour.0), t(colour.1), t(colour.2))
 }
 
 impl CoverageChart {
@@ -65,19 +92,25 @@ impl Chart for CoverageChart {
             ticks,
             format: &label,
         };
-        let required = series_colour("offered");
-        let covered = series_colour("agents");
-        let top = super::keyed(
-            &top,
-            &[
-                Key::new(
-                    "Heads required (plan ÷ (1 − shrinkage))",
-                    required,
-                    Mark::Swatch,
+        let mut keys = vec![
+            Key::new(
+                "Heads required (plan ÷ (1 − shrinkage))",
+                REQUIRED,
+                Mark::Swatch,
+            ),
+            Key::new("Heads rostered, not on break", ROSTERED, Mark::Line),
+        ];
+        if !self.on_phones.is_empty() {
+            keys.push(Key::new(
+                format!(
+                    "On the phones (rostered less {} shrinkage)",
+                    super::percent(&self.shrinkage)
                 ),
-                Key::new("Heads rostered, not on break", covered, Mark::Line),
-            ],
-        )?;
+                ON_PHONES,
+                Mark::Dashed,
+            ));
+        }
+        let top = super::keyed(&top, &keys)?;
         let max = self
             .required
             .iter()
@@ -95,51 +128,191 @@ impl Chart for CoverageChart {
                 format: &super::number,
             },
         )?;
-        plot.draw_series(super::interval_bars(&self.required, required))?;
-        plot.draw_series(std::iter::once(super::step_line(&self.covered, covered)))?;
+        plot.draw_series(super::interval_bars(&self.required, REQUIRED))?;
+        plot.draw_series(std::iter::once(super::step_line(&self.covered, ROSTERED)))?;
+        if !self.on_phones.is_empty() {
+            plot.draw_series(std::iter::once(dashed_steps(&self.on_phones)))?;
+        }
         self.mark_days(&mut plot, n, y_top)?;
         let Some(bottom) = bottom else {
             return Ok(());
         };
-        let (sl, plan, grey) = (
-            series_colour("service_level"),
-            palette::DARK_GREY,
-            palette::GREY,
-        );
-        let bottom = super::keyed(
-            &bottom,
-            &[
-                Key::new(
-                    format!(
-                        "Service level of the roster (answered within {} s ÷ offered)",
-                        self.threshold_s
-                    ),
-                    sl,
-                    Mark::Line,
-                ),
-                Key::new("of the plan, same callers", plan, Mark::Line),
-                Key::new(
-                    format!("Target {}", super::percent(&self.target)),
-                    grey,
-                    Mark::Dashed,
-                ),
-                Key::new("95% confidence band", palette::BAND_GREY, Mark::Swatch),
-            ],
-        )?;
-        let mut plot = share_panel(
-            &bottom,
-            &time,
-            n as f64,
-            false,
-            &[(&self.plan_service_level, plan), (&self.service_level, sl)],
-            (self.target, grey),
-        )?;
-        self.mark_days(&mut plot, n, 1.0)
+        let bottom = super::keyed(&bottom, &self.service_keys())?;
+        if self.week_day > 0 {
+            return self.per_day(&bottom);
+        }
+        // the plan's band as dashed edges, so that it stays apart from the roster's filled one
+        let mut plot = share_panel(&bottom, &time, n as f64, false, &[], (self.target, TARGET))?;
+        draw_share(&mut plot, &self.service_level, ROSTER_SL, Part::Band)?;
+        for run in defined_runs(&self.plan_service_level) {
+            for edge in [-1.0, 1.0] {
+                let points: Vec<(f64, f64)> = run
+                    .iter()
+                    .map(|&(k, e)| {
+                        (
+                            k as f64 + 0.5,
+                            (e.mean + edge * e.half_width()).clamp(0.0, 1.0),
+                        )
+                    })
+                    .collect();
+                plot.draw_series(std::iter::once(DashedPathElement::new(
+                    points,
+                    8,
+                    6,
+                    PLAN_SL.stroke_width(2),
+                )))?;
+            }
+        }
+        draw_share(&mut plot, &self.plan_service_level, PLAN_SL, Part::Line)?;
+        draw_share(&mut plot, &self.service_level, ROSTER_SL, Part::Line)
     }
 }
 
+/// The runs of consecutive intervals whose estimate is defined, each interval with its index.
+fn defined_runs(values: &[Estimate]) -> Vec<Vec<(usize, &Estimate)>> {
+    let mut runs: Vec<Vec<(usize, &Estimate)>> = Vec::new();
+    let mut last = None;
+    for (k, e) in values
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.mean.is_finite())
+    {
+        match runs.last_mut() {
+            Some(run) if last == Some(k.wrapping_sub(1)) => run.push((k, e)),
+            _ => runs.push(vec![(k, e)]),
+        }
+        last = Some(k);
+    }
+    runs
+}
+
+/// A dashed step line holding each interval's value across the interval.
+fn dashed_steps(values: &[f64]) -> DashedPathElement<std::vec::IntoIter<(f64, f64)>, u32> {
+    let steps: Vec<(f64, f64)> = values
+        .iter()
+        .enumerate()
+        .flat_map(|(k, &v)| [(k as f64, v), (k as f64 + 1.0, v)])
+        .collect();
+    DashedPathElement::new(steps, 12, 8, ON_PHONES.stroke_width(size::LINE))
+}
+
 impl CoverageChart {
-    /// In a week, a line at each midnight and the day's name under the axis.
+    /// The legend of the service-level panel: each series, its band (a day) or whisker (a
+    /// week) and the target.
+    fn service_keys(&self) -> Vec<Key> {
+        let week = self.week_day > 0;
+        let mut keys = vec![
+            Key::new(
+                format!(
+                    "Service level {} with the roster (answered within {} s ÷ offered)",
+                    if week { "of each day" } else { "per interval" },
+                    self.threshold_s
+                ),
+                ROSTER_SL,
+                Mark::Line,
+            ),
+            Key::new("with the plan, same callers", PLAN_SL, Mark::Line),
+            Key::new(
+                format!("Target {}", super::percent(&self.target)),
+                TARGET,
+                Mark::Dashed,
+            ),
+        ];
+        if week {
+            keys.push(Key::new(
+                "95% confidence whiskers",
+                palette::BLACK,
+                Mark::Line,
+            ));
+        } else {
+            keys.push(Key::new(
+                "95% band of the roster",
+                tint(ROSTER_SL),
+                Mark::Swatch,
+            ));
+            keys.push(Key::new("of the plan (its edges)", PLAN_SL, Mark::Dashed));
+        }
+        keys
+    }
+
+    /// A week's service level, one point per day for the roster and one for the plan, each
+    /// with its 95% whisker and the roster's value written above it, and the target.
+    fn per_day<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        let days = self.service_level.len().max(1);
+        let series = [
+            (&self.plan_service_level, PLAN_SL, 0.62),
+            (&self.service_level, ROSTER_SL, 0.38),
+        ];
+        let low = series
+            .iter()
+            .flat_map(|(v, ..)| v.iter())
+            .filter(|e| e.mean.is_finite())
+            .map(|e| e.mean - e.half_width())
+            .fold(self.target, f64::min);
+        // a floor in whole tenths below every whisker and the target
+        let floor = ((low - 0.05) * 10.0).floor().clamp(0.0, 9.0) / 10.0;
+        let none = |_: &f64| String::new();
+        let mut plot = super::panel(area, 0.0..days as f64, floor..1.0, false)?;
+        super::axes(
+            &mut plot,
+            &Axis {
+                title: "Day of the week (the whole day)",
+                ticks: 0,
+                format: &none,
+            },
+            &Axis {
+                title: "Share of offered calls",
+                ticks: 6,
+                format: &super::percent,
+            },
+        )?;
+        plot.draw_series(std::iter::once(super::dashed(
+            vec![(0.0, self.target), (days as f64, self.target)],
+            TARGET,
+        )))?;
+        for (values, colour, at) in series {
+            let defined = values
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.mean.is_finite());
+            for (d, e) in defined.clone() {
+                let x = d as f64 + at;
+                let (lo, hi) = (
+                    (e.mean - e.half_width()).max(floor),
+                    (e.mean + e.half_width()).min(1.0),
+                );
+                plot.draw_series(super::whisker(x, lo, hi, 0.06))?;
+            }
+            plot.draw_series(
+                defined
+                    .clone()
+                    .map(|(d, e)| Circle::new((d as f64 + at, e.mean), 11, colour.filled())),
+            )?;
+            if colour == ROSTER_SL {
+                // the roster's value above its whisker
+                let style = super::font(size::LABEL).pos(Pos::new(HPos::Center, VPos::Bottom));
+                plot.draw_series(defined.map(|(d, e)| {
+                    let top = (e.mean + e.half_width()).min(1.0);
+                    EmptyElement::at((d as f64 + at, top))
+                        + Text::new(format!("{:.1}%", e.mean * 100.0), (0, -8), style.clone())
+                }))?;
+            }
+        }
+        let names = super::font(size::LABEL).pos(Pos::new(HPos::Center, VPos::Top));
+        plot.draw_series(self.days.iter().enumerate().map(|(d, name)| {
+            EmptyElement::at((d as f64 + 0.5, floor))
+                + Text::new(name.clone(), (0, 12), names.clone())
+        }))?;
+        plot.draw_series((1..days).map(|d| {
+            PathElement::new(
+                vec![(d as f64, floor), (d as f64, 1.0)],
+                palette::LIGHT_GREY.stroke_width(1),
+            )
+        }))?;
+        Ok(())
+    }
+
+    /// In a week, a line at each midnight up to `top` and the day's name under the axis.
     fn mark_days<DB: DrawingBackend>(
         &self,
         plot: &mut super::Plot<'_, DB>,
@@ -155,10 +328,7 @@ impl CoverageChart {
             midnights
                 .map(|x| PathElement::new(vec![(x, 0.0), (x, top)], palette::GREY.stroke_width(1))),
         )?;
-        let style = super::font(size::LABEL).pos(plotters::style::text_anchor::Pos::new(
-            plotters::style::text_anchor::HPos::Center,
-            plotters::style::text_anchor::VPos::Top,
-        ));
+        let style = super::font(size::LABEL).pos(Pos::new(HPos::Center, VPos::Top));
         let names = crate::units::WEEKDAYS;
         plot.draw_series((0..n.div_ceil(per_day)).map(|d| {
             let x = (d * per_day) as f64 + per_day as f64 / 2.0;
