@@ -174,6 +174,10 @@ fn scaled(scenario: &Scenario, factor: f64) -> Scenario {
     s
 }
 
+/// A day on the roster's grid: its name, the factor on its calls, and for each of the
+/// scenario's intervals the interval of the grid it is.
+type DayOnGrid = (String, f64, Vec<usize>);
+
 /// The grid of `scenario` under `rules` and where its days lie on it: its working day, or a
 /// week of 7 × 24 h from Monday 00:00 in which each weekday is the working day with its calls
 /// scaled by that day's factor in `[roster] week`. Each day: its name (`day`, or `Mon` …
@@ -182,7 +186,7 @@ fn scaled(scenario: &Scenario, factor: f64) -> Scenario {
 fn layout(
     scenario: &Scenario,
     rules: &ShiftRules,
-) -> Result<(Requirement, Vec<(String, f64, Vec<usize>)>), RosterError> {
+) -> Result<(Requirement, Vec<DayOnGrid>), RosterError> {
     let RunKind::WorkingDay { open_s } = scenario.kind else {
         return Err(RosterError::Scenario(format!(
             "{} is a steady state: a roster needs a working day ([time] open, interval, \

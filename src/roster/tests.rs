@@ -33,15 +33,19 @@ threshold = "20s"
 target = 0.8
 "#;
 
-fn two_groups() -> Scenario {
-    parse(&format!(
-        "{DAY}{}",
-        r#"
+/// The sales calls: one call type, and the day's first in [`two_groups`].
+const SALES: &str = r#"
 [[call_type]]
 name = "sales"
 arrivals = { per_interval = [20, 40, 60, 60, 40, 30, 20, 10] }
 handle_time = { distribution = "exponential", mean = "3m" }
 patience = { distribution = "exponential", mean = "2m" }
+"#;
+
+fn two_groups() -> Scenario {
+    parse(&format!(
+        "{DAY}{SALES}{}",
+        r#"
 [[call_type]]
 name = "support"
 arrivals = { per_interval = [10, 10, 20, 30, 40, 40, 30, 20] }
@@ -149,6 +153,7 @@ fn a_group_no_shift_can_cover_is_named() {
 /// plan's own final check is left as its planner made it).
 #[test]
 fn one_type_served_by_one_group_is_rostered_as_the_single_queue() {
+    // the sales calls as a single queue
     let queue = parse(&format!(
         "{DAY}{}",
         r#"
@@ -165,18 +170,8 @@ agents = 1
 "#
     ));
     let typed = parse(&format!(
-        "{DAY}{}",
-        r#"
-[[call_type]]
-name = "calls"
-arrivals = { per_interval = [20, 40, 60, 60, 40, 30, 20, 10] }
-handle_time = { distribution = "exponential", mean = "3m" }
-patience = { distribution = "exponential", mean = "2m" }
-[[agent_group]]
-name = "agents"
-staffing = { agents = 1 }
-skills = { calls = 1 }
-"#
+        "{DAY}{SALES}{}",
+        "[[agent_group]]\nname = \"agents\"\nstaffing = { agents = 1 }\nskills = { sales = 1 }\n"
     ));
     let shrinkage = 0.25;
     let (grid, queue_days) = plan_days(&queue, &rules(), &options(&queue, 4, shrinkage)).unwrap();
