@@ -87,6 +87,9 @@ pub struct PlanArgs {
     /// Also write OUT/<name>/<name>-planned.toml: the scenario with the planned staffing.
     #[arg(long)]
     pub write_scenario: bool,
+    /// Also write the plan chart as PNG (plan.png; plan.svg is always written).
+    #[arg(long)]
+    pub png: bool,
     /// Print plan.json on stdout instead of the table (a plan of one queue).
     #[arg(long)]
     pub json: bool,
@@ -186,10 +189,17 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
         _ => None,
     };
     let elapsed = started.elapsed().as_secs_f64();
-    let dir = output::write_plan(&args.out, &plan)
+    let dir = output::write_plan(&args.out, &plan, args.png)
         .with_context(|| format!("cannot write the plan of {}", scenario.name))?;
     let [first, second] = output::main_files(&plan);
-    eprintln!("wrote {}/{first} and {second}", dir.display());
+    if plan.has_call_types() {
+        eprintln!("wrote {}/{first} and {second}", dir.display());
+    } else {
+        eprintln!(
+            "wrote {}/{first}, {second} and plan.html (open it in a browser)",
+            dir.display()
+        );
+    }
     if args.write_scenario {
         let path = output::write_planned_scenario(&dir, &plan, &args.file)
             .map_err(anyhow::Error::msg)
@@ -298,7 +308,7 @@ fn render(plan: &Plan) -> String {
         "occ%",
         "days%"
     );
-    let target = plan.options.targets.service_level;
+    let target = Some(plan.service_level_target());
     let mut misses = 0;
     for k in 0..sc.intervals() {
         let get = |kpi| plan.check.intervals[k].get(kpi);

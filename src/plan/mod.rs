@@ -235,7 +235,7 @@ pub struct Plan {
     /// The final check: the plan simulated with fresh seeds (its scenario holds the plan).
     pub check: ScenarioResult,
     /// Per interval, the share of the final check's days on which it met every target at
-    /// once (one queue; empty for call types).
+    /// once (one queue with targets; empty for call types and for a cost plan without one).
     pub days_met: Vec<f64>,
     /// Whole-day simulations run (refinement, cost search and final check).
     pub evaluations: usize,
@@ -308,6 +308,15 @@ impl Plan {
     pub fn hours(&self, staffing: &[Vec<u32>]) -> f64 {
         let sum: u64 = staffing.iter().flatten().map(|&a| u64::from(a)).sum();
         sum as f64 * self.check.scenario.interval_s / 3600.0
+    }
+
+    /// The service-level target intervals are held to: the plan's own, else (a cost plan
+    /// with no hard target) the scenario's `[service_level]` target, shown for reference.
+    pub fn service_level_target(&self) -> f64 {
+        self.options
+            .targets
+            .service_level
+            .unwrap_or(self.check.scenario.service_level.target)
     }
 
     /// Total cost of the day in the final check (with `[costs]`).

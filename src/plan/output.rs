@@ -5,7 +5,11 @@
 //! service level).
 
 use super::{Goal, Plan};
+use crate::report::charts::plan::PlanChart;
+use crate::report::charts::render;
 use crate::report::folder::{Owner, write_whole};
+use crate::report::html::{Figure, escape, figure, page};
+use crate::report::load::Estimate;
 use crate::report::{csv_bytes, csv_number, write_atomic};
 use crate::scenario;
 use crate::stats::{Kpi, MeanCi};
@@ -273,6 +277,132 @@ pub fn types_csv(plan: &Plan) -> io::Result<Vec<u8>> {
     csv_bytes(w)
 }
 
+/// The plan chart of a single-queue plan: Erlang's need, the plan and the heads to schedule
+/// per interval, and the final check's service level against the target.
+pub fn plan_chart(plan: &Plan) -> PlanChart {
+    let sc = &plan.check.scenario;
+    let as_f64 = |v: Vec<u32>| v.into_iter().map(f64::from).collect::<Vec<_>>();
+    PlanChart {
+        title: format!(
+            "{}: agents per interval and the service level they give",
+            sc.name
+        ),
+        labels: (0..sc.intervals())
+            .map(|k| format_clock(sc.interval_start_clock_s(k)))
+            .collect(),
+        erlang: as_f64(plan.erlang_agents()),
+        planned: as_f64(plan.planned_agents()),
+        scheduled: as_f64(plan.scheduled_agents()),
+        shrinkage: plan.shrinkage,
+        service_level: (0..sc.intervals())
+            .map(|k| Estimate::of(interval_kpi(plan, k, Kpi::ServiceLevel)))
+            .collect(),
+        threshold_s: plan.options.targets.threshold_s,
+        target: plan.service_level_target(),
+    }
+}
+
+/// `plan.html`: the plan in a page a planner can hand on: what it meets and costs, the chart,
+/// and the table of `plan.csv` with every interval below the service-level target marked.
+pub fn plan_page(plan: &Plan, chart: &PlanChart, svg: &str) -> String {
+    let sc = &plan.check.scenario;
+    let t = &plan.options.targets;
+    let misses = chart.misses();
+    let mut facts = Vec::new();
+    facts.push(match t.service_level {
+        Some(sl) => format!(
+            "Target: {} of calls answered within {} in every interval ({} of {} replications; \
+             final check on fresh callers).",
+            crate::report::charts::percent(&sl),
+            crate::units::format_duration(t.threshold_s),
+            plan.options.criterion.describe(),
+            sc.replications
+        ),
+        None => format!(
+            "The least total cost, with no service-level target; the scenario's {} within {} \
+             is shown for reference (final check on fresh callers, {} replications).",
+            crate::report::charts::percent(&chart.target),
+            crate::units::format_duration(t.threshold_s),
+            sc.replications
+        ),
+    });
+    facts.push(format!(
+        "Agent-hours on the phones: {:.1} (Erlang: {:.1}); heads to schedule: {:.1} hours with \
+         {} shrinkage.",
+        plan.agent_hours(),
+        plan.erlang_hours(),
+        plan.scheduled_hours(),
+        crate::report::charts::percent(&plan.shrinkage)
+    ));
+    if let Some(c) = plan.cost_per_day() {
+        facts.push(format!(
+            "Total cost per day: {} ± {}.",
+            crate::units::thousands(c.mean, 0),
+            crate::units::thousands(c.ci95, 0)
+        ));
+    }
+    if !plan.days_met.is_empty() {
+        let average = plan.days_met.iter().sum::<f64>() / plan.days_met.len() as f64;
+        facts.push(format!(
+            "Days meeting every target in the final check: {} of interval-days.",
+            crate::report::charts::percent(&average)
+        ));
+    }
+    facts.push(if misses.is_empty() {
+        "Every interval meets the service-level target in the final check.".to_string()
+    } else {
+        format!(
+            "✗ {} interval(s) below the service-level target in the final check (marked).",
+            misses.len()
+        )
+    });
+    let mut rows = String::new();
+    let (erlang, planned, scheduled) = (&chart.erlang, &chart.planned, &chart.scheduled);
+    for k in 0..sc.intervals() {
+        let cell = |kpi: Kpi| {
+            let v = interval_kpi(plan, k, kpi);
+            let (mean, ci) = kpi.format(
+                v.map_or(f64::NAN, |v| v.mean),
+                v.map_or(f64::NAN, |v| v.ci95),
+            );
+            format!("<td>{mean}</td><td>± {ci}</td>")
+        };
+        let missed = misses.contains(&k);
+        rows.push_str(&format!(
+            "<tr{}><td>{}</td><td>{:.1}</td><td>{}</td><td>{}</td><td>{}</td>{}{}<td>{}</td><td>{}</td><td class=\"note\">{}</td></tr>\n",
+            if missed { " style=\"background:#fde8e0\"" } else { "" },
+            chart.labels[k],
+            expected_calls(plan, k),
+            erlang[k],
+            planned[k],
+            scheduled[k],
+            cell(Kpi::ServiceLevel),
+            cell(Kpi::AbandonRate),
+            Kpi::Occupancy
+                .format(
+                    interval_kpi(plan, k, Kpi::Occupancy).map_or(f64::NAN, |v| v.mean),
+                    f64::NAN
+                )
+                .0,
+            plan.days_met
+                .get(k)
+                .map_or("–".to_string(), crate::report::charts::percent),
+            if missed { "✗ below target" } else { "" }
+        ));
+    }
+    let body = format!(
+        "<h1>{name}: staffing plan</h1>\n<p class=\"facts\">{facts}</p>\n{figure}         <h2>Per interval</h2>\n<table>\n<thead><tr><th>start</th><th>calls</th>         <th>Erlang</th><th>planned</th><th>scheduled</th><th>service level</th><th></th>         <th>abandoned</th><th></th><th>occupancy</th><th>days met</th><th class=\"note\"></th>         </tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n<p class=\"facts\">The same          table is in <a href=\"plan.csv\">plan.csv</a>; the plan's settings and totals in          <a href=\"plan.json\">plan.json</a>.</p>\n",
+        name = escape(&sc.name),
+        facts = facts.iter().map(|f| escape(f)).collect::<Vec<_>>().join("<br>\n"),
+        figure = figure(&Figure {
+            svg: svg.to_string(),
+            caption: "Bars: agents Erlang asks for; solid line: agents on the phones as                       planned; dashed: heads to schedule. Below: each interval's service                       level in the final check with its 95% band, the target dashed, and a                       ring on each interval below it."
+                .into(),
+        }),
+    );
+    page(&format!("{}: staffing plan", sc.name), &body)
+}
+
 /// The plan's two main files: `plan.csv` and `plan.json` for one queue, `plan-groups.csv`
 /// and `plan-types.csv` for call types.
 pub fn main_files(plan: &Plan) -> [&'static str; 2] {
@@ -284,18 +414,32 @@ pub fn main_files(plan: &Plan) -> [&'static str; 2] {
 }
 
 /// Writes the plan's files into `OUT/<name>/`; returns the folder. One queue: `plan.csv`,
-/// `plan.json` and (cost goal) `cost_curve.csv`; call types: `plan-groups.csv` and
-/// `plan-types.csv`.
+/// `plan.json`, the page `plan.html` and its chart `plan.svg` (`plan.png` too when `png`),
+/// and (cost goal) `cost_curve.csv`; call types: `plan-groups.csv` and `plan-types.csv`.
 /// The folder is written whole: the files of an earlier plan do not survive, those of `run`
 /// and `roster` are kept (see [`crate::report::folder`]).
-pub fn write_plan(out: &Path, plan: &Plan) -> io::Result<PathBuf> {
+pub fn write_plan(out: &Path, plan: &Plan, png: bool) -> io::Result<PathBuf> {
     let [first, second] = main_files(plan);
     let mut files = if plan.has_call_types() {
         vec![(first, groups_csv(plan)?), (second, types_csv(plan)?)]
     } else {
         let mut json = serde_json::to_vec_pretty(&plan_json(plan)).map_err(io::Error::other)?;
         json.push(b'\n');
-        vec![(first, plan_csv(plan)?), (second, json)]
+        let chart = plan_chart(plan);
+        let drawn = render(&chart, png)?;
+        let mut files = vec![
+            (first, plan_csv(plan)?),
+            (second, json),
+            (
+                "plan.html",
+                plan_page(plan, &chart, &drawn.svg).into_bytes(),
+            ),
+        ];
+        if let Some(png) = drawn.png {
+            files.push(("plan.png", png));
+        }
+        files.push(("plan.svg", drawn.svg.into_bytes()));
+        files
     };
     if !plan.cost_curve.is_empty() {
         files.push(("cost_curve.csv", cost_curve_csv(plan)?));

@@ -152,7 +152,12 @@ pub(super) fn plan_queue(scenario: &Scenario, options: &PlanOptions) -> Result<P
         shrinkage,
         seed: base.seed,
         check: check.result,
-        days_met: check.days_met,
+        // without a target every day "meets": nothing to say
+        days_met: if options.targets.any() {
+            check.days_met
+        } else {
+            Vec::new()
+        },
         evaluations: eval.evaluations + check_eval.evaluations,
         raised_by_check,
         capped: false,

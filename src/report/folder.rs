@@ -21,8 +21,8 @@ use std::path::{Path, PathBuf};
 pub enum Owner {
     /// `callsim run`: results, the scenario copy, charts and `report.html`.
     Run,
-    /// `callsim plan`: `plan.csv`, `plan.json`, `cost_curve.csv`, `plan-groups.csv`,
-    /// `plan-types.csv` and `<name>-planned.toml`.
+    /// `callsim plan`: `plan.csv`, `plan.json`, `plan.html`, `plan.svg`, `plan.png`,
+    /// `cost_curve.csv`, `plan-groups.csv`, `plan-types.csv` and `<name>-planned.toml`.
     Plan,
     /// `callsim roster`: `roster.csv`, `coverage.csv`, `service.csv`, `roster.json` and the
     /// coverage charts.
@@ -74,6 +74,9 @@ impl Owner {
                         | "cost_curve.csv"
                         | "plan-groups.csv"
                         | "plan-types.csv"
+                        | "plan.html"
+                        | "plan.svg"
+                        | "plan.png"
                 ) || file == format!("{name}-planned.toml")
             }
             Owner::Roster => {

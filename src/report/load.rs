@@ -24,6 +24,20 @@ pub struct Estimate {
 }
 
 impl Estimate {
+    /// A simulated mean and its 95% half-width; NaN when there is none.
+    pub fn of(v: Option<crate::stats::MeanCi>) -> Self {
+        v.map_or(
+            Estimate {
+                mean: f64::NAN,
+                ci95: f64::NAN,
+            },
+            |v| Estimate {
+                mean: v.mean,
+                ci95: v.ci95,
+            },
+        )
+    }
+
     /// The mean, if defined.
     pub fn value(self) -> Option<f64> {
         self.mean.is_finite().then_some(self.mean)

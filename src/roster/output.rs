@@ -504,7 +504,7 @@ pub fn coverage_charts(roster: &Roster) -> Vec<(String, CoverageChart)> {
     };
     let mut chart = heads_chart(&roster.name, group, roster);
     if roster.days.iter().any(|d| d.check.is_some()) {
-        let sl = |r: Option<&KpiSet>| estimate(r.and_then(|r| r.get(Kpi::ServiceLevel)));
+        let sl = |r: Option<&KpiSet>| Estimate::of(r.and_then(|r| r.get(Kpi::ServiceLevel)));
         if roster.grid.week {
             for day in &roster.days {
                 chart.days.push(day.day.clone());
@@ -539,20 +539,6 @@ pub fn coverage_charts(roster: &Roster) -> Vec<(String, CoverageChart)> {
         chart.target = goal.target;
     }
     vec![("coverage".to_string(), chart)]
-}
-
-/// A mean and its 95% half-width for a chart; NaN when unknown.
-fn estimate(v: Option<MeanCi>) -> Estimate {
-    v.map_or(
-        Estimate {
-            mean: f64::NAN,
-            ci95: f64::NAN,
-        },
-        |v| Estimate {
-            mean: v.mean,
-            ci95: v.ci95,
-        },
-    )
 }
 
 /// The coverage chart of `group` of `roster` (titled `who`), heads only.

@@ -466,3 +466,64 @@ fn occupancy_planned_above_98_percent_is_warned_about() {
         "{stdout}"
     );
 }
+
+/// Issue 19: beside plan.csv, `plan` writes a page and a chart: the page has the plan's
+/// facts, the chart inline and one table row per interval, marking those below the target;
+/// the chart names its series. A cost plan that lets the service level fall below the
+/// scenario's target marks every such interval, as the printed table does.
+#[test]
+fn plan_writes_a_page_and_a_chart_with_the_misses_marked() {
+    let out = tempfile::tempdir().unwrap();
+    callsim()
+        .arg("plan")
+        .arg(repo("scenarios/plan-day.toml"))
+        .args(["--png", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let dir = out.path().join("plan-day");
+    let page = std::fs::read_to_string(dir.join("plan.html")).unwrap();
+    let svg = std::fs::read_to_string(dir.join("plan.svg")).unwrap();
+    assert!(
+        std::fs::read(dir.join("plan.png"))
+            .unwrap()
+            .starts_with(b"\x89PNG")
+    );
+    assert_eq!(page.matches("<tr><td>").count(), 24, "one row per interval");
+    assert!(
+        page.contains("Every interval meets the service-level target"),
+        "{page}"
+    );
+    assert!(page.contains("<a href=\"plan.csv\">plan.csv</a>"));
+    assert!(page.contains("<svg"));
+    for series in [
+        "Agents Erlang asks for",
+        "Agents on the phones, as planned",
+        "Heads to schedule",
+        "Target 80%",
+    ] {
+        assert!(svg.contains(series), "{series}");
+    }
+    // a cost plan with cheap lost customers: below the scenario's target, marked everywhere
+    let file = out.path().join("cheap.toml");
+    let text = small_day("[costs]\nagent_per_hour = 60\nlost_customer_value = 0.1\nchurn = 0.1\n");
+    std::fs::write(&file, text).unwrap();
+    let assert = callsim()
+        .arg("plan")
+        .arg(&file)
+        .args(["--optimize", "cost", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    let printed = stdout.matches("✗ below target").count();
+    assert!(printed > 0, "{stdout}");
+    let page = std::fs::read_to_string(out.path().join("cheap/plan.html")).unwrap();
+    assert_eq!(page.matches("✗ below target").count(), printed);
+    assert!(page.contains("shown for reference"), "{page}");
+    let svg = std::fs::read_to_string(out.path().join("cheap/plan.svg")).unwrap();
+    assert!(
+        svg.contains(&format!("Below the target ({printed} intervals)")),
+        "{svg}"
+    );
+}

@@ -54,12 +54,6 @@ const ROSTER_SL: RGBColor = palette::BLUE;
 const PLAN_SL: RGBColor = palette::ORANGE;
 const TARGET: RGBColor = palette::GREY;
 
-/// `colour` as its translucent 95% band looks on white (the band's legend swatch).
-fn tint(colour: RGBColor) -> RGBColor {
-    let t = |c: u8| (255.0 - (255.0 - f64::from(c)) * 0.22).round() as u8;
-    RGBColor(t(colour.0), t(colour.1), t(colour.2))
-}
-
 impl CoverageChart {
     fn checked(&self) -> bool {
         !self.service_level.is_empty()
@@ -227,7 +221,7 @@ impl CoverageChart {
         } else {
             keys.push(Key::new(
                 "95% band of the roster",
-                tint(ROSTER_SL),
+                super::tint(ROSTER_SL),
                 Mark::Swatch,
             ));
             keys.push(Key::new("of the plan (its edges)", PLAN_SL, Mark::Dashed));

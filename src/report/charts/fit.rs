@@ -60,7 +60,7 @@ impl Chart for ProfileBand {
             &area,
             &[
                 Key::new("Mean of the days (the fitted profile)", colour, Mark::Line),
-                Key::new("10%-90% of the days", tint(colour), Mark::Swatch),
+                Key::new("10%-90% of the days", super::tint(colour), Mark::Swatch),
             ],
         )?;
         let xs: Vec<f64> = (0..self.mean.len())
@@ -105,12 +105,6 @@ impl Chart for ProfileBand {
         )))?;
         Ok(())
     }
-}
-
-/// The colour of a band of `colour` on white (as [`super::band`] draws it), for its legend.
-fn tint(colour: RGBColor) -> RGBColor {
-    let mix = |c: u8| (255.0 - 0.22 * (255.0 - f64::from(c))).round() as u8;
-    RGBColor(mix(colour.0), mix(colour.1), mix(colour.2))
 }
 
 /// The Kaplan–Meier curve of patience, its 95% band, and the fitted parametric curves.
@@ -187,7 +181,7 @@ impl Chart for PatienceCurve {
                 palette::BLACK,
                 Mark::Line,
             ),
-            Key::new("95% band", tint(palette::GREY), Mark::Swatch),
+            Key::new("95% band", super::tint(palette::GREY), Mark::Swatch),
         ];
         for (i, (label, _)) in self.fits.iter().enumerate() {
             keys.push(Key::new(

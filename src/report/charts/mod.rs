@@ -12,6 +12,7 @@ pub mod coverage;
 pub mod day_profile;
 pub mod fit;
 pub mod forecast;
+pub mod plan;
 pub mod skills;
 pub mod sweep;
 pub mod waits;
@@ -100,6 +101,12 @@ pub mod size {
     pub const LABEL: u32 = 28;
     /// Line width of data series.
     pub const LINE: u32 = 4;
+}
+
+/// The colour a band of `colour` takes on white (as [`band`] draws it), for its legend swatch.
+pub fn tint(colour: RGBColor) -> RGBColor {
+    let mix = |c: u8| (255.0 - 0.22 * (255.0 - f64::from(c))).round() as u8;
+    RGBColor(mix(colour.0), mix(colour.1), mix(colour.2))
 }
 
 /// The house text style, `px` pixels high, black.
