@@ -582,6 +582,11 @@ fn what_ifs_set_a_call_type_or_an_agent_group_by_name() {
     );
     let (status, base) = server.post("/api/run", &json!({"overrides": {}}));
     assert_eq!(status, 200, "{base}");
+    // the page's legend names each type's own threshold
+    assert_eq!(
+        base["day"]["answered_within"],
+        "answered within its type's threshold (billing 20 s, technical 60 s)"
+    );
     let (status, fewer) = server.post(
         "/api/run",
         &json!({"overrides": {"agent_group[generalists].staffing.agents": 1}}),
