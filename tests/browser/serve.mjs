@@ -130,6 +130,8 @@ try {
   check(layout.kpiPx >= TEXT_PX, 'KPI text at least ' + TEXT_PX + ' px (' + layout.kpiPx + ')');
   check(layout.labelPx >= TEXT_PX, 'control labels at least ' + TEXT_PX + ' px (' + layout.labelPx + ')');
 
+  const atLoad = (await page.evaluate(() => document.body.innerText)).match(FILE_WORDS);
+  check(atLoad === null, 'the page names no file section or key at load: ' + (atLoad && atLoad[0]));
   const before = await sameScale('at load');
   check(before.chart.length > 1000, 'the what-if chart is drawn at load');
   check(before.whatif.service_level === before.baseline.service_level,

@@ -38,7 +38,7 @@ function fmt(x, kind) {
     case 'share': return (100 * x).toFixed(1) + '%';
     case 'seconds': return x.toFixed(1) + ' s';
     case 'money': return Math.round(x).toLocaleString('en-US');
-    default: return x.toFixed(1);
+    default: return x.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   }
 }
 
@@ -46,7 +46,7 @@ function fmtCi(ci, kind) {
   if (ci === null || ci === undefined || !Number.isFinite(ci)) return '';
   if (kind === 'share') return ' ± ' + (100 * ci).toFixed(1);
   if (kind === 'money') return ' ± ' + Math.round(ci).toLocaleString('en-US');
-  return ' ± ' + ci.toFixed(1);
+  return ' ± ' + ci.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 }
 
 function signed(x, kind) {
@@ -303,7 +303,7 @@ async function update() {
     shown = body;
     render(body);
     document.body.dataset.shown = String(mine);
-    setStatus('simulated ' + body.replications + ' days in ' +
+    setStatus('simulated ' + body.replications + ' ' + runs() + ' in ' +
       Math.round(performance.now() - started) + ' ms');
     replayFollow(mine);
   } catch (e) {
@@ -316,6 +316,11 @@ async function update() {
 // The words of an error answer: the server's message in the call center's words.
 function said(body, status) {
   return (body && (body.message || body.error)) || ('the server answered ' + status);
+}
+
+// What one replication is: a day, or a run of a call center in a steady state.
+function runs() {
+  return info.baseline.kind === 'steady_state' ? 'runs' : 'days';
 }
 
 function setStatus(text, isError) {
@@ -361,8 +366,8 @@ function withinShort(day) {
 function render(run) {
   rows('kpi-table', KPIS, run);
   $('costs').hidden = !('total_cost' in run.kpis) || rows('cost-table', COST_PARTS, run) === 0;
-  $('kpi-note').textContent = 'Means of ' + run.replications + ' simulated days (seed ' + run.seed +
-    '), the same callers in both: the difference is paired day by day. Green: better, red: worse (beyond its CI).';
+  $('kpi-note').textContent = 'Means of ' + run.replications + ' simulated ' + runs() + ' (seed ' + run.seed +
+    '), the same callers in both: the difference is paired ' + runs().replace(/s$/, '') + ' by ' + runs().replace(/s$/, '') + '. Green: better, red: worse (beyond its CI).';
   drawCharts();
 }
 
@@ -499,7 +504,8 @@ function drawCharts() {
     ['sl', 'service level: ' + esc(whatif.answered_within)],
     ['target', 'target ' + target],
     ['ab', 'callers who hang up'],
-  ].map(([c, t]) => '<span><i class="' + c + '"></i>' + t + '</span>').join(' ');
+  ].map(([c, t]) => '<span><i class="' + c + '"></i>' + t + '</span>').join(' ') +
+    (info.baseline.kind === 'steady_state' ? ' <span>time: hours:minutes since the start of the run</span>' : '');
 }
 
 // ---- watch the day ----------------------------------------------------------------------
@@ -555,7 +561,8 @@ async function loadDay(forSeq) {
     try { body = JSON.parse(text); } catch (e) { /* not JSON */ }
     replay.playing = false;
     $('play').textContent = 'Watch the day';
-    replayState('failed', "This what-if's day cannot be watched: " + said(body, r.status), true);
+    const why = said(body, r.status);
+    replayState('failed', "This what-if's day cannot be watched: " + why.charAt(0).toLowerCase() + why.slice(1), true);
     return false;
   }
   const lines = text.split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l));
@@ -743,6 +750,11 @@ async function start() {
     cancelAnimationFrame(pending);
     pending = requestAnimationFrame(drawCharts);
   });
+  if (info.baseline.kind === 'steady_state') {
+    for (const th of document.querySelectorAll('.kpis thead th:first-child')) th.firstChild.textContent = 'Mean of a run ';
+    $('play').disabled = true;
+    replayState('none', 'This call center is simulated in a steady state, not a working day: there is no day to watch.');
+  }
   const g = $('day').getContext('2d');
   g.font = '32px "DejaVu Sans", sans-serif';
   g.fillText('Press "Watch the day" to replay one simulated day of the what-if.', 40, 80);
