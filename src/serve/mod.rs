@@ -3,14 +3,15 @@
 //! binary; nothing is fetched from elsewhere) and its API:
 //!
 //! - `GET /api/scenario`: the scenario as loaded, and its baseline summary;
-//! - `POST /api/run` with `{"overrides": {"staffing.agents": 12}, "client": "..", "seq": 3,
-//!   "charts": true}`: the what-if's summary (the shape of `summary.json`) with
-//!   `comparison` (paired differences against the baseline) and, when asked, `charts` (SVG);
+//! - `POST /api/run` with `{"overrides": {"staffing.agents": 12}, "client": "..", "seq": 3}`:
+//!   the what-if's summary (the shape of `summary.json`) with `comparison` (paired
+//!   differences against the baseline) and `day` (its intervals, which the page draws);
 //! - `POST /api/trace` with `{"overrides": {..}}`: the event trace of one simulated day
 //!   (the JSONL of `callsim run --trace`), which the page replays.
 //!
 //! Overrides are the dotted keys of sweep files, applied by the sweep's code; a bad one is a
-//! 400 with `check`'s message. An override may not name a file (400), and a what-if may not
+//! 400 with `check`'s message (`error`) and the same in the call center's words (`message`,
+//! see [`words`]). An override may not name a file (400), and a what-if may not
 //! ask for more than [`whatif::MAX_REPLICATIONS`] replications, nor a trace for a day of more
 //! than [`whatif::MAX_TRACE_CALLS`] expected calls, or one whose day holds more than
 //! [`whatif::MAX_TRACE_EVENTS`] events (422); a trace stops at the time limit too (503).
@@ -25,6 +26,7 @@
 //! the answer to its latest request.
 
 pub mod whatif;
+pub mod words;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -243,9 +245,16 @@ fn json_response(status: StatusCode, body: String) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
-/// An error as `{"error": message}` with its status.
+/// An error as `{"error": message, "message": ..}` with its status: `error` in the words of
+/// `callsim check` (naming the file's keys, for scripts), `message` in the call center's
+/// (what the page shows).
 fn error(status: StatusCode, message: impl std::fmt::Display) -> Response {
-    json_response(status, json!({"error": message.to_string()}).to_string())
+    let error = message.to_string();
+    let message = words::for_people(&error);
+    json_response(
+        status,
+        json!({"error": error, "message": message}).to_string(),
+    )
 }
 
 impl IntoResponse for WhatIfError {
@@ -276,9 +285,6 @@ struct WhatIfRequest {
     client: Option<String>,
     /// The page's request number: a higher one supersedes this one.
     seq: Option<u64>,
-    /// Draw the charts too.
-    #[serde(default)]
-    charts: bool,
 }
 
 fn parse_request(body: &[u8]) -> Result<WhatIfRequest, WhatIfError> {
@@ -314,7 +320,7 @@ async fn run_request(app: Arc<App>, body: &[u8]) -> Result<Map<String, Value>, W
                 .is_none_or(|(cell, seq)| cell.load(Ordering::SeqCst) == *seq)
         };
         let result = whatif::run_bounded(&scenario, task_app.limit, go_on)?;
-        whatif::answer(&task_app.baseline, result, request.charts)
+        whatif::answer(&task_app.baseline, result)
     })
     .await
     .map_err(|e| WhatIfError::Internal(format!("the run failed: {e}")))??;
@@ -340,10 +346,16 @@ async fn trace(State(app): State<Arc<App>>, body: Bytes) -> Response {
                     TraceError::Stopped(_, Stopped::Interrupted) => {
                         WhatIfError::TooSlow(limit.as_secs_f64())
                     }
-                    TraceError::TooLarge(..) | TraceError::Stopped(..) => {
-                        WhatIfError::OverBudget(e.to_string())
-                    }
-                    TraceError::SteadyState(_) => WhatIfError::Invalid(e.to_string()),
+                    TraceError::TooLarge(_, most) => WhatIfError::OverBudget(format!(
+                        "this day has more than {most} events (calls, and agents starting or \
+                         ending a call): too many to watch; lower the call volume"
+                    )),
+                    TraceError::Stopped(..) => WhatIfError::OverBudget(e.to_string()),
+                    TraceError::SteadyState(_) => WhatIfError::Invalid(
+                        "this scenario simulates a call center in a steady state, not a \
+                         working day: there is no day to watch"
+                            .into(),
+                    ),
                 })?;
             Ok::<_, WhatIfError>(crate::report::trace::trace_jsonl(&scenario, 0, &recorder))
         })

@@ -4,7 +4,9 @@
 //! the difference is paired replication by replication.
 
 use crate::model::Scenario;
-use crate::report::{self, charts, compare, load, summary_json};
+use crate::report::charts::day_profile::DayProfile;
+use crate::report::load::Estimate;
+use crate::report::{compare, load, summary_json};
 use crate::scenario;
 use crate::scenario::overlay::apply;
 use crate::simulate::{ScenarioResult, simulate_one, simulate_while};
@@ -61,8 +63,6 @@ pub struct Baseline {
     pub scenario: Scenario,
     /// The baseline run, every replication kept for paired differences.
     pub result: ScenarioResult,
-    /// The baseline run as the report's charts read it, named "Baseline".
-    pub saved: load::SavedResult,
 }
 
 impl Baseline {
@@ -103,7 +103,6 @@ impl Baseline {
             .map_err(|_| format!("the seed must be at most {}", i64::MAX))?;
         table.insert("seed".into(), toml::Value::Integer(seed));
         let result = simulate_one(&scenario).map_err(|e| e.to_string())?;
-        let saved = saved(&result, "Baseline").map_err(|e| e.to_string())?;
         Ok(Baseline {
             base_dir: scenario::validate::base_dir_of(path),
             default_name: path
@@ -114,7 +113,6 @@ impl Baseline {
             table,
             scenario,
             result,
-            saved,
         })
     }
 
@@ -174,9 +172,8 @@ impl Baseline {
 
     /// What `GET /api/scenario` returns: the file, the scenario as a table (the page builds
     /// its controls from it), agents per interval, the mean patience, the baseline's
-    /// summary (the shape of `summary.json`) and its day-profile chart.
+    /// summary (the shape of `summary.json`) and its day (as in [`answer`]).
     pub fn describe(&self) -> std::io::Result<Value> {
-        let chart = day_profile(&self.saved)?;
         Ok(json!({
             "file": self.path.display().to_string(),
             "name": self.scenario.name,
@@ -185,7 +182,7 @@ impl Baseline {
             "agents_per_interval": self.scenario.agents,
             "patience_mean_s": self.scenario.patience.as_ref().map(|d| d.mean()),
             "baseline": summary_json(&self.result),
-            "charts": {"day_profile": chart},
+            "day": day(&self.result)?,
         }))
     }
 }
@@ -240,8 +237,8 @@ pub fn check_trace_budget(scenario: &Scenario) -> Result<(), WhatIfError> {
         return Ok(());
     }
     Err(WhatIfError::OverBudget(format!(
-        "the traced day would have about {expected:.0} calls; a trace holds at most \
-         {MAX_TRACE_CALLS:.0} (lower the arrival rate or the number of intervals)"
+        "this day would have about {expected:.0} calls; a day to watch may have at most \
+         {MAX_TRACE_CALLS:.0} (lower the call volume)"
     )))
 }
 
@@ -289,28 +286,16 @@ pub fn run_bounded(
 
 /// The answer to `POST /api/run`: the summary (the shape of `summary.json`), and beside it
 /// `comparison` (every KPI against the baseline, with the 95% CI of the paired difference)
-/// and, when asked, `charts` (the day profile of the what-if, and the cost breakdown of the
-/// baseline and the what-if, as SVG drawn by the report's chart code).
+/// and `day` (the what-if's day, interval by interval, which the page draws).
 pub fn answer(
     baseline: &Baseline,
     result: ScenarioResult,
-    charts: bool,
 ) -> Result<Map<String, Value>, WhatIfError> {
-    let internal = |e: std::io::Error| WhatIfError::Internal(e.to_string());
     let mut out = match serde_json::to_value(summary_json(&result)) {
         Ok(Value::Object(m)) => m,
         _ => return Err(WhatIfError::Internal("cannot write the summary".into())),
     };
-    let drawn = if charts {
-        let now = saved(&result, "What-if").map_err(internal)?;
-        let costs = charts::bars::cost_breakdown(&[&baseline.saved, &now])
-            .map(|c| figure(&c, "Cost per day: the baseline and the what-if.".into()))
-            .transpose()
-            .map_err(internal)?;
-        Some(json!({"day_profile": day_profile(&now).map_err(internal)?, "cost_breakdown": costs}))
-    } else {
-        None
-    };
+    let day = day(&result).map_err(|e| WhatIfError::Internal(e.to_string()))?;
     let differences: Vec<Value> = compare::against(&baseline.result, &result)
         .iter()
         .map(|d| {
@@ -325,9 +310,7 @@ pub fn answer(
         })
         .collect();
     out.insert("comparison".into(), Value::Array(differences));
-    if let Some(drawn) = drawn {
-        out.insert("charts".into(), drawn);
-    }
+    out.insert("day".into(), day);
     Ok(out)
 }
 
@@ -336,28 +319,47 @@ fn finite(x: f64) -> Value {
     if x.is_finite() { json!(x) } else { Value::Null }
 }
 
-/// `result` as the report's chart code reads it, named `name` in titles and legends.
-fn saved(result: &ScenarioResult, name: &str) -> std::io::Result<load::SavedResult> {
-    let mut saved = load::from_memory(result)?;
-    saved.name = name.to_string();
-    Ok(saved)
+/// The day of `result` as the page draws it: the interval boundaries
+/// (`HH:MM`, one more than the intervals), and per interval the mean offered calls, the agents
+/// staffed, the service level and the abandonment rate (shares of offered calls) with their
+/// 95% CIs; the service-level target, and what the service level counts, in words.
+fn day(result: &ScenarioResult) -> std::io::Result<Value> {
+    let profile = DayProfile::from_result(&load::from_memory(result)?)?;
+    let means = |e: &[Estimate]| e.iter().map(|e| finite(e.mean)).collect::<Vec<_>>();
+    let cis = |e: &[Estimate]| e.iter().map(|e| finite(e.ci95)).collect::<Vec<_>>();
+    Ok(json!({
+        "boundaries": profile.boundaries,
+        "time_title": profile.time_title,
+        "offered": profile.offered.iter().map(|x| finite(*x)).collect::<Vec<_>>(),
+        "agents": profile.agents.iter().map(|x| finite(*x)).collect::<Vec<_>>(),
+        "service_level": means(&profile.service_level),
+        "service_level_ci95": cis(&profile.service_level),
+        "abandon_rate": means(&profile.abandon_rate),
+        "abandon_rate_ci95": cis(&profile.abandon_rate),
+        "target": finite(profile.target),
+        "answered_within": answered_within(&result.scenario),
+    }))
 }
 
-/// The day-profile chart of `r`, as a figure.
-fn day_profile(r: &load::SavedResult) -> std::io::Result<String> {
-    let chart = charts::day_profile::DayProfile::from_result(r)?;
-    let caption = format!(
-        "{}: offered calls and agents per interval; service level (answered within {} s ÷ \
-         offered) against the {:.0}% target, and abandonment.",
-        r.name,
-        r.threshold_s,
-        100.0 * r.target
-    );
-    figure(&chart, caption)
-}
-
-/// `chart` drawn as SVG inside an HTML figure with its caption (as the report pages show it).
-fn figure(chart: &impl charts::Chart, caption: String) -> std::io::Result<String> {
-    let svg = charts::render(chart, false)?.svg;
-    Ok(report::html::figure(&report::html::Figure { svg, caption }))
+/// What the service level counts, in words: "answered within 20 s", or with call types of
+/// different thresholds "answered within its type's threshold (billing 20 s, technical 60 s)".
+fn answered_within(scenario: &Scenario) -> String {
+    let seconds = |s: f64| format!("{} s", s);
+    let types = scenario
+        .skills
+        .as_ref()
+        .map(|s| s.types.as_slice())
+        .unwrap_or(&[]);
+    let threshold = scenario.service_level.threshold_s;
+    if types
+        .iter()
+        .all(|t| t.service_level.threshold_s == threshold)
+    {
+        return format!("answered within {}", seconds(threshold));
+    }
+    let each: Vec<String> = types
+        .iter()
+        .map(|t| format!("{} {}", t.name, seconds(t.service_level.threshold_s)))
+        .collect();
+    format!("answered within its type's threshold ({})", each.join(", "))
 }
