@@ -145,15 +145,7 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
             ..Targets::new(threshold)
         },
         criterion: match (args.confidence, args.criterion) {
-            (Some(p), _) => {
-                if !(p > 0.0 && p < 1.0) {
-                    bail!(
-                        "--confidence is a share of days between 0 and 1 (e.g. 0.9 for 9 days \
-                         in 10), got {p}"
-                    );
-                }
-                Criterion::ShareOfDays(p)
-            }
+            (Some(p), _) => share_of_days(p)?,
             (None, CriterionArg::Mean) => Criterion::Mean,
             (None, CriterionArg::Ci95) => Criterion::Ci95,
         },
@@ -232,6 +224,16 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
         }
     );
     Ok(())
+}
+
+/// The criterion of `--confidence P` (plan and roster), checked.
+pub(super) fn share_of_days(p: f64) -> anyhow::Result<Criterion> {
+    if !(p > 0.0 && p < 1.0) {
+        bail!(
+            "--confidence is a share of days between 0 and 1 (e.g. 0.9 for 9 days in 10), got {p}"
+        );
+    }
+    Ok(Criterion::ShareOfDays(p))
 }
 
 /// Targets in words.

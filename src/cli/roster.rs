@@ -36,6 +36,10 @@ pub struct RosterArgs {
     /// service-level target is always a target).
     #[arg(long, value_name = "P", allow_negative_numbers = true)]
     pub max_abandon: Option<f64>,
+    /// Plan each day so that every interval meets its targets on at least this share of
+    /// simulated days, e.g. 0.9 (as `plan --confidence`), before rostering it.
+    #[arg(long, value_name = "P", allow_negative_numbers = true)]
+    pub confidence: Option<f64>,
     /// Replications per evaluation of a staffing and of the check [default: the scenario's].
     #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
     pub replications: Option<u32>,
@@ -86,6 +90,13 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
                 args.file.display()
             );
         };
+        if args.confidence.is_some() || args.max_abandon.is_some() {
+            bail!(
+                "{} is a plan table, already planned: --confidence and --max-abandon apply \
+                 when planning (callsim plan FILE --confidence P, then roster its plan.csv)",
+                args.file.display()
+            );
+        }
         roster_table(&args, rules)?
     } else {
         pool.install(|| roster_file(&args, rules))?
@@ -150,6 +161,9 @@ fn roster_file(args: &RosterArgs, rules: Option<ShiftRules>) -> anyhow::Result<R
     options.targets.max_abandon = args.max_abandon;
     options.replications = args.replications.unwrap_or(scenario.replications).max(2);
     options.shrinkage = args.shrinkage;
+    if let Some(p) = args.confidence {
+        options.criterion = super::plan::share_of_days(p)?;
+    }
     roster::roster_scenario(&scenario, &rules, &options, !args.no_check).with_context(context)
 }
 

@@ -27,7 +27,11 @@ pub fn example_folders() -> Vec<PathBuf> {
             out.push(dir.to_path_buf());
         }
         for sub in entries.iter().filter(|p| p.is_dir()) {
-            if sub.file_name().is_some_and(|n| n != "sweeps") {
+            // sweep files and shift files are not scenarios
+            if sub
+                .file_name()
+                .is_some_and(|n| n != "sweeps" && n != "shifts")
+            {
                 walk(sub, out);
             }
         }

@@ -173,3 +173,65 @@ fn bad_input_gets_the_errors_fit_gives() {
         assert!(said.contains(flag), "{flag} {value}: {said}");
     }
 }
+
+/// Issue 20: the chain of the README: a forecast day (with its busyness) rostered from a
+/// plan for 9 days in 10 with the bank's shift rules; the plan behind it meets the target on
+/// at least 90% of the check's days in every interval. A plan table refuses planning options.
+#[test]
+fn a_forecast_day_is_rostered_from_a_plan_for_nine_days_in_ten() {
+    let out = tempfile::tempdir().unwrap();
+    callsim()
+        .arg("forecast")
+        .arg(repo("data/bank_calls_2003_mar_jun.csv"))
+        .args(["--start", "2003-06-09", "--days", "1", "--base"])
+        .arg(repo("scenarios/plan-day.toml"))
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    let day = out.path().join("days/2003-06-09.toml");
+    let assert = callsim()
+        .arg("roster")
+        .arg(&day)
+        .arg("--shifts")
+        .arg(repo("scenarios/shifts/bank-day.toml"))
+        .args(["--confidence", "0.9", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(stdout.contains("service level"), "{stdout}");
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.path().join("plan-day-2003-06-09/roster.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(json["paid_hours"].as_f64().unwrap() > 1000.0, "{json}");
+    // the plan it rosters, as plan writes it: every interval on 9 days in 10 or more
+    callsim()
+        .arg("plan")
+        .arg(&day)
+        .args(["--confidence", "0.9", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(out.path().join("plan-day-2003-06-09/plan.csv")).unwrap();
+    for line in csv.lines().skip(1) {
+        let met: f64 = line.rsplit(',').next().unwrap().parse().unwrap();
+        assert!(met >= 0.9, "{line}");
+    }
+    // a plan table is already planned
+    let assert = callsim()
+        .arg("roster")
+        .arg(out.path().join("plan-day-2003-06-09/plan.csv"))
+        .arg("--shifts")
+        .arg(repo("scenarios/shifts/bank-day.toml"))
+        .args(["--confidence", "0.9", "--out"])
+        .arg(out.path())
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("is a plan table, already planned"),
+        "{stderr}"
+    );
+}
