@@ -301,11 +301,10 @@ fn render(roster: &Roster) -> String {
         let _ = writeln!(out, "\n  all groups:");
     }
     totals(&mut out, &json.head.totals, unlimited, priced);
-    if !typed {
-        for g in &roster.groups {
-            heads_per_day(&mut out, &g.requirement, &g.solved);
-        }
-    }
+    heads_per_day(
+        &mut out,
+        roster.groups.iter().map(|g| (&g.requirement, &g.solved)),
+    );
     for (day, d) in json.days.iter().zip(&roster.days) {
         if d.check.is_none() {
             continue;
@@ -366,6 +365,7 @@ fn render(roster: &Roster) -> String {
             g.name, gj.totals.shifts, gj.totals.shift_types
         );
         totals(&mut out, &gj.totals, unlimited, priced);
+        heads_per_day(&mut out, std::iter::once((&g.requirement, &g.solved)));
         shift_table(&mut out, &g.requirement, &g.solved);
     }
     out
@@ -374,18 +374,24 @@ fn render(roster: &Roster) -> String {
 /// Hours of a full-time day, for the full-time equivalents printed.
 const FULL_TIME_DAY_H: f64 = 8.0;
 
-/// Each day's heads (shifts starting that day), their paid hours and full-time equivalents.
-fn heads_per_day(out: &mut String, req: &Requirement, s: &roster::model::Solved) {
+/// Each day's heads (shifts starting that day), their paid hours and full-time equivalents,
+/// over the groups given (each its requirement and shifts).
+fn heads_per_day<'a>(
+    out: &mut String,
+    groups: impl Iterator<Item = (&'a Requirement, &'a roster::model::Solved)>,
+) {
     let mut days: Vec<(&str, u32, f64)> = Vec::new();
-    for (shift, count) in &s.shifts {
-        let name = req.day_name(shift.start);
-        let hours = shift.paid_hours * f64::from(*count);
-        match days.iter_mut().find(|d| d.0 == name) {
-            Some(d) => {
-                d.1 += count;
-                d.2 += hours;
+    for (req, s) in groups {
+        for (shift, count) in &s.shifts {
+            let name = req.day_name(shift.start);
+            let hours = shift.paid_hours * f64::from(*count);
+            match days.iter_mut().find(|d| d.0 == name) {
+                Some(d) => {
+                    d.1 += count;
+                    d.2 += hours;
+                }
+                None => days.push((name, *count, hours)),
             }
-            None => days.push((name, *count, hours)),
         }
     }
     for (name, heads, hours) in days {

@@ -625,3 +625,36 @@ fn the_summary_comes_before_the_shifts() {
     assert!(at(" full-time equivalents (8 h days)") < at("  the shifts:"));
     assert!(at("  the shifts:") < at("  day  start  end"));
 }
+
+/// Issue 19: with agent groups too, the summary of all groups gives the people and
+/// full-time equivalents of the day, and so does each group's before its shifts; the
+/// groups' people add up to the whole.
+#[test]
+fn a_roster_of_groups_counts_people_for_all_and_for_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = callsim()
+        .arg("roster")
+        .arg(crate::common::repo(
+            "scenarios/multi-skill/separate-teams.toml",
+        ))
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let people: Vec<u32> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("  day: "))
+        .filter_map(|l| l.split_once(" people, "))
+        .map(|(n, _)| n.parse().unwrap())
+        .collect();
+    // each group's heading, then its paid hours ("all groups:" comes before its own)
+    let groups = stdout.matches(" shift types\n  paid: ").count();
+    assert!(groups >= 2, "{stdout}");
+    // the whole, then each group that has shifts
+    assert_eq!(people.len(), 1 + groups, "{stdout}");
+    assert_eq!(people[0], people[1..].iter().sum::<u32>(), "{stdout}");
+    let all = stdout.find("  all groups:").unwrap();
+    let first = stdout.find(" full-time equivalents").unwrap();
+    assert!(all < first && first < stdout.find("  day  start").unwrap());
+}
