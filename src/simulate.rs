@@ -11,7 +11,7 @@ use crate::model::routing::CallType;
 use crate::model::{NoObserver, ReplicationOutcome, Scenario};
 use crate::stats::{
     IntervalTally, Kpi, MeanCi, MeanCiTally, Mechanism, Precision, PrecisionReached, WaitHistogram,
-    precision,
+    control_variate_mean, precision,
 };
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -164,6 +164,21 @@ pub struct ScenarioResult {
     /// With a [`Scenario::precision`]: the replications it took and the half-widths reached
     /// (`scenario.replications` is then the replications run).
     pub precision: Option<PrecisionReached>,
+    /// With a control variate: the customers expected per replication, by which the
+    /// whole-run KPIs were corrected (`None`: plain means).
+    pub control_expected: Option<f64>,
+}
+
+/// The customers expected to call in one replication's measured time: the arrival rates ×
+/// the intervals' length (the day's busyness has mean 1); `None` when proactive contact can
+/// take calls away before they are made (the count of those who call is then not known).
+pub fn expected_customers(scenario: &Scenario) -> Option<f64> {
+    let proactive = scenario.proactive.is_some()
+        || scenario
+            .skills
+            .as_ref()
+            .is_some_and(|m| m.types.iter().any(|t| t.proactive.is_some()));
+    (!proactive).then(|| scenario.arrival_rate.iter().sum::<f64>() * scenario.interval_s)
 }
 
 impl ScenarioResult {
@@ -436,7 +451,7 @@ impl Batches {
             return;
         };
         let n = tally.replications.len() as u32;
-        let reached = p.reached(n, |kpi| Some(tally.rows.total[kpi.index()].mean_ci()));
+        let reached = p.reached(n, |kpi| Some(tally.total(kpi)));
         if reached.met || n >= p.max_replications {
             self.settled = true;
         } else {
@@ -458,6 +473,8 @@ pub struct ScenarioTally {
     /// The precision asked, if any, and how far the last batch got.
     precision: Option<Precision>,
     reached: Option<PrecisionReached>,
+    /// With a control variate: the customers expected per replication.
+    control: Option<f64>,
 }
 
 impl ScenarioTally {
@@ -474,6 +491,25 @@ impl ScenarioTally {
                 .map(|model| SkillTally::new(model, scenario.intervals())),
             precision: scenario.precision.clone(),
             reached: None,
+            control: scenario
+                .control_variate
+                .then(|| expected_customers(scenario))
+                .flatten(),
+        }
+    }
+
+    /// The whole-run value of `kpi` so far: its mean over the replications, or with a control
+    /// variate the mean corrected by the customers who called (`customers` itself, whose mean
+    /// is the control's, stays plain).
+    fn total(&self, kpi: Kpi) -> MeanCi {
+        match self.control {
+            Some(mu) if kpi != Kpi::Customers => {
+                let column = |k: Kpi| -> Vec<f64> {
+                    self.replications.iter().map(|r| r[k.index()]).collect()
+                };
+                control_variate_mean(&column(kpi), &column(Kpi::Customers), mu)
+            }
+            _ => self.rows.total[kpi.index()].mean_ci(),
         }
     }
 
@@ -491,7 +527,10 @@ impl ScenarioTally {
     /// The averages over the replications added.
     pub fn finish(self, scenario: &Scenario) -> ScenarioResult {
         let kpis = kpis_of(scenario);
-        let (total, intervals) = self.rows.sets(&kpis);
+        let (mut total, intervals) = self.rows.sets(&kpis);
+        if self.control.is_some() {
+            total = KpiSet::new(kpis.clone(), kpis.iter().map(|&k| self.total(k)).collect());
+        }
         let skills = self
             .skills
             .map(|t| t.finish(scenario, &skills::type_kpis(scenario)));
@@ -503,6 +542,7 @@ impl ScenarioTally {
         ScenarioResult {
             scenario,
             precision: self.reached,
+            control_expected: self.control,
             total,
             intervals,
             calls_simulated: self.calls,

@@ -58,6 +58,10 @@ pub struct Scenario {
     /// Run replications until these whole-run KPIs are this precise (95% half-widths), up to
     /// a maximum; `None`: exactly [`Scenario::replications`].
     pub precision: Option<crate::stats::Precision>,
+    /// Estimate the whole-run KPIs with the customers who called as a control variate (their
+    /// expectation is known from the arrival rates; see [`crate::stats::control`]); false:
+    /// plain means.
+    pub control_variate: bool,
     /// Working day or steady state.
     pub kind: RunKind,
     /// Length of one reporting interval, seconds.

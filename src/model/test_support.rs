@@ -26,6 +26,7 @@ pub(crate) fn scenario(
         seed: 11,
         replications: 1,
         precision: None,
+        control_variate: false,
         kind,
         interval_s,
         arrival_rate: calls_per_interval.iter().map(|c| c / interval_s).collect(),

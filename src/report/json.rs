@@ -34,6 +34,11 @@ pub struct Summary {
     /// and reached (`replications` is then the number it took).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision: Option<PrecisionJson>,
+    /// How the whole-run means and CIs were estimated when not by the plain mean:
+    /// `{"method": "control_variate", "control": "customers", "expected": ..}` (every KPI but
+    /// `customers` corrected by it). Absent: plain means over the replications.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimator: Option<serde_json::Value>,
 }
 
 /// `precision`: `{"met": true, "max_replications": 10000, "kpis": [{"kpi": "service_level",
@@ -162,6 +167,13 @@ pub fn summary_json(result: &ScenarioResult) -> Summary {
         kpis: Kpis(result.total.clone()),
         by_type: result.skills.clone().map(ByType),
         by_group: result.skills.clone().map(ByGroup),
+        estimator: result.control_expected.map(|mu| {
+            serde_json::json!({
+                "method": "control_variate",
+                "control": "customers",
+                "expected": mu,
+            })
+        }),
         precision: result
             .precision
             .as_ref()

@@ -1624,6 +1624,7 @@ pub fn validate(
         seed,
         replications,
         precision: precision.flatten(),
+        control_variate: false,
         kind: timeline.kind,
         interval_s: timeline.interval_s,
         arrival_rate,

@@ -6,6 +6,7 @@
 
 mod ci;
 mod compare;
+pub mod control;
 mod histogram;
 pub mod precision;
 mod tally;
@@ -13,6 +14,7 @@ mod time_weighted;
 
 pub use ci::{MeanCi, MeanCiTally, mean_ci, student_t_975};
 pub use compare::{paired_difference, unpaired_difference};
+pub use control::control_variate_mean;
 pub use histogram::WaitHistogram;
 pub use precision::{HalfWidth, Precision, PrecisionReached};
 pub use tally::{IntervalTally, Kpi, Mechanism};
