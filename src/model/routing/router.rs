@@ -22,7 +22,7 @@ use crate::engine::StreamRng;
 use crate::model::agents::AgentPool;
 use crate::model::config::Scenario;
 use crate::model::dist::unit_interval;
-use crate::model::queue::WaitingLine;
+use crate::model::queue::{Caller, WaitingLine};
 
 /// The lines and agents of one replication, and the routing between them. Call types and
 /// agent groups are numbered in file order (0 for the single queue's only ones).
@@ -79,6 +79,14 @@ pub(crate) trait Router {
 pub(crate) struct Route {
     group: usize,
     rank: u32,
+}
+
+/// A call type a group takes, as the group's freed agents look at it.
+#[derive(Debug, Clone, Copy)]
+struct SkillRoute {
+    ty: usize,
+    rank: u32,
+    delay_s: f64,
 }
 
 /// One first-come-first-served line served by one pool of agents.
@@ -193,6 +201,9 @@ pub(crate) struct Skills<'a> {
     delayed: Vec<Vec<(f64, Vec<Route>)>>,
     /// Per interval and type: cumulative arrival rates of types 0..=t (calls per second).
     cumulative_rate: Vec<Vec<f64>>,
+    /// Per group: the types it takes with their rank and delay, best rank first (as in
+    /// [`AgentGroup::skills`](super::AgentGroup)).
+    skills: Vec<Vec<SkillRoute>>,
     /// Talk time of group `g` on type `ty` ÷ the drawn handle time, at `g * types + ty` (1
     /// where the group lacks the skill): one look-up per answered call, not a search.
     handle_time_factor: Vec<f64>,
@@ -262,8 +273,23 @@ impl<'a> Skills<'a> {
                 state
             })
             .collect();
+        let skills = model
+            .groups
+            .iter()
+            .map(|g| {
+                g.skills
+                    .iter()
+                    .map(|s| SkillRoute {
+                        ty: s.call_type,
+                        rank: s.rank,
+                        delay_s: s.delay_s,
+                    })
+                    .collect()
+            })
+            .collect();
         Skills {
             model,
+            skills,
             immediate,
             delayed,
             cumulative_rate,
@@ -279,28 +305,55 @@ impl<'a> Skills<'a> {
     /// broken by `agent_select`; stops at the first rank that has one.
     #[inline]
     fn best_free(&self, routes: &[Route]) -> Option<usize> {
-        let mut best: Option<(usize, u32)> = None;
-        for r in routes {
-            if let Some((b, rank)) = best {
-                if r.rank > rank {
-                    break;
-                }
-                let (candidate, incumbent) = (&self.groups[r.group], &self.groups[b]);
-                let better = match self.model.routing.agent_select {
-                    AgentSelect::LongestIdle => candidate
-                        .longest_idle_since()
-                        .zip(incumbent.longest_idle_since())
-                        .is_some_and(|(c, i)| c < i),
-                    AgentSelect::MostFreeGroup => candidate.pool.free() > incumbent.pool.free(),
-                };
-                if better {
-                    best = Some((r.group, r.rank));
-                }
-            } else if self.groups[r.group].pool.free() > 0 {
-                best = Some((r.group, r.rank));
+        let mut rest = routes.iter();
+        let first = rest.find(|r| self.groups[r.group].pool.free() > 0)?;
+        let (mut best, rank) = (first.group, first.rank);
+        let select = self.model.routing.agent_select;
+        for r in rest.take_while(|r| r.rank == rank) {
+            let (candidate, incumbent) = (&self.groups[r.group], &self.groups[best]);
+            let better = match select {
+                AgentSelect::LongestIdle => candidate
+                    .longest_idle_since()
+                    .zip(incumbent.longest_idle_since())
+                    .is_some_and(|(c, i)| c < i),
+                AgentSelect::MostFreeGroup => candidate.pool.free() > incumbent.pool.free(),
+            };
+            if better {
+                best = r.group;
             }
         }
-        best.map(|(g, _)| g)
+        Some(best)
+    }
+
+    /// The type of the eligible head call that group `g` takes at `t`: the best rank first,
+    /// then the largest `key` (of the line, its head and its type), the first on a tie.
+    #[inline(always)]
+    fn best_head(
+        &self,
+        g: usize,
+        t: f64,
+        key: impl Fn(&WaitingLine, &Caller, usize) -> f64,
+    ) -> Option<usize> {
+        let mut best: Option<(usize, u32, f64)> = None; // (type, rank, key: larger is better)
+        for s in &self.skills[g] {
+            if let Some((_, rank, _)) = best
+                && s.rank > rank
+            {
+                break;
+            }
+            let line = &self.lines[s.ty];
+            let Some(head) = line.first() else {
+                continue;
+            };
+            if head.arrival + s.delay_s > t {
+                continue;
+            }
+            let key = key(line, head, s.ty);
+            if best.is_none_or(|(_, _, b)| key > b) {
+                best = Some((s.ty, s.rank, key));
+            }
+        }
+        best.map(|(ty, _, _)| ty)
     }
 }
 
@@ -321,16 +374,18 @@ impl Router for Skills<'_> {
     }
     #[inline]
     fn draw_type(&self, k: usize, rng: &mut StreamRng) -> usize {
-        if self.model.types.len() == 1 {
+        let cumulative = &self.cumulative_rate[k];
+        let [.., total] = cumulative[..] else {
+            return 0;
+        };
+        if cumulative.len() == 1 {
             return 0;
         }
-        let cumulative = &self.cumulative_rate[k];
-        let total = cumulative.last().copied().unwrap_or(0.0);
         let u = unit_interval(rng) * total;
+        // the first type whose cumulative rate passes `u` (the sums only grow: a binary search)
         cumulative
-            .iter()
-            .position(|&c| u < c)
-            .unwrap_or(cumulative.len() - 1)
+            .partition_point(|&c| c <= u)
+            .min(cumulative.len() - 1)
     }
     #[inline]
     fn line(&self, ty: usize) -> &WaitingLine {
@@ -376,32 +431,13 @@ impl Router for Skills<'_> {
     }
     #[inline]
     fn next_type(&self, g: usize, t: f64) -> Option<usize> {
-        let mut best: Option<(usize, u32, f64)> = None; // (type, rank, key: larger is better)
-        for s in &self.model.groups[g].skills {
-            if let Some((_, rank, _)) = best
-                && s.rank > rank
-            {
-                break;
-            }
-            let line = &self.lines[s.call_type];
-            let Some(head) = line.first() else {
-                continue;
-            };
-            if head.arrival + s.delay_s > t {
-                continue;
-            }
-            let key = match self.model.routing.call_select {
-                CallSelect::Oldest => -head.arrival,
-                CallSelect::LongestQueue => line.len() as f64,
-                CallSelect::WeightedWait => {
-                    self.model.types[s.call_type].weight * (t - head.arrival)
-                }
-            };
-            if best.is_none_or(|(_, _, b)| key > b) {
-                best = Some((s.call_type, s.rank, key));
-            }
+        match self.model.routing.call_select {
+            CallSelect::Oldest => self.best_head(g, t, |_, head, _| -head.arrival),
+            CallSelect::LongestQueue => self.best_head(g, t, |line, _, _| line.len() as f64),
+            CallSelect::WeightedWait => self.best_head(g, t, |_, head, ty| {
+                self.model.types[ty].weight * (t - head.arrival)
+            }),
         }
-        best.map(|(ty, _, _)| ty)
     }
     #[inline]
     fn handle_time_factor(&self, g: usize, ty: usize) -> f64 {
