@@ -303,7 +303,7 @@ impl<'a> Skills<'a> {
 
     /// Among `routes` (best rank first), the group of the best rank with a free agent, ties
     /// broken by `agent_select`; stops at the first rank that has one.
-    #[inline]
+    #[inline(always)]
     fn best_free(&self, routes: &[Route]) -> Option<usize> {
         let mut rest = routes.iter();
         let first = rest.find(|r| self.groups[r.group].pool.free() > 0)?;
@@ -415,7 +415,7 @@ impl Router for Skills<'_> {
     fn close(&mut self, g: usize) {
         self.groups[g].close();
     }
-    #[inline]
+    #[inline(always)]
     fn seize_free(&mut self, ty: usize) -> Option<usize> {
         let g = self.best_free(&self.immediate[ty])?;
         self.groups[g].seize().then_some(g)
@@ -429,7 +429,7 @@ impl Router for Skills<'_> {
         let g = self.best_free(&self.delayed[ty][level].1)?;
         self.groups[g].seize().then_some(g)
     }
-    #[inline]
+    #[inline(always)]
     fn next_type(&self, g: usize, t: f64) -> Option<usize> {
         match self.model.routing.call_select {
             CallSelect::Oldest => self.best_head(g, t, |_, head, _| -head.arrival),
