@@ -18,10 +18,10 @@
 
 use super::config::{AgentSelect, CallSelect, CallType, SkillModel};
 use super::group::GroupState;
+use super::mix::TypeMix;
 use crate::engine::StreamRng;
 use crate::model::agents::AgentPool;
 use crate::model::config::Scenario;
-use crate::model::dist::unit_interval;
 use crate::model::queue::{Caller, WaitingLine};
 
 /// The lines and agents of one replication, and the routing between them. Call types and
@@ -199,8 +199,8 @@ pub(crate) struct Skills<'a> {
     /// Per type: (delay in seconds, groups taking it after that delay, best rank first), by
     /// increasing delay.
     delayed: Vec<Vec<(f64, Vec<Route>)>>,
-    /// Per interval and type: cumulative arrival rates of types 0..=t (calls per second).
-    cumulative_rate: Vec<Vec<f64>>,
+    /// The type of each arriving call.
+    mix: TypeMix,
     /// Per group: the types it takes with their rank and delay, best rank first (as in
     /// [`AgentGroup::skills`](super::AgentGroup)).
     skills: Vec<Vec<SkillRoute>>,
@@ -244,19 +244,8 @@ impl<'a> Skills<'a> {
                 routes.sort_by_key(|r| r.rank);
             }
         }
-        let cumulative_rate = (0..scenario.intervals())
-            .map(|k| {
-                let mut sum = 0.0;
-                model
-                    .types
-                    .iter()
-                    .map(|ty| {
-                        sum += ty.arrival_rate[k];
-                        sum
-                    })
-                    .collect()
-            })
-            .collect();
+        let rates: Vec<&[f64]> = model.types.iter().map(|t| &t.arrival_rate[..]).collect();
+        let mix = TypeMix::new(&rates, scenario.intervals());
         let handle_time_factor = model
             .groups
             .iter()
@@ -292,7 +281,7 @@ impl<'a> Skills<'a> {
             skills,
             immediate,
             delayed,
-            cumulative_rate,
+            mix,
             handle_time_factor,
             lines: (0..n_types)
                 .map(|_| WaitingLine::with_capacity(first_total as usize + 64))
@@ -372,20 +361,9 @@ impl Router for Skills<'_> {
     fn call_type(&self, ty: usize) -> &CallType {
         &self.model.types[ty]
     }
-    #[inline]
+    #[inline(always)]
     fn draw_type(&self, k: usize, rng: &mut StreamRng) -> usize {
-        let cumulative = &self.cumulative_rate[k];
-        let [.., total] = cumulative[..] else {
-            return 0;
-        };
-        if cumulative.len() == 1 {
-            return 0;
-        }
-        let u = unit_interval(rng) * total;
-        // the first type whose cumulative rate passes `u` (the sums only grow: a binary search)
-        cumulative
-            .partition_point(|&c| c <= u)
-            .min(cumulative.len() - 1)
+        self.mix.draw(k, rng)
     }
     #[inline]
     fn line(&self, ty: usize) -> &WaitingLine {
