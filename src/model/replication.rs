@@ -1150,7 +1150,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     }
 
     /// Records the agent levels of group `g` (and of the whole center) from `t`.
-    #[inline]
+    #[inline(always)]
     fn levels_changed(&mut self, t: f64, g: usize) {
         let pool = self.router.pool(g);
         let (busy, present) = (pool.busy(), pool.present());
