@@ -1216,7 +1216,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     /// A seized agent of group `g` starts talking to `caller` of type `ty` (answering an
     /// inbound call, or calling a customer back). Returns false when a called-back customer
     /// does not pick up.
-    #[inline]
+    #[inline(always)]
     fn start_call(&mut self, t: f64, caller: Caller, ty: usize, g: usize) -> bool {
         let factor = self.router.handle_time_factor(g, ty);
         let talk = if caller.callback {
