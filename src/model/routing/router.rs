@@ -22,7 +22,7 @@ use super::mix::TypeMix;
 use crate::engine::StreamRng;
 use crate::model::agents::AgentPool;
 use crate::model::config::Scenario;
-use crate::model::queue::{Caller, WaitingLine};
+use crate::model::queue::WaitingLine;
 
 /// The lines and agents of one replication, and the routing between them. Call types and
 /// agent groups are numbered in file order (0 for the single queue's only ones).
@@ -315,13 +315,14 @@ impl<'a> Skills<'a> {
     }
 
     /// The type of the eligible head call that group `g` takes at `t`: the best rank first,
-    /// then the largest `key` (of the line, its head and its type), the first on a tie.
+    /// then the largest `key` (of the line, its head's arrival and its type), the first on a
+    /// tie.
     #[inline(always)]
     fn best_head(
         &self,
         g: usize,
         t: f64,
-        key: impl Fn(&WaitingLine, &Caller, usize) -> f64,
+        key: impl Fn(&WaitingLine, f64, usize) -> f64,
     ) -> Option<usize> {
         let mut best: Option<(usize, u32, f64)> = None; // (type, rank, key: larger is better)
         for s in &self.skills[g] {
@@ -331,13 +332,12 @@ impl<'a> Skills<'a> {
                 break;
             }
             let line = &self.lines[s.ty];
-            let Some(head) = line.first() else {
-                continue;
-            };
-            if head.arrival + s.delay_s > t {
+            // an empty line's head arrives at infinity: never eligible
+            let arrival = line.head_arrival();
+            if arrival + s.delay_s > t {
                 continue;
             }
-            let key = key(line, head, s.ty);
+            let key = key(line, arrival, s.ty);
             if best.is_none_or(|(_, _, b)| key > b) {
                 best = Some((s.ty, s.rank, key));
             }
@@ -410,10 +410,10 @@ impl Router for Skills<'_> {
     #[inline(always)]
     fn next_type(&self, g: usize, t: f64) -> Option<usize> {
         match self.model.routing.call_select {
-            CallSelect::Oldest => self.best_head(g, t, |_, head, _| -head.arrival),
+            CallSelect::Oldest => self.best_head(g, t, |_, arrival, _| -arrival),
             CallSelect::LongestQueue => self.best_head(g, t, |line, _, _| line.len() as f64),
-            CallSelect::WeightedWait => self.best_head(g, t, |_, head, ty| {
-                self.model.types[ty].weight * (t - head.arrival)
+            CallSelect::WeightedWait => self.best_head(g, t, |_, arrival, ty| {
+                self.model.types[ty].weight * (t - arrival)
             }),
         }
     }
