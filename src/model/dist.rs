@@ -204,7 +204,14 @@ impl Dist {
 /// A uniform number in [0, 1) with 53 random bits.
 #[inline]
 pub fn unit_interval<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    unit_interval_bits(rng).1
+}
+
+/// [`unit_interval`] with its 53 random bits: `(bits, bits / 2^53)`.
+#[inline]
+pub fn unit_interval_bits<R: Rng + ?Sized>(rng: &mut R) -> (u64, f64) {
+    let bits = rng.next_u64() >> 11;
+    (bits, bits as f64 * (1.0 / (1u64 << 53) as f64))
 }
 
 /// The cv of a Weibull distribution of shape `k`: √(Γ(1 + 2/k) / Γ(1 + 1/k)² − 1).

@@ -43,6 +43,8 @@ pub struct WaitingLine {
     slots: VecDeque<Slot>,
     head_ticket: u64,
     waiting: usize,
+    /// Arrival of the caller at the head (seconds); infinity when nobody waits.
+    head_arrival: f64,
 }
 
 impl WaitingLine {
@@ -52,6 +54,7 @@ impl WaitingLine {
             slots: VecDeque::with_capacity(capacity),
             head_ticket: 0,
             waiting: 0,
+            head_arrival: f64::INFINITY,
         }
     }
 
@@ -70,6 +73,9 @@ impl WaitingLine {
     /// Puts a caller at the end of the line and returns their ticket.
     #[inline]
     pub fn join(&mut self, caller: Caller) -> u64 {
+        if self.slots.is_empty() {
+            self.head_arrival = caller.arrival;
+        }
         self.slots.push_back(Slot {
             caller,
             gone: false,
@@ -89,10 +95,11 @@ impl WaitingLine {
         Some(slot.caller)
     }
 
-    /// The caller at the head of the line (the one who has waited longest), left in line.
+    /// When the caller at the head of the line arrived (seconds); infinity when nobody
+    /// waits, so that "has the head waited `d` seconds by `t`" is one comparison.
     #[inline]
-    pub fn first(&self) -> Option<&Caller> {
-        self.slots.front().map(|s| &s.caller)
+    pub fn head_arrival(&self) -> f64 {
+        self.head_arrival
     }
 
     /// The first caller still in line whose ticket is after `ticket`: their ticket and
@@ -135,11 +142,16 @@ impl WaitingLine {
         Some(caller)
     }
 
+    /// Drops the departed callers at the head: the head is then someone waiting, or nobody.
     fn drop_departed_at_head(&mut self) {
         while self.slots.front().is_some_and(|s| s.gone) {
             self.slots.pop_front();
             self.head_ticket += 1;
         }
+        self.head_arrival = self
+            .slots
+            .front()
+            .map_or(f64::INFINITY, |s| s.caller.arrival);
     }
 }
 
@@ -162,8 +174,10 @@ mod tests {
     #[test]
     fn first_come_first_served_with_departures() {
         let mut q = WaitingLine::with_capacity(2);
+        assert_eq!(q.head_arrival(), f64::INFINITY);
         let tickets: Vec<u64> = (0..5).map(|i| q.join(caller(i as f64))).collect();
         assert_eq!(tickets, vec![0, 1, 2, 3, 4]);
+        assert_eq!(q.head_arrival(), 0.0);
         assert_eq!(q.leave(2).map(|c| c.arrival), Some(2.0));
         assert_eq!(q.leave(2).map(|c| c.arrival), None, "leaving twice");
         assert_eq!(q.len(), 4);
@@ -171,6 +185,7 @@ mod tests {
         assert!(!q.is_waiting(0), "answered");
         assert_eq!(q.take_first().map(|c| c.arrival), Some(1.0));
         // ticket 2 left, so the head is now ticket 3
+        assert_eq!(q.head_arrival(), 3.0);
         assert_eq!(q.take_first().map(|c| c.arrival), Some(3.0));
         assert!(q.leave(1).is_none(), "stale timer of an answered caller");
         assert!(q.is_waiting(4));
@@ -182,6 +197,7 @@ mod tests {
         assert_eq!(q.next_after(4), None);
         assert_eq!(q.leave(4).map(|c| c.arrival), Some(4.0));
         assert!(q.is_empty());
+        assert_eq!(q.head_arrival(), f64::INFINITY);
         assert!(q.take_first().is_none());
         assert_eq!(q.join(caller(9.0)), 5);
     }

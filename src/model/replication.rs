@@ -556,7 +556,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
 
     /// Draws the next arrival and everything about the caller that does not depend on the
     /// state of the center; `None` once arrivals have stopped.
-    #[inline]
+    #[inline(always)]
     fn draw_arrival(&mut self) -> Option<Arrival> {
         let t = self.arrivals.next(&mut self.rng.arrivals)?;
         let ty = if R::TYPED {
@@ -957,11 +957,15 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     /// The tracked customer of `caller` is served (`served`) or lost for good. Untracked
     /// customers make exactly one attempt, and their KPIs are those of their attempts
     /// (see [`Replication::finish`]).
-    #[inline]
+    #[inline(always)]
     fn customer_done(&mut self, caller: Caller, served: bool) {
-        let Some(id) = caller.customer else {
-            return;
-        };
+        if let Some(id) = caller.customer {
+            self.tracked_customer_done(id, served);
+        }
+    }
+
+    /// [`Replication::customer_done`] for the tracked customer `id`.
+    fn tracked_customer_done(&mut self, id: CustomerId, served: bool) {
         let c = self.customers.remove(id);
         if let Some(k) = c.first_interval {
             self.count(c.call_type as usize, k as usize, |tally| {
@@ -1146,7 +1150,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     }
 
     /// Records the agent levels of group `g` (and of the whole center) from `t`.
-    #[inline]
+    #[inline(always)]
     fn levels_changed(&mut self, t: f64, g: usize) {
         let pool = self.router.pool(g);
         let (busy, present) = (pool.busy(), pool.present());
@@ -1212,7 +1216,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     /// A seized agent of group `g` starts talking to `caller` of type `ty` (answering an
     /// inbound call, or calling a customer back). Returns false when a called-back customer
     /// does not pick up.
-    #[inline]
+    #[inline(always)]
     fn start_call(&mut self, t: f64, caller: Caller, ty: usize, g: usize) -> bool {
         let factor = self.router.handle_time_factor(g, ty);
         let talk = if caller.callback {

@@ -13,6 +13,7 @@
 
 pub mod config;
 pub mod group;
+pub(crate) mod mix;
 pub(crate) mod router;
 
 pub use super::replication::MAX_TYPES_OR_GROUPS;

@@ -18,10 +18,10 @@
 
 use super::config::{AgentSelect, CallSelect, CallType, SkillModel};
 use super::group::GroupState;
+use super::mix::TypeMix;
 use crate::engine::StreamRng;
 use crate::model::agents::AgentPool;
 use crate::model::config::Scenario;
-use crate::model::dist::unit_interval;
 use crate::model::queue::WaitingLine;
 
 /// The lines and agents of one replication, and the routing between them. Call types and
@@ -79,6 +79,14 @@ pub(crate) trait Router {
 pub(crate) struct Route {
     group: usize,
     rank: u32,
+}
+
+/// A call type a group takes, as the group's freed agents look at it.
+#[derive(Debug, Clone, Copy)]
+struct SkillRoute {
+    ty: usize,
+    rank: u32,
+    delay_s: f64,
 }
 
 /// One first-come-first-served line served by one pool of agents.
@@ -191,8 +199,11 @@ pub(crate) struct Skills<'a> {
     /// Per type: (delay in seconds, groups taking it after that delay, best rank first), by
     /// increasing delay.
     delayed: Vec<Vec<(f64, Vec<Route>)>>,
-    /// Per interval and type: cumulative arrival rates of types 0..=t (calls per second).
-    cumulative_rate: Vec<Vec<f64>>,
+    /// The type of each arriving call.
+    mix: TypeMix,
+    /// Per group: the types it takes with their rank and delay, best rank first (as in
+    /// [`AgentGroup::skills`](super::AgentGroup)).
+    skills: Vec<Vec<SkillRoute>>,
     /// Talk time of group `g` on type `ty` ÷ the drawn handle time, at `g * types + ty` (1
     /// where the group lacks the skill): one look-up per answered call, not a search.
     handle_time_factor: Vec<f64>,
@@ -233,19 +244,8 @@ impl<'a> Skills<'a> {
                 routes.sort_by_key(|r| r.rank);
             }
         }
-        let cumulative_rate = (0..scenario.intervals())
-            .map(|k| {
-                let mut sum = 0.0;
-                model
-                    .types
-                    .iter()
-                    .map(|ty| {
-                        sum += ty.arrival_rate[k];
-                        sum
-                    })
-                    .collect()
-            })
-            .collect();
+        let rates: Vec<&[f64]> = model.types.iter().map(|t| &t.arrival_rate[..]).collect();
+        let mix = TypeMix::new(&rates, scenario.intervals());
         let handle_time_factor = model
             .groups
             .iter()
@@ -262,11 +262,26 @@ impl<'a> Skills<'a> {
                 state
             })
             .collect();
+        let skills = model
+            .groups
+            .iter()
+            .map(|g| {
+                g.skills
+                    .iter()
+                    .map(|s| SkillRoute {
+                        ty: s.call_type,
+                        rank: s.rank,
+                        delay_s: s.delay_s,
+                    })
+                    .collect()
+            })
+            .collect();
         Skills {
             model,
+            skills,
             immediate,
             delayed,
-            cumulative_rate,
+            mix,
             handle_time_factor,
             lines: (0..n_types)
                 .map(|_| WaitingLine::with_capacity(first_total as usize + 64))
@@ -277,30 +292,57 @@ impl<'a> Skills<'a> {
 
     /// Among `routes` (best rank first), the group of the best rank with a free agent, ties
     /// broken by `agent_select`; stops at the first rank that has one.
-    #[inline]
+    #[inline(always)]
     fn best_free(&self, routes: &[Route]) -> Option<usize> {
-        let mut best: Option<(usize, u32)> = None;
-        for r in routes {
-            if let Some((b, rank)) = best {
-                if r.rank > rank {
-                    break;
-                }
-                let (candidate, incumbent) = (&self.groups[r.group], &self.groups[b]);
-                let better = match self.model.routing.agent_select {
-                    AgentSelect::LongestIdle => candidate
-                        .longest_idle_since()
-                        .zip(incumbent.longest_idle_since())
-                        .is_some_and(|(c, i)| c < i),
-                    AgentSelect::MostFreeGroup => candidate.pool.free() > incumbent.pool.free(),
-                };
-                if better {
-                    best = Some((r.group, r.rank));
-                }
-            } else if self.groups[r.group].pool.free() > 0 {
-                best = Some((r.group, r.rank));
+        let mut rest = routes.iter();
+        let first = rest.find(|r| self.groups[r.group].pool.free() > 0)?;
+        let (mut best, rank) = (first.group, first.rank);
+        let select = self.model.routing.agent_select;
+        for r in rest.take_while(|r| r.rank == rank) {
+            let (candidate, incumbent) = (&self.groups[r.group], &self.groups[best]);
+            let better = match select {
+                AgentSelect::LongestIdle => candidate
+                    .longest_idle_since()
+                    .zip(incumbent.longest_idle_since())
+                    .is_some_and(|(c, i)| c < i),
+                AgentSelect::MostFreeGroup => candidate.pool.free() > incumbent.pool.free(),
+            };
+            if better {
+                best = r.group;
             }
         }
-        best.map(|(g, _)| g)
+        Some(best)
+    }
+
+    /// The type of the eligible head call that group `g` takes at `t`: the best rank first,
+    /// then the largest `key` (of the line, its head's arrival and its type), the first on a
+    /// tie.
+    #[inline(always)]
+    fn best_head(
+        &self,
+        g: usize,
+        t: f64,
+        key: impl Fn(&WaitingLine, f64, usize) -> f64,
+    ) -> Option<usize> {
+        let mut best: Option<(usize, u32, f64)> = None; // (type, rank, key: larger is better)
+        for s in &self.skills[g] {
+            if let Some((_, rank, _)) = best
+                && s.rank > rank
+            {
+                break;
+            }
+            let line = &self.lines[s.ty];
+            // an empty line's head arrives at infinity: never eligible
+            let arrival = line.head_arrival();
+            if arrival + s.delay_s > t {
+                continue;
+            }
+            let key = key(line, arrival, s.ty);
+            if best.is_none_or(|(_, _, b)| key > b) {
+                best = Some((s.ty, s.rank, key));
+            }
+        }
+        best.map(|(ty, _, _)| ty)
     }
 }
 
@@ -319,18 +361,9 @@ impl Router for Skills<'_> {
     fn call_type(&self, ty: usize) -> &CallType {
         &self.model.types[ty]
     }
-    #[inline]
+    #[inline(always)]
     fn draw_type(&self, k: usize, rng: &mut StreamRng) -> usize {
-        if self.model.types.len() == 1 {
-            return 0;
-        }
-        let cumulative = &self.cumulative_rate[k];
-        let total = cumulative.last().copied().unwrap_or(0.0);
-        let u = unit_interval(rng) * total;
-        cumulative
-            .iter()
-            .position(|&c| u < c)
-            .unwrap_or(cumulative.len() - 1)
+        self.mix.draw(k, rng)
     }
     #[inline]
     fn line(&self, ty: usize) -> &WaitingLine {
@@ -360,7 +393,7 @@ impl Router for Skills<'_> {
     fn close(&mut self, g: usize) {
         self.groups[g].close();
     }
-    #[inline]
+    #[inline(always)]
     fn seize_free(&mut self, ty: usize) -> Option<usize> {
         let g = self.best_free(&self.immediate[ty])?;
         self.groups[g].seize().then_some(g)
@@ -374,34 +407,15 @@ impl Router for Skills<'_> {
         let g = self.best_free(&self.delayed[ty][level].1)?;
         self.groups[g].seize().then_some(g)
     }
-    #[inline]
+    #[inline(always)]
     fn next_type(&self, g: usize, t: f64) -> Option<usize> {
-        let mut best: Option<(usize, u32, f64)> = None; // (type, rank, key: larger is better)
-        for s in &self.model.groups[g].skills {
-            if let Some((_, rank, _)) = best
-                && s.rank > rank
-            {
-                break;
-            }
-            let line = &self.lines[s.call_type];
-            let Some(head) = line.first() else {
-                continue;
-            };
-            if head.arrival + s.delay_s > t {
-                continue;
-            }
-            let key = match self.model.routing.call_select {
-                CallSelect::Oldest => -head.arrival,
-                CallSelect::LongestQueue => line.len() as f64,
-                CallSelect::WeightedWait => {
-                    self.model.types[s.call_type].weight * (t - head.arrival)
-                }
-            };
-            if best.is_none_or(|(_, _, b)| key > b) {
-                best = Some((s.call_type, s.rank, key));
-            }
+        match self.model.routing.call_select {
+            CallSelect::Oldest => self.best_head(g, t, |_, arrival, _| -arrival),
+            CallSelect::LongestQueue => self.best_head(g, t, |line, _, _| line.len() as f64),
+            CallSelect::WeightedWait => self.best_head(g, t, |_, arrival, ty| {
+                self.model.types[ty].weight * (t - arrival)
+            }),
         }
-        best.map(|(ty, _, _)| ty)
     }
     #[inline]
     fn handle_time_factor(&self, g: usize, ty: usize) -> f64 {
