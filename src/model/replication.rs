@@ -1338,9 +1338,17 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
 
     fn finish(mut self) -> ReplicationOutcome {
         if let Some(k) = self.current {
-            // working day: the last interval's books stay open through the overtime
-            let end = self.last_event.max(self.scenario.arrivals_end_s());
-            self.close_books(k, end);
+            // working day: the last interval's books stay open through the overtime, until
+            // the last agent has gone home (the agent levels change at agent events only, so
+            // once nobody is present their last change is that time); what happens after
+            // (a callback given up, a retrial after closing) adds no agent time
+            let (present, since) = self.present.level_since();
+            let end = if present == 0.0 {
+                since
+            } else {
+                self.last_event
+            };
+            self.close_books(k, end.max(self.scenario.arrivals_end_s()));
         }
         let n = self.n;
         if R::TYPED {

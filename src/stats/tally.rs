@@ -208,7 +208,7 @@ kpis! {
     WaitP90S "wait_p90_s" Base: "90th percentile of the wait of answered calls (seconds).",
     WaitP99S "wait_p99_s" Base: "99th percentile of the wait of answered calls (seconds).",
     MaxQueue "max_queue" Base: "Longest queue (callers waiting at once).",
-    Agents "agents" Base: "Mean number of agents available (staffed, plus overtime finishing calls).",
+    Agents "agents" Base: "Mean number of agents available (staffed, plus overtime finishing calls, until the last agent has gone home).",
     Customers "customers" Base: "Distinct customers who called (counted at their first attempt).",
     ServedCustomers "served_customers" Base: "Customers served in the end.",
     LostCustomers "lost_customers" Base: "Customers never served: gave up for good, or ran out of attempts.",

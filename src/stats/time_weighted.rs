@@ -27,6 +27,11 @@ impl TimeWeighted {
         self.level = level;
     }
 
+    /// The level now, and the time (seconds) it was last set.
+    pub fn level_since(&self) -> (f64, f64) {
+        (self.level, self.since)
+    }
+
     /// Returns the area since the last take, up to `now`, and starts a new accumulation there
     /// (keeps the level). Used to close one interval and open the next.
     pub fn take_area(&mut self, now: f64) -> f64 {

@@ -230,3 +230,46 @@ fn balking_turns_long_announced_waits_into_hang_ups() {
     let attempts = m(Kpi::Answered) + m(Kpi::Abandoned);
     assert!((m(Kpi::Offered) - attempts).abs() < 1e-9);
 }
+
+/// Records when the last agent went home: the last time the agents present fell to 0.
+#[derive(Default)]
+struct LastAgent {
+    gone_at: Option<f64>,
+}
+
+impl callsim::model::Observer for LastAgent {
+    fn agents(&mut self, t: f64, _busy: u32, present: u32) {
+        self.gone_at = (present == 0).then_some(t);
+    }
+}
+
+/// Issue 19: the last interval's time (and so the `agents` KPI) runs through the
+/// overtime until the last agent has gone home, not on to a callback given up or a retrial
+/// refused after that: on the example day with callbacks, some of which fall after
+/// closing, each replication's last interval ends exactly when its last agent left (its
+/// 40 days include one, replication 30, with a callback given up after that: before the
+/// fix its last interval ran on to that event).
+#[test]
+fn the_last_interval_ends_when_the_last_agent_has_gone_home() {
+    let sc = callsim::scenario::load(&crate::common::repo(
+        "scenarios/hold-or-callback/callback.toml",
+    ))
+    .unwrap();
+    let last_start = sc.interval_s * (sc.intervals() - 1) as f64;
+    let mut later = 0;
+    for r in 0..u64::from(sc.replications) {
+        let mut seen = LastAgent::default();
+        let out = callsim::model::replication::run_replication_observed(&sc, r, &mut seen).unwrap();
+        let gone = seen.gone_at.expect("every agent goes home");
+        let last = out.intervals.last().unwrap();
+        let end = gone.max(sc.arrivals_end_s());
+        assert!((last.duration_s - (end - last_start)).abs() < 1e-6, "{r}");
+        later += usize::from(gone > sc.arrivals_end_s());
+        // the agents present over that time: never more than were staffed
+        assert!(
+            last.available_agent_s
+                <= last.duration_s * f64::from(sc.agents[sc.agents.len() - 1]) + 1e-6
+        );
+    }
+    assert!(later > 0, "some day runs into overtime");
+}
