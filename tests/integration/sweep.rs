@@ -503,3 +503,34 @@ fn merge_names_the_damaged_point_file() {
         "{stderr}"
     );
 }
+
+/// Issue 22: a sweep runs the same replications at every point, so a base's [precision] is
+/// not applied, and the sweep says so instead of ignoring it in silence.
+#[test]
+fn a_sweep_over_a_base_with_a_precision_says_it_runs_fixed_replications() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("precise.toml");
+    let base = repo("scenarios/precise-erlang-a.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "name = \"precise\"\nbase = {:?}\nreplications = 3\n[axes]\n\"staffing.agents\" = [25, 26]\n",
+            base.display().to_string()
+        ),
+    )
+    .unwrap();
+    let assert = callsim()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("the base's [precision] is not applied"),
+        "{stderr}"
+    );
+    let json = std::fs::read_to_string(dir.path().join("precise/sweep.json")).unwrap();
+    assert_eq!(json.matches("\"replications\": 3").count(), 2, "{json}");
+}
