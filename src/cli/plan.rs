@@ -12,7 +12,7 @@ use crate::plan::skills::shortcut_capacity;
 use crate::plan::{self, Criterion, Goal, Plan, PlanOptions, output, skills};
 use crate::scenario;
 use crate::simulate::{ScenarioResult, simulate_one};
-use crate::stats::Kpi;
+use crate::stats::{Kpi, Precision, precision};
 use crate::units::{format_clock, format_duration};
 use anyhow::{Context, bail};
 use std::fmt::Write as _;
@@ -81,6 +81,11 @@ pub struct PlanArgs {
     /// Replications per evaluation of a staffing [default: the scenario's].
     #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
     pub replications: Option<u32>,
+    /// Replications enough for every interval's KPIs to be this precise (95% half-width),
+    /// e.g. service_level=0.05 (± 5 points in the widest interval) or asa_s=10%, found by a
+    /// pilot with --replications (a plan of one queue; at most 10,000).
+    #[arg(long, value_name = "KPI=HW,...")]
+    pub precision: Option<String>,
     /// Shrinkage for scheduled agents, a share in [0, 1) [default: [costs], else 0].
     #[arg(long, value_name = "S", allow_negative_numbers = true)]
     pub shrinkage: Option<f64>,
@@ -163,6 +168,37 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
     }
     let pool = super::thread_pool(args.threads)?;
     let started = Instant::now();
+    let mut options = options;
+    let pilot = match &args.precision {
+        None => None,
+        Some(text) => {
+            let precision = Precision::parse(text, precision::DEFAULT_MAX_REPLICATIONS)
+                .map_err(|e| anyhow::anyhow!("--precision: {e}"))?;
+            if let Some((kpi, _)) = precision.targets.iter().find(|(k, _)| {
+                !matches!(
+                    k,
+                    Kpi::ServiceLevel | Kpi::AbandonRate | Kpi::AsaS | Kpi::Occupancy
+                )
+            }) {
+                bail!(
+                    "--precision of a plan names the KPIs it plans each interval by \
+                     (service_level, abandon_rate, asa_s, occupancy), not {}",
+                    kpi.name()
+                );
+            }
+            if scenario.skills.is_some() {
+                bail!(
+                    "{}: --precision applies to the plan of one queue for now",
+                    args.file.display()
+                );
+            }
+            let pilot = pool
+                .install(|| plan::queue::replications_for(&scenario, &options, &precision))
+                .with_context(|| format!("cannot plan {}", args.file.display()))?;
+            options.replications = pilot.replications;
+            Some(pilot)
+        }
+    };
     let plan = pool
         .install(|| plan::plan(&scenario, &options))
         .with_context(|| format!("cannot plan {}", args.file.display()))?;
@@ -209,6 +245,9 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
         print!("{}", render_types(&plan)?);
     } else {
         print!("{}", render(&plan));
+        if let Some(p) = &pilot {
+            print!("{}", pilot_line(p));
+        }
         if let Some(on_mean) = &on_mean {
             print!("{}", versus_mean(&plan, on_mean));
         }
@@ -224,6 +263,28 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
         }
     );
     Ok(())
+}
+
+/// How `--precision` chose the replications: the pilot's widest bands against those asked.
+fn pilot_line(p: &plan::queue::PilotPrecision) -> String {
+    let parts: Vec<String> = p
+        .widest
+        .iter()
+        .map(|&(kpi, hw, allowed)| {
+            let (_, hw) = kpi.format(0.0, hw);
+            let (_, allowed) = kpi.format(0.0, allowed);
+            format!(
+                "{} ± {hw} in the widest interval, asked ± {allowed}",
+                kpi.name()
+            )
+        })
+        .collect();
+    format!(
+        "  precision: {} replications, from a pilot of {} ({})\n",
+        p.replications,
+        p.pilot,
+        parts.join("; ")
+    )
 }
 
 /// The criterion of `--confidence P` (plan and roster), checked.

@@ -527,3 +527,80 @@ fn plan_writes_a_page_and_a_chart_with_the_misses_marked() {
         "{svg}"
     );
 }
+
+/// Issue 22: `plan --precision service_level=0.05` picks the replications from a pilot: the
+/// pilot's widest interval band scaled to ± 5 points (and a tenth more), used for every
+/// evaluation and the final check, whose bands are then much narrower than the pilot's;
+/// KPIs the plan does not plan by, and centers with call types, are refused.
+#[test]
+fn plan_at_a_precision_takes_its_replications_from_a_pilot() {
+    let out = tempfile::tempdir().unwrap();
+    let assert = callsim()
+        .arg("plan")
+        .arg(repo("scenarios/plan-day.toml"))
+        .args(["--precision", "service_level=0.05", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("  precision: "))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let n: u32 = line["  precision: ".len()..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(n > 10, "{line}");
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.path().join("plan-day/plan.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(json["replications"], n);
+    // the pilot's widest band, as printed, gives n
+    let widest: f64 = line
+        .split("service_level ± ")
+        .nth(1)
+        .and_then(|r| r.split('%').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    // printed to two significant digits: n is that of a band within half a last digit
+    let half_digit = if widest >= 10.0 { 0.5 } else { 0.05 };
+    let n_of = |w: f64| (10.0 * (w / 5.0_f64).powi(2) * 1.1).ceil();
+    let (low, high) = (n_of(widest - half_digit), n_of(widest + half_digit));
+    assert!(
+        (low..=high).contains(&f64::from(n)),
+        "{n} not in {low}..={high}"
+    );
+    let csv = std::fs::read_to_string(out.path().join("plan-day/plan.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let check_widest = rows
+        .records()
+        .map(|r| r.unwrap()[6].parse::<f64>().unwrap_or(0.0))
+        .fold(0.0, f64::max);
+    assert!(
+        check_widest * 100.0 < widest / 2.0,
+        "{check_widest} vs {widest}"
+    );
+    for (file, args, says) in [
+        ("scenarios/plan-day.toml", "total_cost=5%", "not total_cost"),
+        (
+            "scenarios/multi-skill/separate-teams.toml",
+            "service_level=0.05",
+            "applies to the plan of one queue",
+        ),
+    ] {
+        let assert = callsim()
+            .arg("plan")
+            .arg(repo(file))
+            .args(["--precision", args, "--out"])
+            .arg(out.path())
+            .assert()
+            .failure();
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(stderr.contains(says), "{stderr}");
+    }
+}
