@@ -186,14 +186,21 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
                     kpi.name()
                 );
             }
-            if scenario.skills.is_some() {
+            if scenario.skills.is_some()
+                && let Some((kpi, _)) = precision
+                    .targets
+                    .iter()
+                    .find(|(k, _)| *k != Kpi::ServiceLevel)
+            {
                 bail!(
-                    "{}: --precision applies to the plan of one queue for now",
-                    args.file.display()
+                    "{}: a plan of call types plans each type by its service level: \
+                     --precision names service_level only, not {}",
+                    args.file.display(),
+                    kpi.name()
                 );
             }
             let pilot = pool
-                .install(|| plan::queue::replications_for(&scenario, &options, &precision))
+                .install(|| plan::replications_for(&scenario, &options, &precision))
                 .with_context(|| format!("cannot plan {}", args.file.display()))?;
             options.replications = pilot.replications;
             Some(pilot)
@@ -243,6 +250,9 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
         print!("{}", std::fs::read_to_string(dir.join("plan.json"))?);
     } else if plan.has_call_types() {
         print!("{}", render_types(&plan)?);
+        if let Some(p) = &pilot {
+            print!("{}", pilot_line(p));
+        }
     } else {
         print!("{}", render(&plan));
         if let Some(p) = &pilot {
@@ -266,7 +276,7 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
 }
 
 /// How `--precision` chose the replications: the pilot's widest bands against those asked.
-fn pilot_line(p: &plan::queue::PilotPrecision) -> String {
+fn pilot_line(p: &plan::PilotPrecision) -> String {
     let parts: Vec<String> = p
         .widest
         .iter()

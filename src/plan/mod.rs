@@ -47,8 +47,8 @@ pub use cost::CostPoint;
 
 use crate::erlang::{ErlangError, Model, Targets, scheduled_agents};
 use crate::model::Scenario;
-use crate::simulate::ScenarioResult;
-use crate::stats::{Kpi, MeanCi};
+use crate::simulate::{KpiSet, ScenarioResult};
+use crate::stats::{Kpi, MeanCi, Precision};
 
 /// What can go wrong while planning.
 #[derive(Debug, thiserror::Error)]
@@ -333,6 +333,81 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan, PlanErro
         None => queue::plan_queue(scenario, options),
         Some(model) => skills::plan_types(scenario, model, options),
     }
+}
+
+/// How many replications a plan needs for its intervals' KPIs to be as precise as asked
+/// (`plan --precision`): a pilot simulates the plan's analytic start with the options'
+/// replications and the scenario's seed; each named KPI's widest 95% half-width over the
+/// intervals (and, with call types, over the types) scales the replications by
+/// (widest ÷ allowed)² and a tenth more, at least the pilot's, at most the maximum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PilotPrecision {
+    /// Replications the plan should use for every evaluation and its final check.
+    pub replications: u32,
+    /// Replications of the pilot.
+    pub pilot: u32,
+    /// Per KPI named: the widest half-width in the pilot and the one allowed there (in the
+    /// KPI's unit).
+    pub widest: Vec<(Kpi, f64, f64)>,
+}
+
+/// The replications a plan of `scenario` needs for `precision` (see [`PilotPrecision`]);
+/// the KPIs an interval is planned by: service level, abandonment, ASA, occupancy (call
+/// types: each type's service level).
+pub fn replications_for(
+    scenario: &Scenario,
+    options: &PlanOptions,
+    precision: &Precision,
+) -> Result<PilotPrecision, PlanError> {
+    check_replications(options)?;
+    let mut pilot = match &scenario.skills {
+        None => {
+            let mut sc = scenario.clone();
+            sc.agents = queue::pilot_staffing(scenario, options)?;
+            sc
+        }
+        Some(model) => skills::staffed(scenario, &skills::pilot_staffing(scenario, model)?),
+    };
+    pilot.service_level.threshold_s = options.targets.threshold_s;
+    pilot.replications = options.replications;
+    let result = crate::simulate::simulate_one(&pilot)?;
+    // every interval's KPI set: the center's, or each type's
+    let sets: Vec<&KpiSet> = match &result.skills {
+        None => result.intervals.iter().collect(),
+        Some(s) => s.by_type.iter().flat_map(|t| t.intervals.iter()).collect(),
+    };
+    let widest: Vec<(Kpi, f64, f64)> = precision
+        .targets
+        .iter()
+        .map(|&(kpi, half)| {
+            let (hw, allowed) = sets
+                .iter()
+                .filter_map(|i| i.get(kpi))
+                .filter(|v| v.ci95.is_finite() && v.mean.is_finite())
+                .map(|v| (v.ci95, half.allowed(v.mean)))
+                .max_by(|a, b| (a.0 / a.1).total_cmp(&(b.0 / b.1)))
+                .unwrap_or((0.0, half.allowed(0.0)));
+            (kpi, hw, allowed)
+        })
+        .collect();
+    let n = f64::from(options.replications);
+    let needed = widest
+        .iter()
+        .map(|&(_, hw, allowed)| {
+            if allowed > 0.0 {
+                n * (hw / allowed).powi(2) * 1.1
+            } else {
+                f64::from(precision.max_replications)
+            }
+        })
+        .fold(n, f64::max)
+        .ceil()
+        .min(f64::from(precision.max_replications));
+    Ok(PilotPrecision {
+        replications: needed as u32,
+        pilot: options.replications,
+        widest,
+    })
 }
 
 /// Checks the replications of `options`.

@@ -11,7 +11,6 @@ use super::{
 };
 use crate::erlang::Targets;
 use crate::model::Scenario;
-use crate::stats::{Kpi, Precision};
 
 /// Moves along the fresh-seed cost curve at most, in cost optimisation.
 const MAX_CURVE_MOVES: usize = 5;
@@ -171,73 +170,17 @@ pub(super) fn plan_queue(scenario: &Scenario, options: &PlanOptions) -> Result<P
     })
 }
 
-/// How many replications a plan needs for its intervals' KPIs to be as precise as asked: a
-/// pilot simulates the Erlang staffing with the options' replications, finds each named KPI's
-/// widest 95% half-width over the intervals, and scales the replications by (widest ÷
-/// allowed)² and a tenth more (at least the pilot's, at most the maximum). Deterministic: the
-/// pilot uses the scenario's seed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PilotPrecision {
-    /// Replications the plan should use for every evaluation and its final check.
-    pub replications: u32,
-    /// Replications of the pilot.
-    pub pilot: u32,
-    /// Per KPI named: the widest half-width over the intervals in the pilot, and the one
-    /// allowed (in the KPI's unit).
-    pub widest: Vec<(Kpi, f64, f64)>,
-}
-
-/// The replications a single-queue plan of `scenario` needs for `precision` (interval KPIs:
-/// service level, abandonment, ASA, occupancy), from a pilot (see [`PilotPrecision`]).
-pub fn replications_for(
+/// The staffing of a pilot for `--precision`: Erlang's requirement of each interval.
+pub(super) fn pilot_staffing(
     scenario: &Scenario,
     options: &PlanOptions,
-    precision: &Precision,
-) -> Result<PilotPrecision, PlanError> {
-    check_replications(options)?;
+) -> Result<Vec<u32>, PlanError> {
     let mut base = scenario.clone();
     base.service_level.threshold_s = options.targets.threshold_s;
-    base.replications = options.replications;
     let fallback = Targets {
         service_level: Some(scenario.service_level.target),
         ..Targets::new(options.targets.threshold_s)
     };
     let guide = Guide::new(&base, options.targets, Criterion::Mean)?;
-    let start = guide.requirement(&fallback, options.min_agents.max(1))?;
-    base.agents = start;
-    let pilot = crate::simulate::simulate_one(&base)?;
-    let widest: Vec<(Kpi, f64, f64)> = precision
-        .targets
-        .iter()
-        .map(|&(kpi, half)| {
-            // the widest band relative to what is allowed there
-            let (hw, allowed) = pilot
-                .intervals
-                .iter()
-                .filter_map(|i| i.get(kpi))
-                .filter(|v| v.ci95.is_finite() && v.mean.is_finite())
-                .map(|v| (v.ci95, half.allowed(v.mean)))
-                .max_by(|a, b| (a.0 / a.1).total_cmp(&(b.0 / b.1)))
-                .unwrap_or((0.0, half.allowed(0.0)));
-            (kpi, hw, allowed)
-        })
-        .collect();
-    let n = f64::from(options.replications);
-    let needed = widest
-        .iter()
-        .map(|&(_, hw, allowed)| {
-            if allowed > 0.0 {
-                n * (hw / allowed).powi(2) * 1.1
-            } else {
-                f64::from(precision.max_replications)
-            }
-        })
-        .fold(n, f64::max)
-        .ceil()
-        .min(f64::from(precision.max_replications));
-    Ok(PilotPrecision {
-        replications: needed as u32,
-        pilot: options.replications,
-        widest,
-    })
+    guide.requirement(&fallback, options.min_agents.max(1))
 }

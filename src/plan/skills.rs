@@ -311,6 +311,26 @@ fn refuse_unsupported(scenario: &Scenario, options: &PlanOptions) -> Result<(), 
 
 /// Plans agents per group and interval for `scenario`, whose call types and agent groups
 /// are `model` (see [`super::plan`]).
+/// The staffing of a pilot for `--precision`: the split-capacity program's agents per group
+/// for each type's Erlang need (the plan's own start).
+pub(super) fn pilot_staffing(
+    scenario: &Scenario,
+    model: &SkillModel,
+) -> Result<Vec<Vec<u32>>, PlanError> {
+    lp_start(model, &erlang_needs(scenario, model)?.needs)
+}
+
+/// The split-capacity program's agents per group for the needs of each interval.
+fn lp_start(model: &SkillModel, needs: &[Vec<u32>]) -> Result<Vec<Vec<u32>>, PlanError> {
+    needs
+        .iter()
+        .map(|row| {
+            let need: Vec<f64> = row.iter().map(|&n| f64::from(n)).collect();
+            split_capacity(&model.groups, &need).map(|s| s.agents)
+        })
+        .collect()
+}
+
 pub(super) fn plan_types(
     scenario: &Scenario,
     model: &SkillModel,
@@ -325,13 +345,7 @@ pub(super) fn plan_types(
         loads,
         needs,
     } = erlang_needs(scenario, model)?;
-    let start: Vec<Vec<u32>> = needs
-        .iter()
-        .map(|row| {
-            let need: Vec<f64> = row.iter().map(|&n| f64::from(n)).collect();
-            split_capacity(&model.groups, &need).map(|s| s.agents)
-        })
-        .collect::<Result<_, _>>()?;
+    let start = lp_start(model, &needs)?;
     let mut base = scenario.clone();
     base.replications = replications;
     let evaluations = std::cell::Cell::new(0);

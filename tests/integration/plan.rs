@@ -531,22 +531,28 @@ fn plan_writes_a_page_and_a_chart_with_the_misses_marked() {
 /// Issue 22: `plan --precision service_level=0.05` picks the replications from a pilot: the
 /// pilot's widest interval band scaled to ± 5 points (and a tenth more), used for every
 /// evaluation and the final check, whose bands are then much narrower than the pilot's;
-/// KPIs the plan does not plan by, and centers with call types, are refused.
+/// with call types, each type's widest interval counts; KPIs the plan does not plan by are
+/// refused.
 #[test]
 fn plan_at_a_precision_takes_its_replications_from_a_pilot() {
     let out = tempfile::tempdir().unwrap();
-    let assert = callsim()
-        .arg("plan")
-        .arg(repo("scenarios/plan-day.toml"))
-        .args(["--precision", "service_level=0.05", "--out"])
-        .arg(out.path())
-        .assert()
-        .success();
-    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
-    let line = stdout
-        .lines()
-        .find(|l| l.starts_with("  precision: "))
-        .unwrap_or_else(|| panic!("{stdout}"));
+    // the precision line of a plan of `file` to ± 5 points
+    let precision_line = |file: &str| {
+        let assert = callsim()
+            .arg("plan")
+            .arg(repo(file))
+            .args(["--precision", "service_level=0.05", "--out"])
+            .arg(out.path())
+            .assert()
+            .success();
+        let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+        stdout
+            .lines()
+            .find(|l| l.starts_with("  precision: "))
+            .unwrap_or_else(|| panic!("{stdout}"))
+            .to_string()
+    };
+    let line = precision_line("scenarios/plan-day.toml");
     let n: u32 = line["  precision: ".len()..]
         .split_whitespace()
         .next()
@@ -585,12 +591,15 @@ fn plan_at_a_precision_takes_its_replications_from_a_pilot() {
         check_widest * 100.0 < widest / 2.0,
         "{check_widest} vs {widest}"
     );
+    // call types: the pilot is the split-capacity start, each type's intervals judged
+    let line = precision_line("scenarios/multi-skill/separate-teams.toml");
+    assert!(line.contains("from a pilot of 20"), "{line}");
     for (file, args, says) in [
         ("scenarios/plan-day.toml", "total_cost=5%", "not total_cost"),
         (
             "scenarios/multi-skill/separate-teams.toml",
-            "service_level=0.05",
-            "applies to the plan of one queue",
+            "abandon_rate=0.01",
+            "--precision names service_level only",
         ),
     ] {
         let assert = callsim()
