@@ -4,7 +4,7 @@
 //! service level the roster gives against the plan's (same callers) and the target: per
 //! interval on a day, per day on a week (seven points rather than 336).
 
-use super::day_profile::{Part, draw_share, share_panel};
+use super::day_profile::{Part, defined_runs, draw_share, share_panel};
 use super::{Axis, Chart, DrawResult, Key, Mark, palette, size};
 use crate::report::load::Estimate;
 use plotters::coord::Shift;
@@ -125,7 +125,10 @@ impl Chart for CoverageChart {
         plot.draw_series(super::interval_bars(&self.required, REQUIRED))?;
         plot.draw_series(std::iter::once(super::step_line(&self.covered, ROSTERED)))?;
         if !self.on_phones.is_empty() {
-            plot.draw_series(std::iter::once(dashed_steps(&self.on_phones)))?;
+            plot.draw_series(std::iter::once(super::dashed_step_line(
+                &self.on_phones,
+                ON_PHONES,
+            )))?;
         }
         self.mark_days(&mut plot, n, y_top)?;
         let Some(bottom) = bottom else {
@@ -160,34 +163,6 @@ impl Chart for CoverageChart {
         draw_share(&mut plot, &self.plan_service_level, PLAN_SL, Part::Line)?;
         draw_share(&mut plot, &self.service_level, ROSTER_SL, Part::Line)
     }
-}
-
-/// The runs of consecutive intervals whose estimate is defined, each interval with its index.
-fn defined_runs(values: &[Estimate]) -> Vec<Vec<(usize, &Estimate)>> {
-    let mut runs: Vec<Vec<(usize, &Estimate)>> = Vec::new();
-    let mut last = None;
-    for (k, e) in values
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.mean.is_finite())
-    {
-        match runs.last_mut() {
-            Some(run) if last == Some(k.wrapping_sub(1)) => run.push((k, e)),
-            _ => runs.push(vec![(k, e)]),
-        }
-        last = Some(k);
-    }
-    runs
-}
-
-/// A dashed step line holding each interval's value across the interval.
-fn dashed_steps(values: &[f64]) -> DashedPathElement<std::vec::IntoIter<(f64, f64)>, u32> {
-    let steps: Vec<(f64, f64)> = values
-        .iter()
-        .enumerate()
-        .flat_map(|(k, &v)| [(k as f64, v), (k as f64 + 1.0, v)])
-        .collect();
-    DashedPathElement::new(steps, 12, 8, ON_PHONES.stroke_width(size::LINE))
 }
 
 impl CoverageChart {

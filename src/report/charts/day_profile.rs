@@ -275,7 +275,7 @@ pub(crate) fn draw_share<DB: DrawingBackend>(
 }
 
 /// The stretches of consecutive intervals where an estimate is defined.
-fn defined_runs(values: &[Estimate]) -> Vec<Vec<(usize, Estimate)>> {
+pub(crate) fn defined_runs(values: &[Estimate]) -> Vec<Vec<(usize, Estimate)>> {
     let mut runs: Vec<Vec<(usize, Estimate)>> = Vec::new();
     let mut current = Vec::new();
     for (k, e) in values.iter().enumerate() {

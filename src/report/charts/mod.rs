@@ -406,12 +406,24 @@ pub fn interval_bars(
 /// A step line holding each interval's value across the interval (agents staffed, heads
 /// rostered).
 pub fn step_line(values: &[f64], colour: RGBColor) -> PathElement<(f64, f64)> {
-    let steps: Vec<(f64, f64)> = values
+    PathElement::new(steps(values), colour.stroke_width(size::LINE))
+}
+
+/// [`step_line`], dashed (agents on the phones of a roster, heads to schedule of a plan).
+pub fn dashed_step_line(
+    values: &[f64],
+    colour: RGBColor,
+) -> DashedPathElement<std::vec::IntoIter<(f64, f64)>, u32> {
+    DashedPathElement::new(steps(values), 12, 8, colour.stroke_width(size::LINE))
+}
+
+/// The corners of a step line: each interval's value from its start to its end.
+fn steps(values: &[f64]) -> Vec<(f64, f64)> {
+    values
         .iter()
         .enumerate()
         .flat_map(|(k, &v)| [(k as f64, v), (k as f64 + 1.0, v)])
-        .collect();
-    PathElement::new(steps, colour.stroke_width(size::LINE))
+        .collect()
 }
 
 /// A dashed line through `points` (targets, thresholds, the optimum).

@@ -7,7 +7,6 @@ use super::day_profile::{Part, draw_share, share_panel};
 use super::{Axis, Chart, DrawResult, Key, Mark, palette, size};
 use crate::report::load::Estimate;
 use plotters::coord::Shift;
-use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 /// Colours of the series: Erlang's need, the plan, the heads scheduled, the service level,
@@ -110,17 +109,9 @@ impl Chart for PlanChart {
         plot.draw_series(super::interval_bars(&self.erlang, ERLANG))?;
         plot.draw_series(std::iter::once(super::step_line(&self.planned, PLANNED)))?;
         if self.shrinkage > 0.0 {
-            let steps: Vec<(f64, f64)> = self
-                .scheduled
-                .iter()
-                .enumerate()
-                .flat_map(|(k, &v)| [(k as f64, v), (k as f64 + 1.0, v)])
-                .collect();
-            plot.draw_series(std::iter::once(DashedPathElement::new(
-                steps,
-                12,
-                8,
-                SCHEDULED.stroke_width(size::LINE),
+            plot.draw_series(std::iter::once(super::dashed_step_line(
+                &self.scheduled,
+                SCHEDULED,
             )))?;
         }
         let misses = self.misses();
