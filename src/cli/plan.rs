@@ -174,12 +174,11 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
         Some(text) => {
             let precision = Precision::parse(text, precision::DEFAULT_MAX_REPLICATIONS)
                 .map_err(|e| anyhow::anyhow!("--precision: {e}"))?;
-            if let Some((kpi, _)) = precision.targets.iter().find(|(k, _)| {
-                !matches!(
-                    k,
-                    Kpi::ServiceLevel | Kpi::AbandonRate | Kpi::AsaS | Kpi::Occupancy
-                )
-            }) {
+            if let Some((kpi, _)) = precision
+                .targets
+                .iter()
+                .find(|(k, _)| !plan::PLANNED_KPIS.contains(k))
+            {
                 bail!(
                     "--precision of a plan names the KPIs it plans each interval by \
                      (service_level, abandon_rate, asa_s, occupancy), not {}",

@@ -5,18 +5,11 @@
 //! the targets as it is folded: the share of days on which each interval met them, and, for
 //! [`super::Criterion::ShareOfDays`], the day values the criterion reads.
 
+use super::PLANNED_KPIS;
 use super::guide::Guide;
 use crate::model::Scenario;
 use crate::simulate::{KpiSet, ReplicationKpis, RunError, ScenarioResult, simulate_one_visiting};
 use crate::stats::{Kpi, MeanCi};
-
-/// The KPIs a target can be set on, in the order [`DayValues`] keeps them.
-const TARGET_KPIS: [Kpi; 4] = [
-    Kpi::ServiceLevel,
-    Kpi::AbandonRate,
-    Kpi::AsaS,
-    Kpi::Occupancy,
-];
 
 /// One staffing simulated: the averages, and the days judged against the targets.
 #[derive(Debug, Clone)]
@@ -90,7 +83,7 @@ impl Evaluator {
 /// The values of the target KPIs of each interval on each simulated day.
 #[derive(Debug, Clone)]
 struct DayValues {
-    /// `by_interval[k][d]`: interval `k` on day `d`, in [`TARGET_KPIS`] order.
+    /// `by_interval[k][d]`: interval `k` on day `d`, in [`PLANNED_KPIS`] order.
     by_interval: Vec<Vec<[f64; 4]>>,
 }
 
@@ -105,7 +98,7 @@ impl DayValues {
     /// Keeps one day's values.
     fn add(&mut self, day: &ReplicationKpis) {
         for (days, row) in self.by_interval.iter_mut().zip(&day.intervals) {
-            days.push(TARGET_KPIS.map(|kpi| row[kpi.index()]));
+            days.push(PLANNED_KPIS.map(|kpi| row[kpi.index()]));
         }
     }
 
@@ -117,21 +110,20 @@ impl DayValues {
             .iter()
             .zip(&self.by_interval)
             .map(|(means, days)| {
-                let values =
-                    means.iter().map(
-                        |(kpi, v)| match TARGET_KPIS.iter().position(|&t| t == kpi) {
-                            Some(i) => MeanCi {
-                                mean: reached_on_share(
-                                    days.iter().map(|d| d[i]),
-                                    p,
-                                    kpi == Kpi::ServiceLevel,
-                                ),
-                                ci95: f64::NAN,
-                                n: days.len(),
-                            },
-                            None => v,
+                let values = means.iter().map(|(kpi, v)| {
+                    match PLANNED_KPIS.iter().position(|&t| t == kpi) {
+                        Some(i) => MeanCi {
+                            mean: reached_on_share(
+                                days.iter().map(|d| d[i]),
+                                p,
+                                kpi == Kpi::ServiceLevel,
+                            ),
+                            ci95: f64::NAN,
+                            n: days.len(),
                         },
-                    );
+                        None => v,
+                    }
+                });
                 KpiSet::new(means.kpis().to_vec(), values.collect())
             })
             .collect()

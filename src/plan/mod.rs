@@ -50,6 +50,15 @@ use crate::model::Scenario;
 use crate::simulate::{KpiSet, ScenarioResult};
 use crate::stats::{Kpi, MeanCi, Precision};
 
+/// The KPIs an interval is planned by: the service level, and the limits on abandonment,
+/// ASA and occupancy.
+pub const PLANNED_KPIS: [Kpi; 4] = [
+    Kpi::ServiceLevel,
+    Kpi::AbandonRate,
+    Kpi::AsaS,
+    Kpi::Occupancy,
+];
+
 /// What can go wrong while planning.
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
@@ -395,7 +404,7 @@ pub fn replications_for(
         .iter()
         .map(|&(_, hw, allowed)| {
             if allowed > 0.0 {
-                n * (hw / allowed).powi(2) * 1.1
+                crate::stats::precision::replications_to_reach(n, hw, allowed)
             } else {
                 f64::from(precision.max_replications)
             }

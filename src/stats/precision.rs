@@ -152,7 +152,7 @@ impl Precision {
             })
             .map(|&(_, _, allowed, hw)| {
                 if allowed > 0.0 && hw.is_finite() {
-                    n * (hw / allowed).powi(2) * 1.1
+                    replications_to_reach(n, hw, allowed)
                 } else {
                     // no half-width yet, or a target of zero: double
                     2.0 * n
@@ -165,6 +165,13 @@ impl Precision {
             .min(f64::from(self.max_replications));
         next as u32
     }
+}
+
+/// The replications after which a 95% half-width of `reached` (after `n` replications)
+/// shrinks to `allowed`: it falls as 1/√n, so n × (reached ÷ allowed)², and a tenth more for
+/// the noise of the half-width itself.
+pub fn replications_to_reach(n: f64, reached: f64, allowed: f64) -> f64 {
+    n * (reached / allowed).powi(2) * 1.1
 }
 
 impl HalfWidth {
