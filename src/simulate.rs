@@ -256,9 +256,7 @@ pub fn simulate(scenarios: &[Scenario]) -> Vec<Result<ScenarioResult, RunError>>
 
 /// [`simulate`] of one scenario.
 pub fn simulate_one(scenario: &Scenario) -> Result<ScenarioResult, RunError> {
-    simulate(std::slice::from_ref(scenario))
-        .pop()
-        .unwrap_or_else(|| unreachable!("one scenario, one result"))
+    simulate_one_visiting(scenario, |_| {})
 }
 
 /// [`simulate`], checking `go_on` before each replication starts and every 65,536 calls
@@ -279,10 +277,9 @@ pub fn simulate_while(
 /// target, without keeping the days).
 pub fn simulate_one_visiting(
     scenario: &Scenario,
-    visit: impl FnMut(&ReplicationKpis),
+    mut visit: impl FnMut(&ReplicationKpis),
 ) -> Result<ScenarioResult, RunError> {
     let mut result = None;
-    let mut visit = visit;
     simulate_fold(
         std::slice::from_ref(scenario),
         || true,
