@@ -23,6 +23,7 @@ pub mod grid;
 pub mod model;
 pub mod output;
 pub mod rules;
+pub mod tours;
 
 use crate::model::{RunKind, Scenario};
 use crate::plan::{Plan, PlanError, PlanOptions};
