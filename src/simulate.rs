@@ -301,8 +301,9 @@ pub fn simulate_each(
 }
 
 /// [`simulate_each`], showing each replication (scenario index, KPI values) to `visit` as it
-/// is folded into its scenario's tally, in replication order.
-fn simulate_fold(
+/// is folded into its scenario's tally, in replication order. `done` and `visit` are called
+/// on the calling thread, never at the same time.
+pub fn simulate_fold(
     scenarios: &[Scenario],
     go_on: impl Fn() -> bool + Sync,
     mut done: impl FnMut(usize, Result<ScenarioResult, RunError>),

@@ -11,6 +11,8 @@
 use crate::model::Scenario;
 use crate::scenario::overlay::{ALTERNATIVES, apply, related};
 use crate::scenario::{self, Diagnostic};
+use crate::stats::Precision;
+use crate::stats::precision::DEFAULT_MAX_REPLICATIONS;
 use serde::Deserialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -77,12 +79,17 @@ pub struct Sweep {
 }
 
 /// Settings given on the command line that apply to every point (before the axes).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Overrides {
     /// Replications of every point, overriding the sweep and base files.
     pub replications: Option<u32>,
     /// Seed of every point, overriding the sweep and base files.
     pub seed: Option<u64>,
+    /// The precision every point is run to, as `run --precision` reads it
+    /// (`service_level=0.005,asa_s=2%`), replacing the base's `[precision]`.
+    pub precision: Option<String>,
+    /// Most replications of a point run to a precision (with `precision`).
+    pub max_replications: Option<u32>,
 }
 
 /// Why a sweep file cannot be run: every problem found, each rendered on its own.
@@ -253,6 +260,14 @@ pub fn parse(
         )),
         None => {}
     }
+    if let Some(text) = &overrides.precision {
+        match precision_table(text, overrides.max_replications) {
+            Ok(table) => {
+                settings.insert("precision".into(), toml::Value::Table(table));
+            }
+            Err(e) => problems.list.push(format!("--precision: {e}")),
+        }
+    }
     let axes = axes(&raw, &mut problems);
     if !problems.list.is_empty() {
         return Err(SpecProblems(problems.list));
@@ -275,6 +290,25 @@ pub fn parse(
         fingerprint,
         notes,
     })
+}
+
+/// The `[precision]` table of `--precision KPI=HW,...` and `--max-replications`, checked as
+/// `run` checks them, with each half-width as written (a number, or a percentage of the mean).
+fn precision_table(text: &str, max_replications: Option<u32>) -> Result<toml::Table, String> {
+    Precision::parse(text, max_replications.unwrap_or(DEFAULT_MAX_REPLICATIONS))?;
+    let mut table = toml::Table::new();
+    for (name, value) in text.split(',').filter_map(|part| part.split_once('=')) {
+        let value = value.trim();
+        let value = match value.parse::<f64>() {
+            Ok(x) => toml::Value::Float(x),
+            Err(_) => toml::Value::String(value.to_string()),
+        };
+        table.insert(name.trim().to_string(), value);
+    }
+    if let Some(n) = max_replications {
+        table.insert("max_replications".into(), toml::Value::Integer(n.into()));
+    }
+    Ok(table)
 }
 
 /// A name that can be a folder name on every system.
@@ -522,13 +556,6 @@ fn notes(base: &toml::Table, axes: &[Axis]) -> Vec<String> {
             }
         }
     }
-    if base.contains_key("precision") {
-        out.push(
-            "the base's [precision] is not applied: a sweep runs the same replications at every \
-             point (its `replications`, or --replications)"
-                .to_string(),
-        );
-    }
     out
 }
 
@@ -580,9 +607,7 @@ fn build_points(
         hash.write(text.as_bytes());
         hash.write(&[0]);
         let found = match outcome {
-            Ok(mut scenario) => {
-                // every point runs the sweep's replications (see `notes`)
-                scenario.precision = None;
+            Ok(scenario) => {
                 points.push(Point {
                     index,
                     values,
@@ -834,7 +859,7 @@ per_interval = [1, 2]
             "s",
             Overrides {
                 replications: Some(5),
-                seed: None,
+                ..Overrides::default()
             },
         )
         .unwrap();
