@@ -282,14 +282,35 @@ pub fn parse(
         SpecProblems(problems.list.clone())
     })?;
     let notes = notes(&base, &axes);
-    build_points(&base, &base_label, &name, &axes, combos).map(|(points, fingerprint)| Sweep {
-        name,
-        mode,
-        axes,
-        points,
-        fingerprint,
-        notes,
-    })
+    match build_points(&base, &base_label.1, &name, &axes, combos) {
+        Ok((points, fingerprint)) => Ok(Sweep {
+            name,
+            mode,
+            axes,
+            points,
+            fingerprint,
+            notes,
+        }),
+        Err((found, total)) => {
+            // each problem at the line of the axis that set the faulty key, or of `base`
+            for p in &found {
+                let message = render_problem(p, total, &base_label.0, &axes);
+                let axis = raw
+                    .axes
+                    .iter()
+                    .flat_map(|a| &a.get_ref().0)
+                    .find(|(key, _)| axes.iter().any(|a| a.key == *key) && related(key, &p.key));
+                match (axis, &raw.base) {
+                    (Some((key, value)), _) => {
+                        problems.at(value.span(), &format!("axes.\"{key}\""), message)
+                    }
+                    (None, Some(b)) => problems.at(b.span(), "base", message),
+                    (None, None) => problems.at(0..0, "", message),
+                }
+            }
+            Err(SpecProblems(problems.list))
+        }
+    }
 }
 
 /// The `[precision]` table of `--precision KPI=HW,...` and `--max-replications`, checked as
@@ -583,14 +604,15 @@ struct PointProblem {
 }
 
 /// Builds and validates every point; on failure, the problems of every point (identical
-/// problems of many points are reported once, with the points they concern).
+/// problems of many points are reported once, with the points they concern) and how many
+/// points there are.
 fn build_points(
     base: &toml::Table,
-    (base_label, base_dir): &(String, PathBuf),
+    base_dir: &Path,
     name: &str,
     axes: &[Axis],
     combos: Vec<Vec<usize>>,
-) -> Result<(Vec<Point>, String), SpecProblems> {
+) -> Result<(Vec<Point>, String), (Vec<PointProblem>, usize)> {
     let total = combos.len();
     let mut points = Vec::with_capacity(total);
     let mut problems: Vec<PointProblem> = Vec::new();
@@ -640,12 +662,7 @@ fn build_points(
     if problems.is_empty() {
         return Ok((points, format!("{:016x}", hash.0)));
     }
-    Err(SpecProblems(
-        problems
-            .iter()
-            .map(|p| render_problem(p, total, base_label, axes))
-            .collect(),
-    ))
+    Err((problems, total))
 }
 
 /// One problem, with the points it concerns: `point 7 (staffing.agents = 0):
@@ -788,10 +805,11 @@ per_interval = [1, 2]
         ))
         .unwrap_err();
         assert_eq!(err.0.len(), 1, "{err}");
+        // at the sweep file's line of the axis that set the value
         assert!(
             err.0[0].starts_with(
-                "point 2 (staffing.agents = 0, handle_time.mean = \"1m\"): staffing.agents: \
-                 expected the number of agents"
+                "s.toml:17:21: axes.\"staffing.agents\": point 2 (staffing.agents = 0, \
+                 handle_time.mean = \"1m\"): staffing.agents: expected the number of agents"
             ),
             "{err}"
         );
@@ -808,7 +826,7 @@ per_interval = [1, 2]
         let err = sweep(&format!("{BASE}[axes]\n\"staffing.agentz\" = [2]\n")).unwrap_err();
         assert!(
             err.0[0].starts_with(
-                "point 0 (staffing.agentz = 2): staffing.agentz: unknown key `agentz`: did you mean `agents`? (keys here: `agents`, `per_interval`)"
+                "s.toml:17:21: axes.\"staffing.agentz\": point 0 (staffing.agentz = 2): staffing.agentz: unknown key `agentz`: did you mean `agents`? (keys here: `agents`, `per_interval`)"
             ),
             "{err}"
         );
@@ -824,7 +842,7 @@ per_interval = [1, 2]
         let base = BASE.replace("mean = \"3m\"", "mean = \"-3m\"");
         let err = sweep(&format!("{base}[axes]\n\"staffing.agents\" = [1, 2]\n")).unwrap_err();
         assert!(
-            err.0[0].starts_with("every point: handle_time.mean:"),
+            err.0[0].starts_with("s.toml:2:1: base: every point: handle_time.mean:"),
             "{err}"
         );
         assert!(err.0[0].contains("fix it in the base scenario, the inline [base]"));

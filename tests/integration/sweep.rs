@@ -297,8 +297,9 @@ fn invalid_points_are_reported_before_anything_runs() {
         .assert()
         .failure()
         .stderr(predicates::str::contains(
-            "point 1 (patience.mean = \"1m\", staffing.agents = 0): staffing.agents: expected \
-             the number of agents, a whole number from 1 to",
+            "bad-agents.toml:7:21: axes.\"staffing.agents\": point 1 (patience.mean = \"1m\", \
+             staffing.agents = 0): staffing.agents: expected the number of agents, a whole number \
+             from 1 to",
         ))
         .stderr(predicates::str::contains(
             "the same in 1 other point(s): point 4 (patience.mean = \"2m\", staffing.agents = 0)",
