@@ -9,10 +9,10 @@ use crate::common::{example_folders, repo};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// splitmix64: a tiny seeded generator, so that a failing case is reproducible by number.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -20,16 +20,16 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
 
-    fn pick<'a>(&mut self, options: &[&'a str]) -> &'a str {
+    pub(crate) fn pick<'a>(&mut self, options: &[&'a str]) -> &'a str {
         options[self.below(options.len())]
     }
 }
 
-const NUMBERS: &[&str] = &[
+pub(crate) const NUMBERS: &[&str] = &[
     "0",
     "-1",
     "1",
@@ -49,7 +49,7 @@ const NUMBERS: &[&str] = &[
     "0.0000001",
     "4294967296",
 ];
-const VALUES: &[&str] = &[
+pub(crate) const VALUES: &[&str] = &[
     "true",
     "[]",
     "[1, \"a\"]",
