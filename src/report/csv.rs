@@ -3,7 +3,8 @@
 
 use crate::model::Scenario;
 use crate::simulate::skills::{GROUP_KPIS, TYPE_KPIS};
-use crate::simulate::{ScenarioResult, SkillResult};
+use crate::simulate::{KpiSet, ScenarioResult, SkillResult};
+use crate::stats::Kpi;
 use crate::units::format_clock;
 use std::io;
 
@@ -42,39 +43,38 @@ fn interval_header(sc: &Scenario) -> Vec<String> {
 /// then `<kpi>, <kpi>_ci95` for KPI the scenario produces. `start` is the clock time (working
 /// day) or the time since the start of the run (steady state); undefined values are empty.
 pub fn intervals_csv(result: &ScenarioResult) -> io::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = interval_header(&result.scenario);
-    header.push("staffed_agents".to_string());
-    for &kpi in result.total.kpis() {
-        header.push(kpi.name().to_string());
-        header.push(format!("{}_ci95", kpi.name()));
-    }
-    w.write_record(&header)?;
     let sc = &result.scenario;
-    for (k, set) in result.intervals.iter().enumerate() {
-        let mut row = interval_cells(sc, k);
-        row.push(sc.agents[k % sc.intervals().max(1)].to_string());
-        for (_, v) in set.iter() {
-            row.push(csv_number(v.mean));
-            row.push(csv_number(v.ci95));
-        }
-        w.write_record(&row)?;
-    }
-    csv_bytes(w)
+    let mut header = interval_header(sc);
+    header.push("staffed_agents".to_string());
+    let rows = result.intervals.iter().enumerate().map(|(k, set)| {
+        let mut cells = interval_cells(sc, k);
+        cells.push(sc.agents[k % sc.intervals().max(1)].to_string());
+        (cells, set)
+    });
+    kpi_rows(header, result.total.kpis(), rows)
 }
 
 /// With several days, `days.csv`: one row per day, columns `day` (from 1), then `<kpi>,
 /// <kpi>_ci95` for every KPI of the whole day.
 pub fn days_csv(result: &ScenarioResult) -> io::Result<Vec<u8>> {
+    let rows = (result.days.iter().enumerate()).map(|(d, set)| (vec![(d + 1).to_string()], set));
+    kpi_rows(vec!["day".to_string()], result.total.kpis(), rows)
+}
+
+/// A CSV of KPI values: the columns `header`, then `<kpi>, <kpi>_ci95` for each of `kpis`;
+/// each row its first cells, then its values (empty where undefined).
+fn kpi_rows<'a>(
+    mut header: Vec<String>,
+    kpis: &[Kpi],
+    rows: impl Iterator<Item = (Vec<String>, &'a KpiSet)>,
+) -> io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["day".to_string()];
-    for &kpi in result.total.kpis() {
+    for kpi in kpis {
         header.push(kpi.name().to_string());
         header.push(format!("{}_ci95", kpi.name()));
     }
     w.write_record(&header)?;
-    for (d, set) in result.days.iter().enumerate() {
-        let mut row = vec![(d + 1).to_string()];
+    for (mut row, set) in rows {
         for (_, v) in set.iter() {
             row.push(csv_number(v.mean));
             row.push(csv_number(v.ci95));
