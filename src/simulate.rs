@@ -437,17 +437,17 @@ fn simulate_fold(
 /// How many replications a scenario runs: all of them at once, or (to a precision) batch
 /// after batch until the whole-run KPIs are precise enough.
 #[derive(Debug, Clone, Copy)]
-struct Batches {
+pub(crate) struct Batches {
     /// Replications to run so far (the end of the current batch).
-    limit: u64,
+    pub(crate) limit: u64,
     /// True once `limit` is final.
-    settled: bool,
+    pub(crate) settled: bool,
 }
 
 impl Batches {
     /// The first batch of `scenario`: every replication, or (to a precision) its
     /// replications, at least [`precision::MIN_FIRST_BATCH`], at most the maximum.
-    fn of(scenario: &Scenario) -> Self {
+    pub(crate) fn of(scenario: &Scenario) -> Self {
         match &scenario.precision {
             None => Batches {
                 limit: u64::from(scenario.replications),
@@ -467,7 +467,7 @@ impl Batches {
 
     /// After a batch is folded into `tally`: stop (precise enough, or at the maximum) and
     /// record how far it got, or extend to the next batch.
-    fn decide(&mut self, tally: &mut ScenarioTally) {
+    pub(crate) fn decide(&mut self, tally: &mut ScenarioTally) {
         let Some(p) = &tally.precision else {
             self.settled = true;
             return;

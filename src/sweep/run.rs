@@ -1,20 +1,28 @@
 //! Running a sweep: every (point × replication) is one task on the current rayon pool.
 //!
-//! Workers take tasks in order from a shared counter, so points finish roughly in order and
+//! Workers take tasks in order from a shared queue, so points finish roughly in order and
 //! no worker waits for a slow chunk to end. Each replication is folded into its point's
 //! streaming tally ([`crate::simulate::ScenarioTally`]) in replication order (one that
 //! finishes ahead of an earlier one waits for it), so the result does not depend on the
 //! number of threads and memory does not grow with the replications; when the last is in,
 //! the point's file is written at once: a killed sweep loses only the points in flight.
+//!
+//! A point whose scenario asks for a precision (the base's `[precision]`) runs in batches,
+//! as `run` does: when a batch is folded, its half-widths decide whether the point is done
+//! or how many replications the next batch brings, whose tasks go to the front of the queue.
+//! The decision reads only the replications folded in order, so the same seed and targets
+//! give the same replications and bytes for any threads, and a resumed sweep runs a point
+//! again to the same end.
 
 use super::SweepError;
 use super::spec::Sweep;
 use super::store::{self, Manifest, PointRecord};
-use crate::simulate::{ReplicationKpis, ScenarioTally, replication_kpis};
+use crate::simulate::{Batches, ReplicationKpis, ScenarioTally, replication_kpis};
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 
 /// The part of a sweep one process runs: the points whose index ≡ `index` (mod `count`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +108,16 @@ struct Pending {
     tally: ScenarioTally,
     next: u64,
     ahead: std::collections::BTreeMap<u64, ReplicationKpis>,
+    /// The replications the point runs so far: all of them, or (to a precision) the end of
+    /// its current batch.
+    batches: Batches,
+}
+
+/// What is left to run: the tasks (slot, replication) in the order they are taken, and the
+/// points not yet written (a point to a precision may add tasks when a batch is folded).
+struct Queue {
+    tasks: VecDeque<(usize, u64)>,
+    open_points: usize,
 }
 
 /// Runs this shard's points of `sweep` into `out/<sweep>/` on the current rayon pool,
@@ -162,49 +180,74 @@ pub fn run(
         .filter(|p| !done.contains_key(p))
         .collect();
     let resumed = in_shard.len() - pending.len();
-    let tasks: Vec<(usize, u64)> = pending
-        .iter()
-        .enumerate()
-        .flat_map(|(slot, &p)| {
-            (0..u64::from(sweep.points[p].scenario.replications)).map(move |r| (slot, r))
-        })
-        .collect();
     let slots: Vec<Mutex<Pending>> = pending
         .iter()
         .map(|&p| {
+            let scenario = &sweep.points[p].scenario;
             Mutex::new(Pending {
-                tally: ScenarioTally::new(&sweep.points[p].scenario),
+                tally: ScenarioTally::new(scenario),
                 next: 0,
                 ahead: std::collections::BTreeMap::new(),
+                batches: Batches::of(scenario),
             })
         })
         .collect();
-
-    let next = AtomicUsize::new(0);
-    let points_done = AtomicUsize::new(resumed);
-    let calls = AtomicU64::new(0);
+    let tasks: VecDeque<(usize, u64)> = slots
+        .iter()
+        .enumerate()
+        .flat_map(|(slot, p)| {
+            let limit = p.lock().map_or(0, |p| p.batches.limit);
+            (0..limit).map(move |r| (slot, r))
+        })
+        .collect();
+    let any_task = !tasks.is_empty();
     let stop = AtomicBool::new(false);
     let failure: Mutex<Option<SweepError>> = Mutex::new(None);
+    let queue = Mutex::new(Queue {
+        tasks,
+        open_points: pending.len(),
+    });
+    let changed = Condvar::new();
+    // the next task, waiting while every task is taken but a point may still add some
+    let take = || {
+        let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if stop.load(Ordering::Relaxed) {
+                return None;
+            }
+            if let Some(task) = q.tasks.pop_front() {
+                return Some(task);
+            }
+            if q.open_points == 0 {
+                return None;
+            }
+            q = changed.wait(q).unwrap_or_else(|e| e.into_inner());
+        }
+    };
+    let fail = |e: SweepError| {
+        stop.store(true, Ordering::Relaxed);
+        failure
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_or_insert(e);
+        let _held = queue.lock();
+        changed.notify_all();
+    };
+
+    let points_done = AtomicUsize::new(resumed);
+    let calls = AtomicU64::new(0);
     let worker = || {
-        while !stop.load(Ordering::Relaxed) {
-            let t = next.fetch_add(1, Ordering::Relaxed);
-            let Some(&(slot, rep)) = tasks.get(t) else {
-                break;
-            };
+        while let Some((slot, rep)) = take() {
             let point = &sweep.points[pending[slot]];
             let kpis = match replication_kpis(&point.scenario, rep) {
                 Ok(kpis) => kpis,
                 Err(e) => {
-                    stop.store(true, Ordering::Relaxed);
-                    failure
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .get_or_insert(e.into());
+                    fail(e.into());
                     break;
                 }
             };
             let mut all_calls = calls.fetch_add(kpis.calls, Ordering::Relaxed) + kpis.calls;
-            let finished = {
+            let (finished, more) = {
                 let mut p = slots[slot].lock().unwrap_or_else(|e| e.into_inner());
                 p.ahead.insert(rep, kpis);
                 while let Some(kpis) = {
@@ -214,23 +257,36 @@ pub fn run(
                     p.tally.add(&kpis);
                     p.next += 1;
                 }
-                (p.next == u64::from(point.scenario.replications))
-                    .then(|| std::mem::replace(&mut p.tally, ScenarioTally::new(&point.scenario)))
+                let p = &mut *p;
+                let before = p.batches.limit;
+                if !p.batches.settled && p.next == before {
+                    // a batch all in: precise enough (or at the maximum), else the next
+                    p.batches.decide(&mut p.tally);
+                }
+                let finished = (p.batches.settled && p.next == p.batches.limit)
+                    .then(|| std::mem::replace(&mut p.tally, ScenarioTally::new(&point.scenario)));
+                (finished, before..p.batches.limit)
             };
+            if !more.is_empty() {
+                let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
+                for r in more.rev() {
+                    q.tasks.push_front((slot, r));
+                }
+                changed.notify_all();
+            }
             let mut now_done = points_done.load(Ordering::Relaxed);
             if let Some(tally) = finished {
                 let result = tally.finish(&point.scenario);
                 let record = PointRecord::new(sweep, point.index, &result);
                 if let Err(e) = store::write_point(&dir, &record) {
-                    stop.store(true, Ordering::Relaxed);
-                    failure
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .get_or_insert(e);
+                    fail(e);
                     break;
                 }
                 now_done = points_done.fetch_add(1, Ordering::Relaxed) + 1;
                 all_calls = calls.load(Ordering::Relaxed);
+                let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
+                q.open_points -= 1;
+                changed.notify_all();
             }
             progress(Progress {
                 points_done: now_done,
@@ -245,7 +301,12 @@ pub fn run(
         calls: 0,
     });
     rayon::scope(|s| {
-        for _ in 0..rayon::current_num_threads().min(tasks.len()) {
+        let workers = if any_task {
+            rayon::current_num_threads()
+        } else {
+            0
+        };
+        for _ in 0..workers {
             s.spawn(|_| worker());
         }
     });

@@ -522,13 +522,6 @@ fn notes(base: &toml::Table, axes: &[Axis]) -> Vec<String> {
             }
         }
     }
-    if base.contains_key("precision") {
-        out.push(
-            "the base's [precision] is not applied: a sweep runs the same replications at every \
-             point (its `replications`, or --replications)"
-                .to_string(),
-        );
-    }
     out
 }
 
@@ -580,9 +573,8 @@ fn build_points(
         hash.write(text.as_bytes());
         hash.write(&[0]);
         let found = match outcome {
-            Ok(mut scenario) => {
-                // every point runs the sweep's replications (see `notes`)
-                scenario.precision = None;
+            Ok(scenario) => {
+                // with the base's [precision], each point runs batches until precise enough
                 points.push(Point {
                     index,
                     values,

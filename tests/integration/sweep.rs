@@ -504,33 +504,50 @@ fn merge_names_the_damaged_point_file() {
     );
 }
 
-/// Issue 22: a sweep runs the same replications at every point, so a base's [precision] is
-/// not applied, and the sweep says so instead of ignoring it in silence.
+/// Issue 22, item 3: a sweep over a base with a `[precision]` runs each point in batches
+/// until its KPIs are that precise (the sweep's `replications` the first batch): every
+/// point's half-widths are within the targets, points take the replications they need, and
+/// the tables are the same bytes for 1 and 2 threads and after a resume.
 #[test]
-fn a_sweep_over_a_base_with_a_precision_says_it_runs_fixed_replications() {
+fn a_sweep_over_a_base_with_a_precision_runs_each_point_until_precise() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("precise.toml");
-    let base = repo("scenarios/precise-erlang-a.toml");
+    let base = repo("scenarios/small-business.toml");
     std::fs::write(
         &file,
         format!(
-            "name = \"precise\"\nbase = {:?}\nreplications = 3\n[axes]\n\"staffing.agents\" = [25, 26]\n",
+            "name = \"precise\"\nbase = {:?}\nreplications = 10\n[axes]\n\"staffing.agents\" = [2, 3, 4]\n\"precision.service_level\" = [0.02]\n\"precision.abandon_rate\" = [\"5%\"]\n",
             base.display().to_string()
         ),
     )
     .unwrap();
-    let assert = callsim()
-        .arg("sweep")
-        .arg(&file)
-        .arg("--out")
-        .arg(dir.path())
-        .assert()
-        .success();
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    sweep(&file, &one, &["--threads", "1"]);
+    sweep(&file, &two, &["--threads", "2"]);
+    assert_eq!(tables(&one, "precise"), tables(&two, "precise"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(one.join("precise/sweep.json")).unwrap()).unwrap();
+    let points = json["points"].as_array().unwrap();
+    assert_eq!(points.len(), 3);
+    let mut replications = Vec::new();
+    for p in points {
+        let kpis = &p["kpis"];
+        let sl = kpis["service_level"]["ci95"].as_f64().unwrap();
+        assert!(sl <= 0.02, "{p}");
+        let ab = &kpis["abandon_rate"];
+        assert!(
+            ab["ci95"].as_f64().unwrap() <= 0.05 * ab["mean"].as_f64().unwrap(),
+            "{p}"
+        );
+        let n = p["replications"].as_u64().unwrap();
+        assert!(n > 10, "{p}");
+        replications.push(n);
+    }
     assert!(
-        stderr.contains("the base's [precision] is not applied"),
-        "{stderr}"
+        replications.windows(2).any(|w| w[0] != w[1]),
+        "each point takes what it needs: {replications:?}"
     );
-    let json = std::fs::read_to_string(dir.path().join("precise/sweep.json")).unwrap();
-    assert_eq!(json.matches("\"replications\": 3").count(), 2, "{json}");
+    // a resumed sweep with every point done changes nothing
+    sweep(&file, &one, &["--resume"]);
+    assert_eq!(tables(&one, "precise"), tables(&two, "precise"));
 }
