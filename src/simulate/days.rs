@@ -186,6 +186,43 @@ mod tests {
         assert!(handed_on_somewhere > 50, "{handed_on_somewhere}");
     }
 
+    /// With call types, every type conserves its customers and callbacks over the days too:
+    /// day by day and interval by interval (what the engine asserts in debug builds), and
+    /// over the run.
+    #[test]
+    fn call_types_conserve_customers_over_the_days() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/multi-skill/callbacks-and-retrials.toml"
+        );
+        let text = std::fs::read_to_string(path).unwrap().replacen(
+            "intervals = 16",
+            "intervals = 16\ndays = 3",
+            1,
+        );
+        let dir = std::path::Path::new(path).parent().unwrap();
+        let sc = crate::scenario::parse(&text, path, dir, "t").unwrap();
+        assert_eq!(sc.days, 3);
+        let mut carried = 0;
+        for rep in 0..16 {
+            let days = run_days(&sc, rep, &|| true).unwrap();
+            let week = one_after_the_other(days);
+            for rows in week.by_type.iter().chain([&week.intervals]) {
+                assert!(rows.iter().all(IntervalTally::balances));
+                let all = day_totals(rows, rows.len());
+                let t = &all[0];
+                assert_eq!(t.customers, t.served_customers + t.lost_customers);
+                assert_eq!(t.carried_in, t.carried_over);
+                assert_eq!(
+                    t.callbacks_accepted,
+                    t.callbacks_completed + t.callbacks_failed
+                );
+            }
+            carried += day_totals(&week.intervals, week.intervals.len())[0].carried_over;
+        }
+        assert!(carried > 0, "some customers were handed on");
+    }
+
     /// One day, or several days without carry-over, is a day alone: day `d` of replication
     /// `r` is replication `r × days + d`, bit for bit.
     #[test]
