@@ -115,6 +115,7 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
             );
         }
     };
+    super::inputs::one_day_only(&scenario, &args.file)?;
     // What only this command does with one queue; the planner refuses the rest itself.
     if scenario.skills.is_some()
         && (args.target_sl.is_some()

@@ -24,6 +24,7 @@
 use super::abandonment::StaleTimers;
 use super::arrivals::{ArrivalProcess, busyness_factor};
 use super::callback::expected_wait_s;
+use super::carry::{Due, Pending};
 use super::config::{RunKind, Scenario};
 use super::customers::{Customer, CustomerId, Customers};
 use super::observer::{CallEvent, NoObserver, Observer};
@@ -159,6 +160,20 @@ pub struct ReplicationOutcome {
     /// Calls handled in the measured window by type and group, `handled[t][g]` (empty for a
     /// single queue).
     pub handled: Vec<Vec<u64>>,
+    /// Customers still due to call again or to be called back at closing, handed on to the
+    /// next morning (empty unless the day was asked to hand them on: see [`Carry`]).
+    pub carried: Vec<Pending>,
+}
+
+/// How a day of a run of several days begins and ends (see [`super::carry`]); the default
+/// is a day alone: nobody from the day before, and customers still due at closing are lost.
+#[derive(Debug, Clone, Default)]
+pub struct Carry {
+    /// Customers the day before handed on.
+    pub from_yesterday: Vec<Pending>,
+    /// Hand on the customers still due at closing (in [`ReplicationOutcome::carried`])
+    /// instead of losing them.
+    pub hand_on: bool,
 }
 
 /// Most callers one replication may hold at once (waiting in line, or followed between
@@ -219,12 +234,26 @@ pub fn run_replication_until<O: Observer>(
     observer: &mut O,
     go_on: &dyn Fn() -> bool,
 ) -> Result<ReplicationOutcome, Stopped> {
+    run_day_until(scenario, replication, Carry::default(), observer, go_on)
+}
+
+/// [`run_replication_until`] of one day of a run of several days (a working day): it starts
+/// with the customers `carry` brings from the day before, and hands on those still due at
+/// closing if `carry` says so.
+pub fn run_day_until<O: Observer>(
+    scenario: &Scenario,
+    replication: u64,
+    carry: Carry,
+    observer: &mut O,
+    go_on: &dyn Fn() -> bool,
+) -> Result<ReplicationOutcome, Stopped> {
     match &scenario.skills {
         Some(model) => routed(
             scenario,
             model,
             Skills::new(scenario, model),
             replication,
+            carry,
             observer,
             go_on,
         ),
@@ -235,6 +264,7 @@ pub fn run_replication_until<O: Observer>(
                 &model,
                 OneQueue::new(&model),
                 replication,
+                carry,
                 observer,
                 go_on,
             )
@@ -248,10 +278,13 @@ fn routed<R: Router, O: Observer>(
     model: &SkillModel,
     router: R,
     replication: u64,
+    carry: Carry,
     observer: &mut O,
     go_on: &dyn Fn() -> bool,
 ) -> Result<ReplicationOutcome, Stopped> {
     let mut day = Replication::new(scenario, model, router, replication, observer, go_on);
+    day.hand_on = carry.hand_on;
+    day.morning(carry.from_yesterday);
     day.run();
     match day.stopped.take() {
         Some(why) => Err(why),
@@ -371,6 +404,11 @@ struct Replication<'a, R: Router, O: Observer> {
     upcoming_head: u64,
     /// Per call type: covered customers awaiting an outbound call, by sequence number.
     outbound_backlog: Vec<VecDeque<u64>>,
+    /// Hand on the customers still due at closing to the next morning, instead of losing
+    /// them.
+    hand_on: bool,
+    /// The customers handed on so far.
+    handed_on: Vec<Pending>,
 }
 
 impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
@@ -466,7 +504,66 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             upcoming: VecDeque::new(),
             upcoming_head: 0,
             outbound_backlog: vec![VecDeque::new(); model.types.len()],
+            hand_on: false,
+            handed_on: Vec::new(),
         }
+    }
+
+    /// The customers the day before handed on come back: callbacks at the opening, first,
+    /// in the order due; retrials at the part of their delay that fell after closing (still
+    /// after this day's closing: handed on again, or lost). Each is counted in the interval
+    /// they come back in, as a customer of that interval (`carried_in`).
+    fn morning(&mut self, mut pending: Vec<Pending>) {
+        Pending::morning_order(&mut pending);
+        let close = self.scenario.arrivals_end_s();
+        for p in pending {
+            let at = p.at_s();
+            let k = self.scenario.interval_of(at).unwrap_or(self.n - 1);
+            let callback = matches!(p.due, Due::Callback { .. });
+            let c = p.customer;
+            let id = self.customers.insert(Customer {
+                first_interval: Some(k as u32),
+                callback_interval: if callback {
+                    Some(k as u32)
+                } else {
+                    c.callback_interval
+                },
+                ..c
+            });
+            self.count(c.call_type as usize, k, |tally| {
+                tally.carried_in += 1;
+                tally.callbacks_carried_in += u64::from(callback);
+            });
+            let event = if callback {
+                Event::CallbackRetry { customer: id }
+            } else if at < close {
+                Event::Retrial { customer: id }
+            } else if self.hand_on {
+                self.hand_on(id, at, false);
+                continue;
+            } else {
+                self.tracked_customer_done(id, false);
+                continue;
+            };
+            self.calendar.schedule(at, PackedEvent::pack(event));
+        }
+    }
+
+    /// Customer `id` is due at `due_s`, after closing, to call again (or, `callback`, to be
+    /// called back): handed on to the next morning (when the day hands on; a day alone, and
+    /// the last day, lose them instead).
+    fn hand_on(&mut self, id: CustomerId, due_s: f64, callback: bool) {
+        let c = self.customers.remove(id);
+        let ty = c.call_type as usize;
+        if let Some(k) = c.first_interval {
+            self.count(ty, k as usize, |tally| tally.carried_over += 1);
+        }
+        if callback && let Some(k) = c.callback_interval {
+            self.count(ty, k as usize, |tally| tally.callbacks_carried_over += 1);
+        }
+        let close = self.scenario.arrivals_end_s();
+        self.handed_on
+            .push(Pending::handed_on(due_s, close, callback, c));
     }
 
     fn run(&mut self) {
@@ -934,15 +1031,19 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         }
         if let (Some(policy), Some(id)) = (&self.router.call_type(ty).retrials, caller.customer) {
             let attempts = self.customers.get(id).attempts;
-            // a retrial that would come after closing is not made: lost for today
-            if let Some(delay) = policy.next_attempt(attempts, &mut self.rng.retrials)
-                && t + delay < self.scenario.arrivals_end_s()
-            {
-                self.calendar.schedule(
-                    t + delay,
-                    PackedEvent::pack(Event::Retrial { customer: id }),
-                );
-                return;
+            if let Some(delay) = policy.next_attempt(attempts, &mut self.rng.retrials) {
+                if t + delay < self.scenario.arrivals_end_s() {
+                    self.calendar.schedule(
+                        t + delay,
+                        PackedEvent::pack(Event::Retrial { customer: id }),
+                    );
+                    return;
+                }
+                // a retrial that would come after closing: tomorrow, or lost for today
+                if self.hand_on {
+                    self.hand_on(id, t + delay, false);
+                    return;
+                }
             }
         }
         if caller.customer.is_none()
@@ -1054,7 +1155,11 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             reached: c.reached,
         };
         if !self.open {
-            self.callback_failed(caller, ty);
+            if self.hand_on {
+                self.hand_on(customer, t, true);
+            } else {
+                self.callback_failed(caller, ty);
+            }
             return;
         }
         self.join_for_callback(caller, ty);
@@ -1325,11 +1430,15 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         self.observer
             .call(t, caller.attempt, CallEvent::CallbackUnanswered);
         let delay = policy.retry_delay.sample(&mut self.rng.callback);
-        if attempts < policy.max_attempts && self.open {
+        if attempts >= policy.max_attempts {
+            self.callback_failed(caller, ty);
+        } else if self.open {
             self.calendar.schedule(
                 t + delay,
                 PackedEvent::pack(Event::CallbackRetry { customer: id }),
             );
+        } else if self.hand_on {
+            self.hand_on(id, t + delay, true);
         } else {
             self.callback_failed(caller, ty);
         }
@@ -1402,6 +1511,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                 .chunks(n_groups.max(1))
                 .map(<[u64]>::to_vec)
                 .collect(),
+            carried: self.handed_on,
         }
     }
 
