@@ -362,6 +362,8 @@ struct Replication<'a, R: Router, O: Observer> {
     calls: u64,
     /// The next arrival drawn from the arrival process, not yet arrived (or known).
     drawn: Option<Arrival>,
+    /// The call-type mix changes between intervals (see [`Router::mix_varies`]).
+    mix_varies: bool,
     /// With proactive agent calls: how long before a covered customer would call the need is
     /// known (seconds); arrivals are drawn that far ahead.
     lead_s: Option<f64>,
@@ -408,6 +410,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             .iter()
             .filter_map(|ty| ty.proactive.as_ref().and_then(|p| p.deadline_s()))
             .reduce(f64::max);
+        let mix_varies = router.mix_varies();
         let eligible_pending = (0..n_types)
             .map(|ty| vec![false; router.delays(ty).len()])
             .collect();
@@ -462,6 +465,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             open: true,
             calls: 0,
             drawn: None,
+            mix_varies,
             lead_s,
             upcoming: VecDeque::new(),
             upcoming_head: 0,
@@ -560,9 +564,9 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     fn draw_arrival(&mut self) -> Option<Arrival> {
         let t = self.arrivals.next(&mut self.rng.arrivals)?;
         let ty = if R::TYPED {
-            // the warm-up runs at the first interval's rates; with one interval, there is
-            // nothing to look up
-            let k = if self.n > 1 {
+            // the warm-up runs at the first interval's rates; with one mix for every
+            // interval, there is nothing to look up
+            let k = if self.mix_varies {
                 self.scenario.interval_of(t).unwrap_or(0)
             } else {
                 0
@@ -1256,9 +1260,12 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                             tally.answered_in_threshold += 1;
                         }
                     },
-                    |tally| tally.waits.record(wait),
+                    |tally| {
+                        tally.waits.record(wait);
+                        Self::talked(tally, talk);
+                    },
                 );
-                self.handled_by(ty, g, k, talk);
+                self.handled_by(ty, g, k);
             }
             self.customer_done(caller, true);
             talk
@@ -1268,14 +1275,22 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         true
     }
 
-    /// With call types: group `g` handled a call of type `ty` that arrived in interval `k`,
-    /// talking `talk` seconds.
+    /// With call types: group `g` handled a call of type `ty` that arrived in interval `k`.
     #[inline]
-    fn handled_by(&mut self, ty: usize, g: usize, k: usize, talk: f64) {
+    fn handled_by(&mut self, ty: usize, g: usize, k: usize) {
         if R::TYPED {
             self.group_tallies[g * self.n + k].answered += 1;
             self.handled[ty * self.router.groups() + g] += 1;
-            self.type_tallies[ty * self.n + k].busy_agent_s += talk;
+        }
+    }
+
+    /// With call types: a call of the type whose `tally` this is took `talk` seconds of an
+    /// agent's time (counted in the interval it arrived in; the center's agent time is the
+    /// time its agents were busy, measured apart).
+    #[inline(always)]
+    fn talked(tally: &mut IntervalTally, talk: f64) {
+        if R::TYPED {
+            tally.busy_agent_s += talk;
         }
     }
 
@@ -1315,9 +1330,12 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                         tally.callbacks_completed += 1;
                         tally.callback_delay_s += t - requested_at;
                     },
-                    |tally| tally.callback_delays.record(t - requested_at),
+                    |tally| {
+                        tally.callback_delays.record(t - requested_at);
+                        Self::talked(tally, talk);
+                    },
                 );
-                self.handled_by(ty, g, k, talk);
+                self.handled_by(ty, g, k);
             }
             self.customer_done(caller, true);
             return Some(talk);

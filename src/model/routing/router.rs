@@ -37,7 +37,11 @@ pub(crate) trait Router {
     fn groups(&self) -> usize;
     /// Call type `ty`.
     fn call_type(&self, ty: usize) -> &CallType;
-    /// The type of a call arriving at `t` in interval `k` (the warm-up counts as interval 0).
+    /// True when the call-type mix differs between intervals: drawing a call's type then
+    /// needs the interval it arrives in.
+    fn mix_varies(&self) -> bool;
+    /// The type of a call arriving in interval `k` (the warm-up counts as interval 0; always
+    /// 0 when the mix never [varies](Router::mix_varies)).
     fn draw_type(&self, k: usize, rng: &mut StreamRng) -> usize;
     /// The line of call type `ty`.
     fn line(&self, ty: usize) -> &WaitingLine;
@@ -126,6 +130,9 @@ impl Router for OneQueue<'_> {
     #[inline]
     fn call_type(&self, _ty: usize) -> &CallType {
         self.only
+    }
+    fn mix_varies(&self) -> bool {
+        false
     }
     #[inline]
     fn draw_type(&self, _k: usize, _rng: &mut StreamRng) -> usize {
@@ -360,6 +367,9 @@ impl Router for Skills<'_> {
     #[inline]
     fn call_type(&self, ty: usize) -> &CallType {
         &self.model.types[ty]
+    }
+    fn mix_varies(&self) -> bool {
+        self.mix.varies()
     }
     #[inline(always)]
     fn draw_type(&self, k: usize, rng: &mut StreamRng) -> usize {
