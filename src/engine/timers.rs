@@ -80,7 +80,8 @@ impl Timers {
         self.times[slot] = f64::INFINITY;
         let (mut first, mut first_time, mut first_seq) = (0, f64::INFINITY, 0);
         for (i, (&t, &seq)) in self.times.iter().zip(&self.seqs).enumerate() {
-            if t < first_time || (t == first_time && t != f64::INFINITY && seq < first_seq) {
+            // (one comparison for most timers: a tie of time is rare)
+            if t <= first_time && (t < first_time || (t != f64::INFINITY && seq < first_seq)) {
                 (first, first_time, first_seq) = (i, t, seq);
             }
         }

@@ -1118,7 +1118,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     }
 
     /// Free agents of group `g` take the eligible calls waiting for them.
-    #[inline]
+    #[inline(always)]
     fn group_works(&mut self, t: f64, g: usize) {
         while self.router.pool(g).free() > 0 {
             let next = self.router.next_type(g, t);
