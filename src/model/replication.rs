@@ -769,7 +769,9 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         self.attempt(t, ty, handle, patience, Some(customer), reached);
     }
 
-    /// One call attempt of type `ty` arrives at `t`.
+    /// One call attempt of type `ty` arrives at `t`. Always inlined (into a first attempt
+    /// and a retrial): every call is one.
+    #[inline(always)]
     fn attempt(
         &mut self,
         t: f64,
