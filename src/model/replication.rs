@@ -32,7 +32,7 @@ use super::proactive::{Channel, Targeting};
 use super::queue::Caller;
 use super::routing::SkillModel;
 use super::routing::router::{OneQueue, Router, Skills};
-use crate::engine::{Calendar, Stream, StreamRng, streams};
+use crate::engine::{Calendar, Stream, StreamRng, Timers, streams};
 use crate::stats::{IntervalTally, TimeWeighted};
 use std::collections::VecDeque;
 
@@ -67,9 +67,6 @@ enum Event {
     ServiceEnd { group: u32 },
     /// The patience of the caller of type `ty` holding `ticket` runs out.
     Abandon { ty: u32, ticket: u64 },
-    /// A call of type `ty` holding `ticket` has waited long enough for the groups of delay
-    /// level `level` of its type.
-    Eligible { ty: u32, level: u32, ticket: u64 },
     /// Reporting interval `interval` starts: its staffing takes over.
     Boundary { interval: u32 },
     /// Arrivals stop (close of the day, or end of the steady-state horizon).
@@ -82,14 +79,13 @@ enum Event {
 
 /// An [`Event`] packed into one word for the calendar, which keeps calendar entries at 24
 /// bytes (the calendar's speed is the simulator's speed): the kind in the top 3 bits, then
-/// the type (8 bits), the delay level (8 bits) and the ticket in the low bits.
+/// the type (8 bits) and the ticket in the low bits.
 #[derive(Debug, Clone, Copy)]
 struct PackedEvent(u64);
 
 impl PackedEvent {
     const KIND_SHIFT: u32 = 61;
     const TYPE_SHIFT: u32 = 53;
-    const LEVEL_SHIFT: u32 = 45;
     const LOW8: u64 = 0xff;
 
     #[inline]
@@ -97,10 +93,6 @@ impl PackedEvent {
         let (kind, payload) = match event {
             Event::ServiceEnd { group } => (0, group as u64),
             Event::Abandon { ty, ticket } => (1, ((ty as u64) << Self::TYPE_SHIFT) | ticket),
-            Event::Eligible { ty, level, ticket } => (
-                2,
-                ((ty as u64) << Self::TYPE_SHIFT) | ((level as u64) << Self::LEVEL_SHIFT) | ticket,
-            ),
             Event::Boundary { interval } => (3, interval as u64),
             Event::Close => (4, 0),
             Event::Retrial { customer } => (5, customer as u64),
@@ -122,11 +114,6 @@ impl PackedEvent {
                 ty,
                 ticket: payload & ((1 << Self::TYPE_SHIFT) - 1),
             },
-            2 => Event::Eligible {
-                ty,
-                level: ((payload >> Self::LEVEL_SHIFT) & Self::LOW8) as u32,
-                ticket: payload & ((1 << Self::LEVEL_SHIFT) - 1),
-            },
             3 => Event::Boundary {
                 interval: payload as u32,
             },
@@ -139,6 +126,15 @@ impl PackedEvent {
             },
         }
     }
+}
+
+/// A delay level's walk along its type's line: the call of type `ty` holding `ticket` is
+/// the next to have waited long enough for the groups of delay level `level` of its type.
+#[derive(Debug, Clone, Copy)]
+struct Walk {
+    ty: u32,
+    level: u32,
+    ticket: u64,
 }
 
 /// What one replication produced.
@@ -357,10 +353,14 @@ struct Replication<'a, R: Router, O: Observer> {
     type_callbacks_in_line: Vec<usize>,
     /// Callers in every line, placeholders included (with call types only).
     waiting: usize,
-    /// Per call type and delay level: an `Eligible` event is pending. One event per level
-    /// walks the line in ticket order (calls reach a delay in the order they joined), instead
-    /// of one event per waiting call.
-    eligible_pending: Vec<Vec<bool>>,
+    /// Per call type and delay level, one timer (see [`Walk`]): it walks the line in ticket
+    /// order (calls reach a delay in the order they joined), instead of one event per waiting
+    /// call. Timer `walk_base[ty] + level`; kept beside the calendar, not in it.
+    walks: Timers,
+    /// What each timer of `walks` is for.
+    walk: Vec<Walk>,
+    /// Per call type: the timer of its first delay level.
+    walk_base: Vec<usize>,
     arrivals: ArrivalProcess,
     rng: Streams,
     /// True when customers are followed across attempts (some type has retrials or
@@ -395,6 +395,8 @@ struct Replication<'a, R: Router, O: Observer> {
     calls: u64,
     /// The next arrival drawn from the arrival process, not yet arrived (or known).
     drawn: Option<Arrival>,
+    /// The call-type mix changes between intervals (see [`Router::mix_varies`]).
+    mix_varies: bool,
     /// With proactive agent calls: how long before a covered customer would call the need is
     /// known (seconds); arrivals are drawn that far ahead.
     lead_s: Option<f64>,
@@ -446,8 +448,18 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             .iter()
             .filter_map(|ty| ty.proactive.as_ref().and_then(|p| p.deadline_s()))
             .reduce(f64::max);
-        let eligible_pending = (0..n_types)
-            .map(|ty| vec![false; router.delays(ty).len()])
+        let mix_varies = router.mix_varies();
+        let mut walk = Vec::new();
+        let walk_base = (0..n_types)
+            .map(|ty| {
+                let base = walk.len();
+                walk.extend((0..router.delays(ty).len()).map(|level| Walk {
+                    ty: ty as u32,
+                    level: level as u32,
+                    ticket: 0,
+                }));
+                base
+            })
             .collect();
         Replication {
             scenario,
@@ -459,7 +471,9 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             callbacks_in_line: 0,
             type_callbacks_in_line: vec![0; n_types],
             waiting: 0,
-            eligible_pending,
+            walks: Timers::new(walk.len()),
+            walk,
+            walk_base,
             arrivals: ArrivalProcess::new(scenario, busyness),
             rng: Streams {
                 arrivals: stream(STREAM_ARRIVALS),
@@ -500,6 +514,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             open: true,
             calls: 0,
             drawn: None,
+            mix_varies,
             lead_s,
             upcoming: VecDeque::new(),
             upcoming_head: 0,
@@ -572,22 +587,33 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         loop {
             // ties: the calendar first (a caller arriving exactly at an interval boundary
             // meets the new staffing), then the drawn arrival, then those known ahead
-            let calendar = self.calendar.next_time().unwrap_or(f64::INFINITY);
+            let mut calendar = self.calendar.next_time().unwrap_or(f64::INFINITY);
+            // (the time first: one comparison in the common case)
+            let walk_first = R::TYPED
+                && self.walks.first_time() <= calendar
+                && self.walks.precede(self.calendar.next_key());
+            if walk_first {
+                calendar = self.walks.first_time();
+            }
             let drawn = self
                 .drawn
                 .as_ref()
                 .map_or(f64::INFINITY, |a| (a.t - lead).max(0.0));
             let upcoming = self.upcoming.front().map_or(f64::INFINITY, |a| a.t);
             if calendar <= drawn && calendar <= upcoming {
+                if walk_first {
+                    if let Some((t, slot)) = self.walks.pop() {
+                        let Walk { ty, level, ticket } = self.walk[slot];
+                        self.on_eligible(t, slot, ty as usize, level as usize, ticket);
+                    }
+                    continue;
+                }
                 let Some((t, event)) = self.calendar.pop() else {
                     break; // every source is exhausted
                 };
                 match event.unpack() {
                     Event::ServiceEnd { group } => self.on_service_end(t, group as usize),
                     Event::Abandon { ty, ticket } => self.on_patience_end(t, ty as usize, ticket),
-                    Event::Eligible { ty, level, ticket } => {
-                        self.on_eligible(t, ty as usize, level as usize, ticket)
-                    }
                     Event::Boundary { interval } => self.on_boundary(t, interval as usize),
                     Event::Close => self.on_close(t),
                     Event::Retrial { customer } => self.on_retrial(t, customer),
@@ -657,9 +683,9 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     fn draw_arrival(&mut self) -> Option<Arrival> {
         let t = self.arrivals.next(&mut self.rng.arrivals)?;
         let ty = if R::TYPED {
-            // the warm-up runs at the first interval's rates; with one interval, there is
-            // nothing to look up
-            let k = if self.n > 1 {
+            // the warm-up runs at the first interval's rates; with one mix for every
+            // interval, there is nothing to look up
+            let k = if self.mix_varies {
                 self.scenario.interval_of(t).unwrap_or(0)
             } else {
                 0
@@ -840,7 +866,9 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         self.attempt(t, ty, handle, patience, Some(customer), reached);
     }
 
-    /// One call attempt of type `ty` arrives at `t`.
+    /// One call attempt of type `ty` arrives at `t`. Always inlined (into a first attempt
+    /// and a retrial): every call is one.
+    #[inline(always)]
     fn attempt(
         &mut self,
         t: f64,
@@ -921,16 +949,14 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                 PackedEvent::pack(Event::Abandon { ty: ty32, ticket }),
             );
         }
-        for (level, (delay, _)) in self.router.delays(ty).iter().enumerate() {
-            let pending = &mut self.eligible_pending[ty][level];
-            if !*pending {
-                *pending = true;
-                let event = Event::Eligible {
-                    ty: ty32,
-                    level: level as u32,
-                    ticket,
-                };
-                self.calendar.schedule(t + delay, PackedEvent::pack(event));
+        if R::TYPED {
+            let base = self.walk_base[ty];
+            for (level, (delay, _)) in self.router.delays(ty).iter().enumerate() {
+                let slot = base + level;
+                if !self.walks.is_pending(slot) {
+                    self.walk[slot].ticket = ticket;
+                    self.walks.set(slot, t + delay, &mut self.calendar);
+                }
             }
         }
         if let Some(k) = self.current {
@@ -964,6 +990,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     fn stop(&mut self, why: Stopped) {
         self.stopped = Some(why);
         self.calendar.clear();
+        self.walks.clear();
         self.drawn = None;
         self.upcoming.clear();
     }
@@ -1114,8 +1141,8 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     /// The call of type `ty` holding `ticket` has waited long enough for the groups of delay
     /// level `level`: one of them with a free agent takes it (or the head of a queue it ranks
     /// higher, which is then older or preferred), unless it was answered or hung up before.
-    /// Then the next call of the line is due at the same delay.
-    fn on_eligible(&mut self, t: f64, ty: usize, level: usize, ticket: u64) {
+    /// Then the next call of the line is due at the same delay (timer `slot` of the walks).
+    fn on_eligible(&mut self, t: f64, slot: usize, ty: usize, level: usize, ticket: u64) {
         if self.router.line(ty).is_waiting(ticket)
             && let Some(g) = self.router.seize_free_after(ty, level)
         {
@@ -1124,18 +1151,11 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             self.agent_takes(t, g, next);
             self.levels_changed(t, g);
         }
-        match self.router.line(ty).next_after(ticket) {
-            Some((ticket, arrival)) => {
-                let delay = self.router.delays(ty)[level].0;
-                let event = Event::Eligible {
-                    ty: ty as u32,
-                    level: level as u32,
-                    ticket,
-                };
-                let due = (arrival + delay).max(t);
-                self.calendar.schedule(due, PackedEvent::pack(event));
-            }
-            None => self.eligible_pending[ty][level] = false,
+        if let Some((ticket, arrival)) = self.router.line(ty).next_after(ticket) {
+            let delay = self.router.delays(ty)[level].0;
+            self.walk[slot].ticket = ticket;
+            self.walks
+                .set(slot, (arrival + delay).max(t), &mut self.calendar);
         }
     }
 
@@ -1205,7 +1225,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     }
 
     /// Free agents of group `g` take the eligible calls waiting for them.
-    #[inline]
+    #[inline(always)]
     fn group_works(&mut self, t: f64, g: usize) {
         while self.router.pool(g).free() > 0 {
             let next = self.router.next_type(g, t);
@@ -1279,6 +1299,8 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     /// An agent of group `g` (already counted busy) takes the head call of line `next` (the
     /// best eligible one, as [`Router::next_type`] found it), and then of the best eligible
     /// line, until one is talking to them; if no line has one, the agent is released.
+    /// Always inlined: a freed agent taking the next caller is the other half of most calls.
+    #[inline(always)]
     fn agent_takes(&mut self, t: f64, g: usize, mut next: Option<usize>) {
         loop {
             let Some(ty) = next else {
@@ -1300,7 +1322,6 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             } else if self.router.call_type(ty).patience.is_some() {
                 self.stale.answered_before_timer();
                 if self.stale.purge_due(self.calendar.len()) {
-                    // (an `Eligible` event walks its line on: it is never stale)
                     let router = &self.router;
                     self.calendar.retain(|e| match e.unpack() {
                         Event::Abandon { ty, ticket } => {
@@ -1361,9 +1382,12 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                             tally.answered_in_threshold += 1;
                         }
                     },
-                    |tally| tally.waits.record(wait),
+                    |tally| {
+                        tally.waits.record(wait);
+                        Self::talked(tally, talk);
+                    },
                 );
-                self.handled_by(ty, g, k, talk);
+                self.handled_by(ty, g, k);
             }
             self.customer_done(caller, true);
             talk
@@ -1373,14 +1397,22 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         true
     }
 
-    /// With call types: group `g` handled a call of type `ty` that arrived in interval `k`,
-    /// talking `talk` seconds.
+    /// With call types: group `g` handled a call of type `ty` that arrived in interval `k`.
     #[inline]
-    fn handled_by(&mut self, ty: usize, g: usize, k: usize, talk: f64) {
+    fn handled_by(&mut self, ty: usize, g: usize, k: usize) {
         if R::TYPED {
             self.group_tallies[g * self.n + k].answered += 1;
             self.handled[ty * self.router.groups() + g] += 1;
-            self.type_tallies[ty * self.n + k].busy_agent_s += talk;
+        }
+    }
+
+    /// With call types: a call of the type whose `tally` this is took `talk` seconds of an
+    /// agent's time (counted in the interval it arrived in; the center's agent time is the
+    /// time its agents were busy, measured apart).
+    #[inline(always)]
+    fn talked(tally: &mut IntervalTally, talk: f64) {
+        if R::TYPED {
+            tally.busy_agent_s += talk;
         }
     }
 
@@ -1420,9 +1452,12 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                         tally.callbacks_completed += 1;
                         tally.callback_delay_s += t - requested_at;
                     },
-                    |tally| tally.callback_delays.record(t - requested_at),
+                    |tally| {
+                        tally.callback_delays.record(t - requested_at);
+                        Self::talked(tally, talk);
+                    },
                 );
-                self.handled_by(ty, g, k, talk);
+                self.handled_by(ty, g, k);
             }
             self.customer_done(caller, true);
             return Some(talk);
@@ -1590,11 +1625,6 @@ mod tests {
             Event::Abandon {
                 ty: 254,
                 ticket: (1 << 53) - 1,
-            },
-            Event::Eligible {
-                ty: 7,
-                level: 254,
-                ticket: (1 << 45) - 1,
             },
             Event::Boundary { interval: 47 },
             Event::Close,
