@@ -678,3 +678,66 @@ fn tours_are_bit_identical_for_any_thread_count() {
     }
     assert_eq!(files[0], files[1]);
 }
+
+/// Bad tour rules are errors naming file, line and key, from `roster` and from `check`.
+#[test]
+fn bad_tour_rules_are_clear_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let line = std::fs::read_to_string(repo("scenarios/roster-day.toml"))
+        .unwrap()
+        .lines()
+        .position(|l| l == "[roster]")
+        .unwrap()
+        + 2;
+    let week = "week = [1, 1, 1, 1, 1, 1, 1]\n";
+    let cases = [
+        (
+            "shift_lengths = [\"8h\"]\nmin_rest = \"11h\"\n".to_string(),
+            format!(
+                "bad.toml:{}:12: roster.min_rest: tour rules are a week's",
+                line + 1
+            ),
+        ),
+        (
+            format!("shift_lengths = [\"8h\"]\n{week}days_off = \"consecutiv\"\n"),
+            format!(
+                "bad.toml:{}:12: roster.days_off: expected \"consecutive\", \"prefer_consecutive\" \
+                 or \"any\", got \"consecutiv\"; did you mean \"consecutive\"?",
+                line + 2
+            ),
+        ),
+        (
+            format!(
+                "shift_lengths = [\"8h\"]\n{week}[[roster.contract]]\nname = \"x\"\ndays = [5, 3]\n"
+            ),
+            format!(
+                "bad.toml:{}:8: roster.contract.days: expected the days worked in a week",
+                line + 4
+            ),
+        ),
+        (
+            format!("shift_lengths = [\"8h\"]\n{week}max_consecutive_days = 9\n"),
+            format!(
+                "bad.toml:{}:24: roster.max_consecutive_days: expected the most working days in \
+                 a row, a whole number from 1 to 7, got 9",
+                line + 2
+            ),
+        ),
+    ];
+    for (section, expected) in cases {
+        let file = with_roster(tmp.path(), &section);
+        let assert = roster(&file, &out, &[]).failure();
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains(&expected),
+            "expected {expected:?} in:\n{stderr}"
+        );
+        callsim()
+            .arg("check")
+            .arg(&file)
+            .assert()
+            .failure()
+            .stderr(predicates::str::contains(expected.as_str()));
+    }
+}

@@ -350,6 +350,11 @@ pub fn solve(
         .filter(|s| s.paid_hours > 0.0)
         .map(|s| s.cost / s.paid_hours)
         .fold(f64::INFINITY, f64::min);
+    let hour_cost = if hour_cost.is_finite() {
+        hour_cost
+    } else {
+        1.0
+    };
     let penalties: Vec<f64> = patterns
         .iter()
         .map(|p| rules.penalty(p.days, hour_cost))
