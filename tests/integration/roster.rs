@@ -319,17 +319,40 @@ fn with_roster(dir: &Path, section: &str) -> std::path::PathBuf {
     file
 }
 
-#[test]
-fn bad_rules_are_clear_errors() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    // the line after the [roster] header
-    let line = std::fs::read_to_string(repo("scenarios/roster-day.toml"))
+/// The line after the `[roster]` header of the example day (1-based): the first of a
+/// section written by [`with_roster`].
+fn first_roster_line() -> usize {
+    std::fs::read_to_string(repo("scenarios/roster-day.toml"))
         .unwrap()
         .lines()
         .position(|l| l == "[roster]")
         .unwrap()
-        + 2;
+        + 2
+}
+
+/// The example day with `[roster]` replaced by `section` is refused by `roster` and by
+/// `check`, both saying `expected`.
+fn refused(dir: &Path, out: &Path, section: &str, expected: &str) {
+    let file = with_roster(dir, section);
+    let assert = roster(&file, out, &[]).failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(expected),
+        "expected {expected:?} in:\n{stderr}"
+    );
+    callsim()
+        .arg("check")
+        .arg(&file)
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(expected));
+}
+
+#[test]
+fn bad_rules_are_clear_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let line = first_roster_line();
     let cases = [
         (
             "shift_lengths = [\"8h\"]\nbreak = { length = \"1h\", window = [\"3h\", \"3h30m\"] }\n",
@@ -354,20 +377,7 @@ fn bad_rules_are_clear_errors() {
         ),
     ];
     for (section, expected) in cases {
-        let file = with_roster(tmp.path(), section);
-        let assert = roster(&file, &out, &[]).failure();
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-        assert!(
-            stderr.contains(&expected),
-            "expected {expected:?} in:\n{stderr}"
-        );
-        // `callsim check` reports the same problem
-        callsim()
-            .arg("check")
-            .arg(&file)
-            .assert()
-            .failure()
-            .stderr(predicates::str::contains(expected.as_str()));
+        refused(tmp.path(), &out, section, &expected);
     }
     // an interval no allowed shift can cover: the 07:00 opening when shifts start at 08:00
     let file = with_roster(
@@ -684,12 +694,7 @@ fn tours_are_bit_identical_for_any_thread_count() {
 fn bad_tour_rules_are_clear_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let line = std::fs::read_to_string(repo("scenarios/roster-day.toml"))
-        .unwrap()
-        .lines()
-        .position(|l| l == "[roster]")
-        .unwrap()
-        + 2;
+    let line = first_roster_line();
     let week = "week = [1, 1, 1, 1, 1, 1, 1]\n";
     let cases = [
         (
@@ -726,18 +731,6 @@ fn bad_tour_rules_are_clear_errors() {
         ),
     ];
     for (section, expected) in cases {
-        let file = with_roster(tmp.path(), &section);
-        let assert = roster(&file, &out, &[]).failure();
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-        assert!(
-            stderr.contains(&expected),
-            "expected {expected:?} in:\n{stderr}"
-        );
-        callsim()
-            .arg("check")
-            .arg(&file)
-            .assert()
-            .failure()
-            .stderr(predicates::str::contains(expected.as_str()));
+        refused(tmp.path(), &out, &section, &expected);
     }
 }

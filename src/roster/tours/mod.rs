@@ -247,11 +247,7 @@ pub struct TourRoster {
 impl TourRoster {
     /// (cost − LP bound) ÷ LP bound: how far the tours may be from the optimum at most.
     pub fn gap(&self) -> f64 {
-        if self.lp_bound > 0.0 {
-            (self.cost - self.lp_bound).max(0.0) / self.lp_bound
-        } else {
-            0.0
-        }
+        super::model::gap(self.cost, self.lp_bound)
     }
 
     /// People of each contract (in the order of [`TourRules::contracts`]).
