@@ -8,7 +8,9 @@
 //! 2. **Shifts** ([`rules`], [`grid`]): every start × length × break position the rules
 //!    allow inside the opening hours.
 //! 3. **Covering program** ([`model`]): least cost with every interval covered; the LP
-//!    bound and the gap are reported.
+//!    bound and the gap are reported. With tour rules (a week only), [`tours`] builds
+//!    people's weeks instead (days off, rest, start band, weekly hours), and the group's
+//!    shifts and coverage are those of its tours.
 //! 4. **Check** ([`check`]): the roster's coverage, less shrinkage, becomes the scenario's
 //!    agents per interval and is simulated with the plan's final-check seeds, so the service
 //!    level the roster gives is compared with the plan's on the same callers.
@@ -75,6 +77,9 @@ pub enum RosterError {
     /// The scenario cannot be rostered.
     #[error("{0}")]
     Scenario(String),
+    /// The week's tours cannot meet the tour rules.
+    #[error("tours: {0}")]
+    Tours(String),
     /// Rostering one agent group of a multi-skill scenario failed.
     #[error("agent group {group}: {source}")]
     Group {
@@ -107,8 +112,11 @@ pub struct GroupRoster {
     pub name: String,
     /// Heads of this group required per interval of the grid.
     pub requirement: Requirement,
-    /// The group's shifts and the program's figures.
+    /// The group's shifts and the program's figures (with tours: the tours' shifts, counted
+    /// by kind, and their coverage).
     pub solved: Solved,
+    /// The group's week of tours, when the rules give tour rules.
+    pub tours: Option<tours::TourRoster>,
 }
 
 /// A roster of any center, and everything known about it: shifts per agent group on a grid
@@ -155,6 +163,22 @@ pub fn solve(
 ) -> Result<Solved, RosterError> {
     let shifts = grid::candidates(req, rules, agent_per_hour)?;
     model::solve(req, shifts, rules.max_shift_types)
+}
+
+/// Rosters the requirement of agent group `group`: with tour rules, the week's tours (and
+/// their shifts as a [`Solved`]), else the covering program's shifts.
+fn solve_group(
+    req: &Requirement,
+    rules: &ShiftRules,
+    agent_per_hour: Option<f64>,
+    group: usize,
+) -> Result<(Solved, Option<tours::TourRoster>), RosterError> {
+    let Some(tour_rules) = &rules.tours else {
+        return Ok((solve(req, rules, agent_per_hour)?, None));
+    };
+    let shifts = grid::candidates(req, rules, agent_per_hour)?;
+    let t = tours::solve(req, &shifts, tour_rules, group)?;
+    Ok((t.solved(req), Some(t)))
 }
 
 /// The scenario of weekday `factor`: its calls (of every call type) scaled.
@@ -312,12 +336,14 @@ pub fn roster_days(
     let groups = group_names(scenario)
         .into_iter()
         .zip(requirements(&grid, &days))
+        .enumerate()
         .map(
-            |(name, requirement)| match solve(&requirement, rules, agent_per_hour) {
-                Ok(solved) => Ok(GroupRoster {
+            |(g, (name, requirement))| match solve_group(&requirement, rules, agent_per_hour, g) {
+                Ok((solved, tours)) => Ok(GroupRoster {
                     name,
                     requirement,
                     solved,
+                    tours,
                 }),
                 Err(e) if scenario.skills.is_some() => Err(RosterError::Group {
                     group: name,
