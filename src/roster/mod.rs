@@ -18,6 +18,8 @@
 //! people are not interchangeable with another group's); the check simulates every group's
 //! coverage together and reports each call type's service level.
 
+pub mod agents;
+pub mod assign;
 pub mod check;
 pub mod grid;
 pub mod model;
