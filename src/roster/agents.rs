@@ -520,6 +520,36 @@ pub fn describe_window((from, to): (f64, f64)) -> String {
     )
 }
 
+/// The agent groups of `roster` as a staff list names them: each group's name and the call
+/// types it takes (a single queue: `agents`, no call type named).
+pub fn group_skills(roster: &super::Roster) -> Vec<GroupSkills> {
+    let model = roster
+        .days
+        .first()
+        .and_then(|d| d.plan.check.scenario.skills.as_ref());
+    roster
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(g, group)| {
+            let mut skills: Vec<String> = model
+                .and_then(|m| m.groups.get(g).map(|mg| (m, mg)))
+                .map(|(m, mg)| {
+                    mg.skills
+                        .iter()
+                        .filter_map(|s| m.types.get(s.call_type).map(|t| t.name.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            skills.sort();
+            GroupSkills {
+                name: group.name.clone(),
+                skills,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

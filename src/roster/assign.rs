@@ -27,6 +27,7 @@
 use super::agents::Agent;
 use super::grid::{DAY_S, Requirement};
 use super::tours::{Contract, Tour};
+use super::{DayCheck, Roster, RosterError};
 
 /// Why a tour has nobody.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -390,6 +391,97 @@ pub fn shortfall(
         }
     }
     out
+}
+
+/// A week given to named people: the staff list, the tours, who works which, where the
+/// week is short of heads and why, and the week simulated with the people's coverage.
+#[derive(Debug, Clone)]
+pub struct Staffed {
+    /// The staff list, in the file's order.
+    pub agents: Vec<Agent>,
+    /// The week's tours of every group.
+    pub tours: Vec<Tour>,
+    /// The contracts the tours and people refer to.
+    pub contracts: Vec<Contract>,
+    /// Who works which tour.
+    pub assignment: Assignment,
+    /// The intervals short of heads, with why.
+    pub shortfall: Vec<Short>,
+    /// The roster's days, simulated with the heads the people cover less shrinkage (their
+    /// `check` is `None` when not checked).
+    pub days: Vec<DayCheck>,
+}
+
+impl Staffed {
+    /// Heads the people cover per interval, per group, as slices.
+    pub fn covered(&self) -> Vec<&[u32]> {
+        self.assignment.covered.iter().map(Vec::as_slice).collect()
+    }
+
+    /// Paid hours of the tours given to people, per group (`groups` groups).
+    pub fn paid_hours(&self, groups: usize) -> Vec<f64> {
+        let mut paid = vec![0.0; groups];
+        for (t, a) in self.assignment.agent_of.iter().enumerate() {
+            if a.is_some()
+                && let Some(p) = paid.get_mut(self.tours[t].group)
+            {
+                *p += self.tours[t].paid_hours();
+            }
+        }
+        paid
+    }
+
+    /// Heads × hours short of the requirement over the week.
+    pub fn short_head_hours(&self, interval_s: f64) -> f64 {
+        let heads: u64 = self
+            .shortfall
+            .iter()
+            .map(|s| u64::from(s.required - s.covered))
+            .sum();
+        heads as f64 * interval_s / 3600.0
+    }
+}
+
+/// Gives the week's `tours` (for `contracts`) of `roster` to `agents`, finds the shortfall
+/// and, when the roster's days were checked, simulates them again with the people's
+/// coverage (same seeds: the plan's final check).
+pub fn staff_week(
+    roster: &Roster,
+    tours: Vec<Tour>,
+    contracts: Vec<Contract>,
+    agents: Vec<Agent>,
+) -> Result<Staffed, RosterError> {
+    let grid = &roster.grid;
+    let assignment = assign(grid, &tours, &agents, roster.groups.len());
+    let names: Vec<String> = roster.groups.iter().map(|g| g.name.clone()).collect();
+    let required: Vec<&[u32]> = roster
+        .groups
+        .iter()
+        .map(|g| g.requirement.heads.as_slice())
+        .collect();
+    let shortfall = shortfall(grid, &required, &tours, &assignment, (&names, &contracts));
+    let mut days = roster.days.clone();
+    for d in &mut days {
+        d.check = None;
+    }
+    let mut staffed = Staffed {
+        agents,
+        tours,
+        contracts,
+        assignment,
+        shortfall,
+        days,
+    };
+    if roster.days.iter().any(|d| d.check.is_some()) {
+        let covered: Vec<&[u32]> = staffed
+            .assignment
+            .covered
+            .iter()
+            .map(Vec::as_slice)
+            .collect();
+        super::check::check_days(&mut staffed.days, &covered, roster.shrinkage)?;
+    }
+    Ok(staffed)
 }
 
 #[cfg(test)]

@@ -26,6 +26,7 @@ pub mod model;
 pub mod output;
 pub mod rules;
 pub mod tours;
+pub mod week_output;
 
 use crate::model::{RunKind, Scenario};
 use crate::plan::{Plan, PlanError, PlanOptions};
@@ -332,7 +333,7 @@ pub fn roster_days(
     let solve_s = started.elapsed().as_secs_f64();
     let shrinkage = days.first().map_or(0.0, |d| d.plan.shrinkage);
     if check {
-        check::check_days(&mut days, &groups, shrinkage)?;
+        check::check_days(&mut days, &check::covered(&groups), shrinkage)?;
     }
     Ok(Roster {
         name: scenario.name.clone(),
