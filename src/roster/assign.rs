@@ -662,4 +662,141 @@ mod tests {
         let a = assign(&grid, &[weekend, weekdays], &[x, y], 1);
         assert_eq!(a.agent_of, [Some(1), Some(0)]);
     }
+
+    /// A small round-the-clock week, rostered (and checked); its shifts dealt one to a tour.
+    fn small_week() -> (Roster, Vec<Tour>) {
+        let text = r#"
+name = "small-week"
+seed = 3
+replications = 3
+[time]
+open = "00:00"
+interval = "1h"
+intervals = 24
+[arrivals]
+per_interval = [2, 2, 2, 2, 2, 4, 8, 12, 16, 16, 16, 16, 12, 12, 12, 12, 12, 10, 8, 6, 4, 4, 2, 2]
+[handle_time]
+distribution = "exponential"
+mean = "5m"
+[patience]
+distribution = "exponential"
+mean = "4m"
+[staffing]
+agents = 1
+[service_level]
+threshold = "20s"
+target = 0.8
+[roster]
+shift_lengths = ["8h"]
+week = [1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.5]
+"#;
+        let sc = crate::scenario::parse(text, "small.toml", std::path::Path::new("."), "t")
+            .expect("valid");
+        let rules = crate::scenario::validate::shift_rules_of(text, "small.toml")
+            .expect("valid rules")
+            .expect("rules");
+        let options = crate::plan::PlanOptions::for_scenario(&sc);
+        let roster = super::super::roster_scenario(&sc, &rules, &options, true).expect("rostered");
+        let tours = roster.groups[0]
+            .solved
+            .shifts
+            .iter()
+            .flat_map(|(s, count)| (0..*count).map(move |_| s.clone()))
+            .map(|s| Tour {
+                group: 0,
+                contract: 0,
+                shifts: vec![s],
+            })
+            .collect();
+        (roster, tours)
+    }
+
+    fn contract() -> Vec<Contract> {
+        vec![Contract {
+            name: "day-a-week".into(),
+            days_min: 1,
+            days_max: 1,
+            hours_min: 8.0,
+            hours_max: 8.0,
+        }]
+    }
+
+    #[test]
+    fn a_week_of_people_covers_what_its_tours_cover_and_is_checked_again() {
+        let (roster, tours) = small_week();
+        let n = tours.len();
+        // enough people, none free at the weekend but the last few
+        let weekend = vec![(5.0 * DAY_S, 7.0 * DAY_S)];
+        let people: Vec<Agent> = (0..n + 2)
+            .map(|i| {
+                agent(
+                    &format!("p{i}"),
+                    0,
+                    if i < n / 2 { weekend.clone() } else { vec![] },
+                )
+            })
+            .collect();
+        let staffed = staff_week(&roster, tours.clone(), contract(), people.clone()).unwrap();
+        assert!(staffed.assignment.unstaffed.is_empty());
+        assert_eq!(staffed.assignment.idle().count(), 2);
+        assert_eq!(
+            staffed.assignment.covered[0],
+            roster.groups[0].solved.covered
+        );
+        assert!(staffed.shortfall.is_empty());
+        for (t, a) in staffed.assignment.agent_of.iter().enumerate() {
+            assert!(can_work(&roster.grid, &tours[t], &people[a.unwrap()]));
+        }
+        // the same coverage, the same seeds: the same check as the roster's
+        for (d, r) in staffed.days.iter().zip(&roster.days) {
+            let (a, b) = (d.check.as_ref().unwrap(), r.check.as_ref().unwrap());
+            assert_eq!(
+                a.total.get(crate::stats::Kpi::ServiceLevel),
+                b.total.get(crate::stats::Kpi::ServiceLevel)
+            );
+        }
+        // everyone away at the weekend: every weekend interval that needs heads is short,
+        // and says why
+        let away: Vec<Agent> = (0..n)
+            .map(|i| agent(&format!("p{i}"), 0, weekend.clone()))
+            .collect();
+        let staffed = staff_week(&roster, tours, contract(), away).unwrap();
+        // (and the intervals of the shifts running into Saturday or out of Sunday)
+        let weekend_needs: Vec<usize> = (5 * 24..7 * 24)
+            .filter(|&k| roster.groups[0].requirement.heads[k] > 0)
+            .collect();
+        let short: Vec<usize> = staffed.shortfall.iter().map(|s| s.interval).collect();
+        assert!(weekend_needs.iter().all(|k| short.contains(k)), "{short:?}");
+        for s in &staffed.shortfall {
+            assert!(s.covered < s.required, "{s:?}");
+            assert!(s.why.contains("unavailable then"), "{}", s.why);
+        }
+        let csv =
+            String::from_utf8(super::super::week_output::shortfall_csv(&roster, &staffed).unwrap())
+                .unwrap();
+        assert_eq!(csv.lines().count(), short.len() + 1);
+        let first = short[0];
+        let row = format!("agents,{first},{},", roster.grid.day_name(first));
+        assert!(csv.lines().nth(1).unwrap().starts_with(&row), "{csv}");
+        // the files, written with the roster's
+        let dir = tempfile::tempdir().unwrap();
+        let out =
+            super::super::output::write_roster(dir.path(), &roster, Some(&staffed), false).unwrap();
+        for file in [
+            "roster.csv",
+            "schedule.csv",
+            "shortfall.csv",
+            "schedule.json",
+            "schedule.html",
+            "schedule.svg",
+        ] {
+            assert!(out.join(file).is_file(), "{file}");
+        }
+        let page = std::fs::read_to_string(out.join("schedule.html")).unwrap();
+        assert!(page.contains("Each person's week") && page.contains("<svg"));
+        if let Some(eyeball) = std::env::var_os("CALLSIM_EYEBALL") {
+            let _ = std::fs::remove_dir_all(&eyeball);
+            std::fs::rename(&out, eyeball).unwrap();
+        }
+    }
 }
