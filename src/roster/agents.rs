@@ -483,25 +483,38 @@ fn find_by_skills(cell: &str, groups: &[GroupSkills]) -> Result<usize, String> {
         .collect();
     skills.sort_unstable();
     skills.dedup();
-    groups
-        .iter()
-        .position(|g| {
-            g.skills
+    let matching: Vec<usize> = (0..groups.len())
+        .filter(|&g| {
+            groups[g]
+                .skills
                 .iter()
                 .map(String::as_str)
                 .eq(skills.iter().copied())
         })
-        .ok_or_else(|| {
+        .collect();
+    match matching[..] {
+        [g] => Ok(g),
+        [] => {
             let sets: Vec<String> = groups
                 .iter()
                 .map(|g| format!("{}: {}", g.name, g.skills.join(";")))
                 .collect();
-            format!(
+            Err(format!(
                 "expected the skills of one agent group ({}), got {}",
                 sets.join(", "),
                 quote(cell)
-            )
-        })
+            ))
+        }
+        _ => {
+            let names: Vec<&str> = matching.iter().map(|&g| groups[g].name.as_str()).collect();
+            Err(format!(
+                "{} are the skills of several agent groups ({}): give a `group` column \
+                 instead",
+                quote(cell),
+                names.join(", ")
+            ))
+        }
+    }
 }
 
 /// The weekday and clock window of a week-second window, as people read it (`Sat`,
@@ -616,6 +629,29 @@ mod tests {
             parse("name,contract,skills\nCy,full-time,technical; billing\nDi,part-time,billing\n")
                 .unwrap();
         assert_eq!((by_skills[0].group, by_skills[1].group), (1, 0));
+        let mut twins = groups();
+        twins[1].skills = vec!["billing".into()];
+        let context = StaffContext {
+            contracts: &contracts(),
+            groups: &twins,
+        };
+        let e = parse_agents(
+            Path::new("a.csv"),
+            "name,contract,skills\nA,,billing\n",
+            context,
+        );
+        assert!(e.is_err());
+        let e = parse_agents(
+            Path::new("a.csv"),
+            "name,contract,skills\nA,full-time,billing\n",
+            context,
+        )
+        .unwrap_err();
+        assert!(
+            e.message
+                .contains("several agent groups (billing-team, generalists)"),
+            "{e}"
+        );
     }
 
     #[test]
