@@ -10,7 +10,7 @@ use super::assign::Staffed;
 use super::grid::Requirement;
 use super::model::Solved;
 use super::{DayCheck, Roster};
-use crate::report::charts::coverage::CoverageChart;
+use crate::report::charts::coverage::{CoverageChart, CoveredBy};
 use crate::report::charts::render;
 use crate::report::folder::{Owner, write_whole};
 use crate::report::html::Figure;
@@ -500,6 +500,7 @@ pub fn coverage_charts(roster: &Roster) -> Vec<(String, CoverageChart)> {
         &Covering {
             stem: "coverage",
             what: "rostered",
+            covered_by: CoveredBy::ROSTER,
             covered: &super::check::covered(&roster.groups),
             paid_hours: &paid,
             days: &roster.days,
@@ -514,6 +515,8 @@ pub struct Covering<'a> {
     pub stem: &'a str,
     /// Who covers, after "heads required and" in the title (`rostered`).
     pub what: &'a str,
+    /// Who covers, as the chart's keys say it.
+    pub covered_by: CoveredBy,
     /// Heads covering each interval, per group (`[g][t]`).
     pub covered: &'a [&'a [u32]],
     /// Paid hours of each group.
@@ -526,16 +529,8 @@ pub struct Covering<'a> {
 /// `<stem>` with the service level of the days' check (per interval on a day, per day on a
 /// week); with call types, `<stem>-<group>` for each group, heads only.
 pub fn charts(roster: &Roster, covering: &Covering) -> Vec<(String, CoverageChart)> {
-    let chart_of = |who: &str, g: usize| {
-        heads_chart(
-            who,
-            &roster.groups[g].requirement,
-            covering.covered.get(g).copied().unwrap_or(&[]),
-            covering.paid_hours.get(g).copied().unwrap_or(0.0),
-            covering.what,
-            roster.shrinkage,
-        )
-    };
+    let chart_of =
+        |who: &str, g: usize| heads_chart(who, &roster.groups[g].requirement, covering, g, roster);
     if roster.has_call_types() {
         let stems = file_stems(roster.groups.iter().map(|g| g.name.as_str()));
         return roster
@@ -585,16 +580,18 @@ pub fn charts(roster: &Roster, covering: &Covering) -> Vec<(String, CoverageChar
     vec![(covering.stem.to_string(), chart)]
 }
 
-/// The chart (titled `who`) of requirement `req` and the heads `covered` per interval (who
-/// they are: `what`) with their `paid_hours`, heads only.
+/// The chart (titled `who`) of requirement `req` of group `g` and the heads `covering`
+/// gives it, heads only.
 fn heads_chart(
     who: &str,
     req: &Requirement,
-    covered: &[u32],
-    paid_hours: f64,
-    what: &str,
-    shrinkage: f64,
+    covering: &Covering,
+    g: usize,
+    roster: &Roster,
 ) -> CoverageChart {
+    let covered = covering.covered.get(g).copied().unwrap_or(&[]);
+    let paid_hours = covering.paid_hours.get(g).copied().unwrap_or(0.0);
+    let (what, shrinkage) = (covering.what, roster.shrinkage);
     let on_phones = if shrinkage > 0.0 {
         let on = |&c: &u32| f64::from(super::on_phones(c, shrinkage));
         covered.iter().map(on).collect()
@@ -616,6 +613,7 @@ fn heads_chart(
         days: Vec::new(),
         threshold_s: f64::NAN,
         target: f64::NAN,
+        covered_by: covering.covered_by,
         week_day: if req.week {
             (super::grid::DAY_S / req.interval_s).round() as usize
         } else {

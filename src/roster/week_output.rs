@@ -242,6 +242,7 @@ pub fn schedule_charts(roster: &Roster, staffed: &Staffed) -> Vec<(String, Cover
         &Covering {
             stem: CHART_STEM,
             what: "covered by the people",
+            covered_by: crate::report::charts::coverage::CoveredBy::PEOPLE,
             covered: &staffed.covered(),
             paid_hours: &staffed.paid_hours(roster.groups.len()),
             days: &staffed.days,
