@@ -381,6 +381,7 @@ fn roster_table(args: &RosterArgs, rules: ShiftRules) -> anyhow::Result<Roster> 
             name: "agents".into(),
             requirement,
             solved,
+            tours: None,
         }],
         days: Vec::new(),
         solve_s,
@@ -419,6 +420,7 @@ fn render(roster: &Roster) -> String {
         let _ = writeln!(out, "\n  all groups:");
     }
     totals(&mut out, &json.head.totals, unlimited, priced);
+    tours_summary(&mut out, roster);
     heads_per_day(
         &mut out,
         roster.groups.iter().map(|g| (&g.requirement, &g.solved)),
@@ -487,6 +489,43 @@ fn render(roster: &Roster) -> String {
         shift_table(&mut out, &g.requirement, &g.solved);
     }
     out
+}
+
+/// The tours of each group that has them: people per contract, paid hours, the LP bound and
+/// the gap, tours whose days off lie apart, and the width of a start block.
+fn tours_summary(out: &mut String, roster: &Roster) {
+    let Some(rules) = &roster.rules.tours else {
+        return;
+    };
+    for g in &roster.groups {
+        let Some(t) = &g.tours else { continue };
+        let people: Vec<String> = t
+            .people_per_contract(rules.contracts.len())
+            .iter()
+            .zip(&rules.contracts)
+            .map(|(n, c)| format!("{n} {}", c.name))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  tours{}: {} people ({}), {:.1} paid hours; objective {:.2}, LP bound {:.2}, gap \
+             {:.2}%; {} with days off apart; starts within {} of each other",
+            if roster.groups.len() > 1 {
+                format!(" of {}", g.name)
+            } else {
+                String::new()
+            },
+            t.tours.len(),
+            people.join(", "),
+            t.paid_hours,
+            t.cost,
+            t.lp_bound,
+            t.gap() * 100.0,
+            t.days_off_apart,
+            crate::units::format_duration(
+                (t.block_intervals.saturating_sub(1)) as f64 * g.requirement.interval_s
+            )
+        );
+    }
 }
 
 /// Hours of a full-time day, for the full-time equivalents printed.

@@ -78,6 +78,9 @@ pub enum RosterError {
     /// The scenario cannot be rostered.
     #[error("{0}")]
     Scenario(String),
+    /// The week's tours cannot meet the tour rules.
+    #[error("tours: {0}")]
+    Tours(String),
     /// Rostering one agent group of a multi-skill scenario failed.
     #[error("agent group {group}: {source}")]
     Group {
@@ -110,8 +113,11 @@ pub struct GroupRoster {
     pub name: String,
     /// Heads of this group required per interval of the grid.
     pub requirement: Requirement,
-    /// The group's shifts and the program's figures.
+    /// The group's shifts and the program's figures (with tours: the tours' shifts, counted
+    /// by kind, and their coverage).
     pub solved: Solved,
+    /// The group's week of tours, when the rules give tour rules.
+    pub tours: Option<tours::TourRoster>,
 }
 
 /// A roster of any center, and everything known about it: shifts per agent group on a grid
@@ -158,6 +164,22 @@ pub fn solve(
 ) -> Result<Solved, RosterError> {
     let shifts = grid::candidates(req, rules, agent_per_hour)?;
     model::solve(req, shifts, rules.max_shift_types)
+}
+
+/// Rosters the requirement of agent group `group`: with tour rules, the week's tours (and
+/// their shifts as a [`Solved`]), else the covering program's shifts.
+fn solve_group(
+    req: &Requirement,
+    rules: &ShiftRules,
+    agent_per_hour: Option<f64>,
+    group: usize,
+) -> Result<(Solved, Option<tours::TourRoster>), RosterError> {
+    let Some(tour_rules) = &rules.tours else {
+        return Ok((solve(req, rules, agent_per_hour)?, None));
+    };
+    let shifts = grid::candidates(req, rules, agent_per_hour)?;
+    let t = tours::solve(req, &shifts, tour_rules, group)?;
+    Ok((t.solved(req), Some(t)))
 }
 
 /// The scenario of weekday `factor`: its calls (of every call type) scaled.
@@ -315,12 +337,14 @@ pub fn roster_days(
     let groups = group_names(scenario)
         .into_iter()
         .zip(requirements(&grid, &days))
+        .enumerate()
         .map(
-            |(name, requirement)| match solve(&requirement, rules, agent_per_hour) {
-                Ok(solved) => Ok(GroupRoster {
+            |(g, (name, requirement))| match solve_group(&requirement, rules, agent_per_hour, g) {
+                Ok((solved, tours)) => Ok(GroupRoster {
                     name,
                     requirement,
                     solved,
+                    tours,
                 }),
                 Err(e) if scenario.skills.is_some() => Err(RosterError::Group {
                     group: name,

@@ -63,6 +63,9 @@ pub struct ShiftRules {
     /// A week: the factor on the scenario's calls on each weekday, Monday first (each day is
     /// planned from its own volume); `None`: one day.
     pub week: Option<[f64; 7]>,
+    /// The week's rules for tours of people (contracts, days off, rest, start band); `None`:
+    /// anonymous shifts only. Only with `week`.
+    pub tours: Option<super::tours::TourRules>,
 }
 
 impl ShiftRules {
@@ -88,6 +91,7 @@ impl ShiftRules {
             max_shift_types: None,
             cost_per_hour: None,
             week: None,
+            tours: None,
         }
     }
 

@@ -92,6 +92,30 @@ pub struct RawRoster {
     pub max_shift_types: Option<S<i64>>,
     pub cost_per_hour: Option<S<RawProbabilities>>,
     pub week: Option<S<Vec<S<f64>>>>,
+    /// Tours of a week: `[[roster.contract]]`s, `days_off`, `min_rest`,
+    /// `max_consecutive_days`, `start_band`.
+    pub contract: Option<Vec<S<RawContract>>>,
+    pub days_off: Option<S<String>>,
+    pub min_rest: Option<S<RawDuration>>,
+    pub max_consecutive_days: Option<S<i64>>,
+    pub start_band: Option<S<RawDuration>>,
+}
+
+/// `[[roster.contract]] name = "full-time", days = 5 (or [4, 5]), hours = ["38h", "40h"]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawContract {
+    pub name: S<String>,
+    pub days: S<RawRange<i64>>,
+    pub hours: Option<S<RawRange<RawDuration>>>,
+}
+
+/// One value, or a range written as a list `[least, most]`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum RawRange<T> {
+    One(T),
+    Many(Vec<T>),
 }
 
 /// `[roster] starts = { from = "07:00", to = "11:00", every = "30m" }`.

@@ -4,9 +4,9 @@
 use super::diagnostic::Diagnostic;
 use super::duration::parse_duration;
 use super::raw::{
-    RawArrivals, RawBalking, RawCallback, RawCosts, RawDist, RawDuration, RawLines, RawProactive,
-    RawProbabilities, RawRetrials, RawRoster, RawScenario, RawServiceLevel, RawStaffing, RawTime,
-    S,
+    RawArrivals, RawBalking, RawCallback, RawContract, RawCosts, RawDist, RawDuration, RawLines,
+    RawProactive, RawProbabilities, RawRange, RawRetrials, RawRoster, RawScenario, RawServiceLevel,
+    RawStaffing, RawTime, S,
 };
 use crate::model::balking::BalkingCurve;
 use crate::model::callback::CallbackPolicy;
@@ -16,12 +16,18 @@ use crate::model::proactive::{Channel, ProactivePolicy};
 use crate::model::retrials::RetrialPolicy;
 use crate::model::{Dist, RunKind, Scenario, ServiceLevelGoal};
 use crate::roster::rules::{BreakRule, OpeningHours, ShiftRules, StartTimes};
+use crate::roster::tours::{Contract, DaysOff, TourRules};
 use crate::stats::{HalfWidth, Kpi, Precision, precision};
 use crate::units::{format_clock, format_duration, parse_clock};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 mod skills;
+
+/// Hours in a day, the longest `min_rest` and `start_band`.
+const DAY_H: f64 = 24.0;
+/// Hours in a week, the most a contract's hours may be.
+const WEEK_H: f64 = 168.0;
 
 /// Replications when the file does not say.
 pub const DEFAULT_REPLICATIONS: u32 = 10;
@@ -865,7 +871,9 @@ impl Checker<'_> {
             }
             None => Some(None),
         };
+        let tours = self.roster_tours(roster, prefix);
         Some(ShiftRules {
+            tours: tours?,
             lengths_s: lengths?,
             starts: starts?,
             hours: hours?,
@@ -873,6 +881,207 @@ impl Checker<'_> {
             max_shift_types: max_shift_types?,
             cost_per_hour: cost_per_hour?,
             week: week?,
+        })
+    }
+
+    /// The tour rules of `[roster]` (`contract`, `days_off`, `min_rest`,
+    /// `max_consecutive_days`, `start_band`): `Some(None)` when none is given.
+    fn roster_tours(&mut self, roster: &S<RawRoster>, prefix: &str) -> Option<Option<TourRules>> {
+        let r = roster.get_ref();
+        let key = |k: &str| format!("{prefix}{k}");
+        let spans = [
+            r.contract
+                .as_ref()
+                .and_then(|c| c.first())
+                .map(|c| (c.span(), "contract")),
+            r.days_off.as_ref().map(|v| (v.span(), "days_off")),
+            r.min_rest.as_ref().map(|v| (v.span(), "min_rest")),
+            r.max_consecutive_days
+                .as_ref()
+                .map(|v| (v.span(), "max_consecutive_days")),
+            r.start_band.as_ref().map(|v| (v.span(), "start_band")),
+        ];
+        let Some((span, first)) = spans.into_iter().flatten().next() else {
+            return Some(None);
+        };
+        let mut ok = true;
+        if r.week.is_none() {
+            self.problem(
+                span,
+                &key(first),
+                "tour rules are a week's: add week = [...] (one factor per weekday, Monday \
+                 first), or leave the tour keys out for a day's shifts",
+            );
+            ok = false;
+        }
+        if let Some(m) = &r.max_shift_types {
+            self.problem(
+                m.span(),
+                &key("max_shift_types"),
+                "max_shift_types is not used with tours (contract, days_off, min_rest, \
+                 max_consecutive_days, start_band): leave one of them out",
+            );
+            ok = false;
+        }
+        let contracts = match &r.contract {
+            Some(list) => list
+                .iter()
+                .enumerate()
+                .map(|(i, c)| self.contract(c, &key("contract"), &list[..i]))
+                .collect::<Option<Vec<_>>>(),
+            None => Some(vec![Contract {
+                name: "full-time".into(),
+                days_min: 5,
+                days_max: 5,
+                hours_min: 0.0,
+                hours_max: WEEK_H,
+            }]),
+        };
+        let days_off = match &r.days_off {
+            None => Some(DaysOff::Any),
+            Some(v) => match v.get_ref().as_str() {
+                "any" => Some(DaysOff::Any),
+                "prefer_consecutive" => Some(DaysOff::PreferConsecutive),
+                "consecutive" => Some(DaysOff::Consecutive),
+                other => {
+                    let hint = super::deserialize::nearest_name(
+                        other,
+                        ["any", "prefer_consecutive", "consecutive"].into_iter(),
+                    )
+                    .map_or(String::new(), |n| format!("; did you mean \"{n}\"?"));
+                    self.problem(
+                        v.span(),
+                        &key("days_off"),
+                        format!(
+                            "expected \"consecutive\", \"prefer_consecutive\" or \"any\", \
+                             got \"{other}\"{hint}"
+                        ),
+                    );
+                    None
+                }
+            },
+        };
+        let day_or_less = |c: &mut Self, v: &S<RawDuration>, k: &str| {
+            let d = c.duration(v, &key(k), false)?;
+            if d > DAY_H * 3600.0 {
+                c.problem(
+                    v.span(),
+                    &key(k),
+                    format!(
+                        "expected a duration of at most 24h, got {}",
+                        format_duration(d)
+                    ),
+                );
+                return None;
+            }
+            Some(d)
+        };
+        let min_rest = match &r.min_rest {
+            Some(v) => day_or_less(self, v, "min_rest"),
+            None => Some(0.0),
+        };
+        let start_band = match &r.start_band {
+            Some(v) => day_or_less(self, v, "start_band").map(Some),
+            None => Some(None),
+        };
+        let max_consecutive = match &r.max_consecutive_days {
+            Some(m) => self
+                .whole(
+                    m,
+                    &key("max_consecutive_days"),
+                    1..8,
+                    "the most working days in a row",
+                )
+                .map(|m| m as u32),
+            None => Some(7),
+        };
+        let rules = TourRules {
+            contracts: contracts?,
+            days_off: days_off?,
+            min_rest_s: min_rest?,
+            max_consecutive_days: max_consecutive?,
+            start_band_s: start_band?,
+        };
+        ok.then_some(Some(rules))
+    }
+
+    /// One `[[roster.contract]]` (`before`: the contracts above it, whose names it must not
+    /// repeat).
+    fn contract(
+        &mut self,
+        c: &S<RawContract>,
+        key: &str,
+        before: &[S<RawContract>],
+    ) -> Option<Contract> {
+        let raw = c.get_ref();
+        let name = raw.name.get_ref().trim().to_string();
+        let mut ok = true;
+        if name.is_empty()
+            || before
+                .iter()
+                .any(|b| b.get_ref().name.get_ref().trim() == name)
+        {
+            self.problem(
+                raw.name.span(),
+                &format!("{key}.name"),
+                format!("expected a contract name given once, not empty; got \"{name}\""),
+            );
+            ok = false;
+        }
+        let days = match raw.days.get_ref() {
+            RawRange::One(d) => vec![*d, *d],
+            RawRange::Many(d) => d.clone(),
+        };
+        let days = match days[..] {
+            [lo, hi] if 1 <= lo && lo <= hi && hi <= 7 => Some((lo as u32, hi as u32)),
+            _ => {
+                self.problem(
+                    raw.days.span(),
+                    &format!("{key}.days"),
+                    format!(
+                        "expected the days worked in a week, a whole number from 1 to 7 or a \
+                         range [least, most] such as [4, 5]; got {days:?}"
+                    ),
+                );
+                None
+            }
+        };
+        let hours = match &raw.hours {
+            None => Some((0.0, WEEK_H)),
+            Some(h) => {
+                let values = match h.get_ref() {
+                    RawRange::One(v) => vec![v.clone(), v.clone()],
+                    RawRange::Many(v) => v.clone(),
+                };
+                let parsed: Vec<Option<f64>> = values
+                    .iter()
+                    .map(|v| match v {
+                        RawDuration::Seconds(x) => Some(*x),
+                        RawDuration::Text(t) => parse_duration(t).ok(),
+                    })
+                    .map(|x| x.filter(|x| (0.0..=WEEK_H * 3600.0).contains(x)))
+                    .collect();
+                match parsed[..] {
+                    [Some(lo), Some(hi)] if lo <= hi => Some((lo / 3600.0, hi / 3600.0)),
+                    _ => {
+                        self.problem(
+                            h.span(),
+                            &format!("{key}.hours"),
+                            "expected the paid hours of a week, one duration or a range \
+                             [least, most] such as [\"38h\", \"40h\"], each from 0 to 168h",
+                        );
+                        None
+                    }
+                }
+            }
+        };
+        let ((days_min, days_max), (hours_min, hours_max)) = (days?, hours?);
+        ok.then_some(Contract {
+            name,
+            days_min,
+            days_max,
+            hours_min,
+            hours_max,
         })
     }
 

@@ -1,0 +1,198 @@
+//! The aggregate program of a week's tours: how many of each candidate shift worked by people
+//! of each class q (x_qj: a contract and a number of days worked) and how many people of each days-off pattern p (of class q_p)
+//! and start block b (y_pb), at the least cost:
+//!
+//! minimise Σ_cj costⱼ·x_qj + Σ_pb penalty_p·y_pb subject to
+//! - cover: Σ_{c, j covers t} x_qj ≥ requiredₜ for every interval t;
+//! - one shift per person and day: Σ_{j starts on day d in block b} x_qj = Σ_{p of q works d}
+//!   y_pb for every class q;
+//! - weekly hours per block and class: Σ_{p of q} hours_min·y_pb ≤ Σ_{j in b}
+//!   paid_hoursⱼ·x_qj ≤ Σ_{p of q} hours_max·y_pb;
+//! - x, y ≥ 0.
+//!
+//! With one block (the whole day) every tour roster is a solution of its relaxation, so the
+//! relaxation's cost is a lower bound of every tour roster. With blocks narrower than the day
+//! the program is dived to whole numbers: the whole parts of the LP values are fixed as lower
+//! bounds, the values with a fractional part of at least a half are rounded up (or, with
+//! none, the largest), and the LP is solved again, until it is integral. Deterministic: the same week gives the same tours.
+
+use super::super::RosterError;
+use super::super::grid::{DAY_S, Requirement, Shift};
+use super::{Contract, Pattern, WEEK_DAYS, works};
+use good_lp::{Expression, Solution, SolverModel, Variable, variable, variables};
+
+#[cfg(not(feature = "highs"))]
+use good_lp::microlp as lp_solver;
+#[cfg(feature = "highs")]
+use good_lp::solvers::highs::highs as lp_solver;
+
+/// Tolerance when reading LP values as whole numbers.
+const INTEGRAL_TOL: f64 = 1e-6;
+/// Fractional parts at least this large are rounded up together in one step of the dive.
+const HALF: f64 = 0.5;
+
+/// The week, its candidate shifts and the people the rules allow.
+pub(super) struct Program<'a> {
+    /// The week's requirement.
+    pub req: &'a Requirement,
+    /// The candidate shifts.
+    pub shifts: &'a [Shift],
+    /// The days-off patterns allowed.
+    pub patterns: &'a [Pattern],
+    /// Extra cost of one person of each pattern.
+    pub penalties: &'a [f64],
+    /// The contracts.
+    pub contracts: &'a [Contract],
+    /// Classes of the patterns (see [`Pattern::class`]).
+    pub classes: usize,
+}
+
+/// Whole numbers from the program: people of each pattern and block (`y[p * blocks + b]`)
+/// and of each candidate shift and contract, with the LP solves made.
+pub(super) struct Whole {
+    /// Count of each candidate shift `j` worked by people of contract `c`, at
+    /// `c * shifts + j`.
+    pub x: Vec<u32>,
+    /// People of pattern `p` in block `b`, at `p * blocks + b`.
+    pub y: Vec<u32>,
+    /// LP solves made.
+    pub solves: usize,
+}
+
+/// Intervals in a day of `req`.
+pub(super) fn per_day(req: &Requirement) -> usize {
+    (DAY_S / req.interval_s).round() as usize
+}
+
+/// The start block of `shift` for blocks `width` intervals wide.
+pub(super) fn block_of(req: &Requirement, shift: &Shift, width: usize) -> usize {
+    (shift.start % per_day(req)) / width
+}
+
+/// Start blocks in a day for blocks `width` intervals wide.
+pub(super) fn blocks(req: &Requirement, width: usize) -> usize {
+    per_day(req).div_ceil(width)
+}
+
+impl Program<'_> {
+    /// Shift columns: each candidate once per class.
+    fn columns(&self) -> usize {
+        self.shifts.len() * self.classes
+    }
+
+    /// The cost of the relaxation with one block, the whole day: no tour roster costs less.
+    /// Returns it and the solves made (1).
+    pub fn bound(&self) -> Result<(f64, usize), RosterError> {
+        let lower = vec![0.0; self.columns() + self.patterns.len()];
+        let (cost, _) = self.lp(per_day(self.req), &lower)?;
+        Ok((cost, 1))
+    }
+
+    /// The program with blocks `width` intervals wide, dived to whole numbers.
+    pub fn whole(&self, width: usize) -> Result<Whole, RosterError> {
+        let nb = blocks(self.req, width);
+        let mut lower = vec![0.0; self.columns() + self.patterns.len() * nb];
+        let mut solves = 0;
+        loop {
+            let (_, values) = self.lp(width, &lower)?;
+            solves += 1;
+            let mut up: Option<(f64, usize)> = None;
+            let mut rounded = false;
+            for (i, v) in values.iter().enumerate() {
+                let floor = (v + INTEGRAL_TOL).floor();
+                let frac = v - floor;
+                lower[i] = lower[i].max(if frac >= HALF { floor + 1.0 } else { floor });
+                rounded |= frac >= HALF;
+                if frac > INTEGRAL_TOL && up.is_none_or(|(f, _)| frac > f) {
+                    up = Some((frac, i));
+                }
+            }
+            let Some((_, i)) = up else {
+                let whole: Vec<u32> = values.iter().map(|v| v.round() as u32).collect();
+                let (x, y) = whole.split_at(self.columns());
+                return Ok(Whole {
+                    x: x.to_vec(),
+                    y: y.to_vec(),
+                    solves,
+                });
+            };
+            if !rounded {
+                lower[i] = (values[i] + INTEGRAL_TOL).ceil();
+            }
+        }
+    }
+
+    /// The LP with blocks `width` intervals wide and every value at least `lower` (shifts
+    /// first, then people by pattern and block): its cost and values in the same order.
+    fn lp(&self, width: usize, lower: &[f64]) -> Result<(f64, Vec<f64>), RosterError> {
+        let req = self.req;
+        let n = req.len();
+        let nb = blocks(req, width);
+        let mut vars = variables!();
+        let vs: Vec<Variable> = lower
+            .iter()
+            .map(|&lo| vars.add(variable().min(lo)))
+            .collect();
+        let nc = self.classes;
+        let (xs, ys) = vs.split_at(self.columns());
+        let empty =
+            |k: usize| -> Vec<Expression> { (0..k).map(|_| Expression::default()).collect() };
+        let mut cover = empty(n);
+        // rows by (day, block, contract) and (block, contract)
+        let mut link = empty(WEEK_DAYS * nb * nc);
+        let mut hours_lo = empty(nb * nc);
+        let mut hours_hi = empty(nb * nc);
+        let mut objective = Expression::with_capacity(vs.len());
+        for (c, xs) in xs.chunks(self.shifts.len()).enumerate() {
+            for (s, &x) in self.shifts.iter().zip(xs) {
+                objective.add_mul(s.cost, x);
+                for t in s.covered(n, true) {
+                    cover[t].add_mul(1.0, x);
+                }
+                let b = block_of(req, s, width);
+                link[(req.day_of(s.start) * nb + b) * nc + c].add_mul(1.0, x);
+                hours_lo[b * nc + c].add_mul(s.paid_hours, x);
+                hours_hi[b * nc + c].add_mul(s.paid_hours, x);
+            }
+        }
+        for (p, (pattern, &penalty)) in self.patterns.iter().zip(self.penalties).enumerate() {
+            let c = pattern.class;
+            let contract = &self.contracts[pattern.contract];
+            for b in 0..nb {
+                let y = ys[p * nb + b];
+                if penalty != 0.0 {
+                    objective.add_mul(penalty, y);
+                }
+                for d in (0..WEEK_DAYS).filter(|&d| works(pattern.days, d)) {
+                    link[(d * nb + b) * nc + c].add_mul(-1.0, y);
+                }
+                hours_lo[b * nc + c].add_mul(-contract.hours_min, y);
+                hours_hi[b * nc + c].add_mul(-contract.hours_max, y);
+            }
+        }
+        let mut model = vars.minimise(objective.clone()).using(lp_solver);
+        for (t, row) in cover.into_iter().enumerate() {
+            if req.heads[t] > 0 {
+                model = model.with(row.geq(f64::from(req.heads[t])));
+            }
+        }
+        for row in link {
+            model = model.with(row.eq(0.0));
+        }
+        for (lo, hi) in hours_lo.into_iter().zip(hours_hi) {
+            model = model.with(lo.geq(0.0)).with(hi.leq(0.0));
+        }
+        let solution = model.solve().map_err(|e| match e {
+            good_lp::ResolutionError::Infeasible => RosterError::Tours(
+                "no tours cover the requirement under the rules: every interval that needs \
+                 heads must be reachable by a shift on a day some contract works; widen the \
+                 contracts' days or hours, min_rest or start_band"
+                    .into(),
+            ),
+            other => RosterError::Solver(other.to_string()),
+        })?;
+        let values: Vec<f64> = vs.iter().map(|&v| solution.value(v).max(0.0)).collect();
+        let cost = objective.eval_with(&solution);
+        Ok((cost, values))
+    }
+}
