@@ -152,13 +152,21 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The week's tours of `roster` and their contracts, for `--agents`.
+/// The week's tours of `roster` (every group's) and their contracts, for `--agents`.
 fn week_tours(roster: &Roster) -> anyhow::Result<(Vec<Tour>, Vec<Contract>)> {
-    let _ = roster;
-    bail!(
-        "--agents gives a week's tours to people: the roster needs tour rules in [roster] \
-         (week = [...] and [[roster.contract]])"
-    )
+    let Some(rules) = &roster.rules.tours else {
+        bail!(
+            "--agents gives a week's tours to people: the roster needs tour rules in [roster] \
+             (week = [...] and [[roster.contract]], see `callsim roster --help`)"
+        );
+    };
+    let tours = roster
+        .groups
+        .iter()
+        .filter_map(|g| g.tours.as_ref())
+        .flat_map(|t| t.tours.iter().cloned())
+        .collect();
+    Ok((tours, rules.contracts.clone()))
 }
 
 /// Gives the week's tours of `roster` to the people of the staff list `path` (and checks
@@ -181,6 +189,18 @@ fn staff(roster: &Roster, path: &Path) -> anyhow::Result<Staffed> {
         .with_context(|| format!("cannot check the week of {}", path.display()))?)
 }
 
+/// How many people or tours the summary names before "and N more".
+const FEW: usize = 10;
+
+/// The first [`FEW`] of `names`, and how many more.
+fn first_few(names: &[String]) -> String {
+    let mut text = names[..names.len().min(FEW)].join(", ");
+    if names.len() > FEW {
+        let _ = write!(text, " and {} more", names.len() - FEW);
+    }
+    text
+}
+
 /// The printed summary of the week given to named people.
 fn render_people(roster: &Roster, staffed: &Staffed, path: &Path) -> String {
     let json = roster::week_output::schedule_json(roster, staffed);
@@ -199,7 +219,7 @@ fn render_people(roster: &Roster, staffed: &Staffed, path: &Path) -> String {
             out,
             "  without a tour ({}): {}",
             json.without_tour.len(),
-            json.without_tour.join(", ")
+            first_few(&json.without_tour)
         );
     }
     let _ = writeln!(
@@ -209,7 +229,7 @@ fn render_people(roster: &Roster, staffed: &Staffed, path: &Path) -> String {
         json.shortfall_intervals,
         crate::units::thousands(json.short_head_hours, 1)
     );
-    for u in &json.unstaffed_tours {
+    for u in json.unstaffed_tours.iter().take(FEW) {
         let _ = writeln!(
             out,
             "    {} {} tour ({}, {} h): {}",
@@ -218,6 +238,13 @@ fn render_people(roster: &Roster, staffed: &Staffed, path: &Path) -> String {
             u.days.join(" "),
             u.paid_hours,
             u.why
+        );
+    }
+    if json.unstaffed_tours.len() > FEW {
+        let _ = writeln!(
+            out,
+            "    ... and {} more (schedule.json, schedule.html)",
+            json.unstaffed_tours.len() - FEW
         );
     }
     let _ = writeln!(
