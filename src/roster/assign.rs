@@ -1,6 +1,6 @@
 //! Giving a week's tours to named people: each tour to at most one person and each person at
 //! most one tour, only to a person of the tour's agent group (its skills) and contract, never
-//! touching a time they are unavailable; among the assignments that staff the most tours,
+//! touching a time they are unavailable; among the assignments that staff the most work,
 //! the one that spreads undesired shifts most evenly.
 //!
 //! **Undesired shifts.** A shift is undesired for a person when it works at night (any time
@@ -11,8 +11,9 @@
 //!
 //! **The program.** Tours can only go to people of their (group, contract), so each such
 //! block is an assignment problem on its own: tours are rows, people and one "left
-//! unstaffed" column per tour are columns. Leaving a tour unstaffed costs more than any set
-//! of assignments, so the most tours are staffed first, then the burden is least. Solved
+//! unstaffed" column per tour are columns. Leaving a tour unstaffed costs its intervals
+//! worked × more than any set of assignments, so the most work is staffed first (a long
+//! tour before a short one when people are too few), then the burden is least. Solved
 //! exactly by the Hungarian algorithm (Kuhn–Munkres with potentials, O(tours² × (people +
 //! tours)) per block), written here on whole-number costs: no floating point, no ties broken
 //! by the order of a hash or of threads, so the same input gives the same schedule whatever
@@ -188,7 +189,14 @@ pub fn assign(grid: &Requirement, tours: &[Tour], agents: &[Agent], groups: usiz
                     .collect()
             })
             .collect();
-        let chosen = least_cost(&cost);
+        let weight: Vec<i64> = rows
+            .iter()
+            .map(|&t| {
+                let worked: usize = tours[t].shifts.iter().map(|s| s.length).sum();
+                worked as i64
+            })
+            .collect();
+        let chosen = least_cost(&cost, &weight);
         for (r, &t) in rows.iter().enumerate() {
             match chosen[r] {
                 Some(p) => agent_of[t] = Some(people[p]),
@@ -234,23 +242,25 @@ pub fn assign(grid: &Requirement, tours: &[Tour], agents: &[Agent], groups: usiz
 }
 
 /// The least-cost assignment of rows to columns (`cost[r][c]`, `None`: not allowed), each
-/// row to at most one column and each column to at most one row, staffing the most rows
-/// first: for each row, its column or `None`. Hungarian algorithm with potentials on the
-/// matrix widened by one "unstaffed" column per row.
-fn least_cost(cost: &[Vec<Option<i64>>]) -> Vec<Option<usize>> {
+/// row to at most one column and each column to at most one row, staffing the most row
+/// weight first (`weight[r]` ≥ 1: a tour's intervals worked): for each row, its column or
+/// `None`. Hungarian algorithm with potentials on the matrix widened by one "unstaffed"
+/// column per row.
+fn least_cost(cost: &[Vec<Option<i64>>], weight: &[i64]) -> Vec<Option<usize>> {
     let n = cost.len();
     let m = cost.first().map_or(0, Vec::len);
     let max = cost.iter().flatten().flatten().copied().max().unwrap_or(0);
-    // leaving a row unstaffed costs more than all the allowed costs of every row together;
-    // a forbidden pair costs more than leaving every row unstaffed
-    let unstaffed = (max + 1) * (n as i64 + 1);
-    let forbidden = unstaffed * (n as i64 + 1);
+    // leaving a row unstaffed costs its weight × more than all the allowed costs of every
+    // row together; a forbidden pair costs more than leaving every row unstaffed
+    let unit = (max + 1) * (n as i64 + 1);
+    let unstaffed: Vec<i64> = weight.iter().map(|&w| unit * w.max(1)).collect();
+    let forbidden = unstaffed.iter().sum::<i64>() + 1;
     let width = m + n;
     let at = |r: usize, c: usize| -> i64 {
         if c < m {
             cost[r][c].unwrap_or(forbidden)
         } else {
-            unstaffed
+            unstaffed[r]
         }
     };
     // 1-based, column 0 a sentinel (e-maxx's formulation)
@@ -538,7 +548,7 @@ mod tests {
         let c = |v: &[i64]| v.iter().map(|&x| Some(x)).collect::<Vec<_>>();
         // a 3 × 3 with a known optimum: 1 + 2 + 2 = 5 (rows to columns 1, 0, 2)
         let cost = vec![c(&[4, 1, 3]), c(&[2, 0, 5]), c(&[3, 2, 2])];
-        let chosen = least_cost(&cost);
+        let chosen = least_cost(&cost, &[1, 1, 1]);
         let total: i64 = chosen
             .iter()
             .enumerate()
@@ -560,12 +570,14 @@ mod tests {
         // a forbidden pair is never chosen, even if it leaves a row unstaffed; the most rows
         // are staffed, however costly
         let cost = vec![vec![Some(100), None], vec![Some(0), None]];
-        assert_eq!(least_cost(&cost), [None, Some(0)]);
+        assert_eq!(least_cost(&cost, &[1, 1]), [None, Some(0)]);
         let cost = vec![vec![Some(0), Some(50)], vec![Some(0), None]];
-        assert_eq!(least_cost(&cost), [Some(1), Some(0)]);
+        assert_eq!(least_cost(&cost, &[1, 1]), [Some(1), Some(0)]);
         // more rows than columns
         let cost = vec![vec![Some(1)], vec![Some(0)], vec![Some(2)]];
-        assert_eq!(least_cost(&cost), [None, Some(0), None]);
+        assert_eq!(least_cost(&cost, &[1, 1, 1]), [None, Some(0), None]);
+        // the heavier row first, however costly: the longer tour is staffed
+        assert_eq!(least_cost(&cost, &[1, 1, 2]), [None, None, Some(0)]);
     }
 
     #[test]
