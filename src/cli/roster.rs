@@ -109,10 +109,12 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
     } else {
         pool.install(|| roster_file(&args, rules))?
     };
+    let staffing = Instant::now();
     let staffed = match &args.agents {
         Some(path) => Some(pool.install(|| staff(&roster, path))?),
         None => None,
     };
+    let staff_s = staffing.elapsed().as_secs_f64();
     let total_s = started.elapsed().as_secs_f64();
     let dir = output::write_roster(&args.out, &roster, staffed.as_ref(), args.png)
         .with_context(|| format!("cannot write the roster of {}", roster.name))?;
@@ -149,6 +151,17 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
          {total_s:.2} s in all with planning and the check",
         roster.solve_s
     );
+    if let Some(staffed) = &staffed {
+        eprintln!(
+            "{} people given the week's tours{} in {staff_s:.3} s (included above)",
+            staffed.agents.len(),
+            if staffed.days.iter().any(|d| d.check.is_some()) {
+                " and the week checked again with their coverage"
+            } else {
+                ""
+            }
+        );
+    }
     Ok(())
 }
 

@@ -227,3 +227,59 @@ fn bad_staff_lists_are_errors_naming_the_file_and_line() {
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
     assert!(stderr.contains("--agents gives a week's tours"), "{stderr}");
 }
+
+/// A week of tours for a center with call types: [`repo`]'s `separate-teams.toml` with a
+/// shift file giving a week and one contract.
+const TEAM_WEEK: &str = r#"
+shift_lengths = ["4h", "8h"]
+starts = { from = "08:00", to = "12:00", every = "1h" }
+week = [1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.5]
+days_off = "any"
+min_rest = "11h"
+max_consecutive_days = 6
+
+[[contract]]
+name = "full-time"
+days = [3, 5]
+hours = ["12h", "40h"]
+"#;
+
+#[test]
+fn each_agent_group_gets_its_own_people_and_a_group_nobody_has_is_short_with_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let shifts = dir.path().join("week.toml");
+    std::fs::write(&shifts, TEAM_WEEK).unwrap();
+    let mut text = String::from("name,contract,group,unavailable\n");
+    for i in 0..16 {
+        let away = if i % 4 == 0 { "Sat;Sun" } else { "" };
+        text.push_str(&format!("b{i},full-time,billing-specialists,{away}\n"));
+        let away = if i % 5 == 0 { "Mon 00:00-12:00" } else { "" };
+        text.push_str(&format!("t{i},full-time,technical-specialists,{away}\n"));
+    }
+    let list = dir.path().join("teams.csv");
+    std::fs::write(&list, text).unwrap();
+    let out = dir.path().join("out");
+    let file = repo("scenarios/multi-skill/separate-teams.toml");
+    let shifts_arg = shifts.display().to_string();
+    let run = roster(&file, &list, &out, &["--shifts", &shifts_arg]).success();
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).to_string();
+    // each call type's check with the people
+    assert!(stdout.contains("Mon technical"), "{stdout}");
+    let folder = out.join("separate-teams");
+    assert_schedule_respects(&folder, &list);
+    assert!(folder.join("schedule-generalists.svg").is_file());
+    // nobody is a generalist: every generalist interval that needs heads is short, and says so
+    let short = rows(&folder.join("shortfall.csv"));
+    let generalists: Vec<_> = short
+        .iter()
+        .filter(|s| s["agent_group"] == "generalists")
+        .collect();
+    assert!(!generalists.is_empty());
+    for s in generalists {
+        assert_eq!(s["covered"], "0");
+        assert!(
+            s["why"].contains("nobody with the skills of generalists"),
+            "{s:?}"
+        );
+    }
+}
