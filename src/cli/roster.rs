@@ -198,8 +198,8 @@ fn staff(roster: &Roster, path: &Path) -> anyhow::Result<Staffed> {
         groups: &groups,
     };
     let people = agents::read_agents(path, context)?;
-    Ok(roster::assign::staff_week(roster, tours, contracts, people)
-        .with_context(|| format!("cannot check the week of {}", path.display()))?)
+    roster::assign::staff_week(roster, tours, contracts, people)
+        .with_context(|| format!("cannot check the week of {}", path.display()))
 }
 
 /// How many people or tours the summary names before "and N more".
