@@ -29,8 +29,7 @@
 use super::grid::DAY_S;
 use super::tours::Contract;
 use crate::units::{WEEKDAYS, parse_clock, weekday_index};
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Most people in a staff list: far above any one site's week (the assignment's time grows
 /// with tours² × people), and a bound on the memory a hostile file can take.
@@ -42,31 +41,9 @@ pub const MAX_AGENTS_BYTES: u64 = 16 * 1024 * 1024;
 /// Longest text quoted back from the file in a message, characters.
 const QUOTE_CHARS: usize = 60;
 
-/// A problem with the staff list: where it is and what was expected.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub struct AgentsError {
-    /// The file.
-    pub path: PathBuf,
-    /// Line in the file (1 = the header), when the problem is on one line.
-    pub line: Option<u64>,
-    /// Column (1-based) and its name, when the problem is in one cell.
-    pub column: Option<(usize, String)>,
-    /// What is wrong and what was expected.
-    pub message: String,
-}
-
-impl fmt::Display for AgentsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-        }
-        if let Some((column, name)) = &self.column {
-            write!(f, ": column {column} ({name})")?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
+/// A problem with the staff list: the file, the line and column when known, and what was
+/// expected (the one error of every CSV input file, shared with `callsim fit`'s).
+pub type AgentsError = crate::fit::FitError;
 
 /// An agent group as the staff list names it: its name and the call types it takes.
 #[derive(Debug, Clone, PartialEq)]
@@ -237,22 +214,11 @@ pub struct StaffContext<'a> {
 
 /// Reads the staff list `path` (at most [`MAX_AGENTS_BYTES`], [`MAX_AGENTS`] people).
 pub fn read_agents(path: &Path, context: StaffContext) -> Result<Vec<Agent>, AgentsError> {
-    let bytes = crate::input::read_limited(path, MAX_AGENTS_BYTES, "staff list").map_err(|e| {
-        AgentsError {
-            path: path.to_path_buf(),
-            line: None,
-            column: None,
-            message: format!("cannot read it: {e}"),
-        }
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| AgentsError {
-        path: path.to_path_buf(),
-        line: None,
-        column: None,
-        message: format!(
-            "expected UTF-8 text; byte {} is not",
-            e.utf8_error().valid_up_to() + 1
-        ),
+    let bytes = crate::input::read_limited(path, MAX_AGENTS_BYTES, "staff list")
+        .map_err(|e| AgentsError::file(path, format!("cannot read it: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let byte = e.utf8_error().valid_up_to() + 1;
+        AgentsError::file(path, format!("expected UTF-8 text; byte {byte} is not"))
     })?;
     parse_agents(path, &text, context)
 }

@@ -366,18 +366,15 @@ fn mutated_forecast_inputs_are_forecast_or_errors_naming_the_file_never_a_panic(
 #[test]
 fn mutated_staff_lists_are_read_or_errors_naming_the_file_never_a_panic() {
     use callsim::roster::agents::{GroupSkills, MAX_AGENTS, StaffContext, parse_agents};
-    use callsim::roster::tours::Contract;
     let original = std::fs::read_to_string(repo("scenarios/agents/help-desk-week.csv")).unwrap();
-    let contracts: Vec<Contract> = ["full-time", "part-time"]
-        .iter()
-        .map(|n| Contract {
-            name: n.to_string(),
-            days_min: 3,
-            days_max: 5,
-            hours_min: 20.0,
-            hours_max: 40.0,
-        })
-        .collect();
+    // the contracts of the example week the list is for
+    let week = repo("scenarios/roster-week-tours.toml");
+    let rules = std::fs::read_to_string(&week).unwrap();
+    let contracts = callsim::scenario::validate::shift_rules_of(&rules, "week")
+        .unwrap()
+        .and_then(|r| r.tours)
+        .unwrap()
+        .contracts;
     let groups = [GroupSkills {
         name: "agents".into(),
         skills: Vec::new(),

@@ -4,7 +4,7 @@
 //! its shortfall per interval, with why, and still writes the week; the files are the same
 //! bytes for any `--threads`; bad staff lists are errors naming the file and line.
 
-use crate::common::{callsim, repo, tree};
+use crate::common::{callsim, repo, rows, tree};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -15,22 +15,6 @@ fn week() -> PathBuf {
 
 fn staff() -> PathBuf {
     repo("scenarios/agents/help-desk-week.csv")
-}
-
-/// The rows of a CSV file as maps from column name to cell.
-fn rows(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
 }
 
 /// Minutes of the week from Monday 00:00 of weekday `day` at clock `"HH:MM"`.
