@@ -642,3 +642,23 @@ fn a_roster_of_groups_counts_people_for_all_and_for_each() {
     let first = stdout.find(" full-time equivalents").unwrap();
     assert!(all < first && first < stdout.find("  day  start").unwrap());
 }
+
+/// A week of tours (`scenarios/roster-week-tours.toml`) gives the same files for one
+/// thread and for two.
+#[test]
+fn tours_are_bit_identical_for_any_thread_count() {
+    let out = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for threads in ["1", "2"] {
+        let dir = out.path().join(threads);
+        callsim()
+            .args(["roster", "--no-check", "--threads", threads, "--out"])
+            .arg(&dir)
+            .arg(repo("scenarios/roster-week-tours.toml"))
+            .assert()
+            .success()
+            .stdout(predicates::str::contains("tours: "));
+        files.push(crate::common::tree(&dir));
+    }
+    assert_eq!(files[0], files[1]);
+}

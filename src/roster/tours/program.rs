@@ -12,9 +12,11 @@
 //!
 //! With one block (the whole day) every tour roster is a solution of its relaxation, so the
 //! relaxation's cost is a lower bound of every tour roster. With blocks narrower than the day
-//! the program is dived to whole numbers: the whole parts of the LP values are fixed as lower
-//! bounds, the values with a fractional part of at least a half are rounded up (or, with
-//! none, the largest), and the LP is solved again, until it is integral. Deterministic: the same week gives the same tours.
+//! the program is dived to whole numbers: first the people (those of a pattern and block
+//! with a fractional part of at least a half rounded up, or with none the largest quarter
+//! of the fractional parts, the shifts left free), then, with whole people, the shifts (whole
+//! parts kept as lower bounds, the largest fractional part rounded up), the LP solved again
+//! after each step, until it is integral. Deterministic: the same week gives the same tours.
 
 use super::super::RosterError;
 use super::super::grid::{DAY_S, Requirement, Shift};
@@ -28,8 +30,11 @@ use good_lp::solvers::highs::highs as lp_solver;
 
 /// Tolerance when reading LP values as whole numbers.
 const INTEGRAL_TOL: f64 = 1e-6;
-/// Fractional parts at least this large are rounded up together in one step of the dive.
+/// People of a pattern whose fractional part is at least this are rounded up together in
+/// one step of the dive.
 const HALF: f64 = 0.5;
+/// Most LP solves of one dive.
+const MAX_SOLVES: usize = 400;
 
 /// The week, its candidate shifts and the people the rules allow.
 pub(super) struct Program<'a> {
@@ -96,27 +101,54 @@ impl Program<'_> {
         loop {
             let (_, values) = self.lp(width, &lower)?;
             solves += 1;
-            let mut up: Option<(f64, usize)> = None;
-            let mut rounded = false;
-            for (i, v) in values.iter().enumerate() {
-                let floor = (v + INTEGRAL_TOL).floor();
-                let frac = v - floor;
-                lower[i] = lower[i].max(if frac >= HALF { floor + 1.0 } else { floor });
-                rounded |= frac >= HALF;
-                if frac > INTEGRAL_TOL && up.is_none_or(|(f, _)| frac > f) {
-                    up = Some((frac, i));
-                }
-            }
-            let Some((_, i)) = up else {
+            let frac = |i: usize| values[i] - (values[i] + INTEGRAL_TOL).floor();
+            let columns = self.columns();
+            let people: Vec<usize> = (columns..values.len())
+                .filter(|&i| frac(i) > INTEGRAL_TOL)
+                .collect();
+            let shifts: Vec<usize> = (0..columns).filter(|&i| frac(i) > INTEGRAL_TOL).collect();
+            if people.is_empty() && shifts.is_empty() {
                 let whole: Vec<u32> = values.iter().map(|v| v.round() as u32).collect();
-                let (x, y) = whole.split_at(self.columns());
+                let (x, y) = whole.split_at(columns);
                 return Ok(Whole {
                     x: x.to_vec(),
                     y: y.to_vec(),
                     solves,
                 });
-            };
-            if !rounded {
+            }
+            if solves >= MAX_SOLVES {
+                return Err(RosterError::Tours(format!(
+                    "the program did not reach whole numbers in {MAX_SOLVES} LP solves; \
+                     loosen a rule (a contract's hours, start_band or min_rest)"
+                )));
+            }
+            if !people.is_empty() {
+                // people first, the shifts left free: the halves and more rounded up, or
+                // with none, the largest quarter
+                let mut up: Vec<usize> = people
+                    .iter()
+                    .copied()
+                    .filter(|&i| frac(i) >= HALF)
+                    .collect();
+                if up.is_empty() {
+                    let mut by_frac = people;
+                    by_frac.sort_by(|&a, &b| frac(b).total_cmp(&frac(a)).then(a.cmp(&b)));
+                    by_frac.truncate(by_frac.len().div_ceil(4));
+                    up = by_frac;
+                }
+                for i in up {
+                    lower[i] = (values[i] + INTEGRAL_TOL).ceil();
+                }
+                continue;
+            }
+            // whole people: the shifts' whole parts kept, the largest fraction rounded up
+            for (i, lo) in lower.iter_mut().enumerate().take(columns) {
+                *lo = (values[i] + INTEGRAL_TOL).floor();
+            }
+            if let Some(&i) = shifts
+                .iter()
+                .max_by(|&&a, &&b| frac(a).total_cmp(&frac(b)).then(b.cmp(&a)))
+            {
                 lower[i] = (values[i] + INTEGRAL_TOL).ceil();
             }
         }

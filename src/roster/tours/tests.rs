@@ -1,1 +1,196 @@
+//! Unit tests of tours: every rule holds in every tour, a hand-computable week reaches its
+//! optimum, and rules no week can meet are clear errors.
 
+use super::*;
+use crate::roster::grid::candidates;
+use crate::roster::rules::ShiftRules;
+
+/// A week of hourly intervals needing `heads` every hour from 08:00 to 16:00 each day (8
+/// hours), shifts of `lengths_h` that may start at any hour.
+fn week(heads: u32, lengths_h: &[f64]) -> (Requirement, Vec<Shift>) {
+    let n = 7 * 24;
+    let req = Requirement {
+        interval_s: 3600.0,
+        start_clock_s: 0.0,
+        heads: (0..n)
+            .map(|k| {
+                if (8..16).contains(&(k % 24)) {
+                    heads
+                } else {
+                    0
+                }
+            })
+            .collect(),
+        week: true,
+        default_open: vec![true; n],
+    };
+    let shifts = candidates(&req, &ShiftRules::lengths_only(lengths_h), None).unwrap();
+    (req, shifts)
+}
+
+fn full_time(days: u32, hours: (f64, f64)) -> Contract {
+    Contract {
+        name: "full-time".into(),
+        days_min: days,
+        days_max: days,
+        hours_min: hours.0,
+        hours_max: hours.1,
+    }
+}
+
+fn rules(contracts: Vec<Contract>) -> TourRules {
+    TourRules {
+        contracts,
+        days_off: DaysOff::Consecutive,
+        min_rest_s: 11.0 * 3600.0,
+        max_consecutive_days: 5,
+        start_band_s: Some(2.0 * 3600.0),
+    }
+}
+
+#[test]
+fn patterns_keep_days_worked_days_off_together_and_runs() {
+    let r = rules(vec![full_time(5, (0.0, 168.0))]);
+    let p = r.patterns(&[8.0]);
+    // 5 of 7 with the two days off together: 7 weeks (one per first day off)
+    assert_eq!(p.len(), 7);
+    assert!(
+        p.iter()
+            .all(|p| day_count(p.days) == 5 && days_off_together(p.days))
+    );
+    let mut any = r.clone();
+    any.days_off = DaysOff::Any;
+    // any 2 days off of 7 = 21, less none: a 5-day week never has more than 5 in a row
+    assert_eq!(any.patterns(&[8.0]).len(), 21);
+    any.max_consecutive_days = 3;
+    assert!(
+        any.patterns(&[8.0])
+            .iter()
+            .all(|p| longest_run(p.days) <= 3)
+    );
+    // weekly hours out of reach of 5 shifts of 8 hours: no pattern
+    let far = rules(vec![full_time(5, (41.0, 45.0))]);
+    assert!(far.patterns(&[8.0]).is_empty());
+}
+
+#[test]
+fn a_hand_computed_week_reaches_its_optimum() {
+    // 3 heads 08:00-16:00 every day, 8-hour shifts only: at least 21 shifts of 8 hours (168
+    // paid hours), and 3-to-5-day tours of 24 to 40 hours can work exactly those (e.g. three
+    // people of 5 days and two of 3), so the optimum is 168 paid hours, the LP bound too.
+    let (req, shifts) = week(3, &[8.0]);
+    let r = rules(vec![Contract {
+        name: "flex".into(),
+        days_min: 3,
+        days_max: 5,
+        hours_min: 24.0,
+        hours_max: 40.0,
+    }]);
+    let t = solve(&req, &shifts, &r, 0).unwrap();
+    assert_eq!(t.paid_hours, 168.0);
+    assert_eq!(t.lp_bound, 168.0);
+    assert_eq!(t.gap(), 0.0);
+    let solved = t.solved(&req);
+    assert!(solved.covered.iter().zip(&req.heads).all(|(c, h)| c >= h));
+    assert!(t.tours.iter().all(|x| violations(x, &r, &req).is_empty()));
+}
+
+#[test]
+fn every_rule_holds_in_every_tour() {
+    // a busier, uneven week: heads vary by hour and day, shifts of 6, 8 and 10 hours
+    let n = 7 * 24;
+    let mut req = week(0, &[6.0]).0;
+    for k in 0..n {
+        let (d, h) = (k / 24, k % 24);
+        req.heads[k] = match h {
+            7..=9 => 4 + d as u32 % 3,
+            10..=17 => 7 - (d as u32 / 3),
+            18..=21 => 3,
+            _ => 1,
+        };
+    }
+    let shifts = candidates(&req, &ShiftRules::lengths_only(&[6.0, 8.0, 10.0]), None).unwrap();
+    let r = rules(vec![
+        full_time(5, (38.0, 40.0)),
+        Contract {
+            name: "part-time".into(),
+            days_min: 3,
+            days_max: 4,
+            hours_min: 18.0,
+            hours_max: 30.0,
+        },
+    ]);
+    let t = solve(&req, &shifts, &r, 0).unwrap();
+    let solved = t.solved(&req);
+    assert!(solved.covered.iter().zip(&req.heads).all(|(c, h)| c >= h));
+    assert!(t.cost >= t.lp_bound - 1e-6);
+    for tour in &t.tours {
+        assert_eq!(violations(tour, &r, &req), Vec::<String>::new());
+        let c = &r.contracts[tour.contract];
+        let days = tour.days(&req);
+        assert!((c.days_min..=c.days_max).contains(&day_count(days)));
+        assert!(days_off_together(days) && longest_run(days) <= 5);
+        assert!((c.hours_min..=c.hours_max).contains(&tour.paid_hours()));
+    }
+    // the same week gives the same tours
+    assert_eq!(solve(&req, &shifts, &r, 0).unwrap(), t);
+}
+
+#[test]
+fn the_checker_finds_every_broken_rule() {
+    let (req, shifts) = week(1, &[8.0, 10.0]);
+    let r = rules(vec![full_time(5, (38.0, 40.0))]);
+    let at = |day: usize, hour: usize, len: usize| {
+        shifts
+            .iter()
+            .find(|s| s.start == day * 24 + hour && s.length == len)
+            .unwrap()
+            .clone()
+    };
+    // Mon, Tue 22:00 (10 h: 8 hours' rest to Wed 08:00), Wed, Fri, Sat: days off apart, starts
+    // 14 hours apart, 42 hours
+    let tour = Tour {
+        group: 0,
+        contract: 0,
+        shifts: vec![
+            at(0, 8, 8),
+            at(1, 22, 10),
+            at(2, 8, 8),
+            at(4, 8, 8),
+            at(5, 8, 8),
+        ],
+    };
+    let found = violations(&tour, &r, &req).join("; ");
+    for expected in [
+        "42 paid hours",
+        "days off apart",
+        "rest after",
+        "starts spread",
+    ] {
+        assert!(found.contains(expected), "{expected}: {found}");
+    }
+    // six days in a row
+    let six = Tour {
+        group: 0,
+        contract: 0,
+        shifts: (0..6).map(|d| at(d, 8, 8)).collect(),
+    };
+    let found = violations(&six, &r, &req).join("; ");
+    assert!(found.contains("6 working days in a row") && found.contains("works 6 days"));
+}
+
+#[test]
+fn rules_no_week_can_meet_are_clear_errors() {
+    let (req, shifts) = week(2, &[8.0]);
+    let far = rules(vec![full_time(5, (41.0, 45.0))]);
+    match solve(&req, &shifts, &far, 0) {
+        Err(RosterError::Tours(m)) => assert!(m.contains("no week fits the rules"), "{m}"),
+        other => panic!("expected an error, got {other:?}"),
+    }
+    let mut rest = rules(vec![full_time(5, (0.0, 168.0))]);
+    rest.min_rest_s = 20.0 * 3600.0;
+    match solve(&req, &shifts, &rest, 0) {
+        Err(RosterError::Tours(m)) => assert!(m.contains("min_rest"), "{m}"),
+        other => panic!("expected an error, got {other:?}"),
+    }
+}
