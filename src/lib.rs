@@ -20,6 +20,8 @@
 //! - [`units`] formats and parses clock times, durations for people and weekday names; it is
 //!   below everything.
 
+#![warn(missing_docs)]
+
 pub mod cli;
 pub mod engine;
 pub mod erlang;

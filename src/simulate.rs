@@ -6,9 +6,9 @@
 //! of each replication are kept, for paired comparisons) and the output is bit-identical for
 //! any number of threads. A scenario is handed over as soon as its last replication is in.
 
-use crate::model::replication::{Stopped, run_replication_until};
+use crate::model::replication::Stopped;
 use crate::model::routing::CallType;
-use crate::model::{NoObserver, ReplicationOutcome, Scenario};
+use crate::model::{ReplicationOutcome, Scenario};
 use crate::stats::{
     IntervalTally, Kpi, MeanCi, MeanCiTally, Mechanism, Precision, PrecisionReached, WaitHistogram,
     control_variate_mean, precision,
@@ -16,6 +16,7 @@ use crate::stats::{
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+pub mod days;
 pub mod record;
 pub mod skills;
 pub use skills::{GroupKpis, SkillResult};
@@ -30,8 +31,10 @@ pub const CHUNK: usize = 256;
 pub struct ReplicationKpis {
     /// Whole run.
     pub total: Vec<f64>,
-    /// One row per reporting interval.
+    /// One row per reporting interval (of every day, one after the other).
     pub intervals: Vec<Vec<f64>>,
+    /// One row per day, with several days ([`Scenario::days`]); empty for a day alone.
+    pub days: Vec<Vec<f64>>,
     /// Calls simulated, warm-up included.
     pub calls: u64,
     /// Waits of the answered calls of the whole run.
@@ -139,6 +142,12 @@ pub fn kpis_of(scenario: &Scenario) -> Vec<Kpi> {
             Mechanism::Callback => scenario.callback.is_some() || any(|t| t.callback.is_some()),
             Mechanism::Proactive => scenario.proactive.is_some() || any(|t| t.proactive.is_some()),
             Mechanism::Costs => scenario.costs.is_some(),
+            Mechanism::Days => {
+                scenario.days > 1
+                    && (*k != Kpi::CallbacksCarriedOver
+                        || scenario.callback.is_some()
+                        || any(|t| t.callback.is_some()))
+            }
         })
         .collect()
 }
@@ -150,8 +159,11 @@ pub struct ScenarioResult {
     pub scenario: Scenario,
     /// KPIs of the whole run (day, or measured steady-state window).
     pub total: KpiSet,
-    /// KPIs of each reporting interval.
+    /// KPIs of each reporting interval (of every day, one after the other:
+    /// [`Scenario::run_intervals`]).
     pub intervals: Vec<KpiSet>,
+    /// KPIs of each whole day, with several days ([`Scenario::days`]); empty for a day alone.
+    pub days: Vec<KpiSet>,
     /// Calls simulated over all replications, warm-ups included.
     pub calls_simulated: u64,
     /// Waits of answered calls pooled over all replications (for the wait distribution).
@@ -178,7 +190,9 @@ pub fn expected_customers(scenario: &Scenario) -> Option<f64> {
             .skills
             .as_ref()
             .is_some_and(|m| m.types.iter().any(|t| t.proactive.is_some()));
-    (!proactive).then(|| scenario.arrival_rate.iter().sum::<f64>() * scenario.interval_s)
+    (!proactive).then(|| {
+        scenario.arrival_rate.iter().sum::<f64>() * scenario.interval_s * f64::from(scenario.days)
+    })
 }
 
 impl ScenarioResult {
@@ -216,24 +230,34 @@ fn replication_kpis_until(
     replication: u64,
     go_on: &dyn Fn() -> bool,
 ) -> Result<ReplicationKpis, RunError> {
-    let outcome =
-        run_replication_until(scenario, replication, &mut NoObserver, go_on).map_err(|why| {
-            RunError {
-                scenario: scenario.name.clone(),
-                replication,
-                why,
-            }
+    let outcome = days::run_days(scenario, replication, go_on)
+        .map(days::one_after_the_other)
+        .map_err(|why| RunError {
+            scenario: scenario.name.clone(),
+            replication,
+            why,
         })?;
     let mut kpis = outcome_kpis(&outcome);
+    if scenario.days > 1 {
+        kpis.days = days::day_totals(&outcome.intervals, scenario.intervals())
+            .iter()
+            .map(kpi_values)
+            .collect();
+    }
     if scenario.skills.is_some() {
         kpis.skills = Some(SkillReplication::of(&outcome));
     }
     Ok(kpis)
 }
 
+/// The value of every KPI of one tally, in [`Kpi::ALL`] order.
+fn kpi_values(t: &IntervalTally) -> Vec<f64> {
+    Kpi::ALL.iter().map(|k| k.value(t)).collect()
+}
+
 /// The KPI values of one replication's outcome (the whole center).
 fn outcome_kpis(outcome: &ReplicationOutcome) -> ReplicationKpis {
-    let values = |t: &IntervalTally| Kpi::ALL.iter().map(|k| k.value(t)).collect();
+    let values = kpi_values;
     let mut whole = IntervalTally::default();
     for t in &outcome.intervals {
         whole.merge(t);
@@ -241,6 +265,7 @@ fn outcome_kpis(outcome: &ReplicationOutcome) -> ReplicationKpis {
     ReplicationKpis {
         total: values(&whole),
         intervals: outcome.intervals.iter().map(values).collect(),
+        days: Vec::new(),
         calls: outcome.calls,
         waits: whole.waits,
         skills: None,
@@ -301,8 +326,9 @@ pub fn simulate_each(
 }
 
 /// [`simulate_each`], showing each replication (scenario index, KPI values) to `visit` as it
-/// is folded into its scenario's tally, in replication order.
-fn simulate_fold(
+/// is folded into its scenario's tally, in replication order. `done` and `visit` are called
+/// on the calling thread, never at the same time.
+pub fn simulate_fold(
     scenarios: &[Scenario],
     go_on: impl Fn() -> bool + Sync,
     mut done: impl FnMut(usize, Result<ScenarioResult, RunError>),
@@ -463,6 +489,8 @@ impl Batches {
 #[derive(Debug, Clone)]
 pub struct ScenarioTally {
     rows: RowsTally,
+    /// Each day's KPIs, with several days.
+    days: Vec<Vec<MeanCiTally>>,
     calls: u64,
     waits: WaitHistogram,
     replications: Vec<Vec<f64>>,
@@ -478,14 +506,22 @@ impl ScenarioTally {
     /// The tally of no replication of `scenario`.
     pub fn new(scenario: &Scenario) -> Self {
         ScenarioTally {
-            rows: RowsTally::new(scenario.intervals()),
+            rows: RowsTally::new(scenario.run_intervals()),
+            days: vec![
+                vec![MeanCiTally::new(); Kpi::ALL.len()];
+                if scenario.days > 1 {
+                    scenario.days as usize
+                } else {
+                    0
+                }
+            ],
             calls: 0,
             waits: WaitHistogram::default(),
             replications: Vec::new(),
             skills: scenario
                 .skills
                 .as_ref()
-                .map(|model| SkillTally::new(model, scenario.intervals())),
+                .map(|model| SkillTally::new(model, scenario.run_intervals())),
             precision: scenario.precision.clone(),
             reached: None,
             control: scenario
@@ -513,6 +549,11 @@ impl ScenarioTally {
     /// Adds the next replication (they must come in replication order).
     pub fn add(&mut self, kpis: &ReplicationKpis) {
         self.rows.add(&kpis.total, &kpis.intervals);
+        for (tallies, row) in self.days.iter_mut().zip(&kpis.days) {
+            for (t, x) in tallies.iter_mut().zip(row) {
+                t.add(*x);
+            }
+        }
         self.calls += kpis.calls;
         self.waits.merge(&kpis.waits);
         self.replications.push(kpis.total.clone());
@@ -536,8 +577,17 @@ impl ScenarioTally {
             // the replications it took
             scenario.replications = self.replications.len() as u32;
         }
+        let days = if scenario.days > 1 {
+            self.days
+                .iter()
+                .map(|t| KpiSet::from_tallies(&kpis, t))
+                .collect()
+        } else {
+            Vec::new()
+        };
         ScenarioResult {
             scenario,
+            days,
             precision: self.reached,
             control_expected: self.control,
             total,

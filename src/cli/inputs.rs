@@ -84,3 +84,17 @@ pub fn print_problems(problems: &[Diagnostic]) {
         eprintln!("error: {p}\n");
     }
 }
+
+/// `plan` and `roster` staff one working day: a scenario of several days (`[time] days`) is
+/// refused, naming the file.
+pub fn one_day_only(scenario: &Scenario, file: &Path) -> anyhow::Result<()> {
+    if scenario.days > 1 {
+        anyhow::bail!(
+            "{}: time.days = {}: plan and roster staff one working day; run several days with \
+             `callsim run` (remove days, or set it to 1, to plan)",
+            file.display(),
+            scenario.days
+        );
+    }
+    Ok(())
+}

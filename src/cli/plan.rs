@@ -115,6 +115,7 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
             );
         }
     };
+    super::inputs::one_day_only(&scenario, &args.file)?;
     // What only this command does with one queue; the planner refuses the rest itself.
     if scenario.skills.is_some()
         && (args.target_sl.is_some()
@@ -247,19 +248,8 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
     if args.json {
         // the file just written, as it is
         print!("{}", std::fs::read_to_string(dir.join("plan.json"))?);
-    } else if plan.has_call_types() {
-        print!("{}", render_types(&plan)?);
-        if let Some(p) = &pilot {
-            print!("{}", pilot_line(p));
-        }
     } else {
-        print!("{}", render(&plan));
-        if let Some(p) = &pilot {
-            print!("{}", pilot_line(p));
-        }
-        if let Some(on_mean) = &on_mean {
-            print!("{}", versus_mean(&plan, on_mean));
-        }
+        print!("{}", render(&plan, pilot.as_ref(), on_mean.as_ref())?);
     }
     eprintln!(
         "planned in {elapsed:.2} s: {} whole-day simulations of {} replications{}",
@@ -340,86 +330,178 @@ fn pct(v: Option<f64>) -> String {
     }
 }
 
-/// The printed plan of one queue: the table, where it departs from Erlang, the day's totals.
-fn render(plan: &Plan) -> String {
+/// The printed plan of any center: the heading, the table of intervals, then what the plan
+/// says about the day (one queue: against Erlang, the days met, hours, cost and the final
+/// check; call types: the day's agent-hours by method), the pilot of `--precision` and the
+/// comparison with planning on the mean (`--confidence`).
+fn render(
+    plan: &Plan,
+    pilot: Option<&plan::PilotPrecision>,
+    on_mean: Option<&Plan>,
+) -> anyhow::Result<String> {
+    let mut out = heading(plan);
+    if plan.has_call_types() {
+        out.push_str(&table(plan, 8, &type_columns(plan)?));
+        out.push_str(&overworked(plan));
+        out.push_str(&hours_by_method(plan)?);
+    } else {
+        out.push_str(&table(plan, 6, &queue_columns(plan)));
+        out.push_str(&queue_day(plan));
+    }
+    if let Some(p) = pilot {
+        out.push_str(&pilot_line(p));
+    }
+    if let Some(on_mean) = on_mean {
+        out.push_str(&versus_mean(plan, on_mean));
+    }
+    Ok(out)
+}
+
+/// The plan's first line: its goal, its targets and how they are judged; for call types, what
+/// the table's cells are.
+fn heading(plan: &Plan) -> String {
     let sc = &plan.check.scenario;
+    let goal = match plan.options.goal {
+        Goal::Targets => "fewest agents meeting the targets",
+        Goal::Cost => "least total cost",
+    };
+    let targets = match plan.has_call_types() {
+        true => "each call type's own service level".to_string(),
+        false => describe_targets(&plan.options.targets),
+    };
+    let mut out = format!(
+        "\n{} — plan: {goal}; targets: {targets} (each interval, {} of {} replications; final \
+         check with fresh seeds)\n",
+        sc.name,
+        plan.options.criterion.describe(),
+        sc.replications
+    );
+    if plan.has_call_types() {
+        out.push_str("  agents per group: split-capacity LP → after simulation\n");
+    }
+    out
+}
+
+/// One column of the printed plan table: its header and one cell per interval, right-aligned
+/// in `width` characters.
+struct Column {
+    head: String,
+    width: usize,
+    cells: Vec<String>,
+}
+
+impl Column {
+    fn new(head: impl Into<String>, width: usize, cells: Vec<String>) -> Self {
+        Column {
+            head: head.into(),
+            width,
+            cells,
+        }
+    }
+}
+
+/// The intervals of a plan as a table: the start time (`start_width` characters, left), the
+/// columns, and a mark on each interval below a service-level target in the final check
+/// (`misses`: `Some` of what is below, e.g. `"billing "`, or of nothing for a single queue),
+/// then how many were.
+fn table(
+    plan: &Plan,
+    start_width: usize,
+    (columns, misses): &(Vec<Column>, Vec<Option<String>>),
+) -> String {
+    let sc = &plan.check.scenario;
+    let mut out = format!("  {:<start_width$}", "start");
+    for c in columns {
+        let _ = write!(out, "{:>w$}", c.head, w = c.width);
+    }
+    out.push('\n');
+    for (k, missed) in misses.iter().enumerate() {
+        let _ = write!(
+            out,
+            "  {:<start_width$}",
+            format_clock(sc.interval_start_clock_s(k))
+        );
+        for c in columns {
+            let _ = write!(out, "{:>w$}", c.cells[k], w = c.width);
+        }
+        if let Some(what) = missed {
+            let _ = write!(out, "  ✗ {what}below target");
+        }
+        out.push('\n');
+    }
+    let n = misses.iter().flatten().count();
+    if n > 0 {
+        let _ = writeln!(
+            out,
+            "  ✗ {n} interval(s) below the service-level target in the final check"
+        );
+    }
+    out
+}
+
+/// The table of one queue: expected calls, load, Erlang's agents and the plan's, scheduled
+/// heads, and the final check's service level, abandonment, occupancy and days meeting the
+/// targets.
+fn queue_columns(plan: &Plan) -> (Vec<Column>, Vec<Option<String>>) {
+    let n = plan.check.scenario.intervals();
     let (load, erlang, planned, scheduled) = (
         plan.load_erlangs(),
         plan.erlang_agents(),
         plan.planned_agents(),
         plan.scheduled_agents(),
     );
-    let mut out = String::new();
-    let goal = match plan.options.goal {
-        Goal::Targets => "fewest agents meeting the targets",
-        Goal::Cost => "least total cost",
+    let kpi = |kpi: Kpi, ci: bool| -> Vec<String> {
+        (0..n)
+            .map(|k| {
+                let v = plan.check.intervals[k].get(kpi);
+                pct(v.map(|v| if ci { v.ci95 } else { v.mean }))
+            })
+            .collect()
     };
-    let _ = writeln!(
-        out,
-        "\n{} — plan: {goal}; targets: {} (each interval, {} of {} replications; final check \
-         with fresh seeds)",
-        sc.name,
-        describe_targets(&plan.options.targets),
-        plan.options.criterion.describe(),
-        sc.replications
-    );
-    let _ = writeln!(
-        out,
-        "  {:<6}{:>8}{:>8}{:>8}{:>6}{:>6}{:>7}{:>7}{:>6}{:>8}{:>6}{:>7}{:>7}",
-        "start",
-        "calls",
-        "load",
-        "erlang",
-        "plan",
-        "diff",
-        "sched",
-        "SL%",
-        "±",
-        "aband%",
-        "±",
-        "occ%",
-        "days%"
-    );
-    let target = Some(plan.service_level_target());
-    let mut misses = 0;
-    for k in 0..sc.intervals() {
-        let get = |kpi| plan.check.intervals[k].get(kpi);
-        let diff = i64::from(planned[k]) - i64::from(erlang[k]);
-        let diff = match diff {
-            0 => "=".to_string(),
-            d => format!("{d:+}"),
-        };
-        // an interval whose checked service level is below the target is marked
-        let missed = target.is_some_and(|t| {
-            get(Kpi::ServiceLevel).is_some_and(|v| v.mean.is_finite() && v.mean < t)
-        });
-        misses += usize::from(missed);
-        let _ = writeln!(
-            out,
-            "  {:<6}{:>8.1}{:>8.1}{:>8}{:>6}{:>6}{:>7}{:>7}{:>6}{:>8}{:>6}{:>7}{:>7}{}",
-            format_clock(sc.interval_start_clock_s(k)),
-            output::expected_calls(plan, k),
-            load[k],
-            erlang[k],
-            planned[k],
-            diff,
-            scheduled[k],
-            pct(get(Kpi::ServiceLevel).map(|v| v.mean)),
-            pct(get(Kpi::ServiceLevel).map(|v| v.ci95)),
-            pct(get(Kpi::AbandonRate).map(|v| v.mean)),
-            pct(get(Kpi::AbandonRate).map(|v| v.ci95)),
-            pct(get(Kpi::Occupancy).map(|v| v.mean)),
-            pct(plan.days_met.get(k).copied()),
-            if missed { "  ✗ below target" } else { "" }
-        );
-    }
-    if misses > 0 {
-        let _ = writeln!(
-            out,
-            "  ✗ {misses} interval(s) below the service-level target in the final check"
-        );
-    }
-    out.push_str(&departures(plan));
+    let of = |f: &dyn Fn(usize) -> String| (0..n).map(f).collect::<Vec<_>>();
+    let columns = vec![
+        Column::new(
+            "calls",
+            8,
+            of(&|k| format!("{:.1}", output::expected_calls(plan, k))),
+        ),
+        Column::new("load", 8, of(&|k| format!("{:.1}", load[k]))),
+        Column::new("erlang", 8, of(&|k| erlang[k].to_string())),
+        Column::new("plan", 6, of(&|k| planned[k].to_string())),
+        Column::new(
+            "diff",
+            6,
+            of(&|k| match i64::from(planned[k]) - i64::from(erlang[k]) {
+                0 => "=".to_string(),
+                d => format!("{d:+}"),
+            }),
+        ),
+        Column::new("sched", 7, of(&|k| scheduled[k].to_string())),
+        Column::new("SL%", 7, kpi(Kpi::ServiceLevel, false)),
+        Column::new("±", 6, kpi(Kpi::ServiceLevel, true)),
+        Column::new("aband%", 8, kpi(Kpi::AbandonRate, false)),
+        Column::new("±", 6, kpi(Kpi::AbandonRate, true)),
+        Column::new("occ%", 7, kpi(Kpi::Occupancy, false)),
+        Column::new("days%", 7, of(&|k| pct(plan.days_met.get(k).copied()))),
+    ];
+    let target = plan.service_level_target();
+    let misses = (0..n)
+        .map(|k| {
+            plan.check.intervals[k]
+                .get(Kpi::ServiceLevel)
+                .is_some_and(|v| v.mean.is_finite() && v.mean < target)
+                .then(String::new)
+        })
+        .collect();
+    (columns, misses)
+}
+
+/// What a plan of one queue says about its day: where it departs from Erlang, the days
+/// meeting the targets, overworked intervals, agent-hours, cost, the final check, and the
+/// cost goal's comparisons.
+fn queue_day(plan: &Plan) -> String {
+    let sc = &plan.check.scenario;
+    let mut out = departures(plan);
     out.push_str(&days_line(plan));
     out.push_str(&overworked(plan));
     let _ = writeln!(
@@ -506,7 +588,6 @@ fn render(plan: &Plan) -> String {
     }
     out
 }
-
 /// Highest occupancy of a plan not warned about: above it agents have no slack for a peak,
 /// breaks or a long call.
 const MAX_PLAUSIBLE_OCCUPANCY: f64 = 0.98;
@@ -642,51 +723,62 @@ fn departures(plan: &Plan) -> String {
     out
 }
 
-/// The printed plan of call types and agent groups: agents per group and interval (the
-/// split-capacity program's → the plan), each type's checked service level, and the day's
-/// agent-hours by method, the shortcut of counting flexible agents for every skill simulated
-/// on the final check's callers.
-fn render_types(plan: &Plan) -> anyhow::Result<String> {
+/// The table of call types and agent groups: each group's agents (the split-capacity
+/// program's → the plan) and each type's service level in the final check.
+fn type_columns(plan: &Plan) -> anyhow::Result<(Vec<Column>, Vec<Option<String>>)> {
+    let scenario = &plan.check.scenario;
+    let Some(model) = &scenario.skills else {
+        bail!("not a multi-skill scenario");
+    };
+    let n = scenario.intervals();
+    let check = plan.check.skills.as_ref();
+    let sl =
+        |t: usize, k: usize| check.and_then(|c| c.by_type[t].intervals[k].get(Kpi::ServiceLevel));
+    let mut columns: Vec<Column> = model
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(g, group)| {
+            let cells = (0..n)
+                .map(|k| format!("{} → {}", plan.start[k][g], plan.planned[k][g]))
+                .collect();
+            Column::new(group.name.clone(), 22, cells)
+        })
+        .collect();
+    columns.extend(model.types.iter().enumerate().map(|(t, ty)| {
+        let cells = (0..n)
+            .map(|k| sl(t, k).map_or("-".to_string(), |v| format!("{:.3}", v.mean)))
+            .collect();
+        Column::new(format!("SL {}", ty.name), 16, cells)
+    }));
+    let misses = (0..n)
+        .map(|k| {
+            let below: Vec<&str> = model
+                .types
+                .iter()
+                .enumerate()
+                .filter(|(t, ty)| {
+                    sl(*t, k)
+                        .is_some_and(|v| v.mean.is_finite() && v.mean < ty.service_level.target)
+                })
+                .map(|(_, ty)| ty.name.as_str())
+                .collect();
+            (!below.is_empty()).then(|| format!("{} ", below.join(", ")))
+        })
+        .collect();
+    Ok((columns, misses))
+}
+
+/// The day of a plan of call types: its agent-hours by method (each queue planned alone, the
+/// shortcut of counting flexible agents for every skill simulated on the final check's
+/// callers, the split-capacity program, the plan) and each type's service level over the day.
+fn hours_by_method(plan: &Plan) -> anyhow::Result<String> {
     let scenario = &plan.check.scenario;
     let Some(model) = &scenario.skills else {
         bail!("not a multi-skill scenario");
     };
     let mut out = String::new();
-    writeln!(
-        out,
-        "\n{}: planned agents per group (split-capacity LP → after simulation)",
-        scenario.name
-    )?;
-    write!(out, "  {:<8}", "start")?;
-    for g in &model.groups {
-        write!(out, "{:>22}", g.name)?;
-    }
-    for t in &model.types {
-        write!(out, "{:>16}", format!("SL {}", t.name))?;
-    }
-    writeln!(out)?;
     let check = plan.check.skills.as_ref();
-    for k in 0..scenario.intervals() {
-        write!(
-            out,
-            "  {:<8}",
-            format_clock(scenario.interval_start_clock_s(k))
-        )?;
-        for g in 0..model.groups.len() {
-            write!(
-                out,
-                "{:>22}",
-                format!("{} → {}", plan.start[k][g], plan.planned[k][g])
-            )?;
-        }
-        for t in 0..model.types.len() {
-            let sl = check
-                .and_then(|c| c.by_type[t].intervals[k].get(Kpi::ServiceLevel))
-                .map_or("-".to_string(), |v| format!("{:.3}", v.mean));
-            write!(out, "{sl:>16}")?;
-        }
-        writeln!(out)?;
-    }
     let shortcut: Vec<Vec<u32>> = plan
         .needs
         .iter()

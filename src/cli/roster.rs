@@ -307,6 +307,7 @@ fn roster_file(args: &RosterArgs, rules: Option<ShiftRules>) -> anyhow::Result<R
             );
         }
     };
+    super::inputs::one_day_only(&scenario, &args.file)?;
     let rules = match rules {
         Some(rules) => Some(rules),
         None => {

@@ -322,9 +322,22 @@ fn table(result: &ScenarioResult) -> String {
             warmup_s / 3600.0
         ),
     };
+    let (span, whole) = if sc.days > 1 {
+        let carry = if sc.carry_over {
+            "customers due at closing carried over to the next morning"
+        } else {
+            "each day alone"
+        };
+        (
+            format!("{} days, each a {span}, {carry}", sc.days),
+            format!("KPI (the {} days)", sc.days),
+        )
+    } else {
+        (span, "KPI (whole run)".to_string())
+    };
     let mut out = format!(
         "\n{} — {span}; {} replications, seed {}\n  {:<24}{:>12}{:>12}\n",
-        sc.name, sc.replications, sc.seed, "KPI (whole run)", "mean", "± 95% CI"
+        sc.name, sc.replications, sc.seed, whole, "mean", "± 95% CI"
     );
     let threshold = match sc.skills {
         Some(_) => "its type's threshold".to_string(),
@@ -349,6 +362,9 @@ fn table(result: &ScenarioResult) -> String {
     if let Some(skills) = &result.skills {
         out.push_str(&skill_tables(sc, skills));
     }
+    if !result.days.is_empty() {
+        out.push_str(&day_table(result));
+    }
     if let Some(mu) = result.control_expected {
         out.push_str(&format!(
             "  estimator: control variate, every KPI but customers corrected by the customers \
@@ -358,6 +374,45 @@ fn table(result: &ScenarioResult) -> String {
     }
     if let Some(reached) = &result.precision {
         out.push_str(&precision_line(reached));
+    }
+    out
+}
+
+/// Several days: each day's main KPIs (means ± 95% CI), and the whole run's.
+fn day_table(result: &ScenarioResult) -> String {
+    let columns: Vec<Kpi> = [
+        Kpi::Customers,
+        Kpi::ServiceLevel,
+        Kpi::AbandonRate,
+        Kpi::Retrials,
+        Kpi::LostCustomers,
+        Kpi::CarriedIn,
+        Kpi::CarriedOver,
+    ]
+    .into_iter()
+    .filter(|k| result.total.get(*k).is_some())
+    .collect();
+    let mut out = format!("  {:<8}", "day");
+    for k in &columns {
+        out.push_str(&format!("{:>20}", k.name()));
+    }
+    out.push('\n');
+    let rows = result
+        .days
+        .iter()
+        .enumerate()
+        .map(|(d, set)| ((d + 1).to_string(), set))
+        .chain([("all".to_string(), &result.total)]);
+    for (day, set) in rows {
+        out.push_str(&format!("  {day:<8}"));
+        for &k in &columns {
+            let cell = set.get(k).map_or(String::new(), |v| {
+                let (mean, ci) = k.format(v.mean, v.ci95);
+                format!("{mean} ± {ci}")
+            });
+            out.push_str(&format!("{cell:>20}"));
+        }
+        out.push('\n');
     }
     out
 }

@@ -1,5 +1,5 @@
 //! `callsim sweep FILE [--out DIR] [--threads N] [--shard I/N] [--resume | --force] [--replications N]
-//! [--seed S]`: validate every point, run them in parallel, write `OUT/<sweep>/sweep.csv`
+//! [--seed S] [--precision KPI=HW,... [--max-replications N]]`: validate every point, run them in parallel, write `OUT/<sweep>/sweep.csv`
 //! and `sweep.json`, with a progress bar on stderr (only when stderr is a terminal).
 
 use crate::sweep::{self, Overrides, Progress, RunOptions, Shard};
@@ -36,6 +36,14 @@ pub struct SweepArgs {
     /// Seed of every point, overriding the sweep and base files.
     #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: Option<u64>,
+    /// Run every point until these whole-run KPIs are this precise (95% half-width), e.g.
+    /// service_level=0.005 (± half a point) or asa_s=2% (± 2% of it), replacing the base's
+    /// [precision]; --replications is then the first batch.
+    #[arg(long, value_name = "KPI=HW,...")]
+    pub precision: Option<String>,
+    /// Most replications of a point run to a precision.
+    #[arg(long, value_name = "N", requires = "precision", value_parser = clap::value_parser!(u32).range(2..=1_000_000))]
+    pub max_replications: Option<u32>,
 }
 
 fn parse_shard(s: &str) -> Result<Shard, String> {
@@ -47,6 +55,8 @@ pub fn execute(args: SweepArgs) -> anyhow::Result<()> {
     let overrides = Overrides {
         replications: args.replications,
         seed: args.seed,
+        precision: args.precision,
+        max_replications: args.max_replications,
     };
     let spec = sweep::load(&args.file, overrides).map_err(|problems| {
         eprintln!("{problems}");

@@ -23,6 +23,13 @@ impl<E> Entry<E> {
     }
 }
 
+/// The sort key of an event at `time` seconds (finite, non-negative) with sequence number
+/// `seq`, as one integer (see [`Entry`]).
+#[inline(always)]
+pub(super) fn key(time: f64, seq: u64) -> u128 {
+    ((time.to_bits() as u128) << 64) | seq as u128
+}
+
 /// A future-event list: schedule events at times (seconds), pop them in time order.
 ///
 /// An implicit binary min-heap in one `Vec`. `pop` moves the hole left by the minimum down to
@@ -61,6 +68,22 @@ impl<E: Copy> Calendar<E> {
     #[inline]
     pub fn next_time(&self) -> Option<f64> {
         self.heap.first().map(|e| f64::from_bits(e.time_bits))
+    }
+
+    /// The (time, sequence number) key of the earliest pending event, if any, as one integer
+    /// that orders like the events (to compare with [`Timers`](super::Timers)).
+    #[inline]
+    pub fn next_key(&self) -> Option<u128> {
+        self.heap.first().map(Entry::key)
+    }
+
+    /// The sequence number the next scheduled event would get, for an event kept outside
+    /// the calendar (a [`Timers`](super::Timers) timer) that must come out in the same
+    /// order as if it were scheduled here now.
+    #[inline]
+    pub fn take_seq(&mut self) -> u64 {
+        self.next_seq += 1;
+        self.next_seq - 1
     }
 
     /// Removes and returns the earliest event with its time; ties come out first-in-first-out.

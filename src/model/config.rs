@@ -64,6 +64,14 @@ pub struct Scenario {
     pub control_variate: bool,
     /// Working day or steady state.
     pub kind: RunKind,
+    /// Consecutive days each replication runs (working days only; 1: a day alone). Day `d`
+    /// of replication `r` draws the random numbers of replication `r × days + d` of a day
+    /// alone.
+    pub days: u32,
+    /// With several days: customers still due to call again or to be called back at closing
+    /// call again (or are called back) after the next opening (see [`super::carry`]); false:
+    /// each day alone, those customers lost.
+    pub carry_over: bool,
     /// Length of one reporting interval, seconds.
     pub interval_s: f64,
     /// Mean arrival rate in each interval, calls per second (before the busyness factor).
@@ -111,6 +119,12 @@ impl Scenario {
     /// Number of reporting intervals.
     pub fn intervals(&self) -> usize {
         self.arrival_rate.len()
+    }
+
+    /// Reporting intervals of one replication: the day's, once for each of its
+    /// [`Scenario::days`] (day `d`'s interval `k` is `d × intervals + k`).
+    pub fn run_intervals(&self) -> usize {
+        self.intervals() * self.days.max(1) as usize
     }
 
     /// Simulation time at which statistics start (0, or the end of the warm-up), seconds.

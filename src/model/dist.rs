@@ -14,37 +14,65 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub enum Dist {
     /// Exponential with the given mean (cv 1): memoryless handle times or patience.
-    Exponential { mean: f64 },
+    Exponential {
+        /// Mean, seconds.
+        mean: f64,
+    },
     /// Lognormal with the given mean and cv: the usual shape of real handle times.
     LogNormal {
+        /// Mean, seconds.
         mean: f64,
+        /// Coefficient of variation (standard deviation ÷ mean).
         cv: f64,
+        /// The sampler, with the parameters of the underlying normal.
         inner: rand_distr::LogNormal<f64>,
     },
     /// Gamma with the given mean and cv (shape 1/cv²).
     Gamma {
+        /// Mean, seconds.
         mean: f64,
+        /// Coefficient of variation (standard deviation ÷ mean).
         cv: f64,
+        /// The sampler (shape 1/cv², scale mean·cv²).
         inner: rand_distr::Gamma<f64>,
     },
     /// Erlang: the sum of `phases` exponential phases with the given total mean (cv 1/√k).
     Erlang {
+        /// Total mean, seconds.
         mean: f64,
+        /// Number of exponential phases (k).
         phases: u32,
+        /// The sampler (a gamma of shape k).
         inner: rand_distr::Gamma<f64>,
     },
     /// Weibull with the given mean and cv.
     Weibull {
+        /// Mean, seconds.
         mean: f64,
+        /// Coefficient of variation (standard deviation ÷ mean).
         cv: f64,
+        /// The sampler, with the scale and shape that give this mean and cv.
         inner: rand_distr::Weibull<f64>,
     },
     /// Always the same value.
-    Deterministic { value: f64 },
+    Deterministic {
+        /// The value, seconds.
+        value: f64,
+    },
     /// Uniform between `min` and `max`.
-    Uniform { min: f64, max: f64 },
+    Uniform {
+        /// Lower bound, seconds.
+        min: f64,
+        /// Upper bound, seconds.
+        max: f64,
+    },
     /// Drawn with equal probability from observed samples (e.g. a CSV of handle times).
-    Empirical { samples: Arc<[f64]>, mean: f64 },
+    Empirical {
+        /// The observed durations, seconds.
+        samples: Arc<[f64]>,
+        /// Their mean, seconds.
+        mean: f64,
+    },
 }
 
 fn check_mean(mean: f64) -> Result<(), String> {

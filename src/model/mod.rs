@@ -4,7 +4,7 @@
 //!
 //! One mechanism, one file: [`arrivals`], [`queue`], [`agents`], [`abandonment`], [`lines`],
 //! [`balking`], [`callback`], [`retrials`] (with [`customers`] to follow a customer across
-//! attempts), [`proactive`] and [`costs`]; the one event loop that ties them together is
+//! attempts, and [`carry`] to hand them on to the next morning in a run of several days), [`proactive`] and [`costs`]; the one event loop that ties them together is
 //! [`replication`], which an [`observer`] can watch call by call; [`routing`] says how calls
 //! of several types meet skilled agent groups (a single queue is one type and one group). [`config`] is the validated scenario the
 //! model runs and [`dist`] its time distributions.
@@ -14,6 +14,7 @@ pub mod agents;
 pub mod arrivals;
 pub mod balking;
 pub mod callback;
+pub mod carry;
 pub mod config;
 pub mod costs;
 pub mod customers;

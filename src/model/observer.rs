@@ -23,12 +23,23 @@ pub enum CallEvent {
     Queued,
     /// An agent answered after `wait_s` seconds on hold (0 when answered at once); the
     /// conversation lasts `talk_s` seconds.
-    Answered { wait_s: f64, talk_s: f64 },
+    Answered {
+        /// Seconds on hold.
+        wait_s: f64,
+        /// Seconds of conversation.
+        talk_s: f64,
+    },
     /// The caller hung up after `wait_s` seconds on hold.
-    Abandoned { wait_s: f64 },
+    Abandoned {
+        /// Seconds on hold before hanging up.
+        wait_s: f64,
+    },
     /// An agent called the customer back and they picked up; the conversation lasts
     /// `talk_s` seconds.
-    CalledBack { talk_s: f64 },
+    CalledBack {
+        /// Seconds of conversation.
+        talk_s: f64,
+    },
     /// An agent called the customer back and nobody picked up.
     CallbackUnanswered,
 }

@@ -107,14 +107,12 @@ impl WaitingLine {
     #[inline]
     pub fn next_after(&self, ticket: u64) -> Option<(u64, f64)> {
         let from = (ticket + 1).max(self.head_ticket);
-        let skip = (from - self.head_ticket) as usize;
-        self.slots.iter().skip(skip).position(|s| !s.gone).map(|i| {
-            let t = from + i as u64;
-            (
-                t,
-                self.slots[(t - self.head_ticket) as usize].caller.arrival,
-            )
-        })
+        let skip = ((from - self.head_ticket) as usize).min(self.slots.len());
+        self.slots
+            .range(skip..)
+            .zip(from..)
+            .find(|(s, _)| !s.gone)
+            .map(|(s, t)| (t, s.caller.arrival))
     }
 
     /// True while the caller with `ticket` is still in line.

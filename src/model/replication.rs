@@ -24,6 +24,7 @@
 use super::abandonment::StaleTimers;
 use super::arrivals::{ArrivalProcess, busyness_factor};
 use super::callback::expected_wait_s;
+use super::carry::{Due, Pending};
 use super::config::{RunKind, Scenario};
 use super::customers::{Customer, CustomerId, Customers};
 use super::observer::{CallEvent, NoObserver, Observer};
@@ -31,7 +32,7 @@ use super::proactive::{Channel, Targeting};
 use super::queue::Caller;
 use super::routing::SkillModel;
 use super::routing::router::{OneQueue, Router, Skills};
-use crate::engine::{Calendar, Stream, StreamRng, streams};
+use crate::engine::{Calendar, Stream, StreamRng, Timers, streams};
 use crate::stats::{IntervalTally, TimeWeighted};
 use std::collections::VecDeque;
 
@@ -66,9 +67,6 @@ enum Event {
     ServiceEnd { group: u32 },
     /// The patience of the caller of type `ty` holding `ticket` runs out.
     Abandon { ty: u32, ticket: u64 },
-    /// A call of type `ty` holding `ticket` has waited long enough for the groups of delay
-    /// level `level` of its type.
-    Eligible { ty: u32, level: u32, ticket: u64 },
     /// Reporting interval `interval` starts: its staffing takes over.
     Boundary { interval: u32 },
     /// Arrivals stop (close of the day, or end of the steady-state horizon).
@@ -81,14 +79,13 @@ enum Event {
 
 /// An [`Event`] packed into one word for the calendar, which keeps calendar entries at 24
 /// bytes (the calendar's speed is the simulator's speed): the kind in the top 3 bits, then
-/// the type (8 bits), the delay level (8 bits) and the ticket in the low bits.
+/// the type (8 bits) and the ticket in the low bits.
 #[derive(Debug, Clone, Copy)]
 struct PackedEvent(u64);
 
 impl PackedEvent {
     const KIND_SHIFT: u32 = 61;
     const TYPE_SHIFT: u32 = 53;
-    const LEVEL_SHIFT: u32 = 45;
     const LOW8: u64 = 0xff;
 
     #[inline]
@@ -96,10 +93,6 @@ impl PackedEvent {
         let (kind, payload) = match event {
             Event::ServiceEnd { group } => (0, group as u64),
             Event::Abandon { ty, ticket } => (1, ((ty as u64) << Self::TYPE_SHIFT) | ticket),
-            Event::Eligible { ty, level, ticket } => (
-                2,
-                ((ty as u64) << Self::TYPE_SHIFT) | ((level as u64) << Self::LEVEL_SHIFT) | ticket,
-            ),
             Event::Boundary { interval } => (3, interval as u64),
             Event::Close => (4, 0),
             Event::Retrial { customer } => (5, customer as u64),
@@ -121,11 +114,6 @@ impl PackedEvent {
                 ty,
                 ticket: payload & ((1 << Self::TYPE_SHIFT) - 1),
             },
-            2 => Event::Eligible {
-                ty,
-                level: ((payload >> Self::LEVEL_SHIFT) & Self::LOW8) as u32,
-                ticket: payload & ((1 << Self::LEVEL_SHIFT) - 1),
-            },
             3 => Event::Boundary {
                 interval: payload as u32,
             },
@@ -138,6 +126,15 @@ impl PackedEvent {
             },
         }
     }
+}
+
+/// A delay level's walk along its type's line: the call of type `ty` holding `ticket` is
+/// the next to have waited long enough for the groups of delay level `level` of its type.
+#[derive(Debug, Clone, Copy)]
+struct Walk {
+    ty: u32,
+    level: u32,
+    ticket: u64,
 }
 
 /// What one replication produced.
@@ -159,6 +156,20 @@ pub struct ReplicationOutcome {
     /// Calls handled in the measured window by type and group, `handled[t][g]` (empty for a
     /// single queue).
     pub handled: Vec<Vec<u64>>,
+    /// Customers still due to call again or to be called back at closing, handed on to the
+    /// next morning (empty unless the day was asked to hand them on: see [`Carry`]).
+    pub carried: Vec<Pending>,
+}
+
+/// How a day of a run of several days begins and ends (see [`super::carry`]); the default
+/// is a day alone: nobody from the day before, and customers still due at closing are lost.
+#[derive(Debug, Clone, Default)]
+pub struct Carry {
+    /// Customers the day before handed on.
+    pub from_yesterday: Vec<Pending>,
+    /// Hand on the customers still due at closing (in [`ReplicationOutcome::carried`])
+    /// instead of losing them.
+    pub hand_on: bool,
 }
 
 /// Most callers one replication may hold at once (waiting in line, or followed between
@@ -219,12 +230,26 @@ pub fn run_replication_until<O: Observer>(
     observer: &mut O,
     go_on: &dyn Fn() -> bool,
 ) -> Result<ReplicationOutcome, Stopped> {
+    run_day_until(scenario, replication, Carry::default(), observer, go_on)
+}
+
+/// [`run_replication_until`] of one day of a run of several days (a working day): it starts
+/// with the customers `carry` brings from the day before, and hands on those still due at
+/// closing if `carry` says so.
+pub fn run_day_until<O: Observer>(
+    scenario: &Scenario,
+    replication: u64,
+    carry: Carry,
+    observer: &mut O,
+    go_on: &dyn Fn() -> bool,
+) -> Result<ReplicationOutcome, Stopped> {
     match &scenario.skills {
         Some(model) => routed(
             scenario,
             model,
             Skills::new(scenario, model),
             replication,
+            carry,
             observer,
             go_on,
         ),
@@ -235,6 +260,7 @@ pub fn run_replication_until<O: Observer>(
                 &model,
                 OneQueue::new(&model),
                 replication,
+                carry,
                 observer,
                 go_on,
             )
@@ -248,10 +274,13 @@ fn routed<R: Router, O: Observer>(
     model: &SkillModel,
     router: R,
     replication: u64,
+    carry: Carry,
     observer: &mut O,
     go_on: &dyn Fn() -> bool,
 ) -> Result<ReplicationOutcome, Stopped> {
     let mut day = Replication::new(scenario, model, router, replication, observer, go_on);
+    day.hand_on = carry.hand_on;
+    day.morning(carry.from_yesterday);
     day.run();
     match day.stopped.take() {
         Some(why) => Err(why),
@@ -324,10 +353,14 @@ struct Replication<'a, R: Router, O: Observer> {
     type_callbacks_in_line: Vec<usize>,
     /// Callers in every line, placeholders included (with call types only).
     waiting: usize,
-    /// Per call type and delay level: an `Eligible` event is pending. One event per level
-    /// walks the line in ticket order (calls reach a delay in the order they joined), instead
-    /// of one event per waiting call.
-    eligible_pending: Vec<Vec<bool>>,
+    /// Per call type and delay level, one timer (see [`Walk`]): it walks the line in ticket
+    /// order (calls reach a delay in the order they joined), instead of one event per waiting
+    /// call. Timer `walk_base[ty] + level`; kept beside the calendar, not in it.
+    walks: Timers,
+    /// What each timer of `walks` is for.
+    walk: Vec<Walk>,
+    /// Per call type: the timer of its first delay level.
+    walk_base: Vec<usize>,
     arrivals: ArrivalProcess,
     rng: Streams,
     /// True when customers are followed across attempts (some type has retrials or
@@ -362,6 +395,8 @@ struct Replication<'a, R: Router, O: Observer> {
     calls: u64,
     /// The next arrival drawn from the arrival process, not yet arrived (or known).
     drawn: Option<Arrival>,
+    /// The call-type mix changes between intervals (see [`Router::mix_varies`]).
+    mix_varies: bool,
     /// With proactive agent calls: how long before a covered customer would call the need is
     /// known (seconds); arrivals are drawn that far ahead.
     lead_s: Option<f64>,
@@ -371,6 +406,11 @@ struct Replication<'a, R: Router, O: Observer> {
     upcoming_head: u64,
     /// Per call type: covered customers awaiting an outbound call, by sequence number.
     outbound_backlog: Vec<VecDeque<u64>>,
+    /// Hand on the customers still due at closing to the next morning, instead of losing
+    /// them.
+    hand_on: bool,
+    /// The customers handed on so far.
+    handed_on: Vec<Pending>,
 }
 
 impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
@@ -408,8 +448,18 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             .iter()
             .filter_map(|ty| ty.proactive.as_ref().and_then(|p| p.deadline_s()))
             .reduce(f64::max);
-        let eligible_pending = (0..n_types)
-            .map(|ty| vec![false; router.delays(ty).len()])
+        let mix_varies = router.mix_varies();
+        let mut walk = Vec::new();
+        let walk_base = (0..n_types)
+            .map(|ty| {
+                let base = walk.len();
+                walk.extend((0..router.delays(ty).len()).map(|level| Walk {
+                    ty: ty as u32,
+                    level: level as u32,
+                    ticket: 0,
+                }));
+                base
+            })
             .collect();
         Replication {
             scenario,
@@ -421,7 +471,9 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             callbacks_in_line: 0,
             type_callbacks_in_line: vec![0; n_types],
             waiting: 0,
-            eligible_pending,
+            walks: Timers::new(walk.len()),
+            walk,
+            walk_base,
             arrivals: ArrivalProcess::new(scenario, busyness),
             rng: Streams {
                 arrivals: stream(STREAM_ARRIVALS),
@@ -462,11 +514,71 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             open: true,
             calls: 0,
             drawn: None,
+            mix_varies,
             lead_s,
             upcoming: VecDeque::new(),
             upcoming_head: 0,
             outbound_backlog: vec![VecDeque::new(); model.types.len()],
+            hand_on: false,
+            handed_on: Vec::new(),
         }
+    }
+
+    /// The customers the day before handed on come back: callbacks at the opening, first,
+    /// in the order due; retrials at the part of their delay that fell after closing (still
+    /// after this day's closing: handed on again, or lost). Each is counted in the interval
+    /// they come back in, as a customer of that interval (`carried_in`).
+    fn morning(&mut self, mut pending: Vec<Pending>) {
+        Pending::morning_order(&mut pending);
+        let close = self.scenario.arrivals_end_s();
+        for p in pending {
+            let at = p.at_s();
+            let k = self.scenario.interval_of(at).unwrap_or(self.n - 1);
+            let callback = matches!(p.due, Due::Callback { .. });
+            let c = p.customer;
+            let id = self.customers.insert(Customer {
+                first_interval: Some(k as u32),
+                callback_interval: if callback {
+                    Some(k as u32)
+                } else {
+                    c.callback_interval
+                },
+                ..c
+            });
+            self.count(c.call_type as usize, k, |tally| {
+                tally.carried_in += 1;
+                tally.callbacks_carried_in += u64::from(callback);
+            });
+            let event = if callback {
+                Event::CallbackRetry { customer: id }
+            } else if at < close {
+                Event::Retrial { customer: id }
+            } else if self.hand_on {
+                self.hand_on(id, at, false);
+                continue;
+            } else {
+                self.tracked_customer_done(id, false);
+                continue;
+            };
+            self.calendar.schedule(at, PackedEvent::pack(event));
+        }
+    }
+
+    /// Customer `id` is due at `due_s`, after closing, to call again (or, `callback`, to be
+    /// called back): handed on to the next morning (when the day hands on; a day alone, and
+    /// the last day, lose them instead).
+    fn hand_on(&mut self, id: CustomerId, due_s: f64, callback: bool) {
+        let c = self.customers.remove(id);
+        let ty = c.call_type as usize;
+        if let Some(k) = c.first_interval {
+            self.count(ty, k as usize, |tally| tally.carried_over += 1);
+        }
+        if callback && let Some(k) = c.callback_interval {
+            self.count(ty, k as usize, |tally| tally.callbacks_carried_over += 1);
+        }
+        let close = self.scenario.arrivals_end_s();
+        self.handed_on
+            .push(Pending::handed_on(due_s, close, callback, c));
     }
 
     fn run(&mut self) {
@@ -475,22 +587,33 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         loop {
             // ties: the calendar first (a caller arriving exactly at an interval boundary
             // meets the new staffing), then the drawn arrival, then those known ahead
-            let calendar = self.calendar.next_time().unwrap_or(f64::INFINITY);
+            let mut calendar = self.calendar.next_time().unwrap_or(f64::INFINITY);
+            // (the time first: one comparison in the common case)
+            let walk_first = R::TYPED
+                && self.walks.first_time() <= calendar
+                && self.walks.precede(self.calendar.next_key());
+            if walk_first {
+                calendar = self.walks.first_time();
+            }
             let drawn = self
                 .drawn
                 .as_ref()
                 .map_or(f64::INFINITY, |a| (a.t - lead).max(0.0));
             let upcoming = self.upcoming.front().map_or(f64::INFINITY, |a| a.t);
             if calendar <= drawn && calendar <= upcoming {
+                if walk_first {
+                    if let Some((t, slot)) = self.walks.pop() {
+                        let Walk { ty, level, ticket } = self.walk[slot];
+                        self.on_eligible(t, slot, ty as usize, level as usize, ticket);
+                    }
+                    continue;
+                }
                 let Some((t, event)) = self.calendar.pop() else {
                     break; // every source is exhausted
                 };
                 match event.unpack() {
                     Event::ServiceEnd { group } => self.on_service_end(t, group as usize),
                     Event::Abandon { ty, ticket } => self.on_patience_end(t, ty as usize, ticket),
-                    Event::Eligible { ty, level, ticket } => {
-                        self.on_eligible(t, ty as usize, level as usize, ticket)
-                    }
                     Event::Boundary { interval } => self.on_boundary(t, interval as usize),
                     Event::Close => self.on_close(t),
                     Event::Retrial { customer } => self.on_retrial(t, customer),
@@ -560,9 +683,9 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     fn draw_arrival(&mut self) -> Option<Arrival> {
         let t = self.arrivals.next(&mut self.rng.arrivals)?;
         let ty = if R::TYPED {
-            // the warm-up runs at the first interval's rates; with one interval, there is
-            // nothing to look up
-            let k = if self.n > 1 {
+            // the warm-up runs at the first interval's rates; with one mix for every
+            // interval, there is nothing to look up
+            let k = if self.mix_varies {
                 self.scenario.interval_of(t).unwrap_or(0)
             } else {
                 0
@@ -743,7 +866,9 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         self.attempt(t, ty, handle, patience, Some(customer), reached);
     }
 
-    /// One call attempt of type `ty` arrives at `t`.
+    /// One call attempt of type `ty` arrives at `t`. Always inlined (into a first attempt
+    /// and a retrial): every call is one.
+    #[inline(always)]
     fn attempt(
         &mut self,
         t: f64,
@@ -824,16 +949,14 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                 PackedEvent::pack(Event::Abandon { ty: ty32, ticket }),
             );
         }
-        for (level, (delay, _)) in self.router.delays(ty).iter().enumerate() {
-            let pending = &mut self.eligible_pending[ty][level];
-            if !*pending {
-                *pending = true;
-                let event = Event::Eligible {
-                    ty: ty32,
-                    level: level as u32,
-                    ticket,
-                };
-                self.calendar.schedule(t + delay, PackedEvent::pack(event));
+        if R::TYPED {
+            let base = self.walk_base[ty];
+            for (level, (delay, _)) in self.router.delays(ty).iter().enumerate() {
+                let slot = base + level;
+                if !self.walks.is_pending(slot) {
+                    self.walk[slot].ticket = ticket;
+                    self.walks.set(slot, t + delay, &mut self.calendar);
+                }
             }
         }
         if let Some(k) = self.current {
@@ -867,6 +990,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     fn stop(&mut self, why: Stopped) {
         self.stopped = Some(why);
         self.calendar.clear();
+        self.walks.clear();
         self.drawn = None;
         self.upcoming.clear();
     }
@@ -934,15 +1058,19 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         }
         if let (Some(policy), Some(id)) = (&self.router.call_type(ty).retrials, caller.customer) {
             let attempts = self.customers.get(id).attempts;
-            // a retrial that would come after closing is not made: lost for today
-            if let Some(delay) = policy.next_attempt(attempts, &mut self.rng.retrials)
-                && t + delay < self.scenario.arrivals_end_s()
-            {
-                self.calendar.schedule(
-                    t + delay,
-                    PackedEvent::pack(Event::Retrial { customer: id }),
-                );
-                return;
+            if let Some(delay) = policy.next_attempt(attempts, &mut self.rng.retrials) {
+                if t + delay < self.scenario.arrivals_end_s() {
+                    self.calendar.schedule(
+                        t + delay,
+                        PackedEvent::pack(Event::Retrial { customer: id }),
+                    );
+                    return;
+                }
+                // a retrial that would come after closing: tomorrow, or lost for today
+                if self.hand_on {
+                    self.hand_on(id, t + delay, false);
+                    return;
+                }
             }
         }
         if caller.customer.is_none()
@@ -1013,8 +1141,8 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     /// The call of type `ty` holding `ticket` has waited long enough for the groups of delay
     /// level `level`: one of them with a free agent takes it (or the head of a queue it ranks
     /// higher, which is then older or preferred), unless it was answered or hung up before.
-    /// Then the next call of the line is due at the same delay.
-    fn on_eligible(&mut self, t: f64, ty: usize, level: usize, ticket: u64) {
+    /// Then the next call of the line is due at the same delay (timer `slot` of the walks).
+    fn on_eligible(&mut self, t: f64, slot: usize, ty: usize, level: usize, ticket: u64) {
         if self.router.line(ty).is_waiting(ticket)
             && let Some(g) = self.router.seize_free_after(ty, level)
         {
@@ -1023,18 +1151,11 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             self.agent_takes(t, g, next);
             self.levels_changed(t, g);
         }
-        match self.router.line(ty).next_after(ticket) {
-            Some((ticket, arrival)) => {
-                let delay = self.router.delays(ty)[level].0;
-                let event = Event::Eligible {
-                    ty: ty as u32,
-                    level: level as u32,
-                    ticket,
-                };
-                let due = (arrival + delay).max(t);
-                self.calendar.schedule(due, PackedEvent::pack(event));
-            }
-            None => self.eligible_pending[ty][level] = false,
+        if let Some((ticket, arrival)) = self.router.line(ty).next_after(ticket) {
+            let delay = self.router.delays(ty)[level].0;
+            self.walk[slot].ticket = ticket;
+            self.walks
+                .set(slot, (arrival + delay).max(t), &mut self.calendar);
         }
     }
 
@@ -1054,7 +1175,11 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             reached: c.reached,
         };
         if !self.open {
-            self.callback_failed(caller, ty);
+            if self.hand_on {
+                self.hand_on(customer, t, true);
+            } else {
+                self.callback_failed(caller, ty);
+            }
             return;
         }
         self.join_for_callback(caller, ty);
@@ -1100,7 +1225,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     }
 
     /// Free agents of group `g` take the eligible calls waiting for them.
-    #[inline]
+    #[inline(always)]
     fn group_works(&mut self, t: f64, g: usize) {
         while self.router.pool(g).free() > 0 {
             let next = self.router.next_type(g, t);
@@ -1174,6 +1299,8 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     /// An agent of group `g` (already counted busy) takes the head call of line `next` (the
     /// best eligible one, as [`Router::next_type`] found it), and then of the best eligible
     /// line, until one is talking to them; if no line has one, the agent is released.
+    /// Always inlined: a freed agent taking the next caller is the other half of most calls.
+    #[inline(always)]
     fn agent_takes(&mut self, t: f64, g: usize, mut next: Option<usize>) {
         loop {
             let Some(ty) = next else {
@@ -1195,7 +1322,6 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             } else if self.router.call_type(ty).patience.is_some() {
                 self.stale.answered_before_timer();
                 if self.stale.purge_due(self.calendar.len()) {
-                    // (an `Eligible` event walks its line on: it is never stale)
                     let router = &self.router;
                     self.calendar.retain(|e| match e.unpack() {
                         Event::Abandon { ty, ticket } => {
@@ -1256,9 +1382,12 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                             tally.answered_in_threshold += 1;
                         }
                     },
-                    |tally| tally.waits.record(wait),
+                    |tally| {
+                        tally.waits.record(wait);
+                        Self::talked(tally, talk);
+                    },
                 );
-                self.handled_by(ty, g, k, talk);
+                self.handled_by(ty, g, k);
             }
             self.customer_done(caller, true);
             talk
@@ -1268,14 +1397,22 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         true
     }
 
-    /// With call types: group `g` handled a call of type `ty` that arrived in interval `k`,
-    /// talking `talk` seconds.
+    /// With call types: group `g` handled a call of type `ty` that arrived in interval `k`.
     #[inline]
-    fn handled_by(&mut self, ty: usize, g: usize, k: usize, talk: f64) {
+    fn handled_by(&mut self, ty: usize, g: usize, k: usize) {
         if R::TYPED {
             self.group_tallies[g * self.n + k].answered += 1;
             self.handled[ty * self.router.groups() + g] += 1;
-            self.type_tallies[ty * self.n + k].busy_agent_s += talk;
+        }
+    }
+
+    /// With call types: a call of the type whose `tally` this is took `talk` seconds of an
+    /// agent's time (counted in the interval it arrived in; the center's agent time is the
+    /// time its agents were busy, measured apart).
+    #[inline(always)]
+    fn talked(tally: &mut IntervalTally, talk: f64) {
+        if R::TYPED {
+            tally.busy_agent_s += talk;
         }
     }
 
@@ -1315,9 +1452,12 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                         tally.callbacks_completed += 1;
                         tally.callback_delay_s += t - requested_at;
                     },
-                    |tally| tally.callback_delays.record(t - requested_at),
+                    |tally| {
+                        tally.callback_delays.record(t - requested_at);
+                        Self::talked(tally, talk);
+                    },
                 );
-                self.handled_by(ty, g, k, talk);
+                self.handled_by(ty, g, k);
             }
             self.customer_done(caller, true);
             return Some(talk);
@@ -1325,11 +1465,15 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         self.observer
             .call(t, caller.attempt, CallEvent::CallbackUnanswered);
         let delay = policy.retry_delay.sample(&mut self.rng.callback);
-        if attempts < policy.max_attempts && self.open {
+        if attempts >= policy.max_attempts {
+            self.callback_failed(caller, ty);
+        } else if self.open {
             self.calendar.schedule(
                 t + delay,
                 PackedEvent::pack(Event::CallbackRetry { customer: id }),
             );
+        } else if self.hand_on {
+            self.hand_on(id, t + delay, true);
         } else {
             self.callback_failed(caller, ty);
         }
@@ -1402,6 +1546,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                 .chunks(n_groups.max(1))
                 .map(<[u64]>::to_vec)
                 .collect(),
+            carried: self.handed_on,
         }
     }
 
@@ -1480,11 +1625,6 @@ mod tests {
             Event::Abandon {
                 ty: 254,
                 ticket: (1 << 53) - 1,
-            },
-            Event::Eligible {
-                ty: 7,
-                level: 254,
-                ticket: (1 << 45) - 1,
             },
             Event::Boundary { interval: 47 },
             Event::Close,

@@ -27,6 +27,8 @@ pub(crate) fn scenario(
         replications: 1,
         precision: None,
         control_variate: false,
+        days: 1,
+        carry_over: true,
         kind,
         interval_s,
         arrival_rate: calls_per_interval.iter().map(|c| c / interval_s).collect(),

@@ -1,7 +1,10 @@
-//! `intervals.csv`: one row per reporting interval, every KPI's mean and 95% half-width.
+//! `intervals.csv`: one row per reporting interval, every KPI's mean and 95% half-width (and
+//! with several days `days.csv`: one row per day).
 
+use crate::model::Scenario;
 use crate::simulate::skills::{GROUP_KPIS, TYPE_KPIS};
-use crate::simulate::{ScenarioResult, SkillResult};
+use crate::simulate::{KpiSet, ScenarioResult, SkillResult};
+use crate::stats::Kpi;
 use crate::units::format_clock;
 use std::io;
 
@@ -14,28 +17,64 @@ pub fn csv_number(x: f64) -> String {
     }
 }
 
-/// The CSV text: columns `interval, start, staffed_agents`, then `<kpi>, <kpi>_ci95` for KPI
-/// the scenario produces. `start` is the clock time (working day) or the time since the start of the run
-/// (steady state); undefined values are empty.
+/// The first columns of a row of interval `k` of the run: `interval, start`, and before
+/// them `day` (from 1) with several days, the interval then counted within its day.
+fn interval_cells(sc: &Scenario, k: usize) -> Vec<String> {
+    let n = sc.intervals().max(1);
+    let within = k % n;
+    let mut cells = Vec::with_capacity(3);
+    if sc.days > 1 {
+        cells.push((k / n + 1).to_string());
+    }
+    cells.push(within.to_string());
+    cells.push(format_clock(sc.interval_start_clock_s(within)));
+    cells
+}
+
+/// The names of [`interval_cells`].
+fn interval_header(sc: &Scenario) -> Vec<String> {
+    let days = (sc.days > 1).then(|| "day".to_string());
+    days.into_iter()
+        .chain(["interval".to_string(), "start".to_string()])
+        .collect()
+}
+
+/// The CSV text: columns `interval, start, staffed_agents` (with several days, `day` first),
+/// then `<kpi>, <kpi>_ci95` for KPI the scenario produces. `start` is the clock time (working
+/// day) or the time since the start of the run (steady state); undefined values are empty.
 pub fn intervals_csv(result: &ScenarioResult) -> io::Result<Vec<u8>> {
+    let sc = &result.scenario;
+    let mut header = interval_header(sc);
+    header.push("staffed_agents".to_string());
+    let rows = result.intervals.iter().enumerate().map(|(k, set)| {
+        let mut cells = interval_cells(sc, k);
+        cells.push(sc.agents[k % sc.intervals().max(1)].to_string());
+        (cells, set)
+    });
+    kpi_rows(header, result.total.kpis(), rows)
+}
+
+/// With several days, `days.csv`: one row per day, columns `day` (from 1), then `<kpi>,
+/// <kpi>_ci95` for every KPI of the whole day.
+pub fn days_csv(result: &ScenarioResult) -> io::Result<Vec<u8>> {
+    let rows = (result.days.iter().enumerate()).map(|(d, set)| (vec![(d + 1).to_string()], set));
+    kpi_rows(vec!["day".to_string()], result.total.kpis(), rows)
+}
+
+/// A CSV of KPI values: the columns `header`, then `<kpi>, <kpi>_ci95` for each of `kpis`;
+/// each row its first cells, then its values (empty where undefined).
+fn kpi_rows<'a>(
+    mut header: Vec<String>,
+    kpis: &[Kpi],
+    rows: impl Iterator<Item = (Vec<String>, &'a KpiSet)>,
+) -> io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec![
-        "interval".to_string(),
-        "start".to_string(),
-        "staffed_agents".to_string(),
-    ];
-    for &kpi in result.total.kpis() {
+    for kpi in kpis {
         header.push(kpi.name().to_string());
         header.push(format!("{}_ci95", kpi.name()));
     }
     w.write_record(&header)?;
-    let sc = &result.scenario;
-    for (k, set) in result.intervals.iter().enumerate() {
-        let mut row = vec![
-            k.to_string(),
-            format_clock(sc.interval_start_clock_s(k)),
-            sc.agents[k].to_string(),
-        ];
+    for (mut row, set) in rows {
         for (_, v) in set.iter() {
             row.push(csv_number(v.mean));
             row.push(csv_number(v.ci95));
@@ -66,7 +105,8 @@ pub fn csv_bytes(w: csv::Writer<Vec<u8>>) -> io::Result<Vec<u8>> {
 /// own threshold).
 pub fn types_csv(result: &ScenarioResult, skills: &SkillResult) -> io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["interval".to_string(), "start".into(), "call_type".into()];
+    let mut header = interval_header(&result.scenario);
+    header.push("call_type".into());
     let kpis = skills.by_type.first().map_or(TYPE_KPIS, |t| t.total.kpis());
     for kpi in kpis {
         header.push(kpi.name().to_string());
@@ -75,11 +115,8 @@ pub fn types_csv(result: &ScenarioResult, skills: &SkillResult) -> io::Result<Ve
     w.write_record(&header)?;
     for k in 0..result.intervals.len() {
         for ty in &skills.by_type {
-            let mut row = vec![
-                k.to_string(),
-                format_clock(result.scenario.interval_start_clock_s(k)),
-                ty.name.clone(),
-            ];
+            let mut row = interval_cells(&result.scenario, k);
+            row.push(ty.name.clone());
             for (_, v) in ty.intervals[k].iter() {
                 row.extend([csv_number(v.mean), csv_number(v.ci95)]);
             }
@@ -94,27 +131,20 @@ pub fn types_csv(result: &ScenarioResult, skills: &SkillResult) -> io::Result<Ve
 /// staffed_agents, handled`, each with its `_ci95`.
 pub fn groups_csv(result: &ScenarioResult, skills: &SkillResult) -> io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec![
-        "interval".to_string(),
-        "start".into(),
-        "agent_group".into(),
-        "scheduled_agents".into(),
-    ];
+    let mut header = interval_header(&result.scenario);
+    header.extend(["agent_group".into(), "scheduled_agents".into()]);
     for name in GROUP_KPIS {
         header.push(name.to_string());
         header.push(format!("{name}_ci95"));
     }
     w.write_record(&header)?;
     let model = result.scenario.skills.as_ref();
+    let n = result.scenario.intervals().max(1);
     for k in 0..result.intervals.len() {
         for (g, group) in skills.by_group.iter().enumerate() {
-            let scheduled = model.map_or(String::new(), |m| m.groups[g].agents[k].to_string());
-            let mut row = vec![
-                k.to_string(),
-                format_clock(result.scenario.interval_start_clock_s(k)),
-                group.name.clone(),
-                scheduled,
-            ];
+            let scheduled = model.map_or(String::new(), |m| m.groups[g].agents[k % n].to_string());
+            let mut row = interval_cells(&result.scenario, k);
+            row.extend([group.name.clone(), scheduled]);
             for (_, v) in group.intervals[k].iter() {
                 row.extend([csv_number(v.mean), csv_number(v.ci95)]);
             }

@@ -59,6 +59,7 @@ impl Owner {
                     file,
                     "summary.json"
                         | "intervals.csv"
+                        | "days.csv"
                         | "waits.csv"
                         | "scenario.toml"
                         | "types.csv"

@@ -17,12 +17,23 @@ pub struct Summary {
     pub seed: u64,
     /// `working_day` or `steady_state`.
     pub kind: &'static str,
+    /// A run of several days: the days each replication ran, one after the other (`kpis`
+    /// are then the whole run's: the week's totals).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days: Option<u32>,
+    /// A run of several days: whether customers still due at closing came back the next
+    /// morning (true) or each day stood alone (false).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carry_over: Option<bool>,
     /// Service-level threshold, seconds: `service_level` counts calls answered within it.
     pub service_level_threshold_s: f64,
     /// Calls simulated over all replications, warm-ups included.
     pub calls_simulated: u64,
     /// Whole-run KPIs by name: `{"mean": .., "ci95": ..}` (null where undefined).
     pub kpis: Kpis,
+    /// A run of several days: each day's KPIs, in day order (as in `days.csv`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_day: Option<Vec<Kpis>>,
     /// Multi-skill scenarios: whole-run KPIs of each call type, by type name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by_type: Option<ByType>,
@@ -162,9 +173,12 @@ pub fn summary_json(result: &ScenarioResult) -> Summary {
             RunKind::WorkingDay { .. } => "working_day",
             RunKind::SteadyState { .. } => "steady_state",
         },
+        days: (sc.days > 1).then_some(sc.days),
+        carry_over: (sc.days > 1).then_some(sc.carry_over),
         service_level_threshold_s: sc.service_level.threshold_s,
         calls_simulated: result.calls_simulated,
         kpis: Kpis(result.total.clone()),
+        by_day: (sc.days > 1).then(|| result.days.iter().cloned().map(Kpis).collect()),
         by_type: result.skills.clone().map(ByType),
         by_group: result.skills.clone().map(ByGroup),
         estimator: result.control_expected.map(|mu| {

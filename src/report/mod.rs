@@ -14,7 +14,7 @@ pub mod pages;
 pub mod trace;
 
 pub use self::csv::{
-    csv_bytes, csv_number, groups_csv, handled_csv, intervals_csv, types_csv, waits_csv,
+    csv_bytes, csv_number, days_csv, groups_csv, handled_csv, intervals_csv, types_csv, waits_csv,
 };
 pub use json::{Summary, summary_json};
 
@@ -75,7 +75,8 @@ pub fn refuse_special(path: &Path, folder: bool) -> io::Result<()> {
 }
 
 /// Writes `OUT/<name>/summary.json`, `intervals.csv`, `waits.csv` and `scenario.toml` (and
-/// for several call types `types.csv`, `groups.csv` and `handled.csv`); returns the folder.
+/// for several call types `types.csv`, `groups.csv` and `handled.csv`; for several days
+/// `days.csv`); returns the folder.
 /// The folder is written whole (see [`folder`]).
 pub fn write_scenario(out: &Path, result: &ScenarioResult) -> io::Result<PathBuf> {
     write_scenario_with(out, result, None).map(|(dir, _)| dir)
@@ -113,6 +114,9 @@ fn write_results(dir: &Path, result: &ScenarioResult) -> io::Result<()> {
     write_atomic(&dir.join("summary.json"), &json)?;
     write_atomic(&dir.join("intervals.csv"), &intervals_csv(result)?)?;
     write_atomic(&dir.join("waits.csv"), &waits_csv(result)?)?;
+    if result.scenario.days > 1 {
+        write_atomic(&dir.join("days.csv"), &days_csv(result)?)?;
+    }
     if let Some(skills) = &result.skills {
         write_atomic(&dir.join("types.csv"), &types_csv(result, skills)?)?;
         write_atomic(&dir.join("groups.csv"), &groups_csv(result, skills)?)?;

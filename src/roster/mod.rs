@@ -8,7 +8,9 @@
 //! 2. **Shifts** ([`rules`], [`grid`]): every start × length × break position the rules
 //!    allow inside the opening hours.
 //! 3. **Covering program** ([`model`]): least cost with every interval covered; the LP
-//!    bound and the gap are reported.
+//!    bound and the gap are reported. With tour rules (a week only), [`tours`] builds
+//!    people's weeks instead (days off, rest, start band, weekly hours), and the group's
+//!    shifts and coverage are those of its tours.
 //! 4. **Check** ([`check`]): the roster's coverage, less shrinkage, becomes the scenario's
 //!    agents per interval and is simulated with the plan's final-check seeds, so the service
 //!    level the roster gives is compared with the plan's on the same callers.

@@ -60,11 +60,7 @@ pub struct Solved {
 impl Solved {
     /// (cost − LP bound) ÷ LP bound: how far the roster may be from the optimum at most.
     pub fn gap(&self) -> f64 {
-        if self.lp_bound > 0.0 {
-            (self.cost - self.lp_bound).max(0.0) / self.lp_bound
-        } else {
-            0.0
-        }
+        gap(self.cost, self.lp_bound)
     }
 
     /// Distinct shift types (start time of day × length) in the roster.
@@ -73,6 +69,16 @@ impl Solved {
         kinds.sort_unstable();
         kinds.dedup();
         kinds.len()
+    }
+}
+
+/// (`cost` − `lp_bound`) ÷ `lp_bound`, 0 for a bound of 0: how far a roster of `cost` may
+/// be from the optimum at most.
+pub fn gap(cost: f64, lp_bound: f64) -> f64 {
+    if lp_bound > 0.0 {
+        (cost - lp_bound).max(0.0) / lp_bound
+    } else {
+        0.0
     }
 }
 

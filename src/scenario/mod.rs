@@ -8,7 +8,7 @@ pub mod diagnostic;
 pub mod duration;
 pub mod overlay;
 pub mod plausible;
-pub mod raw;
+pub(crate) mod raw;
 pub mod validate;
 
 pub use diagnostic::Diagnostic;

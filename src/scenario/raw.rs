@@ -207,8 +207,8 @@ pub enum RawProbabilities {
     Many(Vec<f64>),
 }
 
-/// `[time]`: a working day (open, interval, intervals or close) or a steady state (horizon,
-/// warmup, optional interval).
+/// `[time]`: a working day (open, interval, intervals or close; days and carry_over for a
+/// run of several days) or a steady state (horizon, warmup, optional interval).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTime {
@@ -218,6 +218,10 @@ pub struct RawTime {
     pub intervals: Option<S<i64>>,
     pub horizon: Option<S<RawDuration>>,
     pub warmup: Option<S<RawDuration>>,
+    /// Consecutive working days per replication.
+    pub days: Option<S<i64>>,
+    /// With several days: customers still due at closing come back the next morning.
+    pub carry_over: Option<S<bool>>,
 }
 
 /// `[arrivals]`.

@@ -55,6 +55,8 @@ pub const MAX_CALLS_PER_INTERVAL: f64 = 1e7;
 pub const MAX_BUSYNESS_CV: f64 = 10.0;
 /// Most replications.
 pub const MAX_REPLICATIONS: i64 = 1_000_000;
+/// Most consecutive days of a run (`[time] days`): a year.
+pub const MAX_DAYS: i64 = 366;
 
 /// Collects problems while reading one file.
 struct Checker<'a> {
@@ -83,6 +85,8 @@ struct Timeline {
     kind: RunKind,
     interval_s: f64,
     intervals: usize,
+    days: u32,
+    carry_over: bool,
 }
 
 impl Checker<'_> {
@@ -1227,10 +1231,21 @@ impl Checker<'_> {
                     ),
                 );
             }
+            if let Some(days) = &t.days {
+                self.problem(
+                    days.span(),
+                    "time.days",
+                    "a run of several days needs a working day (open, interval, and intervals \
+                     or close), not a steady state (horizon, warmup)",
+                );
+                return None;
+            }
             return Some(Timeline {
                 kind: RunKind::SteadyState { warmup_s: warmup },
                 interval_s,
                 intervals: intervals?,
+                days: 1,
+                carry_over: true,
             });
         }
         if t.warmup.is_some() {
@@ -1314,10 +1329,34 @@ impl Checker<'_> {
                 None
             }
         };
+        let intervals = intervals?;
+        let days = match &t.days {
+            None => 1,
+            Some(days) => {
+                let n = self.whole(days, "time.days", 1..MAX_DAYS + 1, "the number of days")?;
+                let length = interval_s * intervals as f64;
+                if n > 1 && length > crate::model::carry::DAY_S {
+                    self.problem(
+                        days.span(),
+                        "time.days",
+                        format!(
+                            "a run of several days opens every 24 hours, so a day must be at \
+                             most 24 hours long; this one is {} ({intervals} intervals of {})",
+                            crate::units::format_duration(length),
+                            crate::units::format_duration(interval_s)
+                        ),
+                    );
+                    return None;
+                }
+                n as u32
+            }
+        };
         Some(Timeline {
             kind: RunKind::WorkingDay { open_s: open_s? },
             interval_s,
-            intervals: intervals?,
+            intervals,
+            days,
+            carry_over: t.carry_over.as_ref().is_none_or(|c| *c.get_ref()),
         })
     }
 
@@ -1835,6 +1874,8 @@ pub fn validate(
         precision: precision.flatten(),
         control_variate: false,
         kind: timeline.kind,
+        days: timeline.days,
+        carry_over: timeline.carry_over,
         interval_s: timeline.interval_s,
         arrival_rate,
         busyness_cv,

@@ -20,7 +20,10 @@
 //! (`localhost`, `127.0.0.1`, `[::1]`, any port; any host with `--allow-remote`) is refused
 //! (403, against DNS rebinding), and so is one whose `Origin` is not the server's own (403,
 //! against cross-site requests), and a POST that is not `Content-Type: application/json`
-//! (415: a form of another site cannot send it without the browser asking first). Bodies over [`MAX_BODY`] bytes are refused (413). Runs go to
+//! (415: a form of another site cannot send it without the browser asking first). Bodies over
+//! [`MAX_BODY`] bytes are refused (413), and so is a body that does not arrive within
+//! [`REQUEST_READ_S`] seconds (408; a request's head that does not arrive in that time is
+//! cut off); at most [`MAX_CONNECTIONS`] connections are served at once. Runs go to
 //! the rayon pool from a blocking task and stop at the time limit (503), or as soon as a newer
 //! request from the same page (`client`, higher `seq`) arrives (409): the page shows only
 //! the answer to its latest request.
@@ -30,7 +33,7 @@ pub mod words;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -148,7 +151,6 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/scenario", get(scenario))
         .route("/api/run", post(run))
         .route("/api/trace", post(trace))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn_with_state(app.clone(), guard))
         .with_state(app)
 }
@@ -156,9 +158,30 @@ pub fn router(app: Arc<App>) -> Router {
 /// Lets through only requests of the page itself: a loopback `Host` (any with
 /// `--allow-remote`), no foreign `Origin`, and JSON bodies on POSTs.
 async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
-    match refusal(&app, &request) {
-        Some((status, message)) => error(status, message),
-        None => next.run(request).await,
+    if let Some((status, message)) = refusal(&app, &request) {
+        return error(status, message);
+    }
+    // the body whole, within the time allowed and the size limit, before anything is run
+    use http_body_util::{BodyExt, LengthLimitError, Limited};
+    let (parts, body) = request.into_parts();
+    let read = Limited::new(body, MAX_BODY).collect();
+    match tokio::time::timeout(Duration::from_secs(REQUEST_READ_S), read).await {
+        Err(_) => error(
+            StatusCode::REQUEST_TIMEOUT,
+            format!("the request's body did not arrive within {REQUEST_READ_S} s"),
+        ),
+        Ok(Err(e)) if e.is::<LengthLimitError>() => error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("a request's body may hold at most {MAX_BODY} bytes"),
+        ),
+        Ok(Err(_)) => error(
+            StatusCode::BAD_REQUEST,
+            "the request's body could not be read".to_string(),
+        ),
+        Ok(Ok(body)) => {
+            let request = Request::from_parts(parts, axum::body::Body::from(body.to_bytes()));
+            next.run(request).await
+        }
     }
 }
 
@@ -222,9 +245,47 @@ fn is_loopback_host(host: &str) -> bool {
             .any(|n| name.eq_ignore_ascii_case(n))
 }
 
-/// Serves `app` on `listener` until the process ends.
+/// Most connections served at once; one more is closed at once (a browser's page opens a
+/// handful).
+pub const MAX_CONNECTIONS: usize = 256;
+
+/// Longest wait for a request's head (its line and headers) or its body, seconds: a client
+/// that sends part of a request and stops is cut off.
+pub const REQUEST_READ_S: u64 = 5;
+
+/// Serves `app` on `listener` until the process ends, one task per connection (HTTP/1.1),
+/// at most [`MAX_CONNECTIONS`] at once, each request read within [`REQUEST_READ_S`] and each
+/// connection closed after the run time limit and a minute more: a hostile or broken client
+/// ties up a bounded amount of time and memory.
 pub async fn serve(listener: tokio::net::TcpListener, app: Arc<App>) -> std::io::Result<()> {
-    axum::serve(listener, router(app)).await
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    let lifetime = app.limit + Duration::from_secs(60);
+    let service = TowerToHyperService::new(router(app));
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let (stream, _) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            // a connection that failed before it was accepted, or no file descriptor left
+            // for now: go on with the next one
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            }
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            continue; // over the limit: closed unanswered
+        };
+        let service = service.clone();
+        tokio::spawn(async move {
+            let mut http = hyper::server::conn::http1::Builder::new();
+            http.timer(TokioTimer::new())
+                .header_read_timeout(Duration::from_secs(REQUEST_READ_S));
+            let connection = http.serve_connection(TokioIo::new(stream), service);
+            let _ = tokio::time::timeout(lifetime, connection).await;
+            drop(slot);
+        });
+    }
 }
 
 /// An embedded file.

@@ -8,8 +8,8 @@ use super::WaitHistogram;
 /// time in the interval in which it is spent.
 ///
 /// Every attempt ends exactly once: `offered = answered + abandoned + balked + blocked +
-/// callbacks_accepted`; every customer ends exactly once: `customers = served_customers +
-/// lost_customers`.
+/// callbacks_accepted`; every customer ends exactly once: `customers + carried_in =
+/// served_customers + lost_customers + carried_over` (the carried are 0 on a day alone).
 #[derive(Debug, Clone, Default)]
 pub struct IntervalTally {
     /// Call attempts that arrived (first attempts and retrials).
@@ -56,6 +56,16 @@ pub struct IntervalTally {
     pub lost_customers: u64,
     /// Attempts made by the customers counted here, summed.
     pub customer_attempts: u64,
+    /// Customers from an earlier day who came back this day (a run of several days that
+    /// carry over): counted in the interval they came back in, as its customers are.
+    pub carried_in: u64,
+    /// Customers still due to call again, or to be called back, at closing, handed on to
+    /// the next morning.
+    pub carried_over: u64,
+    /// Callbacks handed on by the day before, made first this morning.
+    pub callbacks_carried_in: u64,
+    /// Callbacks promised but not made by closing, handed on to the next morning.
+    pub callbacks_carried_over: u64,
     /// Customers a proactive contact could have reached (their need was predictable).
     pub proactive_targets: u64,
     /// Proactive contacts made (messages sent, or outbound calls placed).
@@ -112,6 +122,10 @@ impl IntervalTally {
         self.served_first_attempt += other.served_first_attempt;
         self.lost_customers += other.lost_customers;
         self.customer_attempts += other.customer_attempts;
+        self.carried_in += other.carried_in;
+        self.carried_over += other.carried_over;
+        self.callbacks_carried_in += other.callbacks_carried_in;
+        self.callbacks_carried_over += other.callbacks_carried_over;
         self.proactive_targets += other.proactive_targets;
         self.proactive_contacts += other.proactive_contacts;
         self.proactive_reached += other.proactive_reached;
@@ -134,12 +148,15 @@ impl IntervalTally {
     }
 
     /// The accounting identities: every attempt, every customer and every accepted callback
-    /// ends exactly once.
+    /// ends exactly once (customers and callbacks from the day before count with those of
+    /// the day; those handed on to the next morning end there).
     pub fn balances(&self) -> bool {
         self.offered
             == self.answered + self.abandoned + self.balked + self.blocked + self.callbacks_accepted
-            && self.customers == self.served_customers + self.lost_customers
-            && self.callbacks_accepted == self.callbacks_completed + self.callbacks_failed
+            && self.customers + self.carried_in
+                == self.served_customers + self.lost_customers + self.carried_over
+            && self.callbacks_accepted + self.callbacks_carried_in
+                == self.callbacks_completed + self.callbacks_failed + self.callbacks_carried_over
     }
 }
 
@@ -161,6 +178,8 @@ pub enum Mechanism {
     Proactive,
     /// `[costs]`: the price of everything.
     Costs,
+    /// `[time] days`: a run of several days, customers carried over from one to the next.
+    Days,
 }
 
 macro_rules! kpis {
@@ -234,6 +253,9 @@ kpis! {
     CostLostCustomers "cost_lost_customers" Costs: "Lost customers × customer value × churn probability.",
     TotalCost "total_cost" Costs: "Agents + telephony + proactive contact + lost customers.",
     CostPerCallHandled "cost_per_call_handled" Costs: "Total cost ÷ calls handled (answered, and completed callbacks).",
+    CarriedOver "carried_over" Days: "Customers still due to call again, or to be called back, at closing, handed on to the next morning.",
+    CarriedIn "carried_in" Days: "Customers from an earlier day who called again, or were called back, this day.",
+    CallbacksCarriedOver "callbacks_carried_over" Days: "Callbacks promised but not made by closing, made first the next morning.",
 }
 
 impl Kpi {
@@ -336,6 +358,9 @@ impl Kpi {
             Kpi::CostPerCallHandled => {
                 ratio(t.total_cost(), (t.answered + t.callbacks_completed) as f64)
             }
+            Kpi::CarriedOver => t.carried_over as f64,
+            Kpi::CarriedIn => t.carried_in as f64,
+            Kpi::CallbacksCarriedOver => t.callbacks_carried_over as f64,
         }
     }
 }

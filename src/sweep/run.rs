@@ -1,20 +1,20 @@
-//! Running a sweep: every (point × replication) is one task on the current rayon pool.
-//!
-//! Workers take tasks in order from a shared counter, so points finish roughly in order and
-//! no worker waits for a slow chunk to end. Each replication is folded into its point's
-//! streaming tally ([`crate::simulate::ScenarioTally`]) in replication order (one that
-//! finishes ahead of an earlier one waits for it), so the result does not depend on the
-//! number of threads and memory does not grow with the replications; when the last is in,
-//! the point's file is written at once: a killed sweep loses only the points in flight.
+//! Running a sweep: its points are the scenarios of one streaming run
+//! ([`crate::simulate::simulate_fold`]): their replications run in parallel on the current
+//! rayon pool and are folded into each point's tally in replication order, so the result
+//! does not depend on the number of threads and memory does not grow with the replications.
+//! A point to a precision (its base's `[precision]`, or `--precision`) runs batch after
+//! batch until its KPIs are precise enough. When a point's last replication is in, its file
+//! is written at once: a killed sweep loses only the points in flight.
 
 use super::SweepError;
 use super::spec::Sweep;
 use super::store::{self, Manifest, PointRecord};
-use crate::simulate::{ReplicationKpis, ScenarioTally, replication_kpis};
+use crate::model::Scenario;
+use crate::simulate::simulate_fold;
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The part of a sweep one process runs: the points whose index ≡ `index` (mod `count`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,14 +94,6 @@ pub struct RunSummary {
     pub table: Option<PathBuf>,
 }
 
-/// One point's replications folded in replication order as they finish (those that finish
-/// ahead of an earlier one wait beside it: tasks are handed out in order, so only a few).
-struct Pending {
-    tally: ScenarioTally,
-    next: u64,
-    ahead: std::collections::BTreeMap<u64, ReplicationKpis>,
-}
-
 /// Runs this shard's points of `sweep` into `out/<sweep>/` on the current rayon pool,
 /// calling `progress` after each replication (from any worker thread).
 pub fn run(
@@ -162,94 +154,52 @@ pub fn run(
         .filter(|p| !done.contains_key(p))
         .collect();
     let resumed = in_shard.len() - pending.len();
-    let tasks: Vec<(usize, u64)> = pending
+    // the points to run, each folded and written as soon as its replications are in (to a
+    // precision: batch after batch, until its KPIs are precise enough)
+    let scenarios: Vec<Scenario> = pending
         .iter()
-        .enumerate()
-        .flat_map(|(slot, &p)| {
-            (0..u64::from(sweep.points[p].scenario.replications)).map(move |r| (slot, r))
-        })
+        .map(|&p| sweep.points[p].scenario.clone())
         .collect();
-    let slots: Vec<Mutex<Pending>> = pending
-        .iter()
-        .map(|&p| {
-            Mutex::new(Pending {
-                tally: ScenarioTally::new(&sweep.points[p].scenario),
-                next: 0,
-                ahead: std::collections::BTreeMap::new(),
-            })
+    let calls = Cell::new(0u64);
+    let points_done = Cell::new(resumed);
+    let report = || {
+        progress(Progress {
+            points_done: points_done.get(),
+            points_total: in_shard.len(),
+            calls: calls.get(),
         })
-        .collect();
-
-    let next = AtomicUsize::new(0);
-    let points_done = AtomicUsize::new(resumed);
-    let calls = AtomicU64::new(0);
-    let stop = AtomicBool::new(false);
-    let failure: Mutex<Option<SweepError>> = Mutex::new(None);
-    let worker = || {
-        while !stop.load(Ordering::Relaxed) {
-            let t = next.fetch_add(1, Ordering::Relaxed);
-            let Some(&(slot, rep)) = tasks.get(t) else {
-                break;
-            };
-            let point = &sweep.points[pending[slot]];
-            let kpis = match replication_kpis(&point.scenario, rep) {
-                Ok(kpis) => kpis,
-                Err(e) => {
-                    stop.store(true, Ordering::Relaxed);
-                    failure
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .get_or_insert(e.into());
-                    break;
-                }
-            };
-            let mut all_calls = calls.fetch_add(kpis.calls, Ordering::Relaxed) + kpis.calls;
-            let finished = {
-                let mut p = slots[slot].lock().unwrap_or_else(|e| e.into_inner());
-                p.ahead.insert(rep, kpis);
-                while let Some(kpis) = {
-                    let next = p.next;
-                    p.ahead.remove(&next)
-                } {
-                    p.tally.add(&kpis);
-                    p.next += 1;
-                }
-                (p.next == u64::from(point.scenario.replications))
-                    .then(|| std::mem::replace(&mut p.tally, ScenarioTally::new(&point.scenario)))
-            };
-            let mut now_done = points_done.load(Ordering::Relaxed);
-            if let Some(tally) = finished {
-                let result = tally.finish(&point.scenario);
-                let record = PointRecord::new(sweep, point.index, &result);
-                if let Err(e) = store::write_point(&dir, &record) {
-                    stop.store(true, Ordering::Relaxed);
-                    failure
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .get_or_insert(e);
-                    break;
-                }
-                now_done = points_done.fetch_add(1, Ordering::Relaxed) + 1;
-                all_calls = calls.load(Ordering::Relaxed);
-            }
-            progress(Progress {
-                points_done: now_done,
-                points_total: in_shard.len(),
-                calls: all_calls,
-            });
-        }
     };
-    progress(Progress {
-        points_done: resumed,
-        points_total: in_shard.len(),
-        calls: 0,
-    });
-    rayon::scope(|s| {
-        for _ in 0..rayon::current_num_threads().min(tasks.len()) {
-            s.spawn(|_| worker());
-        }
-    });
-    if let Some(e) = failure.into_inner().unwrap_or_else(|e| e.into_inner()) {
+    let stop = AtomicBool::new(false);
+    let mut failure: Option<SweepError> = None;
+    report();
+    simulate_fold(
+        &scenarios,
+        || !stop.load(Ordering::Relaxed),
+        |slot, result| {
+            if failure.is_some() {
+                return;
+            }
+            let written = result.map_err(SweepError::from).and_then(|result| {
+                let record = PointRecord::new(sweep, pending[slot], &result);
+                store::write_point(&dir, &record)
+            });
+            match written {
+                Ok(()) => {
+                    points_done.set(points_done.get() + 1);
+                    report();
+                }
+                Err(e) => {
+                    failure = Some(e);
+                    stop.store(true, Ordering::Relaxed);
+                }
+            }
+        },
+        |_, kpis| {
+            calls.set(calls.get() + kpis.calls);
+            report();
+        },
+    );
+    if let Some(e) = failure {
         return Err(e);
     }
 
@@ -264,7 +214,7 @@ pub fn run(
         points_in_shard: in_shard.len(),
         points_resumed: resumed,
         points_run: pending.len(),
-        calls: calls.into_inner(),
+        calls: calls.get(),
         table,
     })
 }

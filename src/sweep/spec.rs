@@ -11,6 +11,8 @@
 use crate::model::Scenario;
 use crate::scenario::overlay::{ALTERNATIVES, apply, related};
 use crate::scenario::{self, Diagnostic};
+use crate::stats::Precision;
+use crate::stats::precision::DEFAULT_MAX_REPLICATIONS;
 use serde::Deserialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -77,12 +79,17 @@ pub struct Sweep {
 }
 
 /// Settings given on the command line that apply to every point (before the axes).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Overrides {
     /// Replications of every point, overriding the sweep and base files.
     pub replications: Option<u32>,
     /// Seed of every point, overriding the sweep and base files.
     pub seed: Option<u64>,
+    /// The precision every point is run to, as `run --precision` reads it
+    /// (`service_level=0.005,asa_s=2%`), replacing the base's `[precision]`.
+    pub precision: Option<String>,
+    /// Most replications of a point run to a precision (with `precision`).
+    pub max_replications: Option<u32>,
 }
 
 /// Why a sweep file cannot be run: every problem found, each rendered on its own.
@@ -253,6 +260,14 @@ pub fn parse(
         )),
         None => {}
     }
+    if let Some(text) = &overrides.precision {
+        match precision_table(text, overrides.max_replications) {
+            Ok(table) => {
+                settings.insert("precision".into(), toml::Value::Table(table));
+            }
+            Err(e) => problems.list.push(format!("--precision: {e}")),
+        }
+    }
     let axes = axes(&raw, &mut problems);
     if !problems.list.is_empty() {
         return Err(SpecProblems(problems.list));
@@ -267,14 +282,54 @@ pub fn parse(
         SpecProblems(problems.list.clone())
     })?;
     let notes = notes(&base, &axes);
-    build_points(&base, &base_label, &name, &axes, combos).map(|(points, fingerprint)| Sweep {
-        name,
-        mode,
-        axes,
-        points,
-        fingerprint,
-        notes,
-    })
+    match build_points(&base, &base_label.1, &name, &axes, combos) {
+        Ok((points, fingerprint)) => Ok(Sweep {
+            name,
+            mode,
+            axes,
+            points,
+            fingerprint,
+            notes,
+        }),
+        Err((found, total)) => {
+            // each problem at the line of the axis that set the faulty key, or of `base`
+            for p in &found {
+                let message = render_problem(p, total, &base_label.0, &axes);
+                let axis = raw
+                    .axes
+                    .iter()
+                    .flat_map(|a| &a.get_ref().0)
+                    .find(|(key, _)| axes.iter().any(|a| a.key == *key) && related(key, &p.key));
+                match (axis, &raw.base) {
+                    (Some((key, value)), _) => {
+                        problems.at(value.span(), &format!("axes.\"{key}\""), message)
+                    }
+                    (None, Some(b)) => problems.at(b.span(), "base", message),
+                    (None, None) => problems.at(0..0, "", message),
+                }
+            }
+            Err(SpecProblems(problems.list))
+        }
+    }
+}
+
+/// The `[precision]` table of `--precision KPI=HW,...` and `--max-replications`, checked as
+/// `run` checks them, with each half-width as written (a number, or a percentage of the mean).
+fn precision_table(text: &str, max_replications: Option<u32>) -> Result<toml::Table, String> {
+    Precision::parse(text, max_replications.unwrap_or(DEFAULT_MAX_REPLICATIONS))?;
+    let mut table = toml::Table::new();
+    for (name, value) in text.split(',').filter_map(|part| part.split_once('=')) {
+        let value = value.trim();
+        let value = match value.parse::<f64>() {
+            Ok(x) => toml::Value::Float(x),
+            Err(_) => toml::Value::String(value.to_string()),
+        };
+        table.insert(name.trim().to_string(), value);
+    }
+    if let Some(n) = max_replications {
+        table.insert("max_replications".into(), toml::Value::Integer(n.into()));
+    }
+    Ok(table)
 }
 
 /// A name that can be a folder name on every system.
@@ -522,13 +577,6 @@ fn notes(base: &toml::Table, axes: &[Axis]) -> Vec<String> {
             }
         }
     }
-    if base.contains_key("precision") {
-        out.push(
-            "the base's [precision] is not applied: a sweep runs the same replications at every \
-             point (its `replications`, or --replications)"
-                .to_string(),
-        );
-    }
     out
 }
 
@@ -556,14 +604,15 @@ struct PointProblem {
 }
 
 /// Builds and validates every point; on failure, the problems of every point (identical
-/// problems of many points are reported once, with the points they concern).
+/// problems of many points are reported once, with the points they concern) and how many
+/// points there are.
 fn build_points(
     base: &toml::Table,
-    (base_label, base_dir): &(String, PathBuf),
+    base_dir: &Path,
     name: &str,
     axes: &[Axis],
     combos: Vec<Vec<usize>>,
-) -> Result<(Vec<Point>, String), SpecProblems> {
+) -> Result<(Vec<Point>, String), (Vec<PointProblem>, usize)> {
     let total = combos.len();
     let mut points = Vec::with_capacity(total);
     let mut problems: Vec<PointProblem> = Vec::new();
@@ -580,9 +629,7 @@ fn build_points(
         hash.write(text.as_bytes());
         hash.write(&[0]);
         let found = match outcome {
-            Ok(mut scenario) => {
-                // every point runs the sweep's replications (see `notes`)
-                scenario.precision = None;
+            Ok(scenario) => {
                 points.push(Point {
                     index,
                     values,
@@ -615,12 +662,7 @@ fn build_points(
     if problems.is_empty() {
         return Ok((points, format!("{:016x}", hash.0)));
     }
-    Err(SpecProblems(
-        problems
-            .iter()
-            .map(|p| render_problem(p, total, base_label, axes))
-            .collect(),
-    ))
+    Err((problems, total))
 }
 
 /// One problem, with the points it concerns: `point 7 (staffing.agents = 0):
@@ -763,10 +805,11 @@ per_interval = [1, 2]
         ))
         .unwrap_err();
         assert_eq!(err.0.len(), 1, "{err}");
+        // at the sweep file's line of the axis that set the value
         assert!(
             err.0[0].starts_with(
-                "point 2 (staffing.agents = 0, handle_time.mean = \"1m\"): staffing.agents: \
-                 expected the number of agents"
+                "s.toml:17:21: axes.\"staffing.agents\": point 2 (staffing.agents = 0, \
+                 handle_time.mean = \"1m\"): staffing.agents: expected the number of agents"
             ),
             "{err}"
         );
@@ -783,7 +826,7 @@ per_interval = [1, 2]
         let err = sweep(&format!("{BASE}[axes]\n\"staffing.agentz\" = [2]\n")).unwrap_err();
         assert!(
             err.0[0].starts_with(
-                "point 0 (staffing.agentz = 2): staffing.agentz: unknown key `agentz`: did you mean `agents`? (keys here: `agents`, `per_interval`)"
+                "s.toml:17:21: axes.\"staffing.agentz\": point 0 (staffing.agentz = 2): staffing.agentz: unknown key `agentz`: did you mean `agents`? (keys here: `agents`, `per_interval`)"
             ),
             "{err}"
         );
@@ -799,7 +842,7 @@ per_interval = [1, 2]
         let base = BASE.replace("mean = \"3m\"", "mean = \"-3m\"");
         let err = sweep(&format!("{base}[axes]\n\"staffing.agents\" = [1, 2]\n")).unwrap_err();
         assert!(
-            err.0[0].starts_with("every point: handle_time.mean:"),
+            err.0[0].starts_with("s.toml:2:1: base: every point: handle_time.mean:"),
             "{err}"
         );
         assert!(err.0[0].contains("fix it in the base scenario, the inline [base]"));
@@ -834,7 +877,7 @@ per_interval = [1, 2]
             "s",
             Overrides {
                 replications: Some(5),
-                seed: None,
+                ..Overrides::default()
             },
         )
         .unwrap();

@@ -4,6 +4,7 @@ mod cli_check;
 mod cli_help;
 mod cli_run;
 mod common;
+mod days;
 mod erlang;
 mod fit;
 mod forecast;

@@ -9,10 +9,10 @@ use crate::common::{example_folders, repo};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// splitmix64: a tiny seeded generator, so that a failing case is reproducible by number.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -20,16 +20,16 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
 
-    fn pick<'a>(&mut self, options: &[&'a str]) -> &'a str {
+    pub(crate) fn pick<'a>(&mut self, options: &[&'a str]) -> &'a str {
         options[self.below(options.len())]
     }
 }
 
-const NUMBERS: &[&str] = &[
+pub(crate) const NUMBERS: &[&str] = &[
     "0",
     "-1",
     "1",
@@ -49,7 +49,7 @@ const NUMBERS: &[&str] = &[
     "0.0000001",
     "4294967296",
 ];
-const VALUES: &[&str] = &[
+pub(crate) const VALUES: &[&str] = &[
     "true",
     "[]",
     "[1, \"a\"]",
@@ -182,6 +182,70 @@ fn mutated_examples_are_valid_or_errors_naming_the_file_never_a_panic() {
     assert!(
         started.elapsed().as_secs() < 60,
         "{cases} cases took {:?}",
+        started.elapsed()
+    );
+}
+
+/// The same seeded mutator over the other TOML inputs: sweep files (`callsim sweep`, every
+/// point built and validated; an axis mutated to a huge range must be refused, not expanded)
+/// and shift files (`callsim roster --shifts`). Every case ends without a panic, in bounded
+/// time, read or with problems that each start with the file's name.
+#[test]
+fn mutated_sweep_and_shift_files_are_read_or_errors_naming_the_file_never_a_panic() {
+    let folder = |name: &str| -> Vec<std::path::PathBuf> {
+        let mut files: Vec<_> = std::fs::read_dir(repo(name))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        files.sort();
+        files
+    };
+    let (sweeps, shifts) = (folder("scenarios/sweeps"), folder("scenarios/shifts"));
+    assert!(!sweeps.is_empty() && !shifts.is_empty());
+    let started = std::time::Instant::now();
+    let (mut valid, mut refused) = (0, 0);
+    for (f, path) in sweeps.iter().chain(&shifts).enumerate() {
+        let original = std::fs::read_to_string(path).unwrap();
+        let dir = path.parent().unwrap().to_path_buf();
+        let file = path.display().to_string();
+        let is_sweep = f < sweeps.len();
+        for case in 0..150u64 {
+            let mut rng = Rng(77_000 + 1000 * f as u64 + case);
+            let mut text = original.clone();
+            for _ in 0..1 + rng.below(3) {
+                text = mutate(&text, &mut rng);
+            }
+            let outcome = catch_unwind(AssertUnwindSafe(|| {
+                if is_sweep {
+                    callsim::sweep::parse(&text, &file, &dir, "mutant", Default::default())
+                        .map(|_| ())
+                        .map_err(|p| p.0)
+                } else {
+                    callsim::scenario::validate::shift_file(&text, &file)
+                        .map(|_| ())
+                        .map_err(|p| p.iter().map(ToString::to_string).collect())
+                }
+            }));
+            match outcome {
+                Err(_) => panic!("{file}, case {case}: reading panicked on:\n{text}"),
+                Ok(Ok(())) => valid += 1,
+                Ok(Err(problems)) => {
+                    refused += 1;
+                    assert!(!problems.is_empty(), "{file}, case {case}: no problem");
+                    for shown in &problems {
+                        // a point's problem too: at the line of its axis, or of `base`
+                        assert!(shown.starts_with(&file), "{file}, case {case}: {shown}");
+                        assert!(shown.len() < 20_000, "{file}, case {case}: {shown}");
+                    }
+                }
+            }
+        }
+    }
+    assert!(valid > 0 && refused > 0, "{valid} {refused}");
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "took {:?}",
         started.elapsed()
     );
 }

@@ -197,8 +197,8 @@ fn run_draws_every_chart_and_page_of_the_examples() {
             "Abandoned ÷ offered",
             "Agent occupancy",
             // names are shortened when many scenarios share the axis, keeping both ends
-            "sm…ss",
-            "la…er",
+            "sm…s",
+            "la…r",
         ],
     );
     let index = out.path().join("index.html");
@@ -231,8 +231,8 @@ fn report_rebuilds_the_same_files_from_saved_results_and_draws_png() {
         ] {
             std::fs::copy(dir.join(f), to.join(f)).unwrap();
         }
-        // result files of several call types, copied as they are
-        for f in ["types.csv", "groups.csv", "handled.csv"] {
+        // result files of several call types (and of several days), copied as they are
+        for f in ["types.csv", "groups.csv", "handled.csv", "days.csv"] {
             if dir.join(f).is_file() {
                 std::fs::copy(dir.join(f), to.join(f)).unwrap();
             }

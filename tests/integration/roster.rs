@@ -303,17 +303,40 @@ fn with_roster(dir: &Path, section: &str) -> std::path::PathBuf {
     file
 }
 
-#[test]
-fn bad_rules_are_clear_errors() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    // the line after the [roster] header
-    let line = std::fs::read_to_string(repo("scenarios/roster-day.toml"))
+/// The line after the `[roster]` header of the example day (1-based): the first of a
+/// section written by [`with_roster`].
+fn first_roster_line() -> usize {
+    std::fs::read_to_string(repo("scenarios/roster-day.toml"))
         .unwrap()
         .lines()
         .position(|l| l == "[roster]")
         .unwrap()
-        + 2;
+        + 2
+}
+
+/// The example day with `[roster]` replaced by `section` is refused by `roster` and by
+/// `check`, both saying `expected`.
+fn refused(dir: &Path, out: &Path, section: &str, expected: &str) {
+    let file = with_roster(dir, section);
+    let assert = roster(&file, out, &[]).failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(expected),
+        "expected {expected:?} in:\n{stderr}"
+    );
+    callsim()
+        .arg("check")
+        .arg(&file)
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(expected));
+}
+
+#[test]
+fn bad_rules_are_clear_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let line = first_roster_line();
     let cases = [
         (
             "shift_lengths = [\"8h\"]\nbreak = { length = \"1h\", window = [\"3h\", \"3h30m\"] }\n",
@@ -338,20 +361,7 @@ fn bad_rules_are_clear_errors() {
         ),
     ];
     for (section, expected) in cases {
-        let file = with_roster(tmp.path(), section);
-        let assert = roster(&file, &out, &[]).failure();
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-        assert!(
-            stderr.contains(&expected),
-            "expected {expected:?} in:\n{stderr}"
-        );
-        // `callsim check` reports the same problem
-        callsim()
-            .arg("check")
-            .arg(&file)
-            .assert()
-            .failure()
-            .stderr(predicates::str::contains(expected.as_str()));
+        refused(tmp.path(), &out, section, &expected);
     }
     // an interval no allowed shift can cover: the 07:00 opening when shifts start at 08:00
     let file = with_roster(
@@ -661,4 +671,50 @@ fn tours_are_bit_identical_for_any_thread_count() {
         files.push(crate::common::tree(&dir));
     }
     assert_eq!(files[0], files[1]);
+}
+
+/// Bad tour rules are errors naming file, line and key, from `roster` and from `check`.
+#[test]
+fn bad_tour_rules_are_clear_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let line = first_roster_line();
+    let week = "week = [1, 1, 1, 1, 1, 1, 1]\n";
+    let cases = [
+        (
+            "shift_lengths = [\"8h\"]\nmin_rest = \"11h\"\n".to_string(),
+            format!(
+                "bad.toml:{}:12: roster.min_rest: tour rules are a week's",
+                line + 1
+            ),
+        ),
+        (
+            format!("shift_lengths = [\"8h\"]\n{week}days_off = \"consecutiv\"\n"),
+            format!(
+                "bad.toml:{}:12: roster.days_off: expected \"consecutive\", \"prefer_consecutive\" \
+                 or \"any\", got \"consecutiv\"; did you mean \"consecutive\"?",
+                line + 2
+            ),
+        ),
+        (
+            format!(
+                "shift_lengths = [\"8h\"]\n{week}[[roster.contract]]\nname = \"x\"\ndays = [5, 3]\n"
+            ),
+            format!(
+                "bad.toml:{}:8: roster.contract.days: expected the days worked in a week",
+                line + 4
+            ),
+        ),
+        (
+            format!("shift_lengths = [\"8h\"]\n{week}max_consecutive_days = 9\n"),
+            format!(
+                "bad.toml:{}:24: roster.max_consecutive_days: expected the most working days in \
+                 a row, a whole number from 1 to 7, got 9",
+                line + 2
+            ),
+        ),
+    ];
+    for (section, expected) in cases {
+        refused(tmp.path(), &out, &section, &expected);
+    }
 }

@@ -463,6 +463,39 @@ fn plan_staffs_every_group_and_meets_each_types_target() {
     assert_eq!(groups.lines().count(), 1 + 16 * 3);
     let types = std::fs::read_to_string(dir.join("plan-types.csv")).unwrap();
     assert_eq!(types.lines().count(), 1 + 16 * 2);
+    // the printed table marks exactly the intervals where a type's checked service level is
+    // below its target in plan-types.csv, naming the type
+    let mut below: Vec<String> = Vec::new();
+    for line in types.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let (sl, target): (f64, f64) = (f[4].parse().unwrap(), f[6].parse().unwrap());
+        if sl < target {
+            below.push(format!("{} {}", f[1], f[2]));
+        }
+    }
+    let marked: Vec<String> = printed
+        .lines()
+        .filter_map(|l| l.split_once("  ✗ "))
+        .filter_map(|(row, what)| {
+            let start = row.split_whitespace().next()?;
+            let names = what.strip_suffix(" below target")?;
+            Some(names.split(", ").map(move |n| format!("{start} {n}")))
+        })
+        .flatten()
+        .collect();
+    assert_eq!(marked, below, "{printed}");
+    let intervals_marked = printed
+        .lines()
+        .filter(|l| l.ends_with(" below target"))
+        .count();
+    if intervals_marked > 0 {
+        assert!(
+            printed.contains(&format!(
+                "✗ {intervals_marked} interval(s) below the service-level target"
+            )),
+            "{printed}"
+        );
+    }
     // the library's plan: every type meets its target in every interval on the tuning seeds,
     // and over the day on fresh seeds
     let sc = callsim::scenario::load(&crate::common::repo(

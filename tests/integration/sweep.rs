@@ -297,8 +297,9 @@ fn invalid_points_are_reported_before_anything_runs() {
         .assert()
         .failure()
         .stderr(predicates::str::contains(
-            "point 1 (patience.mean = \"1m\", staffing.agents = 0): staffing.agents: expected \
-             the number of agents, a whole number from 1 to",
+            "bad-agents.toml:7:21: axes.\"staffing.agents\": point 1 (patience.mean = \"1m\", \
+             staffing.agents = 0): staffing.agents: expected the number of agents, a whole number \
+             from 1 to",
         ))
         .stderr(predicates::str::contains(
             "the same in 1 other point(s): point 4 (patience.mean = \"2m\", staffing.agents = 0)",
@@ -504,33 +505,125 @@ fn merge_names_the_damaged_point_file() {
     );
 }
 
-/// Issue 22: a sweep runs the same replications at every point, so a base's [precision] is
-/// not applied, and the sweep says so instead of ignoring it in silence.
-#[test]
-fn a_sweep_over_a_base_with_a_precision_says_it_runs_fixed_replications() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("precise.toml");
+/// The sweep over the precise Erlang A example's staffing (25 and 27 agents) in `dir`,
+/// with `args`; its sweep.json.
+fn precise_sweep(dir: &std::path::Path, args: &[&str]) -> serde_json::Value {
+    let file = dir.join("precise.toml");
     let base = repo("scenarios/precise-erlang-a.toml");
     std::fs::write(
         &file,
         format!(
-            "name = \"precise\"\nbase = {:?}\nreplications = 3\n[axes]\n\"staffing.agents\" = [25, 26]\n",
+            "name = \"precise\"\nbase = {:?}\n[axes]\n\"staffing.agents\" = [25, 27]\n",
             base.display().to_string()
         ),
     )
     .unwrap();
-    let assert = callsim()
+    callsim()
         .arg("sweep")
         .arg(&file)
         .arg("--out")
-        .arg(dir.path())
+        .arg(dir)
+        .args(args)
         .assert()
         .success();
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let json = std::fs::read_to_string(dir.join("precise/sweep.json")).unwrap();
+    serde_json::from_str(&json).unwrap()
+}
+
+/// A point's (replications, service level mean, its 95% half-width) in sweep.json.
+fn point_precision(json: &serde_json::Value, point: usize) -> (u64, f64, f64) {
+    let p = &json["points"][point];
+    let sl = &p["kpis"]["service_level"];
+    (
+        p["replications"].as_u64().unwrap(),
+        sl["mean"].as_f64().unwrap(),
+        sl["ci95"].as_f64().unwrap(),
+    )
+}
+
+/// Issue 22: every point of a sweep runs to its base's [precision], batch after batch, as
+/// `callsim run` runs the base: point 0 (the base's own 25 agents) takes the replications run
+/// takes and gives the same service level, bit for bit; each point's half-widths are within
+/// the targets; the same bytes with 1 and 2 threads.
+#[test]
+fn a_sweep_runs_each_point_to_its_bases_precision() {
+    let one = tempfile::tempdir().unwrap();
+    let two = tempfile::tempdir().unwrap();
+    let json = precise_sweep(one.path(), &["--threads", "1"]);
+    precise_sweep(two.path(), &["--threads", "2"]);
+    assert_eq!(
+        std::fs::read(one.path().join("precise/sweep.csv")).unwrap(),
+        std::fs::read(two.path().join("precise/sweep.csv")).unwrap()
+    );
+    for point in 0..2 {
+        let (n, _, hw) = point_precision(&json, point);
+        assert!(n > 20 && n < 2000, "point {point}: {n} replications");
+        assert!(hw <= 0.002, "point {point}: ± {hw}");
+        let p = &json["points"][point]["kpis"];
+        assert!(p["abandon_rate"]["ci95"].as_f64().unwrap() <= 0.002);
+        let asa = &p["asa_s"];
+        assert!(asa["ci95"].as_f64().unwrap() <= 0.01 * asa["mean"].as_f64().unwrap());
+    }
+    let run = tempfile::tempdir().unwrap();
+    callsim()
+        .arg("run")
+        .arg(repo("scenarios/precise-erlang-a.toml"))
+        .args(["--no-charts", "--out"])
+        .arg(run.path())
+        .assert()
+        .success();
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(run.path().join("precise-erlang-a/summary.json")).unwrap(),
+    )
+    .unwrap();
+    let (n, mean, hw) = point_precision(&json, 0);
+    assert_eq!(summary["replications"].as_u64(), Some(n));
+    let sl = &summary["kpis"]["service_level"];
+    assert_eq!(sl["mean"].as_f64(), Some(mean));
+    assert_eq!(sl["ci95"].as_f64(), Some(hw));
+}
+
+/// `sweep --precision` replaces the base's [precision] (here looser, capped at 40
+/// replications by --max-replications), and is part of the sweep's definition: resuming the
+/// folder with another precision is refused.
+#[test]
+fn sweep_precision_on_the_command_line_replaces_the_bases() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = precise_sweep(
+        dir.path(),
+        &[
+            "--precision",
+            "service_level=0.01",
+            "--max-replications",
+            "40",
+        ],
+    );
+    for point in 0..2 {
+        let (n, _, hw) = point_precision(&json, point);
+        assert!(n <= 40, "point {point}: {n} replications");
+        assert!(hw <= 0.01 || n == 40, "point {point}: ± {hw} after {n}");
+    }
+    let refused = callsim()
+        .arg("sweep")
+        .arg(dir.path().join("precise.toml"))
+        .arg("--out")
+        .arg(dir.path())
+        .args(["--resume", "--precision", "service_level=0.02"])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(stderr.contains("another sweep definition"), "{stderr}");
+    let bad = callsim()
+        .arg("sweep")
+        .arg(dir.path().join("precise.toml"))
+        .args(["--force", "--precision", "service_lvl=0.02"])
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&bad.get_output().stderr).into_owned();
     assert!(
-        stderr.contains("the base's [precision] is not applied"),
+        stderr.contains("--precision: `service_lvl` is not a KPI"),
         "{stderr}"
     );
-    let json = std::fs::read_to_string(dir.path().join("precise/sweep.json")).unwrap();
-    assert_eq!(json.matches("\"replications\": 3").count(), 2, "{json}");
 }

@@ -3,7 +3,6 @@
 //! that "the longest-idle agent" is found in O(1) without looking at agents one by one.
 
 use crate::model::agents::AgentPool;
-use std::collections::VecDeque;
 
 /// One agent group at work.
 #[derive(Debug)]
@@ -11,7 +10,7 @@ pub struct GroupState {
     /// Staffed, free and busy agents.
     pub pool: AgentPool,
     /// When each free agent fell idle (seconds), longest idle first; one entry per free agent.
-    idle_since: VecDeque<f64>,
+    idle_since: IdleOrder,
 }
 
 impl GroupState {
@@ -19,14 +18,14 @@ impl GroupState {
     pub fn with_capacity(max_agents: usize) -> Self {
         GroupState {
             pool: AgentPool::default(),
-            idle_since: VecDeque::with_capacity(max_agents),
+            idle_since: IdleOrder::with_capacity(max_agents),
         }
     }
 
     /// Since when the longest-idle free agent has been idle (seconds); `None` if none is free.
     #[inline]
     pub fn longest_idle_since(&self) -> Option<f64> {
-        self.idle_since.front().copied()
+        self.idle_since.front()
     }
 
     /// The longest-idle free agent takes a call. Returns false when nobody is free.
@@ -44,7 +43,10 @@ impl GroupState {
     #[inline]
     pub fn end_call(&mut self, t: f64, call_waiting: bool) -> bool {
         let takes_next = self.pool.end_call(call_waiting);
-        self.sync(t);
+        // the free agents are one more (this one, idle from `t`) or as many as before
+        if self.pool.free() as usize > self.idle_since.len() {
+            self.idle_since.push_back(t);
+        }
         takes_next
     }
 
@@ -52,23 +54,85 @@ impl GroupState {
     /// free agents are the most recently idle ones.
     pub fn set_target(&mut self, t: f64, agents: u32) {
         self.pool.set_target(agents);
-        self.sync(t);
-    }
-
-    /// Closing time: free agents go home.
-    pub fn close(&mut self) {
-        self.pool.close();
-        self.idle_since.clear();
-    }
-
-    /// Brings the idle order in line with the pool's count of free agents.
-    #[inline]
-    fn sync(&mut self, t: f64) {
         let free = self.pool.free() as usize;
         while self.idle_since.len() < free {
             self.idle_since.push_back(t);
         }
         self.idle_since.truncate(free);
+    }
+
+    /// Closing time: free agents go home.
+    pub fn close(&mut self) {
+        self.pool.close();
+        self.idle_since.truncate(0);
+    }
+}
+
+/// Times in the order they were added, taken from the front: a ring buffer whose capacity
+/// is a power of two, so that a position wraps with one mask (a group's free agents change
+/// at every call: this is on the path of every answered call).
+#[derive(Debug)]
+struct IdleOrder {
+    /// The ring; its length is a power of two.
+    ring: Vec<f64>,
+    /// Position of the front in `ring`.
+    head: usize,
+    len: usize,
+}
+
+impl IdleOrder {
+    fn with_capacity(capacity: usize) -> Self {
+        IdleOrder {
+            ring: vec![0.0; capacity.max(1).next_power_of_two()],
+            head: 0,
+            len: 0,
+        }
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    #[inline]
+    fn front(&self) -> Option<f64> {
+        (self.len > 0).then(|| self.ring[self.head])
+    }
+
+    #[inline]
+    fn pop_front(&mut self) {
+        if self.len > 0 {
+            self.head = (self.head + 1) & (self.ring.len() - 1);
+            self.len -= 1;
+        }
+    }
+
+    #[inline]
+    fn push_back(&mut self, t: f64) {
+        if self.len == self.ring.len() {
+            self.grow();
+        }
+        let mask = self.ring.len() - 1;
+        self.ring[(self.head + self.len) & mask] = t;
+        self.len += 1;
+    }
+
+    /// Keeps the first `len` times.
+    #[inline]
+    fn truncate(&mut self, len: usize) {
+        self.len = self.len.min(len);
+    }
+
+    /// Twice the room, the times kept in order from position 0.
+    #[cold]
+    fn grow(&mut self) {
+        let mask = self.ring.len() - 1;
+        let mut ring = vec![0.0; self.ring.len() * 2];
+        for (i, slot) in ring.iter_mut().take(self.len).enumerate() {
+            *slot = self.ring[(self.head + i) & mask];
+        }
+        self.ring = ring;
+        self.head = 0;
     }
 }
 
@@ -95,5 +159,33 @@ mod tests {
         assert_eq!(g.pool.free(), 1);
         g.close();
         assert_eq!((g.pool.free(), g.longest_idle_since()), (0, None));
+    }
+
+    /// Against a `VecDeque`: pushes past the first capacity, wrapping, truncation.
+    #[test]
+    fn the_idle_order_is_a_queue() {
+        use std::collections::VecDeque;
+        let mut ring = IdleOrder::with_capacity(3);
+        let mut model = VecDeque::new();
+        for i in 0..200 {
+            let t = i as f64;
+            match i % 7 {
+                0 | 2 | 4 | 5 => {
+                    ring.push_back(t);
+                    model.push_back(t);
+                }
+                1 | 3 => {
+                    ring.pop_front();
+                    model.pop_front();
+                }
+                _ => {
+                    let keep = model.len() * 2 / 3;
+                    ring.truncate(keep);
+                    model.truncate(keep);
+                }
+            }
+            assert_eq!(ring.len(), model.len());
+            assert_eq!(ring.front(), model.front().copied());
+        }
     }
 }

@@ -12,9 +12,10 @@ use crate::model::dist::unit_interval_bits;
 /// The call-type mix of every interval.
 #[derive(Debug, Clone)]
 pub(crate) struct TypeMix {
-    /// Per interval: cumulative arrival rates of types 0..=t (calls per second).
+    /// Per interval: cumulative arrival rates of types 0..=t (calls per second); one table
+    /// for every interval when the mix never changes (see [`TypeMix::varies`]).
     cumulative: Vec<Vec<f64>>,
-    /// Per interval: the guide table (2^`bits` entries).
+    /// Per table of `cumulative`: the guide table (2^`bits` entries).
     guide: Vec<Vec<u8>>,
     /// Bits of `u` that choose the guide entry.
     bits: u32,
@@ -31,7 +32,7 @@ impl TypeMix {
             .trailing_zeros()
             .min(10);
         let slices = 1u64 << bits;
-        let cumulative: Vec<Vec<f64>> = (0..intervals)
+        let mut cumulative: Vec<Vec<f64>> = (0..intervals)
             .map(|k| {
                 let mut sum = 0.0;
                 rates
@@ -43,6 +44,10 @@ impl TypeMix {
                     .collect()
             })
             .collect();
+        // the same mix all day (a steady state): one table, and no interval to look up
+        if cumulative.windows(2).all(|w| w[0] == w[1]) {
+            cumulative.truncate(1);
+        }
         let guide = cumulative
             .iter()
             .map(|c: &Vec<f64>| {
@@ -64,8 +69,15 @@ impl TypeMix {
         }
     }
 
-    /// The type of a call arriving in interval `k`, drawn from `rng` (nothing is drawn with
-    /// a single type).
+    /// False when every interval has the same mix: then `k` is always 0 in
+    /// [`TypeMix::draw`], and a caller need not find the interval of an arrival.
+    #[inline]
+    pub(crate) fn varies(&self) -> bool {
+        self.cumulative.len() > 1
+    }
+
+    /// The type of a call arriving in interval `k` (0 when the mix never
+    /// [varies](TypeMix::varies)), drawn from `rng` (nothing is drawn with a single type).
     #[inline(always)]
     pub(crate) fn draw(&self, k: usize, rng: &mut StreamRng) -> usize {
         let cumulative = &self.cumulative[k];
@@ -115,6 +127,25 @@ mod tests {
                 assert_eq!(mix.draw(k, &mut a), searched(&mix.cumulative[k], unit));
             }
         }
+    }
+
+    #[test]
+    fn a_mix_that_never_changes_keeps_one_table() {
+        let steady: [&[f64]; 2] = [&[1.0, 1.0, 1.0], &[2.0, 2.0, 2.0]];
+        let mix = TypeMix::new(&steady, 3);
+        assert!(!mix.varies());
+        assert_eq!(mix.cumulative, vec![vec![1.0, 3.0]]);
+        let (mut a, mut b) = (streams(3, 0, Stream(20)), streams(3, 0, Stream(20)));
+        let full = TypeMix {
+            cumulative: vec![vec![1.0, 3.0]; 3],
+            guide: vec![mix.guide[0].clone(); 3],
+            bits: mix.bits,
+        };
+        for _ in 0..10_000 {
+            assert_eq!(mix.draw(0, &mut a), full.draw(2, &mut b));
+        }
+        let changing: [&[f64]; 2] = [&[1.0, 1.0, 1.0], &[2.0, 2.0, 2.5]];
+        assert!(TypeMix::new(&changing, 3).varies());
     }
 
     #[test]

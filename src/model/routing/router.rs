@@ -16,7 +16,7 @@
 //!
 //! [`RoutingPolicy`]: super::RoutingPolicy
 
-use super::config::{AgentSelect, CallSelect, CallType, SkillModel};
+use super::config::{AgentSelect, CallSelect, CallType, RoutingPolicy, SkillModel};
 use super::group::GroupState;
 use super::mix::TypeMix;
 use crate::engine::StreamRng;
@@ -37,7 +37,11 @@ pub(crate) trait Router {
     fn groups(&self) -> usize;
     /// Call type `ty`.
     fn call_type(&self, ty: usize) -> &CallType;
-    /// The type of a call arriving at `t` in interval `k` (the warm-up counts as interval 0).
+    /// True when the call-type mix differs between intervals: drawing a call's type then
+    /// needs the interval it arrives in.
+    fn mix_varies(&self) -> bool;
+    /// The type of a call arriving in interval `k` (the warm-up counts as interval 0; always
+    /// 0 when the mix never [varies](Router::mix_varies)).
     fn draw_type(&self, k: usize, rng: &mut StreamRng) -> usize;
     /// The line of call type `ty`.
     fn line(&self, ty: usize) -> &WaitingLine;
@@ -127,6 +131,9 @@ impl Router for OneQueue<'_> {
     fn call_type(&self, _ty: usize) -> &CallType {
         self.only
     }
+    fn mix_varies(&self) -> bool {
+        false
+    }
     #[inline]
     fn draw_type(&self, _k: usize, _rng: &mut StreamRng) -> usize {
         0
@@ -204,8 +211,13 @@ pub(crate) struct Skills<'a> {
     /// Per group: the types it takes with their rank and delay, best rank first (as in
     /// [`AgentGroup::skills`](super::AgentGroup)).
     skills: Vec<Vec<SkillRoute>>,
+    /// The tie-breaking policy (copied from the model: read at every routing decision).
+    policy: RoutingPolicy,
+    /// Number of call types.
+    n_types: usize,
     /// Talk time of group `g` on type `ty` ÷ the drawn handle time, at `g * types + ty` (1
-    /// where the group lacks the skill): one look-up per answered call, not a search.
+    /// where the group lacks the skill): one look-up per answered call, not a search. Empty
+    /// when every factor is 1.
     handle_time_factor: Vec<f64>,
     lines: Vec<WaitingLine>,
     groups: Vec<GroupState>,
@@ -246,11 +258,14 @@ impl<'a> Skills<'a> {
         }
         let rates: Vec<&[f64]> = model.types.iter().map(|t| &t.arrival_rate[..]).collect();
         let mix = TypeMix::new(&rates, scenario.intervals());
-        let handle_time_factor = model
+        let mut handle_time_factor: Vec<f64> = model
             .groups
             .iter()
             .flat_map(|g| (0..n_types).map(|ty| g.skill(ty).map_or(1.0, |s| s.handle_time_factor)))
             .collect();
+        if handle_time_factor.iter().all(|&f| f == 1.0) {
+            handle_time_factor = Vec::new();
+        }
         let first_total: u32 = model.groups.iter().map(|g| g.agents[0]).sum();
         let groups = model
             .groups
@@ -282,6 +297,8 @@ impl<'a> Skills<'a> {
             immediate,
             delayed,
             mix,
+            policy: model.routing,
+            n_types,
             handle_time_factor,
             lines: (0..n_types)
                 .map(|_| WaitingLine::with_capacity(first_total as usize + 64))
@@ -297,7 +314,7 @@ impl<'a> Skills<'a> {
         let mut rest = routes.iter();
         let first = rest.find(|r| self.groups[r.group].pool.free() > 0)?;
         let (mut best, rank) = (first.group, first.rank);
-        let select = self.model.routing.agent_select;
+        let select = self.policy.agent_select;
         for r in rest.take_while(|r| r.rank == rank) {
             let (candidate, incumbent) = (&self.groups[r.group], &self.groups[best]);
             let better = match select {
@@ -361,6 +378,9 @@ impl Router for Skills<'_> {
     fn call_type(&self, ty: usize) -> &CallType {
         &self.model.types[ty]
     }
+    fn mix_varies(&self) -> bool {
+        self.mix.varies()
+    }
     #[inline(always)]
     fn draw_type(&self, k: usize, rng: &mut StreamRng) -> usize {
         self.mix.draw(k, rng)
@@ -409,7 +429,7 @@ impl Router for Skills<'_> {
     }
     #[inline(always)]
     fn next_type(&self, g: usize, t: f64) -> Option<usize> {
-        match self.model.routing.call_select {
+        match self.policy.call_select {
             CallSelect::Oldest => self.best_head(g, t, |_, arrival, _| -arrival),
             CallSelect::LongestQueue => self.best_head(g, t, |line, _, _| line.len() as f64),
             CallSelect::WeightedWait => self.best_head(g, t, |_, arrival, ty| {
@@ -419,7 +439,11 @@ impl Router for Skills<'_> {
     }
     #[inline]
     fn handle_time_factor(&self, g: usize, ty: usize) -> f64 {
-        self.handle_time_factor[g * self.model.types.len() + ty]
+        if self.handle_time_factor.is_empty() {
+            1.0
+        } else {
+            self.handle_time_factor[g * self.n_types + ty]
+        }
     }
     #[inline]
     fn skill_types(&self, g: usize) -> impl Iterator<Item = usize> {

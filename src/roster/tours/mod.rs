@@ -247,11 +247,7 @@ pub struct TourRoster {
 impl TourRoster {
     /// (cost − LP bound) ÷ LP bound: how far the tours may be from the optimum at most.
     pub fn gap(&self) -> f64 {
-        if self.lp_bound > 0.0 {
-            (self.cost - self.lp_bound).max(0.0) / self.lp_bound
-        } else {
-            0.0
-        }
+        super::model::gap(self.cost, self.lp_bound)
     }
 
     /// People of each contract (in the order of [`TourRules::contracts`]).
@@ -350,6 +346,11 @@ pub fn solve(
         .filter(|s| s.paid_hours > 0.0)
         .map(|s| s.cost / s.paid_hours)
         .fold(f64::INFINITY, f64::min);
+    let hour_cost = if hour_cost.is_finite() {
+        hour_cost
+    } else {
+        1.0
+    };
     let penalties: Vec<f64> = patterns
         .iter()
         .map(|p| rules.penalty(p.days, hour_cost))
