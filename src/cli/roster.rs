@@ -9,10 +9,13 @@
 use super::inputs::print_problems;
 use crate::plan::PlanOptions;
 use crate::report::load::CsvTable;
+use crate::roster::agents;
+use crate::roster::assign::Staffed;
+use crate::roster::output::pct;
 use crate::roster::rules::ShiftRules;
+use crate::roster::tours::{Contract, Tour};
 use crate::roster::{self, GroupRoster, Roster, grid::Requirement, output};
 use crate::scenario;
-use crate::stats::MeanCi;
 use crate::units::{format_clock, parse_clock};
 use anyhow::{Context, bail};
 use std::fmt::Write as _;
@@ -56,6 +59,11 @@ pub struct RosterArgs {
     /// Print roster.json on stdout instead of the tables.
     #[arg(long)]
     pub json: bool,
+    /// Give the week's tours to the named people of this staff list (a CSV with a header
+    /// `name,contract,group,unavailable,preferred`): writes schedule.csv, shortfall.csv,
+    /// schedule.json, schedule.html and schedule.svg.
+    #[arg(long, value_name = "agents.csv")]
+    pub agents: Option<PathBuf>,
     /// Worker threads (default: every core). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub threads: Option<u32>,
@@ -101,8 +109,14 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
     } else {
         pool.install(|| roster_file(&args, rules))?
     };
+    let staffing = Instant::now();
+    let staffed = match &args.agents {
+        Some(path) => Some(pool.install(|| staff(&roster, path))?),
+        None => None,
+    };
+    let staff_s = staffing.elapsed().as_secs_f64();
     let total_s = started.elapsed().as_secs_f64();
-    let dir = output::write_roster(&args.out, &roster, args.png)
+    let dir = output::write_roster(&args.out, &roster, staffed.as_ref(), args.png)
         .with_context(|| format!("cannot write the roster of {}", roster.name))?;
     let files = if roster.has_call_types() {
         "roster.csv, coverage.csv, service.csv, roster.json and coverage-<group>.svg"
@@ -110,11 +124,25 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
         "roster.csv, coverage.csv, roster.json and coverage.svg"
     };
     eprintln!("wrote {}/{files}", dir.display());
+    if staffed.is_some() {
+        eprintln!(
+            "wrote {}/schedule.csv, shortfall.csv, schedule.json, schedule.html and {}",
+            dir.display(),
+            if roster.has_call_types() {
+                "schedule-<group>.svg (open schedule.html in a browser)"
+            } else {
+                "schedule.svg (open schedule.html in a browser)"
+            }
+        );
+    }
     if args.json {
         // the file just written, as it is
         print!("{}", std::fs::read_to_string(dir.join("roster.json"))?);
     } else {
         print!("{}", render(&roster));
+        if let (Some(staffed), Some(path)) = (&staffed, &args.agents) {
+            print!("{}", render_people(&roster, staffed, path));
+        }
     }
     let columns: usize = roster.groups.iter().map(|g| g.solved.columns).sum();
     let lp_solves: usize = roster.groups.iter().map(|g| g.solved.lp_solves).sum();
@@ -123,7 +151,148 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
          {total_s:.2} s in all with planning and the check",
         roster.solve_s
     );
+    if let Some(staffed) = &staffed {
+        eprintln!(
+            "{} people given the week's tours{} in {staff_s:.3} s (included above)",
+            staffed.agents.len(),
+            if staffed.days.iter().any(|d| d.check.is_some()) {
+                " and the week checked again with their coverage"
+            } else {
+                ""
+            }
+        );
+    }
     Ok(())
+}
+
+/// The week's tours of `roster` (every group's) and their contracts, for `--agents`.
+fn week_tours(roster: &Roster) -> anyhow::Result<(Vec<Tour>, Vec<Contract>)> {
+    let Some(rules) = &roster.rules.tours else {
+        bail!(
+            "--agents gives a week's tours to people: the roster needs tour rules in [roster] \
+             (week = [...] and [[roster.contract]], see `callsim roster --help`)"
+        );
+    };
+    let tours = roster
+        .groups
+        .iter()
+        .filter_map(|g| g.tours.as_ref())
+        .flat_map(|t| t.tours.iter().cloned())
+        .collect();
+    Ok((tours, rules.contracts.clone()))
+}
+
+/// Gives the week's tours of `roster` to the people of the staff list `path` (and checks
+/// the week again with their coverage when the roster was checked).
+fn staff(roster: &Roster, path: &Path) -> anyhow::Result<Staffed> {
+    if !roster.grid.week {
+        bail!(
+            "--agents gives a week's tours to people: give a week ([roster] week = [...]) \
+             with tour rules"
+        );
+    }
+    let (tours, contracts) = week_tours(roster)?;
+    let groups = agents::group_skills(roster);
+    let context = agents::StaffContext {
+        contracts: &contracts,
+        groups: &groups,
+    };
+    let people = agents::read_agents(path, context)?;
+    roster::assign::staff_week(roster, tours, contracts, people)
+        .with_context(|| format!("cannot check the week of {}", path.display()))
+}
+
+/// How many people or tours the summary names before "and N more".
+const FEW: usize = 10;
+
+/// The first [`FEW`] of `names`, and how many more.
+fn first_few(names: &[String]) -> String {
+    let mut text = names[..names.len().min(FEW)].join(", ");
+    if names.len() > FEW {
+        let _ = write!(text, " and {} more", names.len() - FEW);
+    }
+    text
+}
+
+/// The printed summary of the week given to named people.
+fn render_people(roster: &Roster, staffed: &Staffed, path: &Path) -> String {
+    let json = roster::week_output::schedule_json(roster, staffed);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\n  named people ({}): {} of {} given a tour; {} tours, {} paid hours",
+        path.display(),
+        json.assigned,
+        json.people,
+        json.tours,
+        crate::units::thousands(json.paid_hours, 1)
+    );
+    if !json.without_tour.is_empty() {
+        let _ = writeln!(
+            out,
+            "  without a tour ({}): {}",
+            json.without_tour.len(),
+            first_few(&json.without_tour)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  tours nobody works: {}; intervals short of heads: {} ({} head-hours)",
+        json.unstaffed_tours.len(),
+        json.shortfall_intervals,
+        crate::units::thousands(json.short_head_hours, 1)
+    );
+    for u in json.unstaffed_tours.iter().take(FEW) {
+        let _ = writeln!(
+            out,
+            "    {} {} tour ({}, {} h): {}",
+            u.agent_group,
+            u.contract,
+            u.days.join(" "),
+            u.paid_hours,
+            u.why
+        );
+    }
+    if json.unstaffed_tours.len() > FEW {
+        let _ = writeln!(
+            out,
+            "    ... and {} more (schedule.json, schedule.html)",
+            json.unstaffed_tours.len() - FEW
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  undesired shifts: {} at night, {} at weekends, {} outside a preferred start; at \
+         most {} for one person",
+        json.undesired.nights,
+        json.undesired.weekends,
+        json.undesired.off_preference,
+        json.undesired.most_for_one_person
+    );
+    for day in &json.days {
+        if let Some(c) = &day.check {
+            let _ = writeln!(
+                out,
+                "  {}: service level {} with the people ({:.1} agent-hours on the phones), {} \
+                 with the plan",
+                day.day,
+                pct(c.service_level),
+                day.roster_agent_hours,
+                pct(c.plan_service_level)
+            );
+        }
+        for ty in &day.by_type {
+            let _ = writeln!(
+                out,
+                "  {} {:<16} service level {} with the people, {} with the plan",
+                day.day,
+                ty.call_type,
+                pct(ty.check.service_level),
+                pct(ty.check.plan_service_level)
+            );
+        }
+    }
+    out
 }
 
 /// Plans, rosters and checks a scenario file: one queue, or per agent group.
@@ -265,17 +434,6 @@ fn plan_json_shrinkage(plan_csv: &Path) -> Option<f64> {
     let text = std::fs::read_to_string(plan_csv.with_file_name("plan.json")).ok()?;
     let json: serde_json::Value = serde_json::from_str(&text).ok()?;
     json.get("shrinkage")?.as_f64()
-}
-
-/// A share with its half-width, in the shares' one format ([`Kpi::format`]).
-fn pct(v: Option<MeanCi>) -> String {
-    match v {
-        Some(v) if v.mean.is_finite() => {
-            let (mean, ci) = crate::stats::Kpi::ServiceLevel.format(v.mean, v.ci95);
-            format!("{mean} ± {ci}")
-        }
-        _ => "-".into(),
-    }
 }
 
 /// The printed roster: the summary first (totals, heads per day, the check), the shift list

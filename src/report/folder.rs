@@ -25,7 +25,8 @@ pub enum Owner {
     /// `cost_curve.csv`, `plan-groups.csv`, `plan-types.csv` and `<name>-planned.toml`.
     Plan,
     /// `callsim roster`: `roster.csv`, `coverage.csv`, `service.csv`, `roster.json` and the
-    /// coverage charts.
+    /// coverage charts; with `--agents`, `schedule.csv`, `shortfall.csv`, `schedule.json`,
+    /// `schedule.html` and the schedule charts.
     Roster,
 }
 
@@ -83,11 +84,22 @@ impl Owner {
             Owner::Roster => {
                 matches!(
                     file,
-                    "roster.csv" | "coverage.csv" | "service.csv" | "roster.json"
+                    "roster.csv"
+                        | "coverage.csv"
+                        | "service.csv"
+                        | "roster.json"
+                        | "schedule.csv"
+                        | "shortfall.csv"
+                        | "schedule.json"
+                        | "schedule.html"
                 ) || file
                     .strip_suffix(".svg")
                     .or_else(|| file.strip_suffix(".png"))
-                    .is_some_and(|s| s == "coverage" || s.starts_with("coverage-"))
+                    .is_some_and(|s| {
+                        ["coverage", "schedule"].iter().any(|c| {
+                            s == *c || s.strip_prefix(c).is_some_and(|r| r.starts_with('-'))
+                        })
+                    })
             }
         }
     }

@@ -20,12 +20,15 @@
 //! people are not interchangeable with another group's); the check simulates every group's
 //! coverage together and reports each call type's service level.
 
+pub mod agents;
+pub mod assign;
 pub mod check;
 pub mod grid;
 pub mod model;
 pub mod output;
 pub mod rules;
 pub mod tours;
+pub mod week_output;
 
 use crate::model::{RunKind, Scenario};
 use crate::plan::{Plan, PlanError, PlanOptions};
@@ -356,7 +359,7 @@ pub fn roster_days(
     let solve_s = started.elapsed().as_secs_f64();
     let shrinkage = days.first().map_or(0.0, |d| d.plan.shrinkage);
     if check {
-        check::check_days(&mut days, &groups, shrinkage)?;
+        check::check_days(&mut days, &check::covered(&groups), shrinkage)?;
     }
     Ok(Roster {
         name: scenario.name.clone(),

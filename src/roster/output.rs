@@ -6,12 +6,14 @@
 //! call type's service level, `roster.json` the totals per group and the check per type, and
 //! each group has its chart `coverage-<group>.svg`. Files are written atomically.
 
+use super::assign::Staffed;
 use super::grid::Requirement;
 use super::model::Solved;
-use super::{GroupRoster, Roster};
-use crate::report::charts::coverage::CoverageChart;
+use super::{DayCheck, Roster};
+use crate::report::charts::coverage::{CoverageChart, CoveredBy};
 use crate::report::charts::render;
 use crate::report::folder::{Owner, write_whole};
+use crate::report::html::Figure;
 use crate::report::load::Estimate;
 use crate::report::{csv_bytes, csv_number, write_atomic};
 use crate::simulate::{KpiSet, ScenarioResult};
@@ -426,23 +428,13 @@ fn type_total(result: Option<&ScenarioResult>, t: usize) -> Option<&KpiSet> {
         .map(|ty| &ty.total)
 }
 
-/// The contents of `roster.json`.
-pub fn roster_json(roster: &Roster) -> RosterJson {
+/// The check of each of `days` (simulated with the heads `covered[g][t]` of `roster`'s grid
+/// less shrinkage) against its plan's, as written to the JSON files.
+pub fn day_checks(roster: &Roster, covered: &[&[u32]], days: &[DayCheck]) -> Vec<DayJson> {
     let typed = roster.has_call_types();
-    let by_group: Vec<GroupJson> = roster
-        .groups
-        .iter()
-        .map(|g| GroupJson {
-            agent_group: g.name.clone(),
-            totals: Totals::of(&g.requirement, &g.solved),
-        })
-        .collect();
-    let parts: Vec<Totals> = by_group.iter().map(|g| g.totals.clone()).collect();
-    let days = roster
-        .days
-        .iter()
+    days.iter()
         .map(|d| {
-            let agents = super::check::day_agents(d, &roster.groups, roster.shrinkage);
+            let agents = super::check::day_agents(d, covered, roster.shrinkage);
             let check = d.check.as_ref();
             let types = d
                 .plan
@@ -468,7 +460,22 @@ pub fn roster_json(roster: &Roster) -> RosterJson {
                     .collect(),
             }
         })
+        .collect()
+}
+
+/// The contents of `roster.json`.
+pub fn roster_json(roster: &Roster) -> RosterJson {
+    let typed = roster.has_call_types();
+    let by_group: Vec<GroupJson> = roster
+        .groups
+        .iter()
+        .map(|g| GroupJson {
+            agent_group: g.name.clone(),
+            totals: Totals::of(&g.requirement, &g.solved),
+        })
         .collect();
+    let parts: Vec<Totals> = by_group.iter().map(|g| g.totals.clone()).collect();
+    let days = day_checks(roster, &super::check::covered(&roster.groups), &roster.days);
     RosterJson {
         head: Heading {
             scenario: roster.name.clone(),
@@ -487,26 +494,65 @@ pub fn roster_json(roster: &Roster) -> RosterJson {
 /// types, `coverage-<group>` for each group, heads only (each type's service level is in
 /// `service.csv`).
 pub fn coverage_charts(roster: &Roster) -> Vec<(String, CoverageChart)> {
+    let paid: Vec<f64> = roster.groups.iter().map(|g| g.solved.paid_hours).collect();
+    charts(
+        roster,
+        &Covering {
+            stem: "coverage",
+            what: "rostered",
+            covered_by: CoveredBy::ROSTER,
+            covered: &super::check::covered(&roster.groups),
+            paid_hours: &paid,
+            days: &roster.days,
+        },
+    )
+}
+
+/// Heads that cover a roster's grid, drawn in charts: the roster's shifts, or the people
+/// given tours.
+pub struct Covering<'a> {
+    /// Stem of the chart files (`coverage`: `coverage.svg`, `coverage-<group>.svg`).
+    pub stem: &'a str,
+    /// Who covers, after "heads required and" in the title (`rostered`).
+    pub what: &'a str,
+    /// Who covers, as the chart's keys say it.
+    pub covered_by: CoveredBy,
+    /// Heads covering each interval, per group (`[g][t]`).
+    pub covered: &'a [&'a [u32]],
+    /// Paid hours of each group.
+    pub paid_hours: &'a [f64],
+    /// The days, checked by simulation with this coverage (or not checked).
+    pub days: &'a [DayCheck],
+}
+
+/// The charts of `covering` on `roster`'s grid, each with the stem of its file: one queue,
+/// `<stem>` with the service level of the days' check (per interval on a day, per day on a
+/// week); with call types, `<stem>-<group>` for each group, heads only.
+pub fn charts(roster: &Roster, covering: &Covering) -> Vec<(String, CoverageChart)> {
+    let chart_of =
+        |who: &str, g: usize| heads_chart(who, &roster.groups[g].requirement, covering, g, roster);
     if roster.has_call_types() {
         let stems = file_stems(roster.groups.iter().map(|g| g.name.as_str()));
         return roster
             .groups
             .iter()
             .zip(stems)
-            .map(|(g, stem)| {
+            .enumerate()
+            .map(|(i, (g, stem))| {
                 let who = format!("{} / {}", roster.name, g.name);
-                (format!("coverage-{stem}"), heads_chart(&who, g, roster))
+                (format!("{}-{stem}", covering.stem), chart_of(&who, i))
             })
             .collect();
     }
-    let Some(group) = roster.groups.first() else {
+    if roster.groups.is_empty() {
         return Vec::new();
-    };
-    let mut chart = heads_chart(&roster.name, group, roster);
-    if roster.days.iter().any(|d| d.check.is_some()) {
+    }
+    let mut chart = chart_of(&roster.name, 0);
+    let days = covering.days;
+    if days.iter().any(|d| d.check.is_some()) {
         let sl = |r: Option<&KpiSet>| Estimate::of(r.and_then(|r| r.get(Kpi::ServiceLevel)));
         if roster.grid.week {
-            for day in &roster.days {
+            for day in days {
                 chart.days.push(day.day.clone());
                 chart
                     .service_level
@@ -516,12 +562,9 @@ pub fn coverage_charts(roster: &Roster) -> Vec<(String, CoverageChart)> {
                     .push(sl(Some(&day.plan.check.total)));
             }
         } else {
-            let at = plan_intervals(
-                roster.grid.len(),
-                roster.days.iter().map(|d| d.slots.as_slice()),
-            );
+            let at = plan_intervals(roster.grid.len(), days.iter().map(|d| d.slots.as_slice()));
             for slot in at {
-                let day = slot.map(|(d, k)| (&roster.days[d], k));
+                let day = slot.map(|(d, k)| (&days[d], k));
                 let check = day.and_then(|(d, k)| Some(&d.check.as_ref()?.intervals[k]));
                 chart.service_level.push(sl(check));
                 chart
@@ -530,41 +573,47 @@ pub fn coverage_charts(roster: &Roster) -> Vec<(String, CoverageChart)> {
             }
         }
     }
-    if let Some(goal) = roster
-        .days
-        .first()
-        .map(|d| d.plan.check.scenario.service_level)
-    {
+    if let Some(goal) = days.first().map(|d| d.plan.check.scenario.service_level) {
         chart.threshold_s = goal.threshold_s;
         chart.target = goal.target;
     }
-    vec![("coverage".to_string(), chart)]
+    vec![(covering.stem.to_string(), chart)]
 }
 
-/// The coverage chart of `group` of `roster` (titled `who`), heads only.
-fn heads_chart(who: &str, group: &GroupRoster, roster: &Roster) -> CoverageChart {
-    let (req, solved) = (&group.requirement, &group.solved);
-    let on_phones = if roster.shrinkage > 0.0 {
-        let on = |&c: &u32| f64::from(super::on_phones(c, roster.shrinkage));
-        solved.covered.iter().map(on).collect()
+/// The chart (titled `who`) of requirement `req` of group `g` and the heads `covering`
+/// gives it, heads only.
+fn heads_chart(
+    who: &str,
+    req: &Requirement,
+    covering: &Covering,
+    g: usize,
+    roster: &Roster,
+) -> CoverageChart {
+    let covered = covering.covered.get(g).copied().unwrap_or(&[]);
+    let paid_hours = covering.paid_hours.get(g).copied().unwrap_or(0.0);
+    let (what, shrinkage) = (covering.what, roster.shrinkage);
+    let on_phones = if shrinkage > 0.0 {
+        let on = |&c: &u32| f64::from(super::on_phones(c, shrinkage));
+        covered.iter().map(on).collect()
     } else {
         Vec::new()
     };
     CoverageChart {
         title: format!(
-            "{who}: heads required and rostered, {} paid hours",
-            crate::report::charts::number(&solved.paid_hours),
+            "{who}: heads required and {what}, {} paid hours",
+            crate::report::charts::number(&paid_hours),
         ),
         labels: (0..req.len()).map(|t| req.label(t)).collect(),
         required: req.heads.iter().map(|&h| f64::from(h)).collect(),
-        covered: solved.covered.iter().map(|&c| f64::from(c)).collect(),
+        covered: covered.iter().map(|&c| f64::from(c)).collect(),
         on_phones,
-        shrinkage: roster.shrinkage,
+        shrinkage,
         service_level: Vec::new(),
         plan_service_level: Vec::new(),
         days: Vec::new(),
         threshold_s: f64::NAN,
         target: f64::NAN,
+        covered_by: covering.covered_by,
         week_day: if req.week {
             (super::grid::DAY_S / req.interval_s).round() as usize
         } else {
@@ -580,20 +629,65 @@ fn write_json(path: &Path, value: &impl Serialize) -> io::Result<()> {
     write_atomic(path, &json)
 }
 
-/// Renders `chart` to `dir/<stem>.svg` (and `.png` when `png`).
-fn write_chart(dir: &Path, stem: &str, chart: &CoverageChart, png: bool) -> io::Result<()> {
+/// Renders `chart` to `dir/<stem>.svg` (and `.png` when `png`); returns the SVG.
+fn write_chart(dir: &Path, stem: &str, chart: &CoverageChart, png: bool) -> io::Result<String> {
     let chart = render(chart, png)?;
     write_atomic(&dir.join(format!("{stem}.svg")), chart.svg.as_bytes())?;
     if let Some(png) = chart.png {
         write_atomic(&dir.join(format!("{stem}.png")), &png)?;
     }
-    Ok(())
+    Ok(chart.svg)
+}
+
+/// A share with its half-width, in the shares' one format ([`Kpi::format`]); `-` when
+/// unknown.
+pub fn pct(v: Option<MeanCi>) -> String {
+    match v {
+        Some(v) if v.mean.is_finite() => {
+            let (mean, ci) = Kpi::ServiceLevel.format(v.mean, v.ci95);
+            format!("{mean} ± {ci}")
+        }
+        _ => "-".into(),
+    }
+}
+
+/// Writes the files of the week given to named people into `dir` (see
+/// [`super::week_output`]).
+fn write_schedule(dir: &Path, roster: &Roster, staffed: &Staffed, png: bool) -> io::Result<()> {
+    use super::week_output as week;
+    write_atomic(
+        &dir.join("schedule.csv"),
+        &week::schedule_csv(roster, staffed)?,
+    )?;
+    write_atomic(
+        &dir.join("shortfall.csv"),
+        &week::shortfall_csv(roster, staffed)?,
+    )?;
+    write_json(
+        &dir.join("schedule.json"),
+        &week::schedule_json(roster, staffed),
+    )?;
+    let mut figures = Vec::new();
+    for (stem, chart) in week::schedule_charts(roster, staffed) {
+        figures.push(Figure {
+            svg: write_chart(dir, &stem, &chart, png)?,
+            caption: week::CAPTION.to_string(),
+        });
+    }
+    let page = week::schedule_page(roster, staffed, &figures);
+    write_atomic(&dir.join("schedule.html"), page.as_bytes())
 }
 
 /// Writes `OUT/<name>/roster.csv`, `coverage.csv`, `roster.json` and the coverage charts
 /// (`coverage.svg`; with call types `service.csv` and `coverage-<group>.svg`; `.png` too
-/// when `png`); returns the folder.
-pub fn write_roster(out: &Path, roster: &Roster, png: bool) -> io::Result<PathBuf> {
+/// when `png`), and with `staffed` the week of named people (`schedule.csv`,
+/// `shortfall.csv`, `schedule.json`, `schedule.html`, `schedule.svg`); returns the folder.
+pub fn write_roster(
+    out: &Path,
+    roster: &Roster,
+    staffed: Option<&Staffed>,
+    png: bool,
+) -> io::Result<PathBuf> {
     // written whole: an earlier roster's files do not survive, run's and plan's are kept
     let (dir, ()) = write_whole(out, &roster.name, Owner::Roster, |dir| {
         write_atomic(&dir.join("roster.csv"), &roster_csv(roster)?)?;
@@ -605,7 +699,10 @@ pub fn write_roster(out: &Path, roster: &Roster, png: bool) -> io::Result<PathBu
         for (stem, chart) in coverage_charts(roster) {
             write_chart(dir, &stem, &chart, png)?;
         }
-        Ok(())
+        match staffed {
+            Some(staffed) => write_schedule(dir, roster, staffed, png),
+            None => Ok(()),
+        }
     })?;
     Ok(dir)
 }

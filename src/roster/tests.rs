@@ -114,7 +114,7 @@ fn each_group_is_covered_by_its_own_shifts_and_the_check_runs_every_type() {
     let check = day.check.as_ref().expect("checked");
     let skills = check.skills.as_ref().expect("per-type results");
     assert_eq!(skills.by_type.len(), 2);
-    let agents = check::day_agents(day, &roster.groups, shrinkage);
+    let agents = check::day_agents(day, &check::covered(&roster.groups), shrinkage);
     for (g, group) in check
         .scenario
         .skills

@@ -12,6 +12,7 @@ mod layering;
 mod mechanisms;
 mod mutation;
 mod outputs;
+mod people;
 mod plan;
 mod precision;
 mod proactive;

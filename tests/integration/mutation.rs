@@ -422,3 +422,85 @@ fn mutated_forecast_inputs_are_forecast_or_errors_naming_the_file_never_a_panic(
         started.elapsed()
     );
 }
+
+/// The staff list of `callsim roster --agents` (the example `help-desk-week.csv`) mutated,
+/// with LF, CRLF or CR line ends, and a few hostile files (binary, a huge cell, unbalanced
+/// quotes, more rows than the limit): reading gives people or an error naming the file (and a
+/// line of it), never a panic, in a bounded message.
+#[test]
+fn mutated_staff_lists_are_read_or_errors_naming_the_file_never_a_panic() {
+    use callsim::roster::agents::{GroupSkills, MAX_AGENTS, StaffContext, parse_agents};
+    let original = std::fs::read_to_string(repo("scenarios/agents/help-desk-week.csv")).unwrap();
+    // the contracts of the example week the list is for
+    let week = repo("scenarios/roster-week-tours.toml");
+    let rules = std::fs::read_to_string(&week).unwrap();
+    let contracts = callsim::scenario::validate::shift_rules_of(&rules, "week")
+        .unwrap()
+        .and_then(|r| r.tours)
+        .unwrap()
+        .contracts;
+    let groups = [GroupSkills {
+        name: "agents".into(),
+        skills: Vec::new(),
+    }];
+    let context = StaffContext {
+        contracts: &contracts,
+        groups: &groups,
+    };
+    let path = std::path::Path::new("staff/agents.csv");
+    let shown = path.display().to_string();
+    let mut hostile: Vec<String> = vec![
+        String::new(),
+        "\u{0}\u{1}\u{2}binary".into(),
+        format!("name,contract\n{},full-time\n", "x".repeat(1_000_000)),
+        "name,contract,group\n\"Ada,full-time,agents\n".into(),
+        "name,contract,group\r\nAda,full-time,agents\r\n\r\n".into(),
+        format!(
+            "name,contract\n{}",
+            (0..=MAX_AGENTS)
+                .map(|i| format!("p{i},full-time\n"))
+                .collect::<String>()
+        ),
+        "name,contract,unavailable\nAda,full-time,Mon 00:00-24:00;Tue 23:59-24:00\n".into(),
+    ];
+    let mut rng = Rng(123_000);
+    for _ in 0..400 {
+        let mut text = original.clone();
+        for _ in 0..1 + rng.below(3) {
+            text = mutate(&text, &mut rng);
+        }
+        let end = rng.pick(&["\n", "\r\n", "\r"]);
+        hostile.push(text.replace('\n', end));
+    }
+    let started = std::time::Instant::now();
+    let (mut read, mut refused) = (0, 0);
+    for (case, text) in hostile.iter().enumerate() {
+        let outcome = catch_unwind(AssertUnwindSafe(|| parse_agents(path, text, context)));
+        match outcome {
+            Err(_) => panic!("case {case}: reading panicked on:\n{text:.2000}"),
+            Ok(Ok(people)) => {
+                read += 1;
+                assert!(!people.is_empty() && people.len() <= MAX_AGENTS);
+            }
+            Ok(Err(e)) => {
+                refused += 1;
+                let message = e.to_string();
+                assert!(message.starts_with(&shown), "case {case}: {message}");
+                assert!(message.len() < 1_000, "case {case}: {message:.2000}");
+                if let Some(line) = e.line {
+                    let lines = text.split(['\n', '\r']).count() as u64;
+                    assert!(
+                        (1..=lines).contains(&line),
+                        "case {case}: line {line} of {lines}: {message}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(read > 0 && refused > 0, "{read} {refused}");
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "took {:?}",
+        started.elapsed()
+    );
+}

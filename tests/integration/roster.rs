@@ -2,24 +2,8 @@
 //! midnight, the bound and the simulated check), a hand-computed optimum from a plan table,
 //! bit-identical output for any thread count, and bad rules as clear errors.
 
-use crate::common::{callsim, repo};
+use crate::common::{callsim, repo, rows};
 use std::path::Path;
-
-/// The rows of a CSV file as maps from column name to cell.
-fn rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
 
 fn json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()

@@ -40,9 +40,34 @@ pub struct CoverageChart {
     pub threshold_s: f64,
     /// Service-level target (share).
     pub target: f64,
+    /// Who covers the intervals, as the keys say it.
+    pub covered_by: CoveredBy,
     /// Intervals per day when the chart shows a week (days are then marked and named, Monday
     /// first); 0 for one day.
     pub week_day: usize,
+}
+
+/// Who covers a coverage chart's intervals, in its keys: the roster's shifts, or the people
+/// given the week's tours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CoveredBy {
+    /// The heads, after "Heads" (`rostered`).
+    pub heads: &'static str,
+    /// Whose service level, after "with" (`the roster`).
+    pub check: &'static str,
+}
+
+impl CoveredBy {
+    /// The roster's shifts.
+    pub const ROSTER: CoveredBy = CoveredBy {
+        heads: "rostered",
+        check: "the roster",
+    };
+    /// The people given the week's tours.
+    pub const PEOPLE: CoveredBy = CoveredBy {
+        heads: "of the people",
+        check: "the people",
+    };
 }
 
 /// Colours of the series: required bars, rostered heads, agents on the phones, the roster's
@@ -92,12 +117,17 @@ impl Chart for CoverageChart {
                 REQUIRED,
                 Mark::Swatch,
             ),
-            Key::new("Heads rostered, not on break", ROSTERED, Mark::Line),
+            Key::new(
+                format!("Heads {}, not on break", self.covered_by.heads),
+                ROSTERED,
+                Mark::Line,
+            ),
         ];
         if !self.on_phones.is_empty() {
             keys.push(Key::new(
                 format!(
-                    "On the phones (rostered less {} shrinkage)",
+                    "On the phones ({} less {} shrinkage)",
+                    self.covered_by.heads,
                     super::percent(&self.shrinkage)
                 ),
                 ON_PHONES,
@@ -173,8 +203,9 @@ impl CoverageChart {
         let mut keys = vec![
             Key::new(
                 format!(
-                    "Service level {} with the roster (answered within {} s ÷ offered)",
+                    "Service level {} with {} (answered within {} s ÷ offered)",
                     if week { "of each day" } else { "per interval" },
+                    self.covered_by.check,
                     self.threshold_s
                 ),
                 ROSTER_SL,

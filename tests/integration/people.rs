@@ -1,0 +1,269 @@
+//! `callsim roster FILE --agents agents.csv`: the week's tours given to named people, through
+//! the binary. `schedule.csv` respects each person's agent group (skills), contract and
+//! unavailable times, one shift a day at most; a staff list too small for the week reports
+//! its shortfall per interval, with why, and still writes the week; the files are the same
+//! bytes for any `--threads`; bad staff lists are errors naming the file and line.
+
+use crate::common::{callsim, repo, rows, tree};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// The example week of tours and its example staff list.
+fn week() -> PathBuf {
+    repo("scenarios/roster-week-tours.toml")
+}
+
+fn staff() -> PathBuf {
+    repo("scenarios/agents/help-desk-week.csv")
+}
+
+/// Minutes of the week from Monday 00:00 of weekday `day` at clock `"HH:MM"`.
+fn week_minutes(day: &str, clock: &str) -> i64 {
+    let d = callsim::units::weekday_index(day).unwrap() as i64;
+    let (h, m) = clock.split_once(':').unwrap();
+    d * 1440 + h.parse::<i64>().unwrap() * 60 + m.parse::<i64>().unwrap()
+}
+
+/// The unavailable windows of a staff-list cell, in minutes of the week.
+fn unavailable(cell: &str) -> Vec<(i64, i64)> {
+    cell.split(';')
+        .map(str::trim)
+        .filter(|i| !i.is_empty())
+        .map(|item| match item.split_once(' ') {
+            None => {
+                let d = week_minutes(item, "00:00");
+                (d, d + 1440)
+            }
+            Some((day, hours)) => {
+                let (a, b) = hours.split_once('-').unwrap();
+                (week_minutes(day, a), week_minutes(day, b))
+            }
+        })
+        .collect()
+}
+
+/// Runs `callsim roster FILE --agents STAFF` into `out` with `extra` arguments.
+fn roster(file: &Path, staff: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    callsim()
+        .arg("roster")
+        .arg(file)
+        .arg("--agents")
+        .arg(staff)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .timeout(std::time::Duration::from_secs(300))
+        .assert()
+}
+
+/// Every shift of `schedule.csv` in `dir` belongs to a person of `staff` of the same group
+/// and contract, touches none of their unavailable times, and each person works at most
+/// one shift a day.
+fn assert_schedule_respects(dir: &Path, staff: &Path) {
+    let people: HashMap<String, HashMap<String, String>> = rows(staff)
+        .into_iter()
+        .map(|r| (r["name"].clone(), r))
+        .collect();
+    let schedule = rows(&dir.join("schedule.csv"));
+    assert!(!schedule.is_empty());
+    let mut days_of: HashMap<&str, Vec<&str>> = HashMap::new();
+    for shift in &schedule {
+        let person = &people[&shift["agent"]];
+        assert_eq!(shift["contract"], person["contract"], "{shift:?}");
+        if let Some(group) = person.get("group") {
+            assert_eq!(&shift["agent_group"], group, "{shift:?}");
+        }
+        let from = week_minutes(&shift["day"], &shift["start"]);
+        let mut to = week_minutes(&shift["day"], &shift["end"]);
+        if to <= from {
+            to += 1440;
+        }
+        let away = unavailable(person.get("unavailable").map_or("", String::as_str));
+        for (a, b) in away {
+            // the shift, and its part running into Monday, clear of the window
+            for shift_span in [(from, to), (from - 7 * 1440, to - 7 * 1440)] {
+                assert!(
+                    shift_span.1 <= a || shift_span.0 >= b,
+                    "{} works {}-{} but is unavailable {a}-{b}",
+                    shift["agent"],
+                    from,
+                    to
+                );
+            }
+        }
+        let days = days_of.entry(shift["agent"].as_str()).or_default();
+        assert!(!days.contains(&shift["day"].as_str()), "{shift:?}");
+        days.push(shift["day"].as_str());
+    }
+}
+
+#[test]
+fn a_week_for_named_people_respects_groups_contracts_and_unavailability_for_any_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    let run = roster(&week(), &staff(), &one, &["--threads", "1"]).success();
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).to_string();
+    assert!(stdout.contains("named people"), "{stdout}");
+    assert!(stdout.contains("with the people"), "{stdout}");
+    roster(&week(), &staff(), &two, &["--threads", "2"]).success();
+    let folder = one.join("roster-week-tours");
+    for file in [
+        "schedule.csv",
+        "shortfall.csv",
+        "schedule.json",
+        "schedule.html",
+        "schedule.svg",
+        "roster.csv",
+    ] {
+        assert!(folder.join(file).is_file(), "{file}");
+    }
+    assert_eq!(
+        tree(&one),
+        tree(&two),
+        "the files differ between --threads 1 and 2"
+    );
+    assert_schedule_respects(&folder, &staff());
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(folder.join("schedule.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["people"], rows(&staff()).len());
+    // the example staff list covers the example week: every tour given, no interval short
+    assert_eq!(json["unstaffed_tours"].as_array().unwrap().len(), 0);
+    assert_eq!(rows(&folder.join("shortfall.csv")).len(), 0);
+    let page = std::fs::read_to_string(folder.join("schedule.html")).unwrap();
+    for part in [
+        "Each person's week",
+        "Each day: who works when",
+        "Shortfall",
+        "<svg",
+    ] {
+        assert!(page.contains(part), "{part}");
+    }
+    // the week checked by simulation with the people's coverage, each day
+    let days = json["days"].as_array().unwrap();
+    assert_eq!(days.len(), 7);
+    assert!(days.iter().all(|d| d["service_level"]["mean"].is_number()));
+}
+
+#[test]
+fn too_few_people_leave_a_shortfall_reported_per_interval_with_why() {
+    let dir = tempfile::tempdir().unwrap();
+    // the first 30 people of the example, and nobody part time
+    let text = std::fs::read_to_string(staff()).unwrap();
+    let few: String = text
+        .lines()
+        .take(31)
+        .filter(|l| !l.contains("part-time"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let list = dir.path().join("few.csv");
+    std::fs::write(&list, few).unwrap();
+    let out = dir.path().join("out");
+    let run = roster(&week(), &list, &out, &[]).success();
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).to_string();
+    assert!(stdout.contains("intervals short of heads"), "{stdout}");
+    let folder = out.join("roster-week-tours");
+    let short = rows(&folder.join("shortfall.csv"));
+    assert!(!short.is_empty());
+    for s in &short {
+        let (required, covered, gap): (u32, u32, u32) = (
+            s["required"].parse().unwrap(),
+            s["covered"].parse().unwrap(),
+            s["short"].parse().unwrap(),
+        );
+        assert!(covered < required && gap == required - covered, "{s:?}");
+        assert!(!s["why"].is_empty());
+    }
+    let why: String = short.iter().map(|s| s["why"].as_str()).collect();
+    assert!(
+        why.contains("too few people of contract full-time"),
+        "{why}"
+    );
+    assert!(why.contains("nobody of contract part-time"), "{why}");
+    assert_schedule_respects(&folder, &list);
+}
+
+#[test]
+fn bad_staff_lists_are_errors_naming_the_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("agents.csv");
+    std::fs::write(
+        &list,
+        "name,contract,group,unavailable\nAda,full-time,agents,Sat\nBen,full-time,agents,Caturday\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = roster(&week(), &list, &out, &["--no-check"]).failure();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+    assert!(
+        stderr.contains(&format!("{}:3: column 4 (unavailable)", list.display())),
+        "{stderr}"
+    );
+    assert!(!out.join("roster-week-tours").exists());
+    // a day roster has no tours to give
+    let run = roster(
+        &repo("scenarios/roster-day.toml"),
+        &list,
+        &out,
+        &["--no-check"],
+    )
+    .failure();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+    assert!(stderr.contains("--agents gives a week's tours"), "{stderr}");
+}
+
+/// A week of tours for a center with call types: [`repo`]'s `separate-teams.toml` with a
+/// shift file giving a week and one contract.
+const TEAM_WEEK: &str = r#"
+shift_lengths = ["4h", "8h"]
+starts = { from = "08:00", to = "12:00", every = "1h" }
+week = [1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.5]
+days_off = "any"
+min_rest = "11h"
+max_consecutive_days = 6
+
+[[contract]]
+name = "full-time"
+days = [3, 5]
+hours = ["12h", "40h"]
+"#;
+
+#[test]
+fn each_agent_group_gets_its_own_people_and_a_group_nobody_has_is_short_with_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let shifts = dir.path().join("week.toml");
+    std::fs::write(&shifts, TEAM_WEEK).unwrap();
+    let mut text = String::from("name,contract,group,unavailable\n");
+    for i in 0..16 {
+        let away = if i % 4 == 0 { "Sat;Sun" } else { "" };
+        text.push_str(&format!("b{i},full-time,billing-specialists,{away}\n"));
+        let away = if i % 5 == 0 { "Mon 00:00-12:00" } else { "" };
+        text.push_str(&format!("t{i},full-time,technical-specialists,{away}\n"));
+    }
+    let list = dir.path().join("teams.csv");
+    std::fs::write(&list, text).unwrap();
+    let out = dir.path().join("out");
+    let file = repo("scenarios/multi-skill/separate-teams.toml");
+    let shifts_arg = shifts.display().to_string();
+    let run = roster(&file, &list, &out, &["--shifts", &shifts_arg]).success();
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).to_string();
+    // each call type's check with the people
+    assert!(stdout.contains("Mon technical"), "{stdout}");
+    let folder = out.join("separate-teams");
+    assert_schedule_respects(&folder, &list);
+    assert!(folder.join("schedule-generalists.svg").is_file());
+    // nobody is a generalist: every generalist interval that needs heads is short, and says so
+    let short = rows(&folder.join("shortfall.csv"));
+    let generalists: Vec<_> = short
+        .iter()
+        .filter(|s| s["agent_group"] == "generalists")
+        .collect();
+    assert!(!generalists.is_empty());
+    for s in generalists {
+        assert_eq!(s["covered"], "0");
+        assert!(
+            s["why"].contains("nobody with the skills of generalists"),
+            "{s:?}"
+        );
+    }
+}
