@@ -55,7 +55,8 @@ enum Command {
     /// Turn the staffing plan into shifts at the least paid cost, and check them by simulation.
     #[command(after_help = "Examples:
   callsim roster scenarios/roster-day.toml
-  callsim roster scenarios/roster-week.toml")]
+  callsim roster scenarios/roster-week.toml
+  callsim roster scenarios/roster-week-tours.toml --agents scenarios/agents/help-desk-week.csv")]
     Roster(roster::RosterArgs),
     /// Run a parameter sweep: a base scenario and axes of values, every point in parallel.
     #[command(after_help = "Examples:

@@ -7,13 +7,15 @@
 //! `coverage-<group>.svg`).
 
 use super::inputs::print_problems;
+use crate::model::Scenario;
 use crate::plan::PlanOptions;
 use crate::report::load::CsvTable;
 use crate::roster::agents;
+use crate::roster::agents::Agent;
 use crate::roster::assign::Staffed;
 use crate::roster::output::pct;
 use crate::roster::rules::ShiftRules;
-use crate::roster::tours::{Contract, Tour};
+use crate::roster::tours::Tour;
 use crate::roster::{self, GroupRoster, Roster, grid::Requirement, output};
 use crate::scenario;
 use crate::units::{format_clock, parse_clock};
@@ -91,7 +93,7 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
     let rules = args.shifts.as_deref().map(shift_file).transpose()?;
     let pool = super::thread_pool(args.threads)?;
     let started = Instant::now();
-    let roster = if is_plan_table(&args.file) {
+    let (roster, people) = if is_plan_table(&args.file) {
         let Some(rules) = rules else {
             bail!(
                 "{} is a plan table: give the shift rules with --shifts SHIFTS.toml",
@@ -105,14 +107,20 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
                 args.file.display()
             );
         }
-        roster_table(&args, rules)?
+        if args.agents.is_some() {
+            bail!(
+                "--agents gives a week's tours to people: roster a scenario with a week and tour \
+                 rules, not a plan table"
+            );
+        }
+        (roster_table(&args, rules)?, None)
     } else {
         pool.install(|| roster_file(&args, rules))?
     };
     let staffing = Instant::now();
-    let staffed = match &args.agents {
-        Some(path) => Some(pool.install(|| staff(&roster, path))?),
-        None => None,
+    let staffed = match (people, &args.agents) {
+        (Some(people), Some(path)) => Some(pool.install(|| staff(&roster, people, path))?),
+        _ => None,
     };
     let staff_s = staffing.elapsed().as_secs_f64();
     let total_s = started.elapsed().as_secs_f64();
@@ -165,39 +173,39 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The week's tours of `roster` (every group's) and their contracts, for `--agents`.
-fn week_tours(roster: &Roster) -> anyhow::Result<(Vec<Tour>, Vec<Contract>)> {
-    let Some(rules) = &roster.rules.tours else {
+/// Reads the staff list `path` of `--agents` for `scenario` under `rules` (before anything is
+/// solved, so that a bad list fails at once): the week's tour rules give the contracts, the
+/// scenario the agent groups.
+fn read_staff(scenario: &Scenario, rules: &ShiftRules, path: &Path) -> anyhow::Result<Vec<Agent>> {
+    let (Some(tours), Some(_)) = (&rules.tours, &rules.week) else {
         bail!(
-            "--agents gives a week's tours to people: the roster needs tour rules in [roster] \
-             (week = [...] and [[roster.contract]], see `callsim roster --help`)"
+            "--agents gives a week's tours to people: the roster needs a week and tour rules in \
+             [roster] (week = [...] and [[roster.contract]], see `callsim roster --help`)"
         );
     };
-    let tours = roster
+    let groups = agents::group_skills(scenario);
+    let context = agents::StaffContext {
+        contracts: &tours.contracts,
+        groups: &groups,
+    };
+    Ok(agents::read_agents(path, context)?)
+}
+
+/// Gives the week's tours of `roster` (every group's) to `people`, read from `path` (and
+/// checks the week again with their coverage when the roster was checked).
+fn staff(roster: &Roster, people: Vec<Agent>, path: &Path) -> anyhow::Result<Staffed> {
+    let contracts = roster
+        .rules
+        .tours
+        .as_ref()
+        .map(|t| t.contracts.clone())
+        .unwrap_or_default();
+    let tours: Vec<Tour> = roster
         .groups
         .iter()
         .filter_map(|g| g.tours.as_ref())
         .flat_map(|t| t.tours.iter().cloned())
         .collect();
-    Ok((tours, rules.contracts.clone()))
-}
-
-/// Gives the week's tours of `roster` to the people of the staff list `path` (and checks
-/// the week again with their coverage when the roster was checked).
-fn staff(roster: &Roster, path: &Path) -> anyhow::Result<Staffed> {
-    if !roster.grid.week {
-        bail!(
-            "--agents gives a week's tours to people: give a week ([roster] week = [...]) \
-             with tour rules"
-        );
-    }
-    let (tours, contracts) = week_tours(roster)?;
-    let groups = agents::group_skills(roster);
-    let context = agents::StaffContext {
-        contracts: &contracts,
-        groups: &groups,
-    };
-    let people = agents::read_agents(path, context)?;
     roster::assign::staff_week(roster, tours, contracts, people)
         .with_context(|| format!("cannot check the week of {}", path.display()))
 }
@@ -296,7 +304,10 @@ fn render_people(roster: &Roster, staffed: &Staffed, path: &Path) -> String {
 }
 
 /// Plans, rosters and checks a scenario file: one queue, or per agent group.
-fn roster_file(args: &RosterArgs, rules: Option<ShiftRules>) -> anyhow::Result<Roster> {
+fn roster_file(
+    args: &RosterArgs,
+    rules: Option<ShiftRules>,
+) -> anyhow::Result<(Roster, Option<Vec<Agent>>)> {
     let scenario = match scenario::load(&args.file) {
         Ok(sc) => sc,
         Err(problems) => {
@@ -334,7 +345,14 @@ fn roster_file(args: &RosterArgs, rules: Option<ShiftRules>) -> anyhow::Result<R
     if let Some(p) = args.confidence {
         options.criterion = super::plan::share_of_days(p)?;
     }
-    roster::roster_scenario(&scenario, &rules, &options, !args.no_check).with_context(context)
+    let people = args
+        .agents
+        .as_deref()
+        .map(|path| read_staff(&scenario, &rules, path))
+        .transpose()?;
+    let roster = roster::roster_scenario(&scenario, &rules, &options, !args.no_check)
+        .with_context(context)?;
+    Ok((roster, people))
 }
 
 /// Rosters a plan table (`plan.csv`): its `scheduled_agents` per interval from its `start`

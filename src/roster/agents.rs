@@ -499,27 +499,24 @@ pub fn describe_window((from, to): (f64, f64)) -> String {
     )
 }
 
-/// The agent groups of `roster` as a staff list names them: each group's name and the call
+/// The agent groups of `scenario` as a staff list names them: each group's name and the call
 /// types it takes (a single queue: `agents`, no call type named).
-pub fn group_skills(roster: &super::Roster) -> Vec<GroupSkills> {
-    let model = roster
-        .days
-        .first()
-        .and_then(|d| d.plan.check.scenario.skills.as_ref());
-    roster
+pub fn group_skills(scenario: &crate::model::Scenario) -> Vec<GroupSkills> {
+    let Some(model) = &scenario.skills else {
+        return vec![GroupSkills {
+            name: "agents".into(),
+            skills: Vec::new(),
+        }];
+    };
+    model
         .groups
         .iter()
-        .enumerate()
-        .map(|(g, group)| {
-            let mut skills: Vec<String> = model
-                .and_then(|m| m.groups.get(g).map(|mg| (m, mg)))
-                .map(|(m, mg)| {
-                    mg.skills
-                        .iter()
-                        .filter_map(|s| m.types.get(s.call_type).map(|t| t.name.clone()))
-                        .collect()
-                })
-                .unwrap_or_default();
+        .map(|group| {
+            let mut skills: Vec<String> = group
+                .skills
+                .iter()
+                .filter_map(|s| model.types.get(s.call_type).map(|t| t.name.clone()))
+                .collect();
             skills.sort();
             GroupSkills {
                 name: group.name.clone(),
