@@ -1,6 +1,7 @@
 //! `callsim roster FILE --agents agents.csv`: the week's tours given to named people, through
 //! the binary. `schedule.csv` respects each person's agent group (skills), contract and
-//! unavailable times, one shift a day at most; a staff list too small for the week reports
+//! unavailable times, one shift a day at most, and the week's rules (days and hours of the
+//! contract, rest, consecutive days, days off together, start band); a staff list too small for the week reports
 //! its shortfall per interval, with why, and still writes the week; the files are the same
 //! bytes for any `--threads`; bad staff lists are errors naming the file and line.
 
@@ -97,6 +98,119 @@ fn assert_schedule_respects(dir: &Path, staff: &Path) {
     }
 }
 
+/// Every person's week in `schedule.csv` in `dir` keeps the week's tour rules of the
+/// scenario `file` ([roster]): days worked and paid hours within their contract's range, rest
+/// between one shift's end and the next one's start at least `min_rest` (the week wraps
+/// around: Sunday night's shift runs into Monday), at most `max_consecutive_days` working days
+/// in a row, days off lying together, and start times of day within `start_band`.
+fn assert_schedule_keeps_the_week_rules(dir: &Path, file: &Path) {
+    let text = std::fs::read_to_string(file).unwrap();
+    let rules = callsim::scenario::validate::shift_rules_of(&text, "week")
+        .unwrap()
+        .unwrap()
+        .tours
+        .unwrap();
+    let mut weeks: HashMap<String, Vec<HashMap<String, String>>> = HashMap::new();
+    for shift in rows(&dir.join("schedule.csv")) {
+        weeks.entry(shift["agent"].clone()).or_default().push(shift);
+    }
+    assert!(!weeks.is_empty());
+    const WEEK: i64 = 7 * 1440;
+    for (agent, shifts) in &weeks {
+        let contract = rules
+            .contracts
+            .iter()
+            .find(|c| c.name == shifts[0]["contract"])
+            .unwrap();
+        let days = shifts.len() as u32;
+        assert!(
+            (contract.days_min..=contract.days_max).contains(&days),
+            "{agent} works {days} days"
+        );
+        let hours: f64 = shifts
+            .iter()
+            .map(|s| s["paid_hours"].parse::<f64>().unwrap())
+            .sum();
+        assert!(
+            hours >= contract.hours_min - 1e-9 && hours <= contract.hours_max + 1e-9,
+            "{agent} is paid {hours} h"
+        );
+        // (start, end) in minutes of the week, in order
+        let mut spans: Vec<(i64, i64)> = shifts
+            .iter()
+            .map(|s| {
+                let from = week_minutes(&s["day"], &s["start"]);
+                let mut to = week_minutes(&s["day"], &s["end"]);
+                if to <= from {
+                    to += 1440;
+                }
+                (from, to)
+            })
+            .collect();
+        spans.sort_unstable();
+        for (k, &(_, end)) in spans.iter().enumerate() {
+            let next = spans.get(k + 1).map_or(spans[0].0 + WEEK, |s| s.0);
+            if spans.len() > 1 {
+                assert!(
+                    (next - end) * 60 >= rules.min_rest_s as i64,
+                    "{agent}: {} min of rest",
+                    next - end
+                );
+            }
+        }
+        let worked: Vec<bool> = (0..7)
+            .map(|d| spans.iter().any(|s| s.0 / 1440 == d))
+            .collect();
+        // runs of working days, and of days off, around the week
+        let runs = |want: bool| -> Vec<usize> {
+            let start = (0..7).find(|&d| worked[d] != want).unwrap_or(0);
+            let mut runs = Vec::new();
+            let mut length = 0;
+            for k in 1..=7 {
+                if worked[(start + k) % 7] == want {
+                    length += 1;
+                } else if length > 0 {
+                    runs.push(length);
+                    length = 0;
+                }
+            }
+            if length > 0 {
+                runs.push(length);
+            }
+            runs
+        };
+        assert!(
+            runs(true)
+                .iter()
+                .all(|&r| r as u32 <= rules.max_consecutive_days),
+            "{agent}: {worked:?}"
+        );
+        if rules.days_off == callsim::roster::tours::DaysOff::Consecutive {
+            assert!(
+                runs(false).len() <= 1,
+                "{agent}'s days off apart: {worked:?}"
+            );
+        }
+        if let Some(band) = rules.start_band_s {
+            // the narrowest window of the day holding every start time (it may cross midnight)
+            let mut clocks: Vec<i64> = spans.iter().map(|s| s.0 % 1440).collect();
+            clocks.sort_unstable();
+            let widest_gap = (0..clocks.len())
+                .map(|k| {
+                    let next = clocks.get(k + 1).map_or(clocks[0] + 1440, |&c| c);
+                    next - clocks[k]
+                })
+                .max()
+                .unwrap();
+            let window = 1440 - widest_gap;
+            assert!(
+                window * 60 <= band as i64,
+                "{agent}: starts over {window} min"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_week_for_named_people_respects_groups_contracts_and_unavailability_for_any_threads() {
     let dir = tempfile::tempdir().unwrap();
@@ -123,6 +237,7 @@ fn a_week_for_named_people_respects_groups_contracts_and_unavailability_for_any_
         "the files differ between --threads 1 and 2"
     );
     assert_schedule_respects(&folder, &staff());
+    assert_schedule_keeps_the_week_rules(&folder, &week());
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(folder.join("schedule.json")).unwrap())
             .unwrap();
