@@ -50,9 +50,8 @@ pub(super) fn tours(
     shifts: &[Shift],
     patterns: &[Pattern],
     contracts: &[Contract],
-    width: usize,
+    (width, alone): (usize, &[bool]),
     whole: &Whole,
-    alone: &[bool],
     group: usize,
 ) -> Result<(Vec<Tour>, Vec<bool>), RosterError> {
     let nb = blocks(req, width);

@@ -404,9 +404,8 @@ pub fn solve(
             shifts,
             &patterns,
             &rules.contracts,
-            width,
+            (width, &safe_only),
             &whole,
-            &safe_only,
             group,
         )?;
         if !failing.contains(&true) || round == DEAL_ROUNDS {
