@@ -18,6 +18,7 @@ use super::{Contract, Pattern, Tour, WEEK_DAYS, works};
 #[derive(Clone)]
 struct Person {
     contract: usize,
+    class: usize,
     days: u8,
     block: usize,
     /// The shift of each weekday worked (index in the candidates).
@@ -40,16 +41,19 @@ impl Person {
 }
 
 /// The tours of the program's whole numbers `whole` for blocks `width` intervals wide: one
-/// per person, for agent group `group`.
+/// per person, for agent group `group`; the people of the (block, class) pairs marked in
+/// `alone` (at `block * classes + class`) are dealt only their own class's shifts. Also
+/// returns the (block, class) pairs, marked the same way, of the people whose weekly hours
+/// lie outside their contract.
 pub(super) fn tours(
     req: &Requirement,
     shifts: &[Shift],
     patterns: &[Pattern],
     contracts: &[Contract],
-    width: usize,
+    (width, alone): (usize, &[bool]),
     whole: &Whole,
     group: usize,
-) -> Result<Vec<Tour>, RosterError> {
+) -> Result<(Vec<Tour>, Vec<bool>), RosterError> {
     let nb = blocks(req, width);
     let nc = patterns.iter().map(|p| p.class + 1).max().unwrap_or(0);
     let mut people: Vec<Person> = Vec::new();
@@ -58,6 +62,7 @@ pub(super) fn tours(
             for _ in 0..whole.y[p * nb + b] {
                 people.push(Person {
                     contract: pattern.contract,
+                    class: pattern.class,
                     days: pattern.days,
                     block: b,
                     shift: [None; WEEK_DAYS],
@@ -81,8 +86,8 @@ pub(super) fn tours(
             &mut dealt,
             &mut buckets.clone(),
             first,
-            nb,
-            nc,
+            (nb, nc),
+            alone,
             shifts,
             contracts,
         )?;
@@ -95,7 +100,13 @@ pub(super) fn tours(
         }
     }
     let people = best.map(|(_, p)| p).unwrap_or_default();
-    Ok(people
+    let mut failing = vec![false; nb * nc];
+    for p in &people {
+        if outside(p.hours(shifts), &contracts[p.contract]) > 1e-9 {
+            failing[p.block * nc + p.class] = true;
+        }
+    }
+    let tours = people
         .into_iter()
         .map(|p| {
             let mut list: Vec<Shift> = p
@@ -111,28 +122,39 @@ pub(super) fn tours(
                 shifts: list,
             }
         })
-        .collect())
+        .collect();
+    Ok((tours, failing))
 }
 
 /// Deals each day's shifts (`buckets` by day, block and class) to the people working it,
 /// days in order from weekday `first`: the longest shift to the person furthest below the
-/// middle of their contract's hours per day left.
+/// middle of their contract's hours per day left. The classes of a block marked in `alone`
+/// are dealt each on its own, the others together.
 fn deal(
     people: &mut [Person],
     buckets: &mut [Vec<usize>],
     first: usize,
-    nb: usize,
-    nc: usize,
+    (nb, nc): (usize, usize),
+    alone: &[bool],
     shifts: &[Shift],
     contracts: &[Contract],
 ) -> Result<(), RosterError> {
     for step in 0..WEEK_DAYS {
         let d = (first + step) % WEEK_DAYS;
-        for b in 0..nb {
-            // every class of the block together: the program keeps their hours apart, the
-            // deal may mix them
-            let mut todo: Vec<usize> = (0..nc)
-                .flat_map(|c| std::mem::take(&mut buckets[(d * nb + b) * nc + c]))
+        for (b, c) in (0..nb).flat_map(|b| (0..=nc).map(move |c| (b, c))) {
+            // every class of the block together (c = nc), the program keeps their hours
+            // apart, the deal may mix them; each class marked alone on its own (c < nc)
+            let own = |k: usize| alone.get(b * nc + k).copied().unwrap_or(false);
+            let classes: Vec<usize> = if c == nc {
+                (0..nc).filter(|&k| !own(k)).collect()
+            } else if own(c) {
+                vec![c]
+            } else {
+                continue;
+            };
+            let mut todo: Vec<usize> = classes
+                .iter()
+                .flat_map(|&k| std::mem::take(&mut buckets[(d * nb + b) * nc + k]))
                 .collect();
             todo.sort_by(|&a, &c| {
                 shifts[c]
@@ -143,7 +165,7 @@ fn deal(
             let mut working: Vec<usize> = (0..people.len())
                 .filter(|&i| {
                     let p = &people[i];
-                    p.block == b && works(p.days, d)
+                    p.block == b && works(p.days, d) && classes.contains(&p.class)
                 })
                 .collect();
             if working.len() != todo.len() {

@@ -33,6 +33,10 @@ mod tests;
 /// Days in the week of tours.
 pub const WEEK_DAYS: usize = 7;
 
+/// Most rounds of program and deal: the first free, the next with the blocks and classes
+/// whose deal missed a contract on safe shift lengths, the last with all of them so.
+const DEAL_ROUNDS: usize = 5;
+
 /// What one kind of contract allows in a week: e.g. full time works 5 days and 38 to 40 paid
 /// hours, part time 3 to 4 days and 20 to 24 paid hours.
 #[derive(Debug, Clone, PartialEq)]
@@ -355,26 +359,63 @@ pub fn solve(
         .iter()
         .map(|p| rules.penalty(p.days, hour_cost))
         .collect();
+    let classes = patterns.iter().map(|p| p.class + 1).max().unwrap_or(0);
+    let mut class_days = vec![0; classes];
+    let mut class_contract = vec![0; classes];
+    for p in &patterns {
+        class_days[p.class] = day_count(p.days);
+        class_contract[p.class] = p.contract;
+    }
     let program = program::Program {
         req,
         shifts,
         patterns: &patterns,
         penalties: &penalties,
         contracts: &rules.contracts,
-        classes: patterns.iter().map(|p| p.class + 1).max().unwrap_or(0),
+        classes,
+        class_days,
+        class_contract,
     };
     let (lp_bound, mut lp_solves) = program.bound()?;
-    let whole = program.whole(width)?;
-    lp_solves += whole.solves;
-    let tours = assign::tours(
-        req,
-        shifts,
-        &patterns,
-        &rules.contracts,
-        width,
-        &whole,
-        group,
-    )?;
+    // deal the program's shifts; where some person's weekly hours miss the contract, solve
+    // again with that block and class on shifts of safe lengths only, dealt on their own
+    // (a week of those fits however dealt), and at the last round every block and class so
+    let pairs = program::blocks(req, width) * classes;
+    let mut safe_only = vec![false; pairs];
+    let mut round = 1;
+    let tours = loop {
+        let Some(whole) = program.whole(width, &safe_only)? else {
+            // a dive that ran away on the contracts' hours: every block and class on safe
+            // lengths, whose hours need no rounding
+            if safe_only.contains(&false) {
+                safe_only = vec![true; pairs];
+                round = DEAL_ROUNDS;
+                continue;
+            }
+            return Err(RosterError::Tours(
+                "the program did not reach whole numbers; loosen a rule (a contract's \
+                 hours, start_band or min_rest)"
+                    .into(),
+            ));
+        };
+        lp_solves += whole.solves;
+        let (tours, failing) = assign::tours(
+            req,
+            shifts,
+            &patterns,
+            &rules.contracts,
+            (width, &safe_only),
+            &whole,
+            group,
+        )?;
+        if !failing.contains(&true) || round == DEAL_ROUNDS {
+            break tours;
+        }
+        round += 1;
+        for (only, fails) in safe_only.iter_mut().zip(failing) {
+            *only |= fails || round == DEAL_ROUNDS;
+        }
+    };
     let problems: Vec<String> = tours
         .iter()
         .enumerate()

@@ -35,6 +35,9 @@ const INTEGRAL_TOL: f64 = 1e-6;
 const HALF: f64 = 0.5;
 /// Most LP solves of one dive.
 const MAX_SOLVES: usize = 400;
+/// A dive whose LP costs this many times its first LP has run away (rounding a shift up
+/// calls for part of one more person, whose shifts call for part of another, ...): it stops.
+const MAX_RISE: f64 = 1.25;
 
 /// The week, its candidate shifts and the people the rules allow.
 pub(super) struct Program<'a> {
@@ -50,6 +53,10 @@ pub(super) struct Program<'a> {
     pub contracts: &'a [Contract],
     /// Classes of the patterns (see [`Pattern::class`]).
     pub classes: usize,
+    /// Number of days worked by the people of each class.
+    pub class_days: Vec<u32>,
+    /// Contract of each class.
+    pub class_contract: Vec<usize>,
 }
 
 /// Whole numbers from the program: people of each pattern and block (`y[p * blocks + b]`)
@@ -89,18 +96,31 @@ impl Program<'_> {
     /// Returns it and the solves made (1).
     pub fn bound(&self) -> Result<(f64, usize), RosterError> {
         let lower = vec![0.0; self.columns() + self.patterns.len()];
-        let (cost, _) = self.lp(per_day(self.req), &lower)?;
+        let (cost, _) = self.lp(per_day(self.req), &lower, &[])?;
         Ok((cost, 1))
     }
 
-    /// The program with blocks `width` intervals wide, dived to whole numbers.
-    pub fn whole(&self, width: usize) -> Result<Whole, RosterError> {
+    /// True when every `class_days` shifts of `paid_hours` each add up to the class's
+    /// contract hours: however such shifts are dealt, each person's week fits.
+    pub fn safe(&self, class: usize, paid_hours: f64) -> bool {
+        let c = &self.contracts[self.class_contract[class]];
+        let n = f64::from(self.class_days[class]);
+        paid_hours * n >= c.hours_min - 1e-9 && paid_hours * n <= c.hours_max + 1e-9
+    }
+
+    /// The program with blocks `width` intervals wide, dived to whole numbers; the people
+    /// of a class in a block marked in `safe_only` (at `block * classes + class`) work only
+    /// shifts of [`Program::safe`] lengths. `None` when the dive does not reach whole
+    /// numbers within [`MAX_SOLVES`] solves or runs away ([`MAX_RISE`]).
+    pub fn whole(&self, width: usize, safe_only: &[bool]) -> Result<Option<Whole>, RosterError> {
         let nb = blocks(self.req, width);
         let mut lower = vec![0.0; self.columns() + self.patterns.len() * nb];
         let mut solves = 0;
+        let mut first = None;
         loop {
-            let (_, values) = self.lp(width, &lower)?;
+            let (cost, values) = self.lp(width, &lower, safe_only)?;
             solves += 1;
+            let first = *first.get_or_insert(cost);
             let frac = |i: usize| values[i] - (values[i] + INTEGRAL_TOL).floor();
             let columns = self.columns();
             let people: Vec<usize> = (columns..values.len())
@@ -110,17 +130,14 @@ impl Program<'_> {
             if people.is_empty() && shifts.is_empty() {
                 let whole: Vec<u32> = values.iter().map(|v| v.round() as u32).collect();
                 let (x, y) = whole.split_at(columns);
-                return Ok(Whole {
+                return Ok(Some(Whole {
                     x: x.to_vec(),
                     y: y.to_vec(),
                     solves,
-                });
+                }));
             }
-            if solves >= MAX_SOLVES {
-                return Err(RosterError::Tours(format!(
-                    "the program did not reach whole numbers in {MAX_SOLVES} LP solves; \
-                     loosen a rule (a contract's hours, start_band or min_rest)"
-                )));
+            if solves >= MAX_SOLVES || cost > first * MAX_RISE {
+                return Ok(None);
             }
             if !people.is_empty() {
                 // people first, the shifts left free: the halves and more rounded up, or
@@ -155,17 +172,38 @@ impl Program<'_> {
     }
 
     /// The LP with blocks `width` intervals wide and every value at least `lower` (shifts
-    /// first, then people by pattern and block): its cost and values in the same order.
-    fn lp(&self, width: usize, lower: &[f64]) -> Result<(f64, Vec<f64>), RosterError> {
+    /// first, then people by pattern and block), the shifts of the (block, class) pairs
+    /// marked in `safe_only` of safe lengths only: its cost and values in the same order.
+    fn lp(
+        &self,
+        width: usize,
+        lower: &[f64],
+        safe_only: &[bool],
+    ) -> Result<(f64, Vec<f64>), RosterError> {
         let req = self.req;
         let n = req.len();
         let nb = blocks(req, width);
+        let nc = self.classes;
+        let ns = self.shifts.len();
+        let barred = |i: usize| {
+            let (c, s) = (i / ns, &self.shifts[i % ns]);
+            i < self.columns()
+                && safe_only
+                    .get(block_of(req, s, width) * nc + c)
+                    .is_some_and(|&only| only && !self.safe(c, s.paid_hours))
+        };
         let mut vars = variables!();
         let vs: Vec<Variable> = lower
             .iter()
-            .map(|&lo| vars.add(variable().min(lo)))
+            .enumerate()
+            .map(|(i, &lo)| {
+                if barred(i) {
+                    vars.add(variable().min(0.0).max(0.0))
+                } else {
+                    vars.add(variable().min(lo))
+                }
+            })
             .collect();
-        let nc = self.classes;
         let (xs, ys) = vs.split_at(self.columns());
         let empty =
             |k: usize| -> Vec<Expression> { (0..k).map(|_| Expression::default()).collect() };
