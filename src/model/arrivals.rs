@@ -59,6 +59,46 @@ impl ArrivalProcess {
     }
 }
 
+/// How the replications draw their days' busyness factors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DaySampling {
+    /// Each day its own gamma draw, independent of the others.
+    #[default]
+    Independent,
+    /// In each block of [`STRATA`] consecutive replications, replication `j` of the block
+    /// draws from the `j`-th of [`STRATA`] equally likely slices of the gamma (inversion at
+    /// `(j + U) ÷ STRATA`): every block has one quiet day, one busy day, and one of each
+    /// in between.
+    Stratified,
+    /// Pairs of replications: the second draws its busyness by inversion at `1 − U`, `U`
+    /// the first's.
+    Antithetic,
+}
+
+/// Replications in one block of stratified days.
+pub const STRATA: u64 = 10;
+
+/// The busyness factor of replication `replication` drawn as `sampling` says; `uniform(r)`
+/// is the uniform draw of replication `r`'s busyness stream.
+pub fn sampled_busyness(
+    cv: f64,
+    sampling: DaySampling,
+    replication: u64,
+    uniform: impl Fn(u64) -> f64,
+) -> f64 {
+    let p = match sampling {
+        DaySampling::Independent => unreachable!(),
+        DaySampling::Stratified => {
+            ((replication % STRATA) as f64 + uniform(replication)) / STRATA as f64
+        }
+        DaySampling::Antithetic => {
+            let u = uniform(replication - replication % 2);
+            if replication % 2 == 0 { u } else { 1.0 - u }
+        }
+    };
+    crate::plan::busyness_quantile(cv, p)
+}
+
 /// The day-level busyness factor: gamma with mean 1 and coefficient of variation `cv`
 /// (1 when `cv` is 0).
 pub fn busyness_factor<R: Rng + ?Sized>(cv: f64, rng: &mut R) -> f64 {

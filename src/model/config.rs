@@ -62,6 +62,8 @@ pub struct Scenario {
     /// expectation is known from the arrival rates; see [`crate::stats::control`]); false:
     /// plain means.
     pub control_variate: bool,
+    /// How the days draw their busyness factors.
+    pub day_sampling: super::arrivals::DaySampling,
     /// Working day or steady state.
     pub kind: RunKind,
     /// Consecutive days each replication runs (working days only; 1: a day alone). Day `d`

@@ -424,7 +424,22 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     ) -> Self {
         let seed = scenario.seed;
         let stream = |s| streams(seed, replication, s);
-        let busyness = busyness_factor(scenario.busyness_cv, &mut stream(STREAM_BUSYNESS));
+        let busyness = match scenario.day_sampling {
+            super::arrivals::DaySampling::Independent => {
+                busyness_factor(scenario.busyness_cv, &mut stream(STREAM_BUSYNESS))
+            }
+            sampling => super::arrivals::sampled_busyness(
+                scenario.busyness_cv,
+                sampling,
+                replication,
+                |r| {
+                    rand_distr::Distribution::<f64>::sample(
+                        &rand_distr::Open01,
+                        &mut streams(seed, r, STREAM_BUSYNESS),
+                    )
+                },
+            ),
+        };
         let n = scenario.intervals();
         let first: Vec<u32> = model.groups.iter().map(|g| g.agents[0]).collect();
         let first_total: u32 = first.iter().sum();

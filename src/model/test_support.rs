@@ -27,6 +27,7 @@ pub(crate) fn scenario(
         replications: 1,
         precision: None,
         control_variate: false,
+        day_sampling: Default::default(),
         days: 1,
         carry_over: true,
         kind,
