@@ -22,7 +22,7 @@
 //! an interval boundary already meets the new interval's staffing.
 
 use super::abandonment::StaleTimers;
-use super::arrivals::{ArrivalProcess, busyness_factor};
+use super::arrivals::{ArrivalProcess, busyness_factor, stratified_busyness};
 use super::callback::expected_wait_s;
 use super::carry::{Due, Pending};
 use super::config::{RunKind, Scenario};
@@ -424,21 +424,14 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     ) -> Self {
         let seed = scenario.seed;
         let stream = |s| streams(seed, replication, s);
-        let busyness = match scenario.day_sampling {
-            super::arrivals::DaySampling::Independent => {
-                busyness_factor(scenario.busyness_cv, &mut stream(STREAM_BUSYNESS))
-            }
-            sampling => super::arrivals::sampled_busyness(
+        let busyness = if scenario.stratified_days {
+            stratified_busyness(
                 scenario.busyness_cv,
-                sampling,
                 replication,
-                |r| {
-                    rand_distr::Distribution::<f64>::sample(
-                        &rand_distr::Open01,
-                        &mut streams(seed, r, STREAM_BUSYNESS),
-                    )
-                },
-            ),
+                &mut stream(STREAM_BUSYNESS),
+            )
+        } else {
+            busyness_factor(scenario.busyness_cv, &mut stream(STREAM_BUSYNESS))
         };
         let n = scenario.intervals();
         let first: Vec<u32> = model.groups.iter().map(|g| g.agents[0]).collect();

@@ -27,7 +27,7 @@ pub(crate) fn scenario(
         replications: 1,
         precision: None,
         control_variate: false,
-        day_sampling: Default::default(),
+        stratified_days: false,
         days: 1,
         carry_over: true,
         kind,

@@ -38,7 +38,6 @@
 pub mod cost;
 mod evaluate;
 mod guide;
-pub(crate) use guide::busyness_quantile;
 pub mod output;
 pub mod queue;
 pub mod refine;

@@ -1873,7 +1873,7 @@ pub fn validate(
         replications,
         precision: precision.flatten(),
         control_variate: false,
-        day_sampling: Default::default(),
+        stratified_days: false,
         kind: timeline.kind,
         days: timeline.days,
         carry_over: timeline.carry_over,
