@@ -375,7 +375,7 @@ fn stratified_days_come_in_whole_blocks_the_same_for_any_thread_count() {
     assert_eq!(file(&one), file(&two));
     let s = summary(one.path(), "small-business");
     let n = s["replications"].as_u64().unwrap();
-    assert!(n >= 20 && n % 10 == 0, "{n}");
+    assert!(n >= 20 && n.is_multiple_of(10), "{n}");
     assert_eq!(s["precision"]["met"], true);
     assert_eq!(s["estimator"]["method"], "stratified_days_control_variate");
     assert_eq!(s["estimator"]["strata"], 10);
