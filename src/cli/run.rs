@@ -38,7 +38,7 @@ pub struct RunArgs {
     /// Stratified days: each block of 10 replications has one day from each tenth of the
     /// busyness distribution (quietest to busiest), and the whole-run KPIs are stratified means
     /// (with --control-variate, corrected by the customers too). Replications are rounded up
-    /// to whole blocks, at least 20. Not for runs of several days.
+    /// to whole blocks, at least 40. Not for runs of several days.
     #[arg(long)]
     pub stratified_days: bool,
     /// Seed, overriding the files.

@@ -117,8 +117,9 @@ pub struct Scenario {
 impl Scenario {
     /// Turns on [`Scenario::stratified_days`]: the replications, and a precision's first
     /// batch and maximum, rounded up to whole blocks of [`super::arrivals::STRATA`], at least
-    /// two (the stratified variance needs two days in each slice). A run of several days
-    /// cannot be stratified day by day; the error says why.
+    /// four (the stratified variance is pooled from the spread within each slice; from two
+    /// days a slice, the busiest tenth's spread is too rough a guess to size the next batch
+    /// on). A run of several days cannot be stratified day by day; the error says why.
     pub fn stratify_days(&mut self) -> Result<(), &'static str> {
         if self.days > 1 {
             return Err(
@@ -127,9 +128,10 @@ impl Scenario {
             );
         }
         let block = super::arrivals::STRATA;
-        self.replications = self.replications.max(2 * block).next_multiple_of(block);
+        let least = 4 * block;
+        self.replications = self.replications.max(least).next_multiple_of(block);
         if let Some(p) = &mut self.precision {
-            p.max_replications = p.max_replications.max(2 * block).next_multiple_of(block);
+            p.max_replications = p.max_replications.max(least).next_multiple_of(block);
         }
         self.stratified_days = true;
         Ok(())

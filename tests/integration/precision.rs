@@ -262,7 +262,7 @@ fn coverage(
 /// Erlang A queue whose days differ in busyness (gamma, cv 0.1, mean 1): a replication of
 /// busyness `b` is Erlang A at `b` × 360 calls/h, so the expected service level (and
 /// abandonment) of a replication is Erlang A's averaged over the gamma, computed here at 2,000
-/// of its quantiles. 100 seeds of 20 replications (two blocks of 10) of 20 measured hours:
+/// of its quantiles. 100 seeds of 40 replications (four blocks of 10) of 10 measured hours:
 /// the intervals of the stratified mean, alone and with the control variate, must cover it
 /// between 90 and 99 times of 100, and be narrower than the plain ones of independent days.
 #[test]
@@ -305,7 +305,7 @@ fn stratified_days_intervals_cover_the_exact_answer_about_95_percent_of_the_time
             let mut sc = base.clone();
             sc.seed = 2000 + seed;
             sc.name = format!("seed-{seed}");
-            sc.replications = 20;
+            sc.replications = 40;
             let mut stratified = sc.clone();
             stratified.stratify_days().unwrap();
             let mut both = stratified.clone();
@@ -314,7 +314,7 @@ fn stratified_days_intervals_cover_the_exact_answer_about_95_percent_of_the_time
         })
         .collect();
     let results = crate::common::simulate(&scenarios);
-    assert!(results.iter().all(|r| r.scenario.replications == 20));
+    assert!(results.iter().all(|r| r.scenario.replications == 40));
     for kpi in [Kpi::ServiceLevel, Kpi::AbandonRate] {
         let truth = exact(kpi);
         let (covered_plain, width_plain) = coverage(&results, 3, 0, kpi, truth);
@@ -340,9 +340,9 @@ fn stratified_days_intervals_cover_the_exact_answer_about_95_percent_of_the_time
     }
 }
 
-/// `run --stratified-days` rounds the replications up to whole blocks of 10 (every batch of a
-/// run to a precision too), gives the same bytes for 1 and 2 threads, names its estimator in
-/// summary.json, and refuses a run of several days with a warning; off, nothing changes.
+/// `run --stratified-days` rounds the replications up to whole blocks of 10, at least 4
+/// (every batch of a run to a precision too), gives the same bytes for 1 and 2 threads, names
+/// its estimator in summary.json, and refuses a run of several days with a warning.
 #[test]
 fn stratified_days_come_in_whole_blocks_the_same_for_any_thread_count() {
     let run = |file: &str, extra: &[&str], threads: &str| {
@@ -375,7 +375,7 @@ fn stratified_days_come_in_whole_blocks_the_same_for_any_thread_count() {
     assert_eq!(file(&one), file(&two));
     let s = summary(one.path(), "small-business");
     let n = s["replications"].as_u64().unwrap();
-    assert!(n >= 20 && n.is_multiple_of(10), "{n}");
+    assert!(n >= 40 && n.is_multiple_of(10), "{n}");
     assert_eq!(s["precision"]["met"], true);
     assert_eq!(s["estimator"]["method"], "stratified_days_control_variate");
     assert_eq!(s["estimator"]["strata"], 10);
@@ -387,7 +387,7 @@ fn stratified_days_come_in_whole_blocks_the_same_for_any_thread_count() {
         s["estimator"],
         serde_json::json!({"method": "stratified_days", "strata": 10})
     );
-    assert_eq!(s["replications"], 20); // the file's 20: two whole blocks
+    assert_eq!(s["replications"], 40); // the file's 20, up to the least: four whole blocks
     let (week, _, stderr) = run(
         "scenarios/week/carry-over.toml",
         &["--stratified-days"],
