@@ -9,7 +9,7 @@ mod compare;
 pub mod control;
 mod histogram;
 pub mod precision;
-mod stratified;
+pub mod stratified;
 mod tally;
 mod time_weighted;
 
