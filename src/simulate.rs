@@ -6,12 +6,13 @@
 //! of each replication are kept, for paired comparisons) and the output is bit-identical for
 //! any number of threads. A scenario is handed over as soon as its last replication is in.
 
+use crate::model::arrivals::STRATA;
 use crate::model::replication::Stopped;
 use crate::model::routing::CallType;
 use crate::model::{ReplicationOutcome, Scenario};
 use crate::stats::{
     IntervalTally, Kpi, MeanCi, MeanCiTally, Mechanism, Precision, PrecisionReached, WaitHistogram,
-    control_variate_mean, precision,
+    control_variate_mean, precision, stratified_mean,
 };
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -478,10 +479,17 @@ impl Batches {
         if reached.met || n >= p.max_replications {
             self.settled = true;
         } else {
-            self.limit = u64::from(p.next_total(&reached));
+            // whole blocks of stratified days
+            self.limit = u64::from(p.next_total(&reached).next_multiple_of(tally.strata))
+                .min(u64::from(p.max_replications));
         }
         tally.reached = Some(reached);
     }
+}
+
+/// Replications per block of `scenario`'s days: [`STRATA`] when they are stratified, else 1.
+pub fn strata(scenario: &Scenario) -> u32 {
+    if scenario.stratified_days { STRATA } else { 1 }
 }
 
 /// A scenario's replications folded in replication order, without keeping them (but their
@@ -500,6 +508,8 @@ pub struct ScenarioTally {
     reached: Option<PrecisionReached>,
     /// With a control variate: the customers expected per replication.
     control: Option<f64>,
+    /// Replications per block of stratified days (1: independent days).
+    strata: u32,
 }
 
 impl ScenarioTally {
@@ -528,21 +538,25 @@ impl ScenarioTally {
                 .control_variate
                 .then(|| expected_customers(scenario))
                 .flatten(),
+            strata: strata(scenario),
         }
     }
 
-    /// The whole-run value of `kpi` so far: its mean over the replications, or with a control
-    /// variate the mean corrected by the customers who called (`customers` itself, whose mean
-    /// is the control's, stays plain).
+    /// The whole-run value of `kpi` so far: its mean over the replications; with stratified
+    /// days the stratified mean; with a control variate either corrected by the customers who
+    /// called (`customers` itself, whose mean is the control's, is not).
     fn total(&self, kpi: Kpi) -> MeanCi {
-        match self.control {
-            Some(mu) if kpi != Kpi::Customers => {
-                let column = |k: Kpi| -> Vec<f64> {
-                    self.replications.iter().map(|r| r[k.index()]).collect()
-                };
-                control_variate_mean(&column(kpi), &column(Kpi::Customers), mu)
-            }
-            _ => self.rows.total[kpi.index()].mean_ci(),
+        let column =
+            |k: Kpi| -> Vec<f64> { self.replications.iter().map(|r| r[k.index()]).collect() };
+        let control = self.control.filter(|_| kpi != Kpi::Customers);
+        if self.strata > 1 {
+            let x = control.map(|mu| (column(Kpi::Customers), mu));
+            let x = x.as_ref().map(|(x, mu)| (x.as_slice(), *mu));
+            return stratified_mean(&column(kpi), x, self.strata as usize);
+        }
+        match control {
+            Some(mu) => control_variate_mean(&column(kpi), &column(Kpi::Customers), mu),
+            None => self.rows.total[kpi.index()].mean_ci(),
         }
     }
 
@@ -566,7 +580,7 @@ impl ScenarioTally {
     pub fn finish(self, scenario: &Scenario) -> ScenarioResult {
         let kpis = kpis_of(scenario);
         let (mut total, intervals) = self.rows.sets(&kpis);
-        if self.control.is_some() {
+        if self.control.is_some() || self.strata > 1 {
             total = KpiSet::new(kpis.clone(), kpis.iter().map(|&k| self.total(k)).collect());
         }
         let skills = self

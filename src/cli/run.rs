@@ -35,6 +35,12 @@ pub struct RunArgs {
     /// days differ in volume; not for scenarios with proactive contact).
     #[arg(long)]
     pub control_variate: bool,
+    /// Stratified days: each block of 10 replications has one day from each tenth of the
+    /// busyness distribution (quietest to busiest), and the whole-run KPIs are stratified means
+    /// (with --control-variate, corrected by the customers too). Replications are rounded up
+    /// to whole blocks, at least 40. Not for runs of several days.
+    #[arg(long)]
+    pub stratified_days: bool,
     /// Seed, overriding the files.
     #[arg(long)]
     pub seed: Option<u64>,
@@ -105,6 +111,11 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
         sc.control_variate |= args.control_variate;
         if let Some(s) = args.seed {
             sc.seed = s;
+        }
+        if args.stratified_days
+            && let Err(why) = sc.stratify_days()
+        {
+            eprintln!("warning: {}: {why}: independent days", sc.name);
         }
     }
     for sc in scenarios.iter_mut().filter(|sc| sc.control_variate) {
@@ -364,6 +375,13 @@ fn table(result: &ScenarioResult) -> String {
     }
     if !result.days.is_empty() {
         out.push_str(&day_table(result));
+    }
+    if sc.stratified_days {
+        out.push_str(&format!(
+            "  estimator: stratified days, blocks of {} replications with one day from each \
+             tenth of the busyness distribution\n",
+            crate::model::arrivals::STRATA
+        ));
     }
     if let Some(mu) = result.control_expected {
         out.push_str(&format!(

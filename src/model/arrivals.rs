@@ -4,7 +4,7 @@
 
 use super::config::Scenario;
 use rand::Rng;
-use rand_distr::{Distribution, Exp1};
+use rand_distr::{Distribution, Exp1, Open01};
 
 /// The arrival times of one replication, generated one at a time.
 #[derive(Debug)]
@@ -59,6 +59,36 @@ impl ArrivalProcess {
     }
 }
 
+/// Replications in one block of stratified days ([`stratified_busyness`]).
+pub const STRATA: u32 = 10;
+
+/// The busyness factor of replication `replication` with stratified days: replication `j` of
+/// each block of [`STRATA`] draws from the `j`-th of [`STRATA`] equally likely slices of the
+/// gamma, by inversion at `(j + U) ÷ STRATA`, `U` uniform on (0, 1) drawn from `rng`. Every
+/// block then has one of the quietest tenth of days, one of the busiest tenth, and one of each
+/// tenth between.
+pub fn stratified_busyness<R: Rng + ?Sized>(cv: f64, replication: u64, rng: &mut R) -> f64 {
+    let u: f64 = Open01.sample(rng);
+    let slice = (replication % u64::from(STRATA)) as f64;
+    busyness_quantile(cv, (slice + u) / f64::from(STRATA))
+}
+
+/// The `p`-quantile of the day-level busyness factor (gamma with mean 1 and coefficient of
+/// variation `cv`); 1 when `cv` is 0 or `p` is outside (0, 1).
+pub fn busyness_quantile(cv: f64, p: f64) -> f64 {
+    if !(cv > 0.0 && cv.is_finite() && p > 0.0 && p < 1.0) {
+        return 1.0;
+    }
+    let shape = 1.0 / (cv * cv);
+    match statrs::distribution::Gamma::new(shape, shape) {
+        Ok(g) => {
+            let q = statrs::distribution::ContinuousCDF::inverse_cdf(&g, p);
+            if q.is_finite() && q > 0.0 { q } else { 1.0 }
+        }
+        Err(_) => 1.0,
+    }
+}
+
 /// The day-level busyness factor: gamma with mean 1 and coefficient of variation `cv`
 /// (1 when `cv` is 0).
 pub fn busyness_factor<R: Rng + ?Sized>(cv: f64, rng: &mut R) -> f64 {
@@ -69,5 +99,36 @@ pub fn busyness_factor<R: Rng + ?Sized>(cv: f64, rng: &mut R) -> f64 {
     match rand_distr::Gamma::new(shape, 1.0 / shape) {
         Ok(g) => g.sample(rng),
         Err(_) => 1.0, // unreachable: validation keeps cv finite and positive
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use statrs::distribution::{ContinuousCDF, Gamma};
+
+    #[test]
+    fn busyness_quantiles_are_those_of_the_gamma_day_factor() {
+        assert_eq!(busyness_quantile(0.0, 0.9), 1.0);
+        // cv 1: exponential with mean 1, p-quantile −ln(1 − p)
+        let q = busyness_quantile(1.0, 0.9);
+        assert!((q - 10f64.ln()).abs() < 1e-6, "{q}");
+        // small cv: about normal, 1 + 1.2816 cv
+        let q = busyness_quantile(0.05, 0.9);
+        assert!((q - (1.0 + 1.2816 * 0.05)).abs() < 2e-3, "{q}");
+        assert!(busyness_quantile(0.2, 0.5) < 1.0); // the median is below the mean
+    }
+
+    #[test]
+    fn each_block_of_stratified_days_has_one_day_in_each_tenth() {
+        let cv = 0.15;
+        let gamma = Gamma::new(1.0 / (cv * cv), 1.0 / (cv * cv)).unwrap();
+        let mut rng = crate::engine::streams(5, 0, crate::engine::Stream(3));
+        for r in 0..3 * u64::from(STRATA) {
+            let p = gamma.cdf(stratified_busyness(cv, r, &mut rng));
+            let slice = (p * f64::from(STRATA)).floor() as u64;
+            assert_eq!(slice, r % u64::from(STRATA), "replication {r}: p = {p}");
+        }
+        assert_eq!(stratified_busyness(0.0, 3, &mut rng), 1.0);
     }
 }

@@ -62,6 +62,11 @@ pub struct Scenario {
     /// expectation is known from the arrival rates; see [`crate::stats::control`]); false:
     /// plain means.
     pub control_variate: bool,
+    /// Stratified days: replication `j` of each block of [`super::arrivals::STRATA`] draws
+    /// its busyness from the `j`-th equally likely slice of its distribution, and the
+    /// whole-run KPIs are estimated by the stratified mean (see [`crate::stats::stratified`]);
+    /// false: each day's busyness drawn alone, plain means.
+    pub stratified_days: bool,
     /// Working day or steady state.
     pub kind: RunKind,
     /// Consecutive days each replication runs (working days only; 1: a day alone). Day `d`
@@ -110,6 +115,28 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// Turns on [`Scenario::stratified_days`]: the replications, and a precision's first
+    /// batch and maximum, rounded up to whole blocks of [`super::arrivals::STRATA`], at least
+    /// four (the stratified variance is pooled from the spread within each slice; from two
+    /// days a slice, the busiest tenth's spread is too rough a guess to size the next batch
+    /// on). A run of several days cannot be stratified day by day; the error says why.
+    pub fn stratify_days(&mut self) -> Result<(), &'static str> {
+        if self.days > 1 {
+            return Err(
+                "no stratified days in a run of several days (its days would share \
+                        their slices)",
+            );
+        }
+        let block = super::arrivals::STRATA;
+        let least = 4 * block;
+        self.replications = self.replications.max(least).next_multiple_of(block);
+        if let Some(p) = &mut self.precision {
+            p.max_replications = p.max_replications.max(least).next_multiple_of(block);
+        }
+        self.stratified_days = true;
+        Ok(())
+    }
+
     /// True when customers can make more than one attempt, so that they are tracked across
     /// attempts (retrials, or callbacks that may be retried).
     pub fn tracks_customers(&self) -> bool {

@@ -22,7 +22,7 @@
 //! an interval boundary already meets the new interval's staffing.
 
 use super::abandonment::StaleTimers;
-use super::arrivals::{ArrivalProcess, busyness_factor};
+use super::arrivals::{ArrivalProcess, busyness_factor, stratified_busyness};
 use super::callback::expected_wait_s;
 use super::carry::{Due, Pending};
 use super::config::{RunKind, Scenario};
@@ -424,7 +424,15 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     ) -> Self {
         let seed = scenario.seed;
         let stream = |s| streams(seed, replication, s);
-        let busyness = busyness_factor(scenario.busyness_cv, &mut stream(STREAM_BUSYNESS));
+        let busyness = if scenario.stratified_days {
+            stratified_busyness(
+                scenario.busyness_cv,
+                replication,
+                &mut stream(STREAM_BUSYNESS),
+            )
+        } else {
+            busyness_factor(scenario.busyness_cv, &mut stream(STREAM_BUSYNESS))
+        };
         let n = scenario.intervals();
         let first: Vec<u32> = model.groups.iter().map(|g| g.agents[0]).collect();
         let first_total: u32 = first.iter().sum();

@@ -27,6 +27,7 @@ pub(crate) fn scenario(
         replications: 1,
         precision: None,
         control_variate: false,
+        stratified_days: false,
         days: 1,
         carry_over: true,
         kind,

@@ -7,7 +7,6 @@ use crate::erlang::{self, Kpis, Model, Targets, Traffic};
 use crate::model::Scenario;
 use crate::simulate::KpiSet;
 use crate::stats::Kpi;
-use statrs::distribution::{ContinuousCDF, Gamma};
 
 /// The Erlang view of every interval of a scenario, with the targets to meet.
 #[derive(Debug, Clone)]
@@ -224,38 +223,5 @@ impl Default for Scale {
             asa: 1.0,
             occupancy: 1.0,
         }
-    }
-}
-
-/// The day-level busyness factor (gamma with mean 1 and coefficient of variation `cv`, as the
-/// simulation draws it) that a share `p` of days stays under: 1 without busyness.
-pub(crate) fn busyness_quantile(cv: f64, p: f64) -> f64 {
-    if !(cv > 0.0 && cv.is_finite() && p > 0.0 && p < 1.0) {
-        return 1.0;
-    }
-    let shape = 1.0 / (cv * cv);
-    match Gamma::new(shape, shape) {
-        Ok(g) => {
-            let q = g.inverse_cdf(p);
-            if q.is_finite() && q > 0.0 { q } else { 1.0 }
-        }
-        Err(_) => 1.0,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::busyness_quantile;
-
-    #[test]
-    fn busyness_quantiles_are_those_of_the_gamma_day_factor() {
-        assert_eq!(busyness_quantile(0.0, 0.9), 1.0);
-        // cv 1: exponential with mean 1, p-quantile −ln(1 − p)
-        let q = busyness_quantile(1.0, 0.9);
-        assert!((q - 10f64.ln()).abs() < 1e-6, "{q}");
-        // small cv: about normal, 1 + 1.2816 cv
-        let q = busyness_quantile(0.05, 0.9);
-        assert!((q - (1.0 + 1.2816 * 0.05)).abs() < 2e-3, "{q}");
-        assert!(busyness_quantile(0.2, 0.5) < 1.0); // the median is below the mean
     }
 }

@@ -3,7 +3,7 @@
 //! seeds (see the steps in [`super`]).
 
 use super::evaluate::{Evaluator, fresh_seed};
-use super::guide::{Guide, busyness_quantile};
+use super::guide::Guide;
 use super::refine::{self, Bounds, missing};
 use super::{
     Criterion, Goal, Plan, PlanError, PlanOptions, check_replications, column, cost, scheduled_of,
@@ -11,6 +11,7 @@ use super::{
 };
 use crate::erlang::Targets;
 use crate::model::Scenario;
+use crate::model::arrivals::busyness_quantile;
 
 /// Moves along the fresh-seed cost curve at most, in cost optimisation.
 const MAX_CURVE_MOVES: usize = 5;

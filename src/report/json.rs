@@ -47,7 +47,9 @@ pub struct Summary {
     pub precision: Option<PrecisionJson>,
     /// How the whole-run means and CIs were estimated when not by the plain mean:
     /// `{"method": "control_variate", "control": "customers", "expected": ..}` (every KPI but
-    /// `customers` corrected by it). Absent: plain means over the replications.
+    /// `customers` corrected by it); with stratified days `{"method": "stratified_days",
+    /// "strata": 10}`, or `"stratified_days_control_variate"` with the control's fields too.
+    /// Absent: plain means over the replications.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub estimator: Option<serde_json::Value>,
 }
@@ -181,16 +183,28 @@ pub fn summary_json(result: &ScenarioResult) -> Summary {
         by_day: (sc.days > 1).then(|| result.days.iter().cloned().map(Kpis).collect()),
         by_type: result.skills.clone().map(ByType),
         by_group: result.skills.clone().map(ByGroup),
-        estimator: result.control_expected.map(|mu| {
-            serde_json::json!({
-                "method": "control_variate",
-                "control": "customers",
-                "expected": mu,
-            })
-        }),
+        estimator: estimator(result),
         precision: result
             .precision
             .as_ref()
             .map(|r| PrecisionJson::of(r, sc.precision.as_ref().map_or(0, |p| p.max_replications))),
     }
+}
+
+/// `estimator`: how `result`'s whole-run KPIs were estimated (`None`: plain means).
+fn estimator(result: &ScenarioResult) -> Option<serde_json::Value> {
+    let strata = crate::simulate::strata(&result.scenario);
+    let mut e = match (result.control_expected, strata > 1) {
+        (None, false) => return None,
+        (None, true) => serde_json::json!({"method": "stratified_days"}),
+        (Some(mu), stratified) => serde_json::json!({
+            "method": if stratified { "stratified_days_control_variate" } else { "control_variate" },
+            "control": "customers",
+            "expected": mu,
+        }),
+    };
+    if strata > 1 {
+        e["strata"] = strata.into();
+    }
+    Some(e)
 }

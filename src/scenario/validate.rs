@@ -1873,6 +1873,7 @@ pub fn validate(
         replications,
         precision: precision.flatten(),
         control_variate: false,
+        stratified_days: false,
         kind: timeline.kind,
         days: timeline.days,
         carry_over: timeline.carry_over,

@@ -9,6 +9,7 @@ mod compare;
 pub mod control;
 mod histogram;
 pub mod precision;
+pub mod stratified;
 mod tally;
 mod time_weighted;
 
@@ -17,5 +18,6 @@ pub use compare::{paired_difference, unpaired_difference};
 pub use control::control_variate_mean;
 pub use histogram::WaitHistogram;
 pub use precision::{HalfWidth, Precision, PrecisionReached};
+pub use stratified::stratified_mean;
 pub use tally::{IntervalTally, Kpi, Mechanism};
 pub use time_weighted::TimeWeighted;

@@ -211,26 +211,21 @@ fn control_variate_intervals_cover_erlang_a_about_95_percent_of_the_time() {
         (Kpi::ServiceLevel, exact.service_level),
         (Kpi::AbandonRate, exact.abandon_rate),
     ] {
-        let (mut covered, mut covered_plain, mut width_plain, mut width_cv) = (0, 0, 0.0, 0.0);
-        for pair in results.chunks(2) {
-            let (plain, cv) = (
-                pair[0].total.get(kpi).unwrap(),
-                pair[1].total.get(kpi).unwrap(),
-            );
-            assert!(pair[1].control_expected.is_some());
-            covered += usize::from((cv.mean - truth).abs() <= cv.ci95);
-            covered_plain += usize::from((plain.mean - truth).abs() <= plain.ci95);
-            width_plain += plain.ci95;
-            width_cv += cv.ci95;
-        }
+        let (covered_plain, width_plain) = coverage(&results, 2, 0, kpi, truth);
+        let (covered, width_cv) = coverage(&results, 2, 1, kpi, truth);
+        assert!(
+            results
+                .iter()
+                .skip(1)
+                .step_by(2)
+                .all(|r| r.control_expected.is_some())
+        );
         // the README's figures (cargo test --release --test integration control_variate --
         // --nocapture)
         eprintln!(
             "{}: covered {covered} of 100 with the control variate, {covered_plain} plain; \
-             mean half-width {:.5} against {:.5}",
+             mean half-width {width_cv:.5} against {width_plain:.5}",
             kpi.name(),
-            width_cv / 100.0,
-            width_plain / 100.0
         );
         assert!((90..=99).contains(&covered), "{kpi:?}: {covered} of 100");
         assert!(
@@ -238,6 +233,178 @@ fn control_variate_intervals_cover_erlang_a_about_95_percent_of_the_time() {
             "{kpi:?}: {width_cv} vs {width_plain}"
         );
     }
+}
+
+/// Of the runs `first`, `first + stride`, ...: how many 95% intervals of `kpi` covered
+/// `truth`, and their mean half-width.
+fn coverage(
+    results: &[callsim::simulate::ScenarioResult],
+    stride: usize,
+    first: usize,
+    kpi: callsim::stats::Kpi,
+    truth: f64,
+) -> (usize, f64) {
+    let runs: Vec<_> = results
+        .iter()
+        .skip(first)
+        .step_by(stride)
+        .map(|r| r.total.get(kpi).unwrap())
+        .collect();
+    let covered = runs
+        .iter()
+        .filter(|v| (v.mean - truth).abs() <= v.ci95)
+        .count();
+    let width = runs.iter().map(|v| v.ci95).sum::<f64>() / runs.len() as f64;
+    (covered, width)
+}
+
+/// Issue 22: stratified days' 95% intervals cover the exact answer about 95% of the time. An
+/// Erlang A queue whose days differ in busyness (gamma, cv 0.1, mean 1): a replication of
+/// busyness `b` is Erlang A at `b` × 360 calls/h, so the expected service level (and
+/// abandonment) of a replication is Erlang A's averaged over the gamma, computed here at 2,000
+/// of its quantiles. 100 seeds of 40 replications (four blocks of 10) of 10 measured hours:
+/// the intervals of the stratified mean, alone and with the control variate, must cover it
+/// between 90 and 99 times of 100, and be narrower than the plain ones of independent days.
+#[test]
+fn stratified_days_intervals_cover_the_exact_answer_about_95_percent_of_the_time() {
+    use callsim::erlang::{Model, Traffic, kpis};
+    use callsim::model::arrivals::busyness_quantile;
+    use callsim::stats::Kpi;
+    let cv = 0.1;
+    let text = std::fs::read_to_string(repo("scenarios/steady-mmc-abandon.toml"))
+        .unwrap()
+        .replace("horizon = \"105h\"", "horizon = \"25h\"")
+        .replace("interval = \"10h\"", "interval = \"20h\"")
+        .replace(
+            "calls_per_hour = 360",
+            &format!("calls_per_hour = 360\nbusyness_cv = {cv}"),
+        );
+    let base = crate::common::parse(&text);
+    let quantiles = 2000;
+    let exact = |kpi: Kpi| {
+        (0..quantiles)
+            .map(|i| {
+                let b = busyness_quantile(cv, (i as f64 + 0.5) / quantiles as f64);
+                let k = kpis(
+                    &Traffic::new(b * 360.0 / 3600.0, 240.0).unwrap(),
+                    25,
+                    Model::ErlangA { patience_s: 180.0 },
+                    20.0,
+                )
+                .unwrap();
+                match kpi {
+                    Kpi::ServiceLevel => k.service_level,
+                    _ => k.abandon_rate,
+                }
+            })
+            .sum::<f64>()
+            / quantiles as f64
+    };
+    let scenarios: Vec<callsim::model::Scenario> = (0..100)
+        .flat_map(|seed| {
+            let mut sc = base.clone();
+            sc.seed = 2000 + seed;
+            sc.name = format!("seed-{seed}");
+            sc.replications = 40;
+            let mut stratified = sc.clone();
+            stratified.stratify_days().unwrap();
+            let mut both = stratified.clone();
+            both.control_variate = true;
+            [sc, stratified, both]
+        })
+        .collect();
+    let results = crate::common::simulate(&scenarios);
+    assert!(results.iter().all(|r| r.scenario.replications == 40));
+    for kpi in [Kpi::ServiceLevel, Kpi::AbandonRate] {
+        let truth = exact(kpi);
+        let (covered_plain, width_plain) = coverage(&results, 3, 0, kpi, truth);
+        // the README's figures (cargo test --release --test integration stratified_days --
+        // --nocapture)
+        eprintln!(
+            "{}: exact {truth:.5}; plain: covered {covered_plain} of 100, mean half-width \
+             {width_plain:.5}",
+            kpi.name()
+        );
+        for (first, name) in [(1, "stratified"), (2, "stratified + control variate")] {
+            let (covered, width) = coverage(&results, 3, first, kpi, truth);
+            eprintln!("  {name}: covered {covered} of 100, mean half-width {width:.5}");
+            assert!(
+                (90..=99).contains(&covered),
+                "{kpi:?} {name}: {covered} of 100"
+            );
+            assert!(
+                width < width_plain,
+                "{kpi:?} {name}: {width} vs {width_plain}"
+            );
+        }
+    }
+}
+
+/// `run --stratified-days` rounds the replications up to whole blocks of 10, at least 4
+/// (every batch of a run to a precision too), gives the same bytes for 1 and 2 threads, names
+/// its estimator in summary.json, and refuses a run of several days with a warning.
+#[test]
+fn stratified_days_come_in_whole_blocks_the_same_for_any_thread_count() {
+    let run = |file: &str, extra: &[&str], threads: &str| {
+        let out = tempfile::tempdir().unwrap();
+        let assert = callsim()
+            .arg("run")
+            .arg(repo(file))
+            .args(extra)
+            .args(["--no-charts", "--threads", threads, "--out"])
+            .arg(out.path())
+            .assert()
+            .success();
+        let output = assert.get_output();
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        (out, text(&output.stdout), text(&output.stderr))
+    };
+    let args = [
+        "--stratified-days",
+        "--control-variate",
+        "--replications",
+        "15",
+        "--precision",
+        "service_level=0.005",
+    ];
+    let (one, stdout, _) = run("scenarios/small-business.toml", &args, "1");
+    let (two, _, _) = run("scenarios/small-business.toml", &args, "2");
+    let file = |d: &tempfile::TempDir| {
+        std::fs::read(d.path().join("small-business/summary.json")).unwrap()
+    };
+    assert_eq!(file(&one), file(&two));
+    let s = summary(one.path(), "small-business");
+    let n = s["replications"].as_u64().unwrap();
+    assert!(n >= 40 && n.is_multiple_of(10), "{n}");
+    assert_eq!(s["precision"]["met"], true);
+    assert_eq!(s["estimator"]["method"], "stratified_days_control_variate");
+    assert_eq!(s["estimator"]["strata"], 10);
+    assert_eq!(s["estimator"]["control"], "customers");
+    assert!(stdout.contains("estimator: stratified days"), "{stdout}");
+    let (alone, _, _) = run("scenarios/small-business.toml", &["--stratified-days"], "2");
+    let s = summary(alone.path(), "small-business");
+    assert_eq!(
+        s["estimator"],
+        serde_json::json!({"method": "stratified_days", "strata": 10})
+    );
+    assert_eq!(s["replications"], 40); // the file's 20, up to the least: four whole blocks
+    let (week, _, stderr) = run(
+        "scenarios/week/carry-over.toml",
+        &["--stratified-days"],
+        "2",
+    );
+    assert!(
+        stderr.contains("no stratified days in a run of several days"),
+        "{stderr}"
+    );
+    let name = std::fs::read_dir(week.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .file_name();
+    let s = summary(week.path(), &name.to_string_lossy());
+    assert!(s.get("estimator").is_none());
 }
 
 /// `run --control-variate` says in summary.json which estimator gave the CIs; a scenario with
