@@ -10,6 +10,7 @@ use crate::report::{compare, load, summary_json};
 use crate::scenario;
 use crate::scenario::overlay::apply;
 use crate::simulate::{ScenarioResult, simulate_one, simulate_while};
+use crate::stats::Kpi;
 use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -322,12 +323,20 @@ fn finite(x: f64) -> Value {
 /// The day of `result` as the page draws it: the interval boundaries
 /// (`HH:MM`, one more than the intervals), and per interval the mean offered calls, the agents
 /// staffed, the service level and the abandonment rate (shares of offered calls) with their
-/// 95% CIs; the service-level target, and what the service level counts, in words.
+/// 95% CIs; the service-level target, and what the service level counts, in words. `per` is
+/// `interval`; a run of several days is drawn day by day instead ([`by_day`]).
 fn day(result: &ScenarioResult) -> std::io::Result<Value> {
-    let profile = DayProfile::from_result(&load::from_memory(result)?)?;
+    let mut profile = DayProfile::from_result(&load::from_memory(result)?)?;
+    let mut per = "interval";
+    let mut labels = Value::Null;
+    if result.scenario.days > 1 {
+        (profile, labels) = by_day(result, profile);
+        per = "day";
+    }
     let means = |e: &[Estimate]| e.iter().map(|e| finite(e.mean)).collect::<Vec<_>>();
     let cis = |e: &[Estimate]| e.iter().map(|e| finite(e.ci95)).collect::<Vec<_>>();
-    Ok(json!({
+    let mut out = json!({
+        "per": per,
         "boundaries": profile.boundaries,
         "time_title": profile.time_title,
         "offered": profile.offered.iter().map(|x| finite(*x)).collect::<Vec<_>>(),
@@ -338,7 +347,60 @@ fn day(result: &ScenarioResult) -> std::io::Result<Value> {
         "abandon_rate_ci95": cis(&profile.abandon_rate),
         "target": finite(profile.target),
         "answered_within": answered_within(&result.scenario),
-    }))
+    });
+    if let (Value::Object(o), false) = (&mut out, labels.is_null()) {
+        o.insert("labels".into(), labels);
+    }
+    Ok(out)
+}
+
+/// A run of several days (`[time] days`) drawn day by day: per day, its mean offered calls,
+/// the agents staffed on average over its intervals, and its service level and abandonment
+/// rate with their 95% CIs (as in `days.csv`); `labels` numbers the days (`1`, `2`, ...),
+/// and there are no interval boundaries.
+fn by_day(result: &ScenarioResult, intervals: DayProfile) -> (DayProfile, Value) {
+    let days = result.days.len();
+    let per_day = intervals.agents.len() / days.max(1);
+    let estimate = |set: &crate::simulate::KpiSet, kpi: Kpi| {
+        set.get(kpi).map_or(
+            Estimate {
+                mean: f64::NAN,
+                ci95: f64::NAN,
+            },
+            |v| Estimate {
+                mean: v.mean,
+                ci95: v.ci95,
+            },
+        )
+    };
+    let labels: Vec<String> = (1..=days).map(|d| d.to_string()).collect();
+    let profile = DayProfile {
+        time_title: "Day of the run".into(),
+        boundaries: Vec::new(),
+        offered: result
+            .days
+            .iter()
+            .map(|set| estimate(set, Kpi::Offered).mean)
+            .collect(),
+        agents: intervals
+            .agents
+            .chunks(per_day.max(1))
+            .take(days)
+            .map(|day| day.iter().sum::<f64>() / day.len() as f64)
+            .collect(),
+        service_level: result
+            .days
+            .iter()
+            .map(|set| estimate(set, Kpi::ServiceLevel))
+            .collect(),
+        abandon_rate: result
+            .days
+            .iter()
+            .map(|set| estimate(set, Kpi::AbandonRate))
+            .collect(),
+        ..intervals
+    };
+    (profile, json!(labels))
 }
 
 /// What the service level counts, in words: "answered within 20 s", or with call types of
