@@ -361,18 +361,7 @@ fn day(result: &ScenarioResult) -> std::io::Result<Value> {
 fn by_day(result: &ScenarioResult, intervals: DayProfile) -> (DayProfile, Value) {
     let days = result.days.len();
     let per_day = intervals.agents.len() / days.max(1);
-    let estimate = |set: &crate::simulate::KpiSet, kpi: Kpi| {
-        set.get(kpi).map_or(
-            Estimate {
-                mean: f64::NAN,
-                ci95: f64::NAN,
-            },
-            |v| Estimate {
-                mean: v.mean,
-                ci95: v.ci95,
-            },
-        )
-    };
+    let estimate = |set: &crate::simulate::KpiSet, kpi: Kpi| Estimate::of(set.get(kpi));
     let labels: Vec<String> = (1..=days).map(|d| d.to_string()).collect();
     let profile = DayProfile {
         time_title: "Day of the run".into(),
