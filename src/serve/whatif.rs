@@ -49,6 +49,45 @@ pub enum WhatIfError {
     Internal(String),
 }
 
+/// Why the page cannot start from a scenario file (`callsim serve FILE`): `check`'s words.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    /// The file could not be read.
+    #[error("{}: cannot read the file: {source}", path.display())]
+    Read {
+        /// The scenario file.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// A `file` setting leaves the scenario's folder.
+    #[error(
+        "{}: {key} = {file:?}: callsim serve reads only files inside the scenario's folder (a \
+         relative path without \"..\")",
+        path.display()
+    )]
+    FileOutside {
+        /// The scenario file.
+        path: PathBuf,
+        /// The dotted key of the setting.
+        key: String,
+        /// The path it names.
+        file: String,
+    },
+    /// The scenario has problems, as `callsim check` shows them.
+    #[error("{}", diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n\n"))]
+    Invalid {
+        /// Each problem, with its place in the file.
+        diagnostics: Vec<scenario::Diagnostic>,
+    },
+    /// `--seed` above what a scenario file can hold.
+    #[error("the seed must be at most {}", i64::MAX)]
+    Seed,
+    /// The baseline's simulation ran away.
+    #[error("{0}")]
+    Run(#[from] crate::simulate::RunError),
+}
+
 /// The scenario the page was started with, and its baseline run.
 #[derive(Debug)]
 pub struct Baseline {
@@ -69,27 +108,29 @@ pub struct Baseline {
 impl Baseline {
     /// Reads the scenario file at `path`, sets replications and seed when given, and
     /// simulates it. Errors are `check`'s messages.
-    pub fn load(path: &Path, replications: Option<u32>, seed: Option<u64>) -> Result<Self, String> {
-        let text = crate::input::read_toml(path)
-            .map_err(|e| format!("{}: cannot read the file: {e}", path.display()))?;
+    pub fn load(
+        path: &Path,
+        replications: Option<u32>,
+        seed: Option<u64>,
+    ) -> Result<Self, BaselineError> {
+        let text = crate::input::read_toml(path).map_err(|e| BaselineError::Read {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
         // a scenario that does not parse gets check's messages below
         let mut table: toml::Table = text.parse().unwrap_or_default();
         if let Some((key, file)) = file_settings(&table)
             .into_iter()
             .find(|(_, f)| !confined(f))
         {
-            return Err(format!(
-                "{}: {key} = {file:?}: callsim serve reads only files inside the scenario's \
-                 folder (a relative path without \"..\")",
-                path.display()
-            ));
+            return Err(BaselineError::FileOutside {
+                path: path.to_path_buf(),
+                key,
+                file,
+            });
         }
-        let mut scenario = scenario::load(path).map_err(|ds| {
-            ds.iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join("\n\n")
-        })?;
+        let mut scenario =
+            scenario::load(path).map_err(|diagnostics| BaselineError::Invalid { diagnostics })?;
         if let Some(r) = replications {
             scenario.replications = r;
         }
@@ -100,10 +141,9 @@ impl Baseline {
             "replications".into(),
             toml::Value::Integer(scenario.replications.into()),
         );
-        let seed = i64::try_from(scenario.seed)
-            .map_err(|_| format!("the seed must be at most {}", i64::MAX))?;
+        let seed = i64::try_from(scenario.seed).map_err(|_| BaselineError::Seed)?;
         table.insert("seed".into(), toml::Value::Integer(seed));
-        let result = simulate_one(&scenario).map_err(|e| e.to_string())?;
+        let result = simulate_one(&scenario)?;
         Ok(Baseline {
             base_dir: scenario::validate::base_dir_of(path),
             default_name: path
