@@ -510,7 +510,7 @@ fn merge_names_the_damaged_point_file() {
 
 /// A sweep file `dir/precise.toml` over the precise Erlang A example's staffing (`agents`,
 /// such as `[25, 27]`).
-fn precise_file(dir: &Path, agents: &str) -> PathBuf {
+pub(crate) fn precise_file(dir: &Path, agents: &str) -> PathBuf {
     let file = dir.join("precise.toml");
     let base = repo("scenarios/precise-erlang-a.toml");
     std::fs::write(
