@@ -7,10 +7,14 @@
 //!   [`format_duration`] (reading them is [`crate::scenario::duration`]'s);
 //! - weekday names, Monday first: [`WEEKDAYS`], [`weekday_index`].
 
+/// A text that is not a clock time `"HH:MM"` or `"HH:MM:SS"` (up to 24:00); holds the text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("expected a clock time such as \"08:00\" or \"17:30\", got \"{0}\"")]
+pub struct ClockError(pub String);
+
 /// Parses a clock time `"HH:MM"` or `"HH:MM:SS"` into seconds after midnight.
-pub fn parse_clock(text: &str) -> Result<f64, String> {
-    let explain =
-        || format!("expected a clock time such as \"08:00\" or \"17:30\", got \"{text}\"");
+pub fn parse_clock(text: &str) -> Result<f64, ClockError> {
+    let explain = || ClockError(text.to_string());
     let parts: Vec<&str> = text.trim().split(':').collect();
     if !(2..=3).contains(&parts.len()) {
         return Err(explain());
@@ -115,6 +119,10 @@ mod tests {
         ] {
             assert!(parse_clock(bad).is_err(), "{bad}");
         }
+        assert_eq!(
+            parse_clock("25:00").unwrap_err().to_string(),
+            "expected a clock time such as \"08:00\" or \"17:30\", got \"25:00\""
+        );
         assert_eq!(format_clock(32_400.0), "09:00");
         assert_eq!(format_clock(63_015.0), "17:30:15");
         assert_eq!(format_clock(100.0 * 3600.0), "100:00");

@@ -2,11 +2,9 @@
 //! `OUT/<sweep>/sweep.csv` and `sweep.json`, and say which points are missing (exit status
 //! non-zero if any are).
 
+use super::sweep::{LISTED, warn_short_of_precision};
 use crate::sweep;
 use std::path::PathBuf;
-
-/// Most missing points listed one by one.
-const LISTED: usize = 20;
 
 /// Arguments of `callsim merge`.
 #[derive(Debug, clap::Args)]
@@ -31,6 +29,7 @@ pub fn execute(args: MergeArgs) -> anyhow::Result<()> {
         report.manifest.sweep,
         report.table.display()
     );
+    warn_short_of_precision(&report.short_of_precision, report.points_present);
     if report.missing.is_empty() {
         let dir = report.table.parent().unwrap_or(&args.out);
         return super::sweep::draw_charts(dir);

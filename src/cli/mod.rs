@@ -149,7 +149,7 @@ fn man_pages(args: ManArgs) -> anyhow::Result<()> {
 /// Returns seconds.
 fn duration_arg(text: &str) -> Result<f64, String> {
     const YEAR_S: f64 = 365.0 * 86_400.0;
-    let s = crate::scenario::duration::parse_duration(text)?;
+    let s = crate::scenario::duration::parse_duration(text).map_err(|e| e.to_string())?;
     if (0.0..=YEAR_S).contains(&s) {
         Ok(s)
     } else {

@@ -382,7 +382,7 @@ fn roster_table(args: &RosterArgs, rules: ShiftRules) -> anyhow::Result<Roster> 
     let clocks = starts
         .iter()
         .map(|s| parse_clock(s))
-        .collect::<Result<Vec<f64>, String>>()
+        .collect::<Result<Vec<f64>, _>>()
         .map_err(anyhow::Error::msg)
         .with_context(|| format!("{}: column `start`", path.display()))?;
     let interval_s = match clocks[..] {

@@ -438,20 +438,6 @@ fn day_table(result: &ScenarioResult) -> String {
 /// How precise the run got: the replications it took, each KPI's half-width against the one
 /// asked, and what to do when the maximum stopped it.
 fn precision_line(reached: &crate::stats::PrecisionReached) -> String {
-    let parts: Vec<String> = reached
-        .kpis
-        .iter()
-        .map(|&(kpi, asked, allowed, got)| {
-            let (_, got) = kpi.format(0.0, got);
-            let (_, allowed) = kpi.format(0.0, allowed);
-            let mark = if got <= allowed || reached.met {
-                ""
-            } else {
-                " ✗"
-            };
-            format!("{} ± {got} (asked {asked}: ± {allowed}){mark}", kpi.name())
-        })
-        .collect();
     let verdict = if reached.met {
         format!("precise enough after {} replications", reached.replications)
     } else {
@@ -461,7 +447,35 @@ fn precision_line(reached: &crate::stats::PrecisionReached) -> String {
             reached.replications
         )
     };
-    format!("  precision: {verdict}: {}\n", parts.join(", "))
+    format!(
+        "  precision: {verdict}: {}\n",
+        half_widths(
+            reached
+                .kpis
+                .iter()
+                .map(|&(k, asked, a, g)| (k, asked, a, g)),
+            reached.met
+        )
+    )
+}
+
+/// Each named KPI's 95% half-width reached against the one asked, as people read them:
+/// `service_level ± 0.83% (asked ±0.0005: ± 0.050%) ✗, ...`; ✗ marks a half-width wider than
+/// allowed (none when the precision was `met`: a KPI no replication defined counts as met).
+pub(super) fn half_widths<A: std::fmt::Display>(
+    kpis: impl IntoIterator<Item = (Kpi, A, f64, f64)>,
+    met: bool,
+) -> String {
+    let parts: Vec<String> = kpis
+        .into_iter()
+        .map(|(kpi, asked, allowed, got)| {
+            let mark = if met || got <= allowed { "" } else { " ✗" };
+            let (_, got) = kpi.format(0.0, got);
+            let (_, allowed) = kpi.format(0.0, allowed);
+            format!("{} ± {got} (asked {asked}: ± {allowed}){mark}", kpi.name())
+        })
+        .collect();
+    parts.join(", ")
 }
 
 /// Per call type and per agent group (multi-skill scenarios): means ± 95% CI.

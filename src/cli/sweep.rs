@@ -121,6 +121,7 @@ pub fn execute(args: SweepArgs) -> anyhow::Result<()> {
         summary.points_run as f64 / elapsed,
         summary.calls as f64 / elapsed / 1e6
     );
+    warn_short_of_precision(&summary.short_of_precision, summary.points_in_shard);
     match &summary.table {
         Some(csv) => {
             eprintln!("wrote {}", csv.display());
@@ -132,6 +133,39 @@ pub fn execute(args: SweepArgs) -> anyhow::Result<()> {
         ),
     }
     Ok(())
+}
+
+/// Most points listed one by one in a warning.
+pub(super) const LISTED: usize = 20;
+
+/// Warns on stderr of the points (of `total`) that stopped at their maximum of replications
+/// before every KPI was as precise as asked, with the half-widths they reached.
+pub(super) fn warn_short_of_precision(short: &[sweep::ShortOfPrecision], total: usize) {
+    if short.is_empty() {
+        return;
+    }
+    eprintln!(
+        "warning: {} of {total} points stopped at their maximum of replications before every \
+         KPI was that precise (precision_met = false in sweep.csv; raise --max-replications, \
+         or ask for less):",
+        short.len()
+    );
+    for s in short.iter().take(LISTED) {
+        let kpis = s.precision.kpis.iter().filter_map(|k| {
+            let kpi = crate::stats::Kpi::named(&k.kpi)?;
+            let number = |x: Option<f64>| x.unwrap_or(f64::NAN);
+            Some((kpi, &k.asked, number(k.allowed), number(k.reached)))
+        });
+        eprintln!(
+            "warning:   {} after {} replications: {}",
+            s.point,
+            s.replications,
+            super::run::half_widths(kpis, false)
+        );
+    }
+    if short.len() > LISTED {
+        eprintln!("warning:   ... and {} more", short.len() - LISTED);
+    }
 }
 
 /// Draws the headline chart and report page of a complete sweep in `dir` (the same files

@@ -22,7 +22,7 @@ pub fn read_counts(path: &Path) -> Result<Vec<Count>, FitError> {
     for (line, record) in &table.rows {
         let (col, text) = table.field(record, 0);
         let start = parse_timestamp(text)
-            .map_err(|m| FitError::field(path, *line, col, "interval_start", m))?;
+            .map_err(|m| FitError::field(path, *line, col, "interval_start", m.to_string()))?;
         let (col, text) = table.field(record, 1);
         let calls = text.parse::<u64>().map_err(|_| {
             FitError::field(

@@ -15,7 +15,7 @@ pub mod survival;
 mod time;
 pub mod write;
 
-pub use time::{Timestamp, parse_timestamp};
+pub use time::{Timestamp, TimestampError, parse_timestamp};
 
 use std::fmt;
 use std::path::{Path, PathBuf};

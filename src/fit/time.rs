@@ -37,25 +37,28 @@ impl std::fmt::Display for Timestamp {
     }
 }
 
+/// A text that is not a timestamp `YYYY-MM-DD HH:MM[:SS[.fff]]` of a real calendar day;
+/// holds the text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("expected a time such as \"2003-03-03 07:05\" or \"2003-03-03 07:05:00\", got \"{0}\"")]
+pub struct TimestampError(pub String);
+
 /// Parses `YYYY-MM-DD HH:MM[:SS[.fff]]` (a `T` may stand for the space).
-pub fn parse_timestamp(text: &str) -> Result<Timestamp, String> {
-    let explain = || {
-        format!(
-            "expected a time such as \"2003-03-03 07:05\" or \"2003-03-03 07:05:00\", got \"{text}\""
-        )
-    };
+pub fn parse_timestamp(text: &str) -> Result<Timestamp, TimestampError> {
+    let explain = || TimestampError(text.to_string());
     let text = text.trim();
     let (date, clock) = text.split_once([' ', 'T']).ok_or_else(explain)?;
     let d: Vec<&str> = date.split('-').collect();
     let [y, m, dd] = d.as_slice() else {
         return Err(explain());
     };
-    let number = |s: &str, digits: std::ops::RangeInclusive<usize>| -> Result<i64, String> {
-        if !digits.contains(&s.len()) || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(explain());
-        }
-        s.parse().map_err(|_| explain())
-    };
+    let number =
+        |s: &str, digits: std::ops::RangeInclusive<usize>| -> Result<i64, TimestampError> {
+            if !digits.contains(&s.len()) || !s.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(explain());
+            }
+            s.parse().map_err(|_| explain())
+        };
     let (y, m, dd) = (number(y, 4..=4)?, number(m, 1..=2)?, number(dd, 1..=2)?);
     if !(1..=12).contains(&m) || dd < 1 || dd > days_in_month(y, m) {
         return Err(explain());
@@ -147,6 +150,13 @@ mod tests {
             "2003-03-03 07:5",
         ] {
             assert!(parse_timestamp(bad).is_err(), "{bad}");
+            assert_eq!(
+                parse_timestamp(bad).unwrap_err().to_string(),
+                format!(
+                    "expected a time such as \"2003-03-03 07:05\" or \"2003-03-03 07:05:00\", \
+                     got \"{bad}\""
+                )
+            );
         }
     }
 }

@@ -469,19 +469,60 @@ fn per_interval_lines(agents: &[u32]) -> String {
     format!("per_interval = [{}]", rows.join(&format!(",\n{indent}")))
 }
 
+/// Why the planned scenario (`--write-scenario`) could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum PlannedScenarioError {
+    /// The scenario's staffing is not a `[staffing]` table whose keys can be replaced.
+    #[error(
+        "the scenario has no [staffing] table to fill in; write its staffing as a [staffing] \
+         table (agents = N) to use --write-scenario"
+    )]
+    NoStaffingTable,
+    /// The original scenario file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The original file.
+        path: PathBuf,
+        /// What the system said.
+        source: io::Error,
+    },
+    /// The planned scenario would not validate where it is to be written.
+    #[error(
+        "the planned scenario would not validate (file paths in it are relative to {}; make \
+         them absolute to write it elsewhere):\n{}",
+        dir.display(),
+        problems.join("\n")
+    )]
+    Invalid {
+        /// The folder it was to be written in.
+        dir: PathBuf,
+        /// `callsim check`'s problems, one each.
+        problems: Vec<String>,
+    },
+    /// The planned scenario file could not be written.
+    #[error("cannot write {file}: {source}")]
+    Write {
+        /// The file, as shown.
+        file: String,
+        /// What the system said.
+        source: io::Error,
+    },
+}
+
 /// `text` (a scenario file) with its `[staffing]` table replaced by `per_interval = agents`
 /// and its name set to `name`; everything else as written. `note` becomes a comment above the
 /// staffing. Fails if the file has no `[staffing]` table.
-pub fn with_staffing(text: &str, agents: &[u32], name: &str, note: &str) -> Result<String, String> {
+pub fn with_staffing(
+    text: &str,
+    agents: &[u32],
+    name: &str,
+    note: &str,
+) -> Result<String, PlannedScenarioError> {
     let lines: Vec<&str> = text.lines().collect();
     let header = lines
         .iter()
         .position(|l| code_of(l) == "[staffing]")
-        .ok_or_else(|| {
-            "the scenario has no [staffing] table to fill in; write its staffing as a \
-             [staffing] table (agents = N) to use --write-scenario"
-                .to_string()
-        })?;
+        .ok_or(PlannedScenarioError::NoStaffingTable)?;
     let end = lines[header + 1..]
         .iter()
         .position(|l| code_of(l).starts_with('['))
@@ -531,9 +572,15 @@ pub fn with_staffing(text: &str, agents: &[u32], name: &str, note: &str) -> Resu
 /// Writes the scenario of `plan` with the planned staffing as `dir/<name>-planned.toml`,
 /// after checking that it validates (relative file paths are read from `dir`). `source` is
 /// the original file.
-pub fn write_planned_scenario(dir: &Path, plan: &Plan, source: &Path) -> Result<PathBuf, String> {
-    let text = crate::input::read_toml(source)
-        .map_err(|e| format!("cannot read {}: {e}", source.display()))?;
+pub fn write_planned_scenario(
+    dir: &Path,
+    plan: &Plan,
+    source: &Path,
+) -> Result<PathBuf, PlannedScenarioError> {
+    let text = crate::input::read_toml(source).map_err(|e| PlannedScenarioError::Read {
+        path: source.to_path_buf(),
+        source: e,
+    })?;
     let name = format!("{}-planned", plan.check.scenario.name);
     let t = &plan.options.targets;
     let mut goals = vec![format!("threshold {}s", t.threshold_s)];
@@ -561,14 +608,12 @@ pub fn write_planned_scenario(dir: &Path, plan: &Plan, source: &Path) -> Result<
     let path = dir.join(format!("{name}.toml"));
     let file = path.display().to_string();
     scenario::parse(&new_text, &file, dir, &name).map_err(|problems| {
-        let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        format!(
-            "the planned scenario would not validate (file paths in it are relative to {}; \
-             make them absolute to write it elsewhere):\n{}",
-            dir.display(),
-            list.join("\n")
-        )
+        PlannedScenarioError::Invalid {
+            dir: dir.to_path_buf(),
+            problems: problems.iter().map(|p| p.to_string()).collect(),
+        }
     })?;
-    write_atomic(&path, new_text.as_bytes()).map_err(|e| format!("cannot write {file}: {e}"))?;
+    write_atomic(&path, new_text.as_bytes())
+        .map_err(|e| PlannedScenarioError::Write { file, source: e })?;
     Ok(path)
 }

@@ -3,8 +3,8 @@
 use crate::model::RunKind;
 use crate::simulate::{GroupKpis, KpiSet, ScenarioResult, SkillResult};
 use crate::stats::{MeanCi, PrecisionReached};
-use serde::Serialize;
 use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize};
 
 /// The summary of one scenario, as written to `summary.json` and printed by `run --json`.
 #[derive(Debug, Serialize)]
@@ -54,9 +54,11 @@ pub struct Summary {
     pub estimator: Option<serde_json::Value>,
 }
 
-/// `precision`: `{"met": true, "max_replications": 10000, "kpis": [{"kpi": "service_level",
-/// "asked": "±0.005", "allowed": 0.005, "reached": 0.0048}, ...]}`.
-#[derive(Debug, Serialize)]
+/// `precision`: `{"met": true, "max_replications": 10000, "kpis": [{"allowed": 0.005,
+/// "asked": "±0.005", "kpi": "service_level", "reached": 0.0048}, ...]}`. Written in
+/// `summary.json` and, for each point of a sweep run to a precision, in its point file and
+/// `sweep.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PrecisionJson {
     /// True when every KPI reached its half-width; false when the run stopped at the maximum.
     pub met: bool,
@@ -64,31 +66,37 @@ pub struct PrecisionJson {
     pub max_replications: u32,
     /// Per KPI named, in the KPIs' output order: the half-width asked (as written), allowed
     /// (in the KPI's unit) and reached.
-    pub kpis: Vec<serde_json::Value>,
+    pub kpis: Vec<PrecisionKpiJson>,
+}
+
+/// One KPI of [`PrecisionJson`] (fields in the order `summary.json` has always had them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrecisionKpiJson {
+    /// The half-width allowed, in the KPI's unit (a share for rates); null where undefined.
+    pub allowed: Option<f64>,
+    /// The half-width asked, as written (`±0.005`, `±2%`).
+    pub asked: String,
+    /// KPI name, as in `summary.json`.
+    pub kpi: String,
+    /// The 95% half-width reached, in the KPI's unit; null where undefined.
+    pub reached: Option<f64>,
 }
 
 impl PrecisionJson {
-    fn of(reached: &PrecisionReached, max_replications: u32) -> Self {
-        let finite = |x: f64| {
-            if x.is_finite() {
-                serde_json::json!(x)
-            } else {
-                serde_json::Value::Null
-            }
-        };
+    /// How far a run got (`reached`) towards its precision, with its `max_replications`.
+    pub fn of(reached: &PrecisionReached, max_replications: u32) -> Self {
+        let finite = |x: f64| x.is_finite().then_some(x);
         PrecisionJson {
             met: reached.met,
             max_replications,
             kpis: reached
                 .kpis
                 .iter()
-                .map(|(kpi, asked, allowed, got)| {
-                    serde_json::json!({
-                        "kpi": kpi.name(),
-                        "asked": asked.to_string(),
-                        "allowed": finite(*allowed),
-                        "reached": finite(*got),
-                    })
+                .map(|(kpi, asked, allowed, got)| PrecisionKpiJson {
+                    allowed: finite(*allowed),
+                    asked: asked.to_string(),
+                    kpi: kpi.name().into(),
+                    reached: finite(*got),
                 })
                 .collect(),
         }

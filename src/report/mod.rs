@@ -16,7 +16,7 @@ pub mod trace;
 pub use self::csv::{
     csv_bytes, csv_number, days_csv, groups_csv, handled_csv, intervals_csv, types_csv, waits_csv,
 };
-pub use json::{Summary, summary_json};
+pub use json::{PrecisionJson, PrecisionKpiJson, Summary, summary_json};
 
 use crate::simulate::ScenarioResult;
 use std::io;

@@ -1,15 +1,26 @@
 //! Durations as scenario authors write them: `90`, `"20s"`, `"4m"`, `"1h30m"`, `"2.5h"`,
 //! `"1d"`. Clock times, and durations written back for people, are [`crate::units`]'.
 
+/// Why a text is not a duration; each holds the text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DurationError {
+    /// Not a number of seconds nor `<number><unit>` parts.
+    #[error(
+        "expected a duration such as \"20s\", \"4m\", \"1h30m\" or a number of seconds, got \"{0}\""
+    )]
+    Invalid(String),
+    /// Units repeated or not from largest to smallest (`"30m1h"`).
+    #[error(
+        "expected a duration such as \"20s\", \"4m\", \"1h30m\" or a number of seconds, got \"{0}\": \
+         write the units from largest to smallest, each once"
+    )]
+    UnitOrder(String),
+}
+
 /// Parses a duration written as a string: one or more `<number><unit>` parts with units
 /// `d`, `h`, `m`, `s` (largest first), or a plain number of seconds. Returns seconds.
-pub fn parse_duration(text: &str) -> Result<f64, String> {
-    let explain = || {
-        format!(
-            "expected a duration such as \"20s\", \"4m\", \"1h30m\" or a number of seconds, \
-             got \"{text}\""
-        )
-    };
+pub fn parse_duration(text: &str) -> Result<f64, DurationError> {
+    let explain = || DurationError::Invalid(text.to_string());
     let s: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     if s.is_empty() {
         return Err(explain());
@@ -34,10 +45,7 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
             _ => return Err(explain()),
         };
         if unit >= last_unit {
-            return Err(format!(
-                "{}: write the units from largest to smallest, each once",
-                explain()
-            ));
+            return Err(DurationError::UnitOrder(text.to_string()));
         }
         last_unit = unit;
         total += number * unit;
@@ -71,7 +79,17 @@ mod tests {
             }
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
-        assert!(parse_duration("4q").unwrap_err().contains("\"4q\""));
+        assert!(
+            parse_duration("4q")
+                .unwrap_err()
+                .to_string()
+                .contains("\"4q\"")
+        );
+        assert_eq!(
+            parse_duration("30m1h").unwrap_err().to_string(),
+            "expected a duration such as \"20s\", \"4m\", \"1h30m\" or a number of seconds, \
+             got \"30m1h\": write the units from largest to smallest, each once"
+        );
     }
 
     #[test]

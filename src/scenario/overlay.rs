@@ -19,20 +19,50 @@ pub const ALTERNATIVES: [(&str, &str); 3] = [
     ("time.intervals", "time.close"),
 ];
 
+/// Why a dotted key cannot be set on a scenario's table.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    /// The key is empty.
+    #[error("an empty key")]
+    Empty,
+    /// A part of the key before its last is a value in the base, not a section.
+    #[error("{value} is a value in the base scenario, not a section, so {key} cannot be set")]
+    NotASection {
+        /// The part of the key that is a value (`staffing.agents` of `staffing.agents.x`).
+        value: String,
+        /// The whole key.
+        key: String,
+    },
+    /// `call_type[NAME]` (or `agent_group[NAME]`) where the base has no such sections.
+    #[error("the base scenario has no [[{array}]] sections")]
+    NoSections {
+        /// `call_type` or `agent_group`.
+        array: String,
+    },
+    /// `call_type[NAME]` where no section has that name.
+    #[error("no [[{array}]] is named \"{name}\"; the base scenario has {}", names.join(", "))]
+    NoSuchName {
+        /// `call_type` or `agent_group`.
+        array: String,
+        /// The name asked for.
+        name: String,
+        /// The names there are, in file order.
+        names: Vec<String>,
+    },
+}
+
 /// Sets `value` at dotted `key` of `table`, creating the sections it needs and removing the
 /// alternative key (see [`ALTERNATIVES`]). A part `call_type[billing]` (or
 /// `agent_group[generalists]`) is the `[[call_type]]` section whose `name` is `billing`, as
 /// problems name it: `call_type[billing].arrivals.per_interval`.
-pub fn set_key(table: &mut toml::Table, key: &str, value: toml::Value) -> Result<(), String> {
+pub fn set_key(table: &mut toml::Table, key: &str, value: toml::Value) -> Result<(), KeyError> {
     let parts = key_parts(key);
-    let (last, sections) = parts.split_last().ok_or("an empty key")?;
+    let (last, sections) = parts.split_last().ok_or(KeyError::Empty)?;
     let mut here = table;
     for (i, part) in sections.iter().enumerate() {
-        let not_a_section = || {
-            format!(
-                "{} is a value in the base scenario, not a section, so {key} cannot be set",
-                parts[..=i].join(".")
-            )
+        let not_a_section = || KeyError::NotASection {
+            value: parts[..=i].join("."),
+            key: key.to_string(),
         };
         here = match part.strip_suffix(']').and_then(|p| p.split_once('[')) {
             Some((array, name)) => named_section(here, array, name)?,
@@ -77,9 +107,11 @@ fn named_section<'t>(
     table: &'t mut toml::Table,
     array: &str,
     name: &str,
-) -> Result<&'t mut toml::Table, String> {
+) -> Result<&'t mut toml::Table, KeyError> {
     let Some(toml::Value::Array(items)) = table.get_mut(array) else {
-        return Err(format!("the base scenario has no [[{array}]] sections"));
+        return Err(KeyError::NoSections {
+            array: array.to_string(),
+        });
     };
     let names: Vec<String> = items
         .iter()
@@ -89,11 +121,10 @@ fn named_section<'t>(
         .iter_mut()
         .filter_map(toml::Value::as_table_mut)
         .find(|t| t.get("name").and_then(|n| n.as_str()) == Some(name))
-        .ok_or_else(|| {
-            format!(
-                "no [[{array}]] is named \"{name}\"; the base scenario has {}",
-                names.join(", ")
-            )
+        .ok_or_else(|| KeyError::NoSuchName {
+            array: array.to_string(),
+            name: name.to_string(),
+            names,
         })
 }
 
@@ -117,7 +148,7 @@ pub fn apply(
     let mut found = Vec::new();
     for (key, value) in settings {
         if let Err(m) = set_key(&mut table, key, (*value).clone()) {
-            found.push((key.to_string(), m));
+            found.push((key.to_string(), m.to_string()));
         }
     }
     let text = toml::to_string(&table).unwrap_or_else(|e| {
@@ -190,10 +221,24 @@ mod tests {
             toml::Value::Integer(1),
         );
         assert_eq!(
-            e.unwrap_err(),
+            e.unwrap_err().to_string(),
             "no [[agent_group]] is named \"c\"; the base scenario has a.1, b"
         );
-        assert!(set_key(&mut t, "call_type[x].weight", toml::Value::Integer(1)).is_err());
+        let messages = [
+            (
+                "call_type[x].weight",
+                "the base scenario has no [[call_type]] sections",
+            ),
+            (
+                "agent_group[b].staffing.agents.x",
+                "agent_group[b].staffing.agents is a value in the base scenario, not a \
+                 section, so agent_group[b].staffing.agents.x cannot be set",
+            ),
+        ];
+        for (key, message) in messages {
+            let e = set_key(&mut t, key, toml::Value::Integer(1)).unwrap_err();
+            assert_eq!(e.to_string(), message);
+        }
     }
 
     #[test]

@@ -129,7 +129,7 @@ impl Checker<'_> {
                 None
             }
             Err(message) => {
-                self.problem(value.span(), key, message);
+                self.problem(value.span(), key, message.to_string());
                 None
             }
         }
@@ -620,7 +620,7 @@ impl Checker<'_> {
         match parse_clock(value.get_ref()) {
             Ok(s) => Some(s),
             Err(m) => {
-                self.problem(value.span(), key, m);
+                self.problem(value.span(), key, m.to_string());
                 None
             }
         }
@@ -1268,7 +1268,7 @@ impl Checker<'_> {
         let open_s = match parse_clock(open.get_ref()) {
             Ok(s) => Some(s),
             Err(m) => {
-                self.problem(open.span(), "time.open", m);
+                self.problem(open.span(), "time.open", m.to_string());
                 None
             }
         };
@@ -1290,7 +1290,7 @@ impl Checker<'_> {
                 let close_s = match parse_clock(close.get_ref()) {
                     Ok(s) => s,
                     Err(m) => {
-                        self.problem(close.span(), "time.close", m);
+                        self.problem(close.span(), "time.close", m.to_string());
                         return None;
                     }
                 };

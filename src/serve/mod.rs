@@ -5,7 +5,8 @@
 //! - `GET /api/scenario`: the scenario as loaded, and its baseline summary;
 //! - `POST /api/run` with `{"overrides": {"staffing.agents": 12}, "client": "..", "seq": 3}`:
 //!   the what-if's summary (the shape of `summary.json`) with `comparison` (paired
-//!   differences against the baseline) and `day` (its intervals, which the page draws);
+//!   differences against the baseline) and `day` (its intervals, which the page draws; for a
+//!   scenario of several days, `[time] days`, its days instead, `per` telling which);
 //! - `POST /api/trace` with `{"overrides": {..}}`: the event trace of one simulated day
 //!   (the JSONL of `callsim run --trace`), which the page replays.
 //!

@@ -10,6 +10,7 @@ use crate::report::{compare, load, summary_json};
 use crate::scenario;
 use crate::scenario::overlay::apply;
 use crate::simulate::{ScenarioResult, simulate_one, simulate_while};
+use crate::stats::Kpi;
 use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -48,6 +49,45 @@ pub enum WhatIfError {
     Internal(String),
 }
 
+/// Why the page cannot start from a scenario file (`callsim serve FILE`): `check`'s words.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    /// The file could not be read.
+    #[error("{}: cannot read the file: {source}", path.display())]
+    Read {
+        /// The scenario file.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// A `file` setting leaves the scenario's folder.
+    #[error(
+        "{}: {key} = {file:?}: callsim serve reads only files inside the scenario's folder (a \
+         relative path without \"..\")",
+        path.display()
+    )]
+    FileOutside {
+        /// The scenario file.
+        path: PathBuf,
+        /// The dotted key of the setting.
+        key: String,
+        /// The path it names.
+        file: String,
+    },
+    /// The scenario has problems, as `callsim check` shows them.
+    #[error("{}", diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n\n"))]
+    Invalid {
+        /// Each problem, with its place in the file.
+        diagnostics: Vec<scenario::Diagnostic>,
+    },
+    /// `--seed` above what a scenario file can hold.
+    #[error("the seed must be at most {}", i64::MAX)]
+    Seed,
+    /// The baseline's simulation ran away.
+    #[error("{0}")]
+    Run(#[from] crate::simulate::RunError),
+}
+
 /// The scenario the page was started with, and its baseline run.
 #[derive(Debug)]
 pub struct Baseline {
@@ -68,27 +108,29 @@ pub struct Baseline {
 impl Baseline {
     /// Reads the scenario file at `path`, sets replications and seed when given, and
     /// simulates it. Errors are `check`'s messages.
-    pub fn load(path: &Path, replications: Option<u32>, seed: Option<u64>) -> Result<Self, String> {
-        let text = crate::input::read_toml(path)
-            .map_err(|e| format!("{}: cannot read the file: {e}", path.display()))?;
+    pub fn load(
+        path: &Path,
+        replications: Option<u32>,
+        seed: Option<u64>,
+    ) -> Result<Self, BaselineError> {
+        let text = crate::input::read_toml(path).map_err(|e| BaselineError::Read {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
         // a scenario that does not parse gets check's messages below
         let mut table: toml::Table = text.parse().unwrap_or_default();
         if let Some((key, file)) = file_settings(&table)
             .into_iter()
             .find(|(_, f)| !confined(f))
         {
-            return Err(format!(
-                "{}: {key} = {file:?}: callsim serve reads only files inside the scenario's \
-                 folder (a relative path without \"..\")",
-                path.display()
-            ));
+            return Err(BaselineError::FileOutside {
+                path: path.to_path_buf(),
+                key,
+                file,
+            });
         }
-        let mut scenario = scenario::load(path).map_err(|ds| {
-            ds.iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join("\n\n")
-        })?;
+        let mut scenario =
+            scenario::load(path).map_err(|diagnostics| BaselineError::Invalid { diagnostics })?;
         if let Some(r) = replications {
             scenario.replications = r;
         }
@@ -99,10 +141,9 @@ impl Baseline {
             "replications".into(),
             toml::Value::Integer(scenario.replications.into()),
         );
-        let seed = i64::try_from(scenario.seed)
-            .map_err(|_| format!("the seed must be at most {}", i64::MAX))?;
+        let seed = i64::try_from(scenario.seed).map_err(|_| BaselineError::Seed)?;
         table.insert("seed".into(), toml::Value::Integer(seed));
-        let result = simulate_one(&scenario).map_err(|e| e.to_string())?;
+        let result = simulate_one(&scenario)?;
         Ok(Baseline {
             base_dir: scenario::validate::base_dir_of(path),
             default_name: path
@@ -322,12 +363,20 @@ fn finite(x: f64) -> Value {
 /// The day of `result` as the page draws it: the interval boundaries
 /// (`HH:MM`, one more than the intervals), and per interval the mean offered calls, the agents
 /// staffed, the service level and the abandonment rate (shares of offered calls) with their
-/// 95% CIs; the service-level target, and what the service level counts, in words.
+/// 95% CIs; the service-level target, and what the service level counts, in words. `per` is
+/// `interval`; a run of several days is drawn day by day instead ([`by_day`]).
 fn day(result: &ScenarioResult) -> std::io::Result<Value> {
-    let profile = DayProfile::from_result(&load::from_memory(result)?)?;
+    let mut profile = DayProfile::from_result(&load::from_memory(result)?)?;
+    let mut per = "interval";
+    let mut labels = Value::Null;
+    if result.scenario.days > 1 {
+        (profile, labels) = by_day(result, profile);
+        per = "day";
+    }
     let means = |e: &[Estimate]| e.iter().map(|e| finite(e.mean)).collect::<Vec<_>>();
     let cis = |e: &[Estimate]| e.iter().map(|e| finite(e.ci95)).collect::<Vec<_>>();
-    Ok(json!({
+    let mut out = json!({
+        "per": per,
         "boundaries": profile.boundaries,
         "time_title": profile.time_title,
         "offered": profile.offered.iter().map(|x| finite(*x)).collect::<Vec<_>>(),
@@ -338,7 +387,49 @@ fn day(result: &ScenarioResult) -> std::io::Result<Value> {
         "abandon_rate_ci95": cis(&profile.abandon_rate),
         "target": finite(profile.target),
         "answered_within": answered_within(&result.scenario),
-    }))
+    });
+    if let (Value::Object(o), false) = (&mut out, labels.is_null()) {
+        o.insert("labels".into(), labels);
+    }
+    Ok(out)
+}
+
+/// A run of several days (`[time] days`) drawn day by day: per day, its mean offered calls,
+/// the agents staffed on average over its intervals, and its service level and abandonment
+/// rate with their 95% CIs (as in `days.csv`); `labels` numbers the days (`1`, `2`, ...),
+/// and there are no interval boundaries.
+fn by_day(result: &ScenarioResult, intervals: DayProfile) -> (DayProfile, Value) {
+    let days = result.days.len();
+    let per_day = intervals.agents.len() / days.max(1);
+    let estimate = |set: &crate::simulate::KpiSet, kpi: Kpi| Estimate::of(set.get(kpi));
+    let labels: Vec<String> = (1..=days).map(|d| d.to_string()).collect();
+    let profile = DayProfile {
+        time_title: "Day of the run".into(),
+        boundaries: Vec::new(),
+        offered: result
+            .days
+            .iter()
+            .map(|set| estimate(set, Kpi::Offered).mean)
+            .collect(),
+        agents: intervals
+            .agents
+            .chunks(per_day.max(1))
+            .take(days)
+            .map(|day| day.iter().sum::<f64>() / day.len() as f64)
+            .collect(),
+        service_level: result
+            .days
+            .iter()
+            .map(|set| estimate(set, Kpi::ServiceLevel))
+            .collect(),
+        abandon_rate: result
+            .days
+            .iter()
+            .map(|set| estimate(set, Kpi::AbandonRate))
+            .collect(),
+        ..intervals
+    };
+    (profile, json!(labels))
 }
 
 /// What the service level counts, in words: "answered within 20 s", or with call types of

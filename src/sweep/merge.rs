@@ -22,6 +22,9 @@ pub struct MergeReport {
     pub missing: Vec<usize>,
     /// The `sweep.csv` written (of the points present).
     pub table: PathBuf,
+    /// The points present that stopped at their maximum of replications before every KPI
+    /// was as precise as asked (a sweep run to a precision), by point.
+    pub short_of_precision: Vec<store::ShortOfPrecision>,
 }
 
 /// The sweep folders an argument names: itself if it holds a manifest, else its
@@ -137,8 +140,11 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeReport, SweepError> 
     let missing = (0..manifest.points.len())
         .filter(|p| !merged.contains_key(p))
         .collect();
+    let short_of_precision =
+        store::short_of_precision(&manifest, merged.values().map(|p| &p.record));
     Ok(MergeReport {
         dir,
+        short_of_precision,
         points_present: merged.len(),
         manifest,
         folders,

@@ -24,6 +24,7 @@ pub mod store;
 pub use merge::{MergeReport, merge};
 pub use run::{Progress, RunOptions, RunSummary, Shard, run};
 pub use spec::{Axis, Mode, Overrides, Point, SpecProblems, Sweep, load, parse};
+pub use store::ShortOfPrecision;
 
 use std::path::PathBuf;
 

@@ -8,7 +8,7 @@
 
 use super::SweepError;
 use super::spec::Sweep;
-use super::store::{self, Manifest, PointRecord};
+use super::store::{self, Manifest, PointRecord, ShortOfPrecision};
 use crate::model::Scenario;
 use crate::simulate::simulate_fold;
 use std::cell::Cell;
@@ -92,6 +92,9 @@ pub struct RunSummary {
     /// `sweep.csv`, when the folder now holds every point of the sweep (tables are written
     /// only then; a shard's folder is combined with the others by [`super::merge`]).
     pub table: Option<PathBuf>,
+    /// This shard's points in the folder that stopped at their maximum of replications
+    /// before every KPI was as precise as asked (a sweep run to a precision), by point.
+    pub short_of_precision: Vec<ShortOfPrecision>,
 }
 
 /// Runs this shard's points of `sweep` into `out/<sweep>/` on the current rayon pool,
@@ -209,8 +212,16 @@ pub fn run(
     } else {
         None
     };
+    let short_of_precision = store::short_of_precision(
+        &manifest,
+        stored
+            .iter()
+            .filter(|(p, _)| shard.has(**p))
+            .map(|(_, s)| &s.record),
+    );
     Ok(RunSummary {
         dir,
+        short_of_precision,
         points_in_shard: in_shard.len(),
         points_resumed: resumed,
         points_run: pending.len(),

@@ -14,7 +14,7 @@
 
 use super::SweepError;
 use super::spec::Sweep;
-use crate::report::write_atomic;
+use crate::report::{PrecisionJson, write_atomic};
 use crate::simulate::ScenarioResult;
 use crate::stats::Kpi;
 use serde::ser::SerializeMap;
@@ -110,6 +110,11 @@ pub struct PointRecord {
     pub calls_simulated: u64,
     /// Whole-run KPIs, in output order.
     pub kpis: Vec<StoredKpi>,
+    /// Run to a precision: whether it was met, and each named KPI's half-width allowed and
+    /// reached (`replications` is then the number it took). Absent for a fixed number of
+    /// replications, so those point files are as they always were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PrecisionJson>,
 }
 
 impl PointRecord {
@@ -132,8 +137,47 @@ impl PointRecord {
                     ci95: finite(v.ci95),
                 })
                 .collect(),
+            precision: result.precision.as_ref().map(|reached| {
+                let max = result
+                    .scenario
+                    .precision
+                    .as_ref()
+                    .map_or(reached.replications, |p| p.max_replications);
+                PrecisionJson::of(reached, max)
+            }),
         }
     }
+}
+
+/// A point run to a precision that stopped at its maximum of replications before every
+/// named KPI was as precise as asked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShortOfPrecision {
+    /// The point and its axis values: `point 7 (staffing.agents = 5)`.
+    pub point: String,
+    /// Replications it ran (its maximum).
+    pub replications: u32,
+    /// The half-widths asked and reached.
+    pub precision: PrecisionJson,
+}
+
+/// The points among `records` (of the sweep of `manifest`) that stopped short of their
+/// precision, in the order given.
+pub fn short_of_precision<'r>(
+    manifest: &Manifest,
+    records: impl IntoIterator<Item = &'r PointRecord>,
+) -> Vec<ShortOfPrecision> {
+    records
+        .into_iter()
+        .filter_map(|r| {
+            let p = r.precision.as_ref().filter(|p| !p.met)?;
+            Some(ShortOfPrecision {
+                point: manifest.describe(r.point),
+                replications: r.replications,
+                precision: p.clone(),
+            })
+        })
+        .collect()
 }
 
 /// The file of point `point` inside sweep folder `dir`.
@@ -329,16 +373,22 @@ fn value_cell(v: &serde_json::Value) -> String {
     }
 }
 
-/// `sweep.csv`: columns `point`, each axis key, then `<kpi>, <kpi>_ci95` for every KPI;
-/// one row per record, in the order given (sorted by point).
+/// `sweep.csv`: columns `point`, each axis key, then `<kpi>, <kpi>_ci95` for every KPI, and
+/// for a sweep run to a precision `replications` and `precision_met` (`true`, or `false`
+/// where the point stopped at its maximum of replications); one row per record, in the
+/// order given (sorted by point).
 pub fn sweep_csv(manifest: &Manifest, records: &[&PointRecord]) -> std::io::Result<Vec<u8>> {
     let columns = kpi_columns(records.iter().copied());
+    let to_precision = records.iter().any(|r| r.precision.is_some());
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["point".to_string()];
     header.extend(manifest.axes.iter().cloned());
     for c in &columns {
         header.push(c.clone());
         header.push(format!("{c}_ci95"));
+    }
+    if to_precision {
+        header.extend(["replications".into(), "precision_met".into()]);
     }
     w.write_record(&header)?;
     for r in records {
@@ -348,6 +398,14 @@ pub fn sweep_csv(manifest: &Manifest, records: &[&PointRecord]) -> std::io::Resu
             let k = r.kpis.iter().find(|k| k.kpi == *c);
             row.push(cell(k.and_then(|k| k.mean)));
             row.push(cell(k.and_then(|k| k.ci95)));
+        }
+        if to_precision {
+            row.push(r.replications.to_string());
+            row.push(
+                r.precision
+                    .as_ref()
+                    .map_or(String::new(), |p| p.met.to_string()),
+            );
         }
         w.write_record(&row)?;
     }
@@ -384,6 +442,8 @@ struct JsonPoint<'a> {
     replications: u32,
     calls_simulated: u64,
     kpis: Ordered<'a, JsonKpi>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    precision: Option<&'a PrecisionJson>,
 }
 
 /// The whole of `sweep.json`.
@@ -398,7 +458,9 @@ struct JsonSweep<'a> {
 
 /// `sweep.json`: `{"sweep", "mode", "axes", "points_total", "points": [{"point", "axes":
 /// {key: value}, "seed", "replications", "calls_simulated", "kpis": {name: {"mean",
-/// "ci95"}}}]}`, points in the order given.
+/// "ci95"}}, "precision"}]}`, points in the order given; `precision` (run to a precision
+/// only) as in `summary.json`: `{"met", "max_replications", "kpis": [{"allowed", "asked",
+/// "kpi", "reached"}]}`.
 pub fn sweep_json(manifest: &Manifest, records: &[&PointRecord]) -> std::io::Result<Vec<u8>> {
     let points = records
         .iter()
@@ -429,6 +491,7 @@ pub fn sweep_json(manifest: &Manifest, records: &[&PointRecord]) -> std::io::Res
                     })
                     .collect(),
             ),
+            precision: r.precision.as_ref(),
         })
         .collect();
     let doc = JsonSweep {
@@ -472,6 +535,7 @@ mod tests {
             seed: 1,
             replications: 2,
             calls_simulated: 10,
+            precision: None,
             kpis: kpis
                 .iter()
                 .map(|&(k, mean)| StoredKpi {

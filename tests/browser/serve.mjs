@@ -247,7 +247,15 @@ try {
 
   check(seen.outside.length === 0, 'no request left ' + origin + ': ' + seen.outside.join(', '));
   check(seen.errors.length === 0, 'no script errors: ' + seen.errors.join('; '));
-  console.log(JSON.stringify({ before: before.whatif, after: after.whatif, diff: after.diff,
+  // what the page calls one replication (a day, a week, ...) and the what-if chart's words
+  const words = await page.evaluate(() => ({
+    heading: document.querySelector('#kpi-table thead th').firstChild.textContent,
+    note: document.getElementById('kpi-note').textContent,
+    legend: document.getElementById('legend').textContent,
+    chart: [...document.querySelectorAll('#whatif-chart svg text')].map((t) => t.textContent),
+    watching: document.getElementById('replay-status').textContent,
+  }));
+  console.log(JSON.stringify({ words, before: before.whatif, after: after.whatif, diff: after.diff,
     scales: after.scales, layout, error: status, requests: seen.requests.length,
     outside: seen.outside, replay_t: replayT, failures }));
 } finally {

@@ -498,7 +498,7 @@ fn a_newer_request_supersedes_an_older_one_and_runs_are_bounded() {
 /// Runs tests/browser/serve.mjs against `callsim serve SCENARIO --replications 10` in headless
 /// Chromium and returns what it saw; `None` (skipped) where no browser is installed, outside
 /// CI.
-fn browser_drives(scenario: &str) -> Option<Value> {
+fn browser_drives(scenario: &Path) -> Option<Value> {
     let node_modules = repo("tests/browser/node_modules/playwright-core");
     let node = Command::new("node").arg("--version").output().is_ok();
     let missing = match (chromium(), node, node_modules.is_dir()) {
@@ -514,7 +514,7 @@ fn browser_drives(scenario: &str) -> Option<Value> {
         eprintln!("skipped: {msg}");
         return None;
     }
-    let server = Server::start(&repo(scenario), &["--replications", "10"]);
+    let server = Server::start(scenario, &["--replications", "10"]);
     let mut node = Command::new("node");
     node.arg(repo("tests/browser/serve.mjs"))
         .arg(format!("http://{}/", server.address));
@@ -562,7 +562,112 @@ fn browser_drives(scenario: &str) -> Option<Value> {
 /// the call center's words (tests/browser/serve.mjs).
 #[test]
 fn the_page_answers_a_slider_in_headless_chromium() {
-    browser_drives("scenarios/proactive-delay-notice/2-messages.toml");
+    browser_drives(&repo("scenarios/proactive-delay-notice/2-messages.toml"));
+}
+
+/// A week (`[time] days = 7`, customers carried over): the page calls a replication a week
+/// ("Mean of a week", "paired week by week"), draws the charts day by day (calls offered per
+/// day, days 1 to 7 under the bars, no time of day), and the replay plays the first day of
+/// the week; the rest as for one day (with 5 agents instead of the file's 2, so that the
+/// slider can take three away).
+#[test]
+fn the_page_shows_a_week_day_by_day_in_headless_chromium() {
+    let dir = tempfile::tempdir().unwrap();
+    let week = edited(
+        "scenarios/week/carry-over.toml",
+        dir.path(),
+        "agents = 2",
+        "agents = 5",
+    );
+    let Some(seen) = browser_drives(&week) else {
+        return;
+    };
+    let words = &seen["words"];
+    assert_eq!(words["heading"], "Mean of a week ", "{words}");
+    let note = words["note"].as_str().unwrap();
+    assert!(
+        note.contains("simulated weeks") && note.contains("paired week by week"),
+        "{note}"
+    );
+    assert!(
+        words["legend"]
+            .as_str()
+            .unwrap()
+            .contains("calls offered per day"),
+        "{words}"
+    );
+    let chart: Vec<&str> = words["chart"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let axis = chart
+        .iter()
+        .position(|t| *t == "day")
+        .expect("the word day");
+    let days: Vec<String> = (1..=7).map(|d| d.to_string()).collect();
+    assert_eq!(chart[axis + 1..], days, "{chart:?}");
+    assert!(
+        !chart.iter().any(|t| t.contains(':')),
+        "no time of day: {chart:?}"
+    );
+    let watching = words["watching"].as_str().unwrap();
+    assert!(
+        watching.starts_with("Watching the first day of one simulated week of"),
+        "{watching}"
+    );
+}
+
+/// `GET /api/scenario` and `POST /api/run` of a week: `day` is drawn day by day (`per` =
+/// "day", `labels` "1" to "7"), each day's offered calls, service level and
+/// abandonment (with CIs) those of `callsim run`'s `by_day` for the same seed and
+/// replications, the agents the day's mean; a single day keeps `per` = "interval".
+#[test]
+fn a_week_is_served_day_by_day_as_callsim_run_gives_it() {
+    let week = repo("scenarios/week/carry-over.toml");
+    let server = Server::start(&week, &["--replications", "5"]);
+    let (status, body) = server.request("GET", "/api/scenario", b"");
+    assert_eq!(status, 200);
+    let info: Value = serde_json::from_slice(&body).unwrap();
+    let (status, answer) = server.post(
+        "/api/run",
+        &json!({"overrides": {"staffing.agents": 3}, "client": "t", "seq": 1}),
+    );
+    assert_eq!(status, 200, "{answer}");
+    let dir = tempfile::tempdir().unwrap();
+    let three = edited(
+        "scenarios/week/carry-over.toml",
+        dir.path(),
+        "agents = 2",
+        "agents = 3",
+    );
+    for (day, file, agents) in [(&info["day"], &week, 2.0), (&answer["day"], &three, 3.0)] {
+        assert_eq!(day["per"], "day");
+        let labels: Vec<String> = (1..=7).map(|d| d.to_string()).collect();
+        assert_eq!(day["labels"], json!(labels));
+        assert_eq!(day["boundaries"], json!([]));
+        let run = run_summary(file, &["--replications", "5"]);
+        let by_day = run["by_day"].as_array().unwrap();
+        assert_eq!(by_day.len(), 7);
+        for (d, kpis) in by_day.iter().enumerate() {
+            assert_eq!(day["offered"][d], kpis["offered"]["mean"], "day {}", d + 1);
+            for kpi in ["service_level", "abandon_rate"] {
+                assert_eq!(day[kpi][d], kpis[kpi]["mean"], "{kpi} of day {}", d + 1);
+                assert_eq!(day[format!("{kpi}_ci95")][d], kpis[kpi]["ci95"]);
+            }
+            assert_eq!(day["agents"][d].as_f64(), Some(agents));
+        }
+    }
+    drop(server);
+    let one = Server::start(
+        &repo("scenarios/small-business.toml"),
+        &["--replications", "2"],
+    );
+    let (_, body) = one.request("GET", "/api/scenario", b"");
+    let info: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(info["day"]["per"], "interval");
+    assert!(info["day"].get("labels").is_none());
 }
 
 /// A multi-skill center: the page shows a control per agent group and per call type (the
@@ -570,7 +675,9 @@ fn the_page_answers_a_slider_in_headless_chromium() {
 /// the rest as for one queue.
 #[test]
 fn the_page_answers_per_group_and_per_type_controls_in_headless_chromium() {
-    browser_drives("scenarios/multi-skill/specialists-and-generalists.toml");
+    browser_drives(&repo(
+        "scenarios/multi-skill/specialists-and-generalists.toml",
+    ));
 }
 
 /// Overrides reach a named call type or agent group, as the page's controls send them.

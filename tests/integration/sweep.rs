@@ -52,6 +52,9 @@ fn every_example_sweep_runs_and_writes_one_row_per_point() {
             assert_eq!(header[i + 1], axis.key);
         }
         assert!(header.contains(&"service_level") && header.contains(&"abandon_rate_ci95"));
+        // a fixed number of replications: no precision columns, and no precision in the JSON
+        assert!(!header.contains(&"precision_met") && !header.contains(&"replications"));
+        assert!(!String::from_utf8_lossy(&json).contains("\"precision\""));
         assert_eq!(lines.count(), spec.points.len(), "{}", file.display());
         let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
         assert_eq!(json["points"].as_array().unwrap().len(), spec.points.len());
@@ -505,19 +508,26 @@ fn merge_names_the_damaged_point_file() {
     );
 }
 
-/// The sweep over the precise Erlang A example's staffing (25 and 27 agents) in `dir`,
-/// with `args`; its sweep.json.
-fn precise_sweep(dir: &std::path::Path, args: &[&str]) -> serde_json::Value {
+/// A sweep file `dir/precise.toml` over the precise Erlang A example's staffing (`agents`,
+/// such as `[25, 27]`).
+pub(crate) fn precise_file(dir: &Path, agents: &str) -> PathBuf {
     let file = dir.join("precise.toml");
     let base = repo("scenarios/precise-erlang-a.toml");
     std::fs::write(
         &file,
         format!(
-            "name = \"precise\"\nbase = {:?}\n[axes]\n\"staffing.agents\" = [25, 27]\n",
+            "name = \"precise\"\nbase = {:?}\n[axes]\n\"staffing.agents\" = {agents}\n",
             base.display().to_string()
         ),
     )
     .unwrap();
+    file
+}
+
+/// The sweep over the precise Erlang A example's staffing (25 and 27 agents) in `dir`,
+/// with `args`; its sweep.json.
+fn precise_sweep(dir: &std::path::Path, args: &[&str]) -> serde_json::Value {
+    let file = precise_file(dir, "[25, 27]");
     callsim()
         .arg("sweep")
         .arg(&file)
@@ -625,5 +635,98 @@ fn sweep_precision_on_the_command_line_replaces_the_bases() {
     assert!(
         stderr.contains("--precision: `service_lvl` is not a KPI"),
         "{stderr}"
+    );
+}
+
+/// A sweep to a precision says which points stopped at --max-replications before they got
+/// there: at 25 agents, ±0.05 points of service level would take thousands of days (the
+/// half-width after 12 is about 0.8 points), at 40 agents (service level ≈ 100%) the first
+/// batch is enough. sweep.csv ends with `replications, precision_met`, sweep.json gives the
+/// half-widths asked and reached, stderr names the point; `merge` of two shards writes the
+/// same tables and the same warning.
+#[test]
+fn a_sweep_names_the_points_short_of_their_precision() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = precise_file(dir.path(), "[25, 40]");
+    let args = [
+        "--precision",
+        "service_level=0.0005",
+        "--max-replications",
+        "12",
+    ];
+    let run = callsim()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(dir.path())
+        .args(args)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    let warning = "warning: 1 of 2 points stopped at their maximum of replications before \
+                   every KPI was that precise";
+    assert!(stderr.contains(warning), "{stderr}");
+    assert!(
+        stderr.contains(
+            "warning:   point 0 (staffing.agents = 25) after 12 replications: service_level ± "
+        ) && !stderr.contains("point 1 ("),
+        "{stderr}"
+    );
+    let (csv, json) = tables(dir.path(), "precise");
+    let csv = String::from_utf8(csv).unwrap();
+    let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(
+        rows[0][rows[0].len() - 2..],
+        ["replications", "precision_met"]
+    );
+    assert_eq!(rows[1][rows[1].len() - 2..], ["12", "false"]);
+    assert_eq!(rows[2][rows[2].len() - 2..], ["12", "true"]);
+    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    for (point, met) in [(0, false), (1, true)] {
+        let p = &json["points"][point]["precision"];
+        assert_eq!(p["met"], met, "{p}");
+        assert_eq!(p["max_replications"], 12);
+        let sl = &p["kpis"][0];
+        assert_eq!(sl["kpi"], "service_level");
+        assert_eq!(sl["asked"], "±0.0005");
+        let (allowed, reached) = (sl["allowed"].as_f64().unwrap(), sl["reached"].as_f64());
+        assert_eq!(allowed, 0.0005);
+        // the half-width reached is the table's service_level_ci95
+        assert_eq!(
+            reached,
+            json["points"][point]["kpis"]["service_level"]["ci95"].as_f64()
+        );
+        assert_eq!(reached.unwrap() <= allowed, met);
+    }
+
+    // the same table and warning from two shards merged
+    let shards = tempfile::tempdir().unwrap();
+    let mut dirs = Vec::new();
+    for i in 0..2 {
+        let out = shards.path().join(format!("shard-{i}"));
+        callsim()
+            .arg("sweep")
+            .arg(&file)
+            .arg("--out")
+            .arg(&out)
+            .args(args)
+            .args(["--shard", &format!("{i}/2")])
+            .assert()
+            .success();
+        dirs.push(out.join("precise"));
+    }
+    let merged = tempfile::tempdir().unwrap();
+    let merge = callsim()
+        .arg("merge")
+        .args(&dirs)
+        .arg("--out")
+        .arg(merged.path())
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&merge.get_output().stderr).into_owned();
+    assert!(stderr.contains(warning), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(merged.path().join("precise/sweep.csv")).unwrap(),
+        csv
     );
 }

@@ -318,9 +318,17 @@ function said(body, status) {
   return (body && (body.message || body.error)) || ('the server answered ' + status);
 }
 
-// What one replication is: a day, or a run of a call center in a steady state.
+// What one replication is, singular and plural: a day, a week (or a run of several days,
+// `[time] days`), or a run of a call center in a steady state.
+function runUnit() {
+  if (info.baseline.kind === 'steady_state') return ['run', 'runs'];
+  const d = info.baseline.days;
+  if (d > 1) return d === 7 ? ['week', 'weeks'] : ['run of ' + d + ' days', 'runs of ' + d + ' days'];
+  return ['day', 'days'];
+}
+
 function runs() {
-  return info.baseline.kind === 'steady_state' ? 'runs' : 'days';
+  return runUnit()[1];
 }
 
 function setStatus(text, isError) {
@@ -367,7 +375,7 @@ function render(run) {
   rows('kpi-table', KPIS, run);
   $('costs').hidden = !('total_cost' in run.kpis) || rows('cost-table', COST_PARTS, run) === 0;
   $('kpi-note').textContent = 'Means of ' + run.replications + ' simulated ' + runs() + ' (seed ' + run.seed +
-    '), the same callers in both: the difference is paired ' + runs().replace(/s$/, '') + ' by ' + runs().replace(/s$/, '') + '. Green: better, red: worse (beyond its CI).';
+    '), the same callers in both: the difference is paired ' + runUnit()[0] + ' by ' + runUnit()[0] + '. Green: better, red: worse (beyond its CI).';
   drawCharts();
 }
 
@@ -476,6 +484,12 @@ function drawDay(figure, title, day, scale) {
   line(left, top2 + panelH, left + plotW, top2 + panelH, 'stroke="#000" stroke-width="2"');
   // time of day: as many labels as fit, on whole hours where the intervals allow
   const fit = Math.max(1, Math.ceil(n / Math.max(1, Math.floor(plotW / (3.8 * fs)))));
+  if (day.labels) {
+    // a run of several days, day by day: each day's number under its bar
+    text(left - 0.3 * fs, top2 + panelH + 1.25 * fs, 'day', 'end');
+    const every = Math.max(1, Math.ceil(n / Math.max(1, Math.floor(plotW / (2 * fs)))));
+    for (let i = 0; i < n; i += every) text(centre(i), top2 + panelH + 1.25 * fs, day.labels[i], 'middle');
+  }
   const minutes = (t) => { const m = /^(\d+):(\d\d)$/.exec(t || ''); return m ? 60 * m[1] + Number(m[2]) : NaN; };
   const length = minutes(day.boundaries[1]) - minutes(day.boundaries[0]);
   let every = fit;
@@ -487,7 +501,7 @@ function drawDay(figure, title, day, scale) {
   }
   figure.innerHTML = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ' + W + ' ' + H + '" role="img"' +
     ' data-calls-max="' + scale.calls + '" data-agents-max="' + scale.agents + '" font-size="' + fs + '"' +
-    ' font-family="DejaVu Sans, sans-serif" aria-label="' + esc(title + ': calls, agents and service per interval') + '">' +
+    ' font-family="DejaVu Sans, sans-serif" aria-label="' + esc(title + ': calls, agents and service per ' + (day.per || 'interval')) + '">' +
     out.join('') + '</svg>';
 }
 
@@ -499,8 +513,8 @@ function drawCharts() {
   drawDay($('whatif-chart'), 'What-if', whatif, scale);
   const target = Number.isFinite(info.day.target) ? Math.round(100 * info.day.target) + '%' : '';
   $('legend').innerHTML = [
-    ['bars', 'calls offered per interval (left)'],
-    ['agents', 'agents (right)'],
+    ['bars', 'calls offered per ' + (whatif.per || 'interval') + ' (left)'],
+    ['agents', whatif.per === 'day' ? 'agents, mean of the day (right)' : 'agents (right)'],
     ['sl', 'service level: ' + esc(whatif.answered_within)],
     ['target', 'target ' + target],
     ['ab', 'callers who hang up'],
@@ -582,7 +596,8 @@ async function loadDay(forSeq) {
 }
 
 function watching() {
-  return 'Watching one simulated day of ' + setting() + '.';
+  const week = info.baseline.days > 1 ? 'the first day of one simulated ' + runUnit()[0] : 'one simulated day';
+  return 'Watching ' + week + ' of ' + setting() + '.';
 }
 
 async function play() {
@@ -750,8 +765,11 @@ async function start() {
     cancelAnimationFrame(pending);
     pending = requestAnimationFrame(drawCharts);
   });
+  if (runUnit()[0] !== 'day') {
+    for (const th of document.querySelectorAll('.kpis thead th:first-child')) th.firstChild.textContent = 'Mean of a ' + runUnit()[0] + ' ';
+    document.querySelector('#costs h2').textContent = 'Cost per ' + runUnit()[0] + ', part by part';
+  }
   if (info.baseline.kind === 'steady_state') {
-    for (const th of document.querySelectorAll('.kpis thead th:first-child')) th.firstChild.textContent = 'Mean of a run ';
     $('play').disabled = true;
     replayState('none', 'This call center is simulated in a steady state, not a working day: there is no day to watch.');
   }
