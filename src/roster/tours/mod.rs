@@ -178,7 +178,7 @@ impl TourRules {
                 let fits = (contract.days_min..=contract.days_max).contains(&n)
                     && longest_run(days) <= self.max_consecutive_days
                     && (self.days_off != DaysOff::Consecutive || days_off_together(days))
-                    && hours_reachable(lengths_h, n, contract);
+                    && hours_reachable(lengths_h, n, (contract.hours_min, contract.hours_max));
                 if fits {
                     let class = match classes.iter().position(|&k| k == (c, n)) {
                         Some(k) => k,
@@ -210,8 +210,8 @@ impl TourRules {
 }
 
 /// True when `n` shifts of the lengths `lengths_h` (paid hours, repeats allowed) can add up
-/// to the contract's weekly hours.
-fn hours_reachable(lengths_h: &[f64], n: u32, contract: &Contract) -> bool {
+/// to paid hours within `(least, most)`.
+fn hours_reachable(lengths_h: &[f64], n: u32, (least, most): (f64, f64)) -> bool {
     // sums in hundredths of an hour, so that half hours add up exactly
     let units = |h: f64| (h * 100.0).round() as i64;
     let mut sums = std::collections::BTreeSet::from([0i64]);
@@ -221,8 +221,7 @@ fn hours_reachable(lengths_h: &[f64], n: u32, contract: &Contract) -> bool {
             .flat_map(|s| lengths_h.iter().map(move |l| s + units(*l)))
             .collect();
     }
-    let (lo, hi) = (units(contract.hours_min), units(contract.hours_max));
-    sums.range(lo..=hi).next().is_some()
+    sums.range(units(least)..=units(most)).next().is_some()
 }
 
 /// The tours of one agent group's week and the program's figures.
@@ -359,23 +358,8 @@ pub fn solve(
         .iter()
         .map(|p| rules.penalty(p.days, hour_cost))
         .collect();
-    let classes = patterns.iter().map(|p| p.class + 1).max().unwrap_or(0);
-    let mut class_days = vec![0; classes];
-    let mut class_contract = vec![0; classes];
-    for p in &patterns {
-        class_days[p.class] = day_count(p.days);
-        class_contract[p.class] = p.contract;
-    }
-    let program = program::Program {
-        req,
-        shifts,
-        patterns: &patterns,
-        penalties: &penalties,
-        contracts: &rules.contracts,
-        classes,
-        class_days,
-        class_contract,
-    };
+    let program = program::Program::new(req, shifts, &patterns, &penalties, &rules.contracts);
+    let classes = program.classes;
     let (lp_bound, mut lp_solves) = program.bound()?;
     // deal the program's shifts; where some person's weekly hours miss the contract, solve
     // again with that block and class on shifts of safe lengths only, dealt on their own
