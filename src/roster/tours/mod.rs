@@ -81,6 +81,10 @@ pub struct TourRules {
     /// Most difference between a tour's earliest and latest start time of day, seconds;
     /// `None`: starts may vary freely.
     pub start_band_s: Option<f64>,
+    /// People of each contract in each agent group, at `[group][contract]`, from the staff
+    /// list given with `--agents`: a group's tours of a contract are at most its people of
+    /// that contract (a group or contract missing: nobody). `None`: tours are not capped.
+    pub staff: Option<Vec<Vec<u32>>>,
 }
 
 /// One person's week: the shifts they work, on the week's grid of 7 × 24 h from Monday
@@ -230,7 +234,8 @@ pub struct TourRoster {
     /// The tours, by start block, then contract, then weekdays worked.
     pub tours: Vec<Tour>,
     /// Cost of the program's objective: the shifts' cost, plus one paid hour for each tour
-    /// whose days off lie apart when consecutive ones are preferred.
+    /// whose days off lie apart when consecutive ones are preferred, plus, for each
+    /// head-interval the tours leave uncovered, more than a week of the dearest shifts.
     pub cost: f64,
     /// Paid hours of every tour.
     pub paid_hours: f64,
@@ -245,9 +250,50 @@ pub struct TourRoster {
     pub columns: usize,
     /// LP solves made.
     pub lp_solves: usize,
+    /// Heads each interval of the week needs beyond what the tours cover (0 where they
+    /// cover it): what the staff list's people or the rules leave uncovered.
+    pub short: Vec<u32>,
+    /// The people of each contract the tours were capped at (`--agents`), `None`: no cap.
+    pub caps: Option<Vec<u32>>,
 }
 
 impl TourRoster {
+    /// Head-intervals the tours leave uncovered over the week.
+    pub fn short_heads(&self) -> u64 {
+        self.short.iter().map(|&s| u64::from(s)).sum()
+    }
+
+    /// Why the tours leave intervals uncovered, in words, for agent group `group` and the
+    /// contracts' names `contracts`: the contracts whose every person got a tour (nobody of
+    /// it, too few), nobody with the group's skills, or else the rules.
+    pub fn short_why(&self, group: &str, contracts: &[Contract]) -> String {
+        let Some(caps) = &self.caps else {
+            return "the rules leave no tour for it (days, hours, rest, start band)".into();
+        };
+        if caps.iter().all(|&c| c == 0) {
+            return format!("nobody with the skills of {group}");
+        }
+        let used = self.people_per_contract(caps.len());
+        let capped: Vec<String> = caps
+            .iter()
+            .zip(&used)
+            .zip(contracts)
+            .filter(|((cap, n), _)| **n as u32 >= **cap)
+            .map(|((&cap, _), c)| match cap {
+                0 => format!("nobody of contract {} in {group}", c.name),
+                _ => format!(
+                    "too few people of contract {} in {group} (all {cap} given tours)",
+                    c.name
+                ),
+            })
+            .collect();
+        if capped.is_empty() {
+            "the rules leave no tour for it (days, hours, rest, start band)".into()
+        } else {
+            capped.join(", ")
+        }
+    }
+
     /// (cost − LP bound) ÷ LP bound: how far the tours may be from the optimum at most.
     pub fn gap(&self) -> f64 {
         super::model::gap(self.cost, self.lp_bound)
@@ -358,7 +404,25 @@ pub fn solve(
         .iter()
         .map(|p| rules.penalty(p.days, hour_cost))
         .collect();
-    let program = program::Program::new(req, shifts, &patterns, &penalties, &rules.contracts);
+    let caps: Option<Vec<u32>> = rules.staff.as_ref().map(|staff| {
+        let of_group = staff.get(group);
+        (0..rules.contracts.len())
+            .map(|c| of_group.and_then(|g| g.get(c)).copied().unwrap_or(0))
+            .collect()
+    });
+    let max_cost = shifts.iter().map(|s| s.cost).fold(0.0, f64::max);
+    let max_penalty = penalties.iter().copied().fold(0.0, f64::max);
+    // a head-interval short costs more than a whole week of the dearest shifts: the
+    // program covers every interval it can
+    let short_cost = 2.0 * (WEEK_DAYS as f64 * max_cost + max_penalty).max(1.0);
+    let program = program::Program::new(
+        req,
+        shifts,
+        (&patterns, &penalties),
+        &rules.contracts,
+        caps.as_deref(),
+        short_cost,
+    );
     let classes = program.classes;
     let (lp_bound, mut lp_solves) = program.bound()?;
     // deal the program's shifts; where some person's weekly hours miss the contract, solve
@@ -419,11 +483,25 @@ pub fn solve(
         .iter()
         .filter(|t| !days_off_together(t.days(req)))
         .count();
+    let mut covered = vec![0u32; req.len()];
+    for s in tours.iter().flat_map(|t| &t.shifts) {
+        for k in s.covered(req.len(), req.week) {
+            covered[k] += 1;
+        }
+    }
+    let short: Vec<u32> = req
+        .heads
+        .iter()
+        .zip(&covered)
+        .map(|(&need, &got)| need.saturating_sub(got))
+        .collect();
+    let short_heads: u32 = short.iter().sum();
     let cost = tours.iter().map(Tour::cost).sum::<f64>()
         + tours
             .iter()
             .map(|t| rules.penalty(t.days(req), hour_cost))
-            .sum::<f64>();
+            .sum::<f64>()
+        + short_cost * f64::from(short_heads);
     Ok(TourRoster {
         paid_hours: tours.iter().map(Tour::paid_hours).sum(),
         tours,
@@ -433,6 +511,8 @@ pub fn solve(
         block_intervals: width,
         columns: shifts.len(),
         lp_solves,
+        short,
+        caps,
     })
 }
 

@@ -60,6 +60,11 @@ pub(super) struct Program<'a> {
     /// contract (a 4-day part time of 20 to 24 hours holds only 6-hour shifts). The others
     /// are no columns of the program.
     pub usable: Vec<bool>,
+    /// Most tours of each contract (the staff list's people); `None`: any number.
+    pub caps: Option<&'a [u32]>,
+    /// Cost of one head short in one interval: above any week of shifts, so that the
+    /// program covers all it can and is never infeasible for want of people.
+    pub short_cost: f64,
 }
 
 /// Whole numbers from the program: people of each pattern and block (`y[p * blocks + b]`)
@@ -91,13 +96,15 @@ pub(super) fn blocks(req: &Requirement, width: usize) -> usize {
 
 impl<'a> Program<'a> {
     /// The program of `patterns` (with their extra costs `penalties`) on the candidate
-    /// `shifts` of the week `req`.
+    /// `shifts` of the week `req`, at most `caps` tours of each contract, each head short
+    /// of an interval at `short_cost`.
     pub fn new(
         req: &'a Requirement,
         shifts: &'a [Shift],
-        patterns: &'a [Pattern],
-        penalties: &'a [f64],
+        (patterns, penalties): (&'a [Pattern], &'a [f64]),
         contracts: &'a [Contract],
+        caps: Option<&'a [u32]>,
+        short_cost: f64,
     ) -> Self {
         let classes = patterns.iter().map(|p| p.class + 1).max().unwrap_or(0);
         let mut class_days = vec![0; classes];
@@ -147,6 +154,8 @@ impl<'a> Program<'a> {
             class_days,
             class_contract,
             usable,
+            caps,
+            short_cost,
         }
     }
 
@@ -218,7 +227,9 @@ impl<'a> Program<'a> {
                     up = by_frac;
                 }
                 for i in up {
-                    lp.raise(i, (values[i] + INTEGRAL_TOL).ceil())?;
+                    if !lp.round(i, values[i])? {
+                        return Ok(None);
+                    }
                 }
                 continue;
             }
@@ -228,12 +239,14 @@ impl<'a> Program<'a> {
                 .copied()
                 .max_by(|&a, &b| frac(a).total_cmp(&frac(b)).then(b.cmp(&a)));
             for (i, &v) in values.iter().enumerate().take(columns) {
-                let lower = if Some(i) == largest {
-                    (v + INTEGRAL_TOL).ceil()
-                } else {
-                    (v + INTEGRAL_TOL).floor()
-                };
-                lp.raise(i, lower)?;
+                if Some(i) != largest {
+                    lp.raise(i, (v + INTEGRAL_TOL).floor())?;
+                }
+            }
+            if let Some(i) = largest
+                && !lp.round(i, values[i])?
+            {
+                return Ok(None);
             }
         }
     }
@@ -274,6 +287,7 @@ impl<'a> Program<'a> {
         // the hours' rows twice: within the least and the most hours of the contract
         let mut hours_lo = hours.clone();
         let mut hours_hi = hours;
+        let mut per_contract = vec![LinearExpr::empty(); self.contracts.len()];
         for (p, (pattern, &penalty)) in self.patterns.iter().zip(self.penalties).enumerate() {
             let c = pattern.class;
             let contract = &self.contracts[pattern.contract];
@@ -286,6 +300,18 @@ impl<'a> Program<'a> {
                 }
                 hours_lo[b * nc + c].add(y, -contract.hours_min);
                 hours_hi[b * nc + c].add(y, -contract.hours_max);
+                per_contract[pattern.contract].add(y, 1.0);
+            }
+        }
+        // heads short of each interval, at a cost above any week of shifts
+        for (t, row) in cover.iter_mut().enumerate() {
+            if req.heads[t] > 0 {
+                row.add(problem.add_var(self.short_cost, (0.0, f64::INFINITY)), 1.0);
+            }
+        }
+        if let Some(caps) = self.caps {
+            for (row, &cap) in per_contract.into_iter().zip(caps) {
+                problem.add_constraint(row, ComparisonOp::Le, f64::from(cap));
             }
         }
         for (t, row) in cover.into_iter().enumerate() {
@@ -348,6 +374,36 @@ impl Lp {
         };
         self.solution = Some(solved(edit(solution))?);
         Ok(())
+    }
+
+    /// Column `i`, now at the fractional `value`, rounded: up (at least the next whole
+    /// number from now on), or where the program cannot have that (the staff list's caps,
+    /// the contracts' hours), down (at most the whole number below). False when it can have
+    /// neither.
+    fn round(&mut self, i: usize, value: f64) -> Result<bool, RosterError> {
+        let Some(v) = self.vars[i] else {
+            return Ok(true);
+        };
+        let (down, up) = (
+            (value + INTEGRAL_TOL).floor(),
+            (value + INTEGRAL_TOL).ceil(),
+        );
+        for (op, bound) in [(ComparisonOp::Ge, up), (ComparisonOp::Le, down)] {
+            let Some(solution) = &self.solution else {
+                break;
+            };
+            match solution.clone().add_constraint([(v, 1.0)], op, bound) {
+                Err(microlp::Error::Infeasible) => continue,
+                outcome => {
+                    if matches!(op, ComparisonOp::Ge) {
+                        self.lower[i] = up;
+                    }
+                    self.solution = Some(solved(outcome)?);
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
     }
 
     /// Column `i` at least `lower` from now on (nothing when it already was).
