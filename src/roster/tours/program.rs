@@ -133,14 +133,18 @@ impl<'a> Program<'a> {
                     .collect()
             })
             .collect();
+        // a contract nobody of the staff list has: no columns at all
+        let staffed = |c: usize| caps.is_none_or(|caps| caps.get(class_contract[c]) != Some(&0));
         let usable = (0..classes)
             .flat_map(|c| {
                 let (holds, lengths_h) = (&holds[c], &lengths_h);
+                let staffed = staffed(c);
                 shifts.iter().map(move |s| {
-                    lengths_h
-                        .iter()
-                        .position(|&h| h == s.paid_hours)
-                        .is_some_and(|k| holds[k])
+                    staffed
+                        && lengths_h
+                            .iter()
+                            .position(|&h| h == s.paid_hours)
+                            .is_some_and(|k| holds[k])
                 })
             })
             .collect();
@@ -168,7 +172,9 @@ impl<'a> Program<'a> {
     /// The cost of the relaxation with one block, the whole day: no tour roster costs less.
     /// Returns it and the solves made (1).
     pub fn bound(&self) -> Result<(f64, usize), RosterError> {
-        let lp = self.lp(per_day(self.req), &[])?;
+        let lp = self
+            .lp(per_day(self.req), &[], &[])?
+            .ok_or_else(infeasible)?;
         Ok((lp.cost(), 1))
     }
 
@@ -187,7 +193,7 @@ impl<'a> Program<'a> {
     /// and solved once; each step re-solves it from the last one's basis (a bound raised is
     /// a row added, dual simplex), not from scratch.
     pub fn whole(&self, width: usize, safe_only: &[bool]) -> Result<Option<Whole>, RosterError> {
-        let mut lp = self.lp(width, safe_only)?;
+        let mut lp = self.lp(width, safe_only, &[])?.ok_or_else(infeasible)?;
         let mut solves = 1;
         let first = lp.cost();
         loop {
@@ -227,7 +233,7 @@ impl<'a> Program<'a> {
                     up = by_frac;
                 }
                 for i in up {
-                    if !lp.round(i, values[i])? {
+                    if !self.round(&mut lp, i, values[i])? {
                         return Ok(None);
                     }
                 }
@@ -240,11 +246,14 @@ impl<'a> Program<'a> {
                 .max_by(|&a, &b| frac(a).total_cmp(&frac(b)).then(b.cmp(&a)));
             for (i, &v) in values.iter().enumerate().take(columns) {
                 if Some(i) != largest {
-                    lp.raise(i, (v + INTEGRAL_TOL).floor())?;
+                    let whole = (v + INTEGRAL_TOL).floor();
+                    if !self.restrict(&mut lp, i, (whole, f64::INFINITY))? {
+                        return Ok(None);
+                    }
                 }
             }
             if let Some(i) = largest
-                && !lp.round(i, values[i])?
+                && !self.round(&mut lp, i, values[i])?
             {
                 return Ok(None);
             }
@@ -254,7 +263,13 @@ impl<'a> Program<'a> {
     /// The relaxation with blocks `width` intervals wide, solved: the columns (the shifts
     /// of a (block, class) pair marked in `safe_only` of safe lengths only), the rows of
     /// cover, one shift per person and day, and weekly hours.
-    fn lp(&self, width: usize, safe_only: &[bool]) -> Result<Lp, RosterError> {
+    fn lp(
+        &self,
+        width: usize,
+        safe_only: &[bool],
+        bounds: &[(f64, f64)],
+    ) -> Result<Option<Lp>, RosterError> {
+        let bound = |i: usize| bounds.get(i).copied().unwrap_or((0.0, f64::INFINITY));
         let req = self.req;
         let n = req.len();
         let nb = blocks(req, width);
@@ -275,7 +290,7 @@ impl<'a> Program<'a> {
                     vars.push(None);
                     continue;
                 }
-                let x = problem.add_var(s.cost, (0.0, f64::INFINITY));
+                let x = problem.add_var(s.cost, bound(vars.len()));
                 vars.push(Some(x));
                 for t in s.covered(n, true) {
                     cover[t].add(x, 1.0);
@@ -291,8 +306,15 @@ impl<'a> Program<'a> {
         for (p, (pattern, &penalty)) in self.patterns.iter().zip(self.penalties).enumerate() {
             let c = pattern.class;
             let contract = &self.contracts[pattern.contract];
+            let staffed = self
+                .caps
+                .is_none_or(|caps| caps.get(pattern.contract) != Some(&0));
             for b in 0..nb {
-                let y = problem.add_var(penalty, (0.0, f64::INFINITY));
+                if !staffed {
+                    vars.push(None);
+                    continue;
+                }
+                let y = problem.add_var(penalty, bound(vars.len()));
                 vars.push(Some(y));
                 debug_assert_eq!(vars.len(), self.columns() + p * nb + b + 1);
                 for d in (0..WEEK_DAYS).filter(|&d| works(pattern.days, d)) {
@@ -326,95 +348,99 @@ impl<'a> Program<'a> {
             problem.add_constraint(lo, ComparisonOp::Ge, 0.0);
             problem.add_constraint(hi, ComparisonOp::Le, 0.0);
         }
-        let solution = solved(problem.solve())?;
-        Ok(Lp {
-            lower: vec![0.0; vars.len()],
+        let solution = match problem.solve() {
+            Err(microlp::Error::Infeasible) => return Ok(None),
+            outcome => solved(outcome)?,
+        };
+        Ok(Some(Lp {
+            width,
+            safe_only: safe_only.to_vec(),
+            bounds: (0..vars.len()).map(bound).collect(),
             vars,
-            solution: Some(solution),
-        })
+            solution,
+        }))
+    }
+
+    /// Column `i` of `lp` within `bound` (the least raised or the most lowered) from now
+    /// on, re-solved from the last basis, or from scratch when that re-solve fails
+    /// numerically; false when the program cannot have it.
+    fn restrict(&self, lp: &mut Lp, i: usize, bound: (f64, f64)) -> Result<bool, RosterError> {
+        let Some(v) = lp.vars[i] else {
+            return Ok(true);
+        };
+        let (least, most) = lp.bounds[i];
+        let edit = if bound.0 > least + INTEGRAL_TOL {
+            (ComparisonOp::Ge, bound.0)
+        } else if bound.1 < most - INTEGRAL_TOL {
+            (ComparisonOp::Le, bound.1)
+        } else {
+            return Ok(true);
+        };
+        let mut bounds = lp.bounds.clone();
+        bounds[i] = (bound.0.max(least), bound.1.min(most));
+        match lp
+            .solution
+            .clone()
+            .add_constraint([(v, 1.0)], edit.0, edit.1)
+        {
+            Err(microlp::Error::Infeasible) => return Ok(false),
+            Ok(microlp::SolveOutcome::Solution(solution)) => {
+                lp.solution = solution;
+                lp.bounds = bounds;
+                return Ok(true);
+            }
+            _ => {}
+        }
+        match self.lp(lp.width, &lp.safe_only.clone(), &bounds)? {
+            Some(fresh) => {
+                *lp = fresh;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Column `i` of `lp`, now at the fractional `value`, rounded: up (at least the next
+    /// whole number from now on), or where the program cannot have that (the staff list's
+    /// caps, the contracts' hours), down (at most the whole number below). False when it
+    /// can have neither.
+    fn round(&self, lp: &mut Lp, i: usize, value: f64) -> Result<bool, RosterError> {
+        let (down, up) = (
+            (value + INTEGRAL_TOL).floor(),
+            (value + INTEGRAL_TOL).ceil(),
+        );
+        Ok(self.restrict(lp, i, (up, f64::INFINITY))? || self.restrict(lp, i, (0.0, down))?)
     }
 }
 
-/// The program's relaxation for one block width, solved, with the lower bounds its dive
-/// has raised: re-solved in place from its last basis after each change.
+/// The program's relaxation for one block width, solved, with the bounds its dive has set:
+/// re-solved in place from its last basis after each change.
 struct Lp {
-    /// The columns: shifts by class (`None`: not [`Program::usable`]), then people by
-    /// pattern and block.
+    /// Width of a start block, intervals.
+    width: usize,
+    /// The (block, class) pairs on safe lengths only.
+    safe_only: Vec<bool>,
+    /// The columns: shifts by class (`None`: no column, see [`Program::usable`]), then
+    /// people by pattern and block.
     vars: Vec<Option<Variable>>,
-    /// The lower bound of each column.
-    lower: Vec<f64>,
-    /// The last solution (taken only while an edit re-solves).
-    solution: Option<Solution>,
+    /// The least and most of each column.
+    bounds: Vec<(f64, f64)>,
+    /// The last solution.
+    solution: Solution,
 }
 
 impl Lp {
     /// The objective of the last solution.
     fn cost(&self) -> f64 {
-        self.solution.as_ref().map_or(0.0, Solution::objective)
+        self.solution.objective()
     }
 
     /// The value of each column in the last solution (0 for a column that is none).
     fn values(&self) -> Vec<f64> {
-        let Some(solution) = &self.solution else {
-            return vec![0.0; self.vars.len()];
-        };
         self.vars
             .iter()
-            .map(|v| v.map_or(0.0, |v| solution.var_value(v).max(0.0)))
+            .map(|v| v.map_or(0.0, |v| self.solution.var_value(v).max(0.0)))
             .collect()
-    }
-
-    /// Re-solves with `edit` applied to the last solution.
-    fn edit(
-        &mut self,
-        edit: impl FnOnce(Solution) -> Result<microlp::SolveOutcome, microlp::Error>,
-    ) -> Result<(), RosterError> {
-        let Some(solution) = self.solution.take() else {
-            return Err(RosterError::Solver("internal: no solution to edit".into()));
-        };
-        self.solution = Some(solved(edit(solution))?);
-        Ok(())
-    }
-
-    /// Column `i`, now at the fractional `value`, rounded: up (at least the next whole
-    /// number from now on), or where the program cannot have that (the staff list's caps,
-    /// the contracts' hours), down (at most the whole number below). False when it can have
-    /// neither.
-    fn round(&mut self, i: usize, value: f64) -> Result<bool, RosterError> {
-        let Some(v) = self.vars[i] else {
-            return Ok(true);
-        };
-        let (down, up) = (
-            (value + INTEGRAL_TOL).floor(),
-            (value + INTEGRAL_TOL).ceil(),
-        );
-        for (op, bound) in [(ComparisonOp::Ge, up), (ComparisonOp::Le, down)] {
-            let Some(solution) = &self.solution else {
-                break;
-            };
-            match solution.clone().add_constraint([(v, 1.0)], op, bound) {
-                Err(microlp::Error::Infeasible) => continue,
-                outcome => {
-                    if matches!(op, ComparisonOp::Ge) {
-                        self.lower[i] = up;
-                    }
-                    self.solution = Some(solved(outcome)?);
-                    return Ok(true);
-                }
-            }
-        }
-        Ok(false)
-    }
-
-    /// Column `i` at least `lower` from now on (nothing when it already was).
-    fn raise(&mut self, i: usize, lower: f64) -> Result<(), RosterError> {
-        match self.vars[i] {
-            Some(v) if lower > self.lower[i] + INTEGRAL_TOL => {
-                self.lower[i] = lower;
-                self.edit(|s| s.add_constraint([(v, 1.0)], ComparisonOp::Ge, lower))
-            }
-            _ => Ok(()),
-        }
     }
 }
 
@@ -424,12 +450,17 @@ fn solved(outcome: Result<microlp::SolveOutcome, microlp::Error>) -> Result<Solu
         Ok(outcome) => outcome
             .into_solution()
             .map_err(|_| RosterError::Solver("the LP stopped before an optimum".into())),
-        Err(microlp::Error::Infeasible) => Err(RosterError::Tours(
-            "no tours cover the requirement under the rules: every interval that needs \
-             heads must be reachable by a shift on a day some contract works; widen the \
-             contracts' days or hours, min_rest or start_band"
-                .into(),
-        )),
+        Err(microlp::Error::Infeasible) => Err(infeasible()),
         Err(other) => Err(RosterError::Solver(other.to_string())),
     }
+}
+
+/// The error of a program no tours can meet.
+fn infeasible() -> RosterError {
+    RosterError::Tours(
+        "no tours cover the requirement under the rules: every interval that needs heads must \
+         be reachable by a shift on a day some contract works; widen the contracts' days or \
+         hours, min_rest or start_band"
+            .into(),
+    )
 }
