@@ -345,18 +345,17 @@ fn block_width(req: &Requirement, rules: &TourRules, longest_s: f64) -> Result<u
     if let Some(band) = rules.start_band_s {
         w = w.min((band / req.interval_s + 1e-9).floor() as usize + 1);
     }
-    if rules.min_rest_s > 0.0 {
-        let spread = DAY_S - longest_s - rules.min_rest_s;
-        if spread < -1e-9 {
-            return Err(RosterError::Tours(format!(
-                "min_rest = {} after a shift of {} leaves less than 24 hours between the \
-                 starts of two days' shifts: shorten min_rest or the longest shift_length",
-                crate::units::format_duration(rules.min_rest_s),
-                crate::units::format_duration(longest_s)
-            )));
-        }
-        w = w.min((spread / req.interval_s + 1e-9).floor() as usize + 1);
+    // always, also without min_rest: two days' shifts of a tour never overlap
+    let spread = DAY_S - longest_s - rules.min_rest_s;
+    if spread < -1e-9 {
+        return Err(RosterError::Tours(format!(
+            "min_rest = {} after a shift of {} leaves less than 24 hours between the \
+             starts of two days' shifts: shorten min_rest or the longest shift_length",
+            crate::units::format_duration(rules.min_rest_s),
+            crate::units::format_duration(longest_s)
+        )));
     }
+    w = w.min((spread / req.interval_s + 1e-9).floor() as usize + 1);
     Ok(w.max(1))
 }
 
