@@ -191,6 +191,19 @@ fn read_staff(scenario: &Scenario, rules: &ShiftRules, path: &Path) -> anyhow::R
     Ok(agents::read_agents(path, context)?)
 }
 
+/// People of each contract (of `contracts`) in each agent group, at `[group][contract]`:
+/// the caps of the week's tours.
+fn staff_counts(people: &[Agent], contracts: usize) -> Vec<Vec<u32>> {
+    let groups = people.iter().map(|a| a.group + 1).max().unwrap_or(0);
+    let mut counts = vec![vec![0u32; contracts]; groups];
+    for a in people {
+        if let Some(n) = counts[a.group].get_mut(a.contract) {
+            *n += 1;
+        }
+    }
+    counts
+}
+
 /// Gives the week's tours of `roster` (every group's) to `people`, read from `path` (and
 /// checks the week again with their coverage when the roster was checked).
 fn staff(roster: &Roster, people: Vec<Agent>, path: &Path) -> anyhow::Result<Staffed> {
@@ -350,6 +363,10 @@ fn roster_file(
         .as_deref()
         .map(|path| read_staff(&scenario, &rules, path))
         .transpose()?;
+    let mut rules = rules;
+    if let (Some(people), Some(tours)) = (&people, &mut rules.tours) {
+        tours.staff = Some(staff_counts(people, tours.contracts.len()));
+    }
     let roster = roster::roster_scenario(&scenario, &rules, &options, !args.no_check)
         .with_context(context)?;
     Ok((roster, people))
@@ -584,6 +601,15 @@ fn tours_summary(out: &mut String, roster: &Roster) {
                 (t.block_intervals.saturating_sub(1)) as f64 * g.requirement.interval_s
             )
         );
+        if t.short_heads() > 0 {
+            let _ = writeln!(
+                out,
+                "  tours short of the requirement: {} intervals, {:.1} head-hours ({})",
+                t.short.iter().filter(|&&s| s > 0).count(),
+                t.short_heads() as f64 * g.requirement.interval_s / 3600.0,
+                t.short_why(&g.name, &rules.contracts)
+            );
+        }
     }
 }
 

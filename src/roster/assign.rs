@@ -335,17 +335,29 @@ pub struct Short {
 }
 
 /// The intervals short of heads, per group in order then interval: `required[g]` heads per
-/// interval against the assignment's coverage, each with why (the unstaffed tours that work
-/// then, counted per reason; "the tours do not cover it" when none does).
+/// interval against the assignment's coverage, each with why: the heads no tour covers
+/// (with `uncovered[g]`, why the group's tours leave them), then the unstaffed tours that
+/// work then, counted per reason.
 pub fn shortfall(
     grid: &Requirement,
     required: &[&[u32]],
     tours: &[Tour],
     assignment: &Assignment,
-    names: (&[String], &[Contract]),
+    names: (&[String], &[Contract], &[String]),
 ) -> Vec<Short> {
-    let (groups, contracts) = names;
+    let (groups, contracts, uncovered) = names;
     let n = grid.len();
+    // heads every tour covers (staffed or not), per group
+    let mut toured = vec![vec![0u32; n]; required.len()];
+    for tour in tours {
+        if let Some(w) = toured.get_mut(tour.group) {
+            for s in &tour.shifts {
+                for k in s.covered(n, grid.week) {
+                    w[k] += 1;
+                }
+            }
+        }
+    }
     // the unstaffed tours working in each interval, per group
     let mut working: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); n]; required.len()];
     for (i, (t, _)) in assignment.unstaffed.iter().enumerate() {
@@ -380,17 +392,21 @@ pub fn shortfall(
                     None => reasons.push((text, 1)),
                 }
             }
-            let why = if reasons.is_empty() {
-                "the tours do not cover it".to_string()
-            } else {
-                reasons
-                    .iter()
-                    .map(|(r, c)| {
-                        format!("{c} unstaffed tour{}: {r}", if *c == 1 { "" } else { "s" })
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            };
+            let no_tour = heads.saturating_sub(toured[g][k]);
+            let mut parts: Vec<String> = Vec::new();
+            if no_tour > 0 || reasons.is_empty() {
+                parts.push(format!(
+                    "{no_tour} head{} no tour covers: {}",
+                    if no_tour == 1 { "" } else { "s" },
+                    uncovered
+                        .get(g)
+                        .map_or("the tours do not cover it", String::as_str)
+                ));
+            }
+            parts.extend(reasons.iter().map(|(r, c)| {
+                format!("{c} unstaffed tour{}: {r}", if *c == 1 { "" } else { "s" })
+            }));
+            let why = parts.join("; ");
             out.push(Short {
                 group: g,
                 interval: k,
@@ -469,7 +485,23 @@ pub fn staff_week(
         .iter()
         .map(|g| g.requirement.heads.as_slice())
         .collect();
-    let shortfall = shortfall(grid, &required, &tours, &assignment, (&names, &contracts));
+    let uncovered: Vec<String> = roster
+        .groups
+        .iter()
+        .map(|g| {
+            g.tours.as_ref().map_or_else(
+                || "the tours do not cover it".to_string(),
+                |t| t.short_why(&g.name, &contracts),
+            )
+        })
+        .collect();
+    let shortfall = shortfall(
+        grid,
+        &required,
+        &tours,
+        &assignment,
+        (&names, &contracts, &uncovered),
+    );
     let mut days = roster.days.clone();
     for d in &mut days {
         d.check = None;
@@ -613,7 +645,13 @@ mod tests {
             hours_min: 40.0,
             hours_max: 40.0,
         }];
-        let short = shortfall(&grid, &[&req0, &req1], &tours, &a, (&names, &contracts));
+        let short = shortfall(
+            &grid,
+            &[&req0, &req1],
+            &tours,
+            &a,
+            (&names, &contracts, &[]),
+        );
         assert_eq!(short.len(), 1);
         assert_eq!((short[0].group, short[0].interval), (1, 8));
         assert_eq!(

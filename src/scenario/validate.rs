@@ -1005,6 +1005,7 @@ impl Checker<'_> {
             min_rest_s: min_rest?,
             max_consecutive_days: max_consecutive?,
             start_band_s: start_band?,
+            staff: None,
         };
         ok.then_some(Some(rules))
     }

@@ -327,6 +327,65 @@ fn bad_staff_lists_are_errors_naming_the_file_and_line() {
     assert!(stderr.contains("--agents gives a week's tours"), "{stderr}");
 }
 
+#[test]
+fn a_staff_list_far_too_small_gets_a_roster_and_the_shortfall_of_every_interval() {
+    // three people for a week that needs over a hundred: the tours are capped at the
+    // people of each contract, the program covers what they can, the rest is short
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("three.csv");
+    std::fs::write(
+        &list,
+        "name,contract,group\nAda,full-time,agents\nBen,part-time,agents\nCleo,part-time,agents\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = roster(&week(), &list, &out, &["--no-check"]).success();
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).to_string();
+    assert!(stdout.contains("tours: 3 people"), "{stdout}");
+    assert!(
+        stdout.contains("tours short of the requirement"),
+        "{stdout}"
+    );
+    let folder = out.join("roster-week-tours");
+    assert_schedule_respects(&folder, &list);
+    assert_schedule_keeps_the_week_rules(&folder, &week());
+    let people: std::collections::BTreeSet<String> = rows(&folder.join("schedule.csv"))
+        .into_iter()
+        .map(|r| r["agent"].clone())
+        .collect();
+    assert_eq!(people.len(), 3);
+    // every interval whose coverage is below its requirement is short by the difference,
+    // and no other
+    let short: HashMap<String, HashMap<String, String>> = rows(&folder.join("shortfall.csv"))
+        .into_iter()
+        .map(|r| (r["interval"].clone(), r))
+        .collect();
+    let coverage = rows(&folder.join("coverage.csv"));
+    assert_eq!(coverage.len(), 336);
+    let mut listed = 0;
+    for c in &coverage {
+        let (required, covered): (u32, u32) = (
+            c["required"].parse().unwrap(),
+            c["covered"].parse().unwrap(),
+        );
+        match short.get(&c["interval"]) {
+            Some(s) => {
+                listed += 1;
+                assert_eq!(s["required"], c["required"], "{s:?}");
+                assert_eq!(s["covered"], c["covered"], "{s:?}");
+                assert_eq!(s["short"], (required - covered).to_string(), "{s:?}");
+                assert!(
+                    s["why"].contains("no tour covers: too few people of contract"),
+                    "{s:?}"
+                );
+            }
+            None => assert!(covered >= required, "{c:?}"),
+        }
+    }
+    assert_eq!(listed, short.len());
+    assert!(listed > 300, "{listed}");
+}
+
 /// A week of tours for a center with call types: [`repo`]'s `separate-teams.toml` with a
 /// shift file giving a week and one contract.
 const TEAM_WEEK: &str = r#"

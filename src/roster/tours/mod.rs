@@ -81,6 +81,10 @@ pub struct TourRules {
     /// Most difference between a tour's earliest and latest start time of day, seconds;
     /// `None`: starts may vary freely.
     pub start_band_s: Option<f64>,
+    /// People of each contract in each agent group, at `[group][contract]`, from the staff
+    /// list given with `--agents`: a group's tours of a contract are at most its people of
+    /// that contract (a group or contract missing: nobody). `None`: tours are not capped.
+    pub staff: Option<Vec<Vec<u32>>>,
 }
 
 /// One person's week: the shifts they work, on the week's grid of 7 × 24 h from Monday
@@ -178,7 +182,7 @@ impl TourRules {
                 let fits = (contract.days_min..=contract.days_max).contains(&n)
                     && longest_run(days) <= self.max_consecutive_days
                     && (self.days_off != DaysOff::Consecutive || days_off_together(days))
-                    && hours_reachable(lengths_h, n, contract);
+                    && hours_reachable(lengths_h, n, (contract.hours_min, contract.hours_max));
                 if fits {
                     let class = match classes.iter().position(|&k| k == (c, n)) {
                         Some(k) => k,
@@ -210,8 +214,8 @@ impl TourRules {
 }
 
 /// True when `n` shifts of the lengths `lengths_h` (paid hours, repeats allowed) can add up
-/// to the contract's weekly hours.
-fn hours_reachable(lengths_h: &[f64], n: u32, contract: &Contract) -> bool {
+/// to paid hours within `(least, most)`.
+fn hours_reachable(lengths_h: &[f64], n: u32, (least, most): (f64, f64)) -> bool {
     // sums in hundredths of an hour, so that half hours add up exactly
     let units = |h: f64| (h * 100.0).round() as i64;
     let mut sums = std::collections::BTreeSet::from([0i64]);
@@ -221,8 +225,7 @@ fn hours_reachable(lengths_h: &[f64], n: u32, contract: &Contract) -> bool {
             .flat_map(|s| lengths_h.iter().map(move |l| s + units(*l)))
             .collect();
     }
-    let (lo, hi) = (units(contract.hours_min), units(contract.hours_max));
-    sums.range(lo..=hi).next().is_some()
+    sums.range(units(least)..=units(most)).next().is_some()
 }
 
 /// The tours of one agent group's week and the program's figures.
@@ -231,7 +234,8 @@ pub struct TourRoster {
     /// The tours, by start block, then contract, then weekdays worked.
     pub tours: Vec<Tour>,
     /// Cost of the program's objective: the shifts' cost, plus one paid hour for each tour
-    /// whose days off lie apart when consecutive ones are preferred.
+    /// whose days off lie apart when consecutive ones are preferred, plus, for each
+    /// head-interval the tours leave uncovered, more than a week of the dearest shifts.
     pub cost: f64,
     /// Paid hours of every tour.
     pub paid_hours: f64,
@@ -246,9 +250,50 @@ pub struct TourRoster {
     pub columns: usize,
     /// LP solves made.
     pub lp_solves: usize,
+    /// Heads each interval of the week needs beyond what the tours cover (0 where they
+    /// cover it): what the staff list's people or the rules leave uncovered.
+    pub short: Vec<u32>,
+    /// The people of each contract the tours were capped at (`--agents`), `None`: no cap.
+    pub caps: Option<Vec<u32>>,
 }
 
 impl TourRoster {
+    /// Head-intervals the tours leave uncovered over the week.
+    pub fn short_heads(&self) -> u64 {
+        self.short.iter().map(|&s| u64::from(s)).sum()
+    }
+
+    /// Why the tours leave intervals uncovered, in words, for agent group `group` and the
+    /// contracts' names `contracts`: the contracts whose every person got a tour (nobody of
+    /// it, too few), nobody with the group's skills, or else the rules.
+    pub fn short_why(&self, group: &str, contracts: &[Contract]) -> String {
+        let Some(caps) = &self.caps else {
+            return "the rules leave no tour for it (days, hours, rest, start band)".into();
+        };
+        if caps.iter().all(|&c| c == 0) {
+            return format!("nobody with the skills of {group}");
+        }
+        let used = self.people_per_contract(caps.len());
+        let capped: Vec<String> = caps
+            .iter()
+            .zip(&used)
+            .zip(contracts)
+            .filter(|((cap, n), _)| **n as u32 >= **cap)
+            .map(|((&cap, _), c)| match cap {
+                0 => format!("nobody of contract {} in {group}", c.name),
+                _ => format!(
+                    "too few people of contract {} in {group} (all {cap} given tours)",
+                    c.name
+                ),
+            })
+            .collect();
+        if capped.is_empty() {
+            "the rules leave no tour for it (days, hours, rest, start band)".into()
+        } else {
+            capped.join(", ")
+        }
+    }
+
     /// (cost − LP bound) ÷ LP bound: how far the tours may be from the optimum at most.
     pub fn gap(&self) -> f64 {
         super::model::gap(self.cost, self.lp_bound)
@@ -300,18 +345,17 @@ fn block_width(req: &Requirement, rules: &TourRules, longest_s: f64) -> Result<u
     if let Some(band) = rules.start_band_s {
         w = w.min((band / req.interval_s + 1e-9).floor() as usize + 1);
     }
-    if rules.min_rest_s > 0.0 {
-        let spread = DAY_S - longest_s - rules.min_rest_s;
-        if spread < -1e-9 {
-            return Err(RosterError::Tours(format!(
-                "min_rest = {} after a shift of {} leaves less than 24 hours between the \
-                 starts of two days' shifts: shorten min_rest or the longest shift_length",
-                crate::units::format_duration(rules.min_rest_s),
-                crate::units::format_duration(longest_s)
-            )));
-        }
-        w = w.min((spread / req.interval_s + 1e-9).floor() as usize + 1);
+    // always, also without min_rest: two days' shifts of a tour never overlap
+    let spread = DAY_S - longest_s - rules.min_rest_s;
+    if spread < -1e-9 {
+        return Err(RosterError::Tours(format!(
+            "min_rest = {} after a shift of {} leaves less than 24 hours between the \
+             starts of two days' shifts: shorten min_rest or the longest shift_length",
+            crate::units::format_duration(rules.min_rest_s),
+            crate::units::format_duration(longest_s)
+        )));
     }
+    w = w.min((spread / req.interval_s + 1e-9).floor() as usize + 1);
     Ok(w.max(1))
 }
 
@@ -359,23 +403,26 @@ pub fn solve(
         .iter()
         .map(|p| rules.penalty(p.days, hour_cost))
         .collect();
-    let classes = patterns.iter().map(|p| p.class + 1).max().unwrap_or(0);
-    let mut class_days = vec![0; classes];
-    let mut class_contract = vec![0; classes];
-    for p in &patterns {
-        class_days[p.class] = day_count(p.days);
-        class_contract[p.class] = p.contract;
-    }
-    let program = program::Program {
+    let caps: Option<Vec<u32>> = rules.staff.as_ref().map(|staff| {
+        let of_group = staff.get(group);
+        (0..rules.contracts.len())
+            .map(|c| of_group.and_then(|g| g.get(c)).copied().unwrap_or(0))
+            .collect()
+    });
+    let max_cost = shifts.iter().map(|s| s.cost).fold(0.0, f64::max);
+    let max_penalty = penalties.iter().copied().fold(0.0, f64::max);
+    // a head-interval short costs more than a whole week of the dearest shifts: the
+    // program covers every interval it can
+    let short_cost = 2.0 * (WEEK_DAYS as f64 * max_cost + max_penalty).max(1.0);
+    let program = program::Program::new(
         req,
         shifts,
-        patterns: &patterns,
-        penalties: &penalties,
-        contracts: &rules.contracts,
-        classes,
-        class_days,
-        class_contract,
-    };
+        (&patterns, &penalties),
+        &rules.contracts,
+        caps.as_deref(),
+        short_cost,
+    );
+    let classes = program.classes;
     let (lp_bound, mut lp_solves) = program.bound()?;
     // deal the program's shifts; where some person's weekly hours miss the contract, solve
     // again with that block and class on shifts of safe lengths only, dealt on their own
@@ -435,11 +482,25 @@ pub fn solve(
         .iter()
         .filter(|t| !days_off_together(t.days(req)))
         .count();
+    let mut covered = vec![0u32; req.len()];
+    for s in tours.iter().flat_map(|t| &t.shifts) {
+        for k in s.covered(req.len(), req.week) {
+            covered[k] += 1;
+        }
+    }
+    let short: Vec<u32> = req
+        .heads
+        .iter()
+        .zip(&covered)
+        .map(|(&need, &got)| need.saturating_sub(got))
+        .collect();
+    let short_heads: u32 = short.iter().sum();
     let cost = tours.iter().map(Tour::cost).sum::<f64>()
         + tours
             .iter()
             .map(|t| rules.penalty(t.days(req), hour_cost))
-            .sum::<f64>();
+            .sum::<f64>()
+        + short_cost * f64::from(short_heads);
     Ok(TourRoster {
         paid_hours: tours.iter().map(Tour::paid_hours).sum(),
         tours,
@@ -449,6 +510,8 @@ pub fn solve(
         block_intervals: width,
         columns: shifts.len(),
         lp_solves,
+        short,
+        caps,
     })
 }
 

@@ -16,17 +16,15 @@
 //! with a fractional part of at least a half rounded up, or with none the largest quarter
 //! of the fractional parts, the shifts left free), then, with whole people, the shifts (whole
 //! parts kept as lower bounds, the largest fractional part rounded up), the LP solved again
-//! after each step, until it is integral. Deterministic: the same week gives the same tours.
+//! after each step, until it is integral. Each dive builds and solves its LP once, with
+//! microlp directly; every step re-solves it from the last basis by dual simplex (a lower
+//! bound raised is a row added), not from scratch. Deterministic: the same week gives the
+//! same tours.
 
 use super::super::RosterError;
 use super::super::grid::{DAY_S, Requirement, Shift};
-use super::{Contract, Pattern, WEEK_DAYS, works};
-use good_lp::{Expression, Solution, SolverModel, Variable, variable, variables};
-
-#[cfg(not(feature = "highs"))]
-use good_lp::microlp as lp_solver;
-#[cfg(feature = "highs")]
-use good_lp::solvers::highs::highs as lp_solver;
+use super::{Contract, Pattern, WEEK_DAYS, hours_reachable, works};
+use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem, Solution, Variable};
 
 /// Tolerance when reading LP values as whole numbers.
 const INTEGRAL_TOL: f64 = 1e-6;
@@ -57,6 +55,16 @@ pub(super) struct Program<'a> {
     pub class_days: Vec<u32>,
     /// Contract of each class.
     pub class_contract: Vec<usize>,
+    /// True for each candidate `j` of class `c` (at `c * shifts + j`) that some week of the
+    /// class can hold: its paid hours and the class's other days' shifts add up to the
+    /// contract (a 4-day part time of 20 to 24 hours holds only 6-hour shifts). The others
+    /// are no columns of the program.
+    pub usable: Vec<bool>,
+    /// Most tours of each contract (the staff list's people); `None`: any number.
+    pub caps: Option<&'a [u32]>,
+    /// Cost of one head short in one interval: above any week of shifts, so that the
+    /// program covers all it can and is never infeasible for want of people.
+    pub short_cost: f64,
 }
 
 /// Whole numbers from the program: people of each pattern and block (`y[p * blocks + b]`)
@@ -86,8 +94,77 @@ pub(super) fn blocks(req: &Requirement, width: usize) -> usize {
     per_day(req).div_ceil(width)
 }
 
-impl Program<'_> {
-    /// Shift columns: each candidate once per class.
+impl<'a> Program<'a> {
+    /// The program of `patterns` (with their extra costs `penalties`) on the candidate
+    /// `shifts` of the week `req`, at most `caps` tours of each contract, each head short
+    /// of an interval at `short_cost`.
+    pub fn new(
+        req: &'a Requirement,
+        shifts: &'a [Shift],
+        (patterns, penalties): (&'a [Pattern], &'a [f64]),
+        contracts: &'a [Contract],
+        caps: Option<&'a [u32]>,
+        short_cost: f64,
+    ) -> Self {
+        let classes = patterns.iter().map(|p| p.class + 1).max().unwrap_or(0);
+        let mut class_days = vec![0; classes];
+        let mut class_contract = vec![0; classes];
+        for p in patterns {
+            class_days[p.class] = super::day_count(p.days);
+            class_contract[p.class] = p.contract;
+        }
+        let mut lengths_h: Vec<f64> = shifts.iter().map(|s| s.paid_hours).collect();
+        lengths_h.sort_by(f64::total_cmp);
+        lengths_h.dedup();
+        // per class, the lengths some week of the class holds
+        let holds: Vec<Vec<bool>> = (0..classes)
+            .map(|c| {
+                let contract = &contracts[class_contract[c]];
+                let others = class_days[c].saturating_sub(1);
+                lengths_h
+                    .iter()
+                    .map(|&h| {
+                        hours_reachable(
+                            &lengths_h,
+                            others,
+                            (contract.hours_min - h, contract.hours_max - h),
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        // a contract nobody of the staff list has: no columns at all
+        let staffed = |c: usize| caps.is_none_or(|caps| caps.get(class_contract[c]) != Some(&0));
+        let usable = (0..classes)
+            .flat_map(|c| {
+                let (holds, lengths_h) = (&holds[c], &lengths_h);
+                let staffed = staffed(c);
+                shifts.iter().map(move |s| {
+                    staffed
+                        && lengths_h
+                            .iter()
+                            .position(|&h| h == s.paid_hours)
+                            .is_some_and(|k| holds[k])
+                })
+            })
+            .collect();
+        Program {
+            req,
+            shifts,
+            patterns,
+            penalties,
+            contracts,
+            classes,
+            class_days,
+            class_contract,
+            usable,
+            caps,
+            short_cost,
+        }
+    }
+
+    /// Shift columns: each candidate once per class (those not [`Program::usable`] never
+    /// valued).
     fn columns(&self) -> usize {
         self.shifts.len() * self.classes
     }
@@ -95,9 +172,10 @@ impl Program<'_> {
     /// The cost of the relaxation with one block, the whole day: no tour roster costs less.
     /// Returns it and the solves made (1).
     pub fn bound(&self) -> Result<(f64, usize), RosterError> {
-        let lower = vec![0.0; self.columns() + self.patterns.len()];
-        let (cost, _) = self.lp(per_day(self.req), &lower, &[])?;
-        Ok((cost, 1))
+        let lp = self
+            .lp(per_day(self.req), &[], &[])?
+            .ok_or_else(infeasible)?;
+        Ok((lp.cost(), 1))
     }
 
     /// True when every `class_days` shifts of `paid_hours` each add up to the class's
@@ -111,16 +189,16 @@ impl Program<'_> {
     /// The program with blocks `width` intervals wide, dived to whole numbers; the people
     /// of a class in a block marked in `safe_only` (at `block * classes + class`) work only
     /// shifts of [`Program::safe`] lengths. `None` when the dive does not reach whole
-    /// numbers within [`MAX_SOLVES`] solves or runs away ([`MAX_RISE`]).
+    /// numbers within [`MAX_SOLVES`] solves or runs away ([`MAX_RISE`]). The LP is built
+    /// and solved once; each step re-solves it from the last one's basis (a bound raised is
+    /// a row added, dual simplex), not from scratch.
     pub fn whole(&self, width: usize, safe_only: &[bool]) -> Result<Option<Whole>, RosterError> {
-        let nb = blocks(self.req, width);
-        let mut lower = vec![0.0; self.columns() + self.patterns.len() * nb];
-        let mut solves = 0;
-        let mut first = None;
+        let mut lp = self.lp(width, safe_only, &[])?.ok_or_else(infeasible)?;
+        let mut solves = 1;
+        let first = lp.cost();
         loop {
-            let (cost, values) = self.lp(width, &lower, safe_only)?;
-            solves += 1;
-            let first = *first.get_or_insert(cost);
+            let cost = lp.cost();
+            let values = lp.values();
             let frac = |i: usize| values[i] - (values[i] + INTEGRAL_TOL).floor();
             let columns = self.columns();
             let people: Vec<usize> = (columns..values.len())
@@ -139,6 +217,7 @@ impl Program<'_> {
             if solves >= MAX_SOLVES || cost > first * MAX_RISE {
                 return Ok(None);
             }
+            solves += 1;
             if !people.is_empty() {
                 // people first, the shifts left free: the halves and more rounded up, or
                 // with none, the largest quarter
@@ -154,115 +233,234 @@ impl Program<'_> {
                     up = by_frac;
                 }
                 for i in up {
-                    lower[i] = (values[i] + INTEGRAL_TOL).ceil();
+                    if !self.round(&mut lp, i, values[i])? {
+                        return Ok(None);
+                    }
                 }
                 continue;
             }
             // whole people: the shifts' whole parts kept, the largest fraction rounded up
-            for (i, lo) in lower.iter_mut().enumerate().take(columns) {
-                *lo = (values[i] + INTEGRAL_TOL).floor();
-            }
-            if let Some(&i) = shifts
+            let largest = shifts
                 .iter()
-                .max_by(|&&a, &&b| frac(a).total_cmp(&frac(b)).then(b.cmp(&a)))
+                .copied()
+                .max_by(|&a, &b| frac(a).total_cmp(&frac(b)).then(b.cmp(&a)));
+            for (i, &v) in values.iter().enumerate().take(columns) {
+                if Some(i) != largest {
+                    let whole = (v + INTEGRAL_TOL).floor();
+                    if !self.restrict(&mut lp, i, (whole, f64::INFINITY))? {
+                        return Ok(None);
+                    }
+                }
+            }
+            if let Some(i) = largest
+                && !self.round(&mut lp, i, values[i])?
             {
-                lower[i] = (values[i] + INTEGRAL_TOL).ceil();
+                return Ok(None);
             }
         }
     }
 
-    /// The LP with blocks `width` intervals wide and every value at least `lower` (shifts
-    /// first, then people by pattern and block), the shifts of the (block, class) pairs
-    /// marked in `safe_only` of safe lengths only: its cost and values in the same order.
+    /// The relaxation with blocks `width` intervals wide, solved: the columns (the shifts
+    /// of a (block, class) pair marked in `safe_only` of safe lengths only), the rows of
+    /// cover, one shift per person and day, and weekly hours.
     fn lp(
         &self,
         width: usize,
-        lower: &[f64],
         safe_only: &[bool],
-    ) -> Result<(f64, Vec<f64>), RosterError> {
+        bounds: &[(f64, f64)],
+    ) -> Result<Option<Lp>, RosterError> {
+        let bound = |i: usize| bounds.get(i).copied().unwrap_or((0.0, f64::INFINITY));
         let req = self.req;
         let n = req.len();
         let nb = blocks(req, width);
         let nc = self.classes;
-        let ns = self.shifts.len();
-        let barred = |i: usize| {
-            let (c, s) = (i / ns, &self.shifts[i % ns]);
-            i < self.columns()
-                && safe_only
-                    .get(block_of(req, s, width) * nc + c)
-                    .is_some_and(|&only| only && !self.safe(c, s.paid_hours))
-        };
-        let mut vars = variables!();
-        let vs: Vec<Variable> = lower
-            .iter()
-            .enumerate()
-            .map(|(i, &lo)| {
-                if barred(i) {
-                    vars.add(variable().min(0.0).max(0.0))
-                } else {
-                    vars.add(variable().min(lo))
-                }
-            })
-            .collect();
-        let (xs, ys) = vs.split_at(self.columns());
-        let empty =
-            |k: usize| -> Vec<Expression> { (0..k).map(|_| Expression::default()).collect() };
-        let mut cover = empty(n);
-        // rows by (day, block, contract) and (block, contract)
-        let mut link = empty(WEEK_DAYS * nb * nc);
-        let mut hours_lo = empty(nb * nc);
-        let mut hours_hi = empty(nb * nc);
-        let mut objective = Expression::with_capacity(vs.len());
-        for (c, xs) in xs.chunks(self.shifts.len()).enumerate() {
-            for (s, &x) in self.shifts.iter().zip(xs) {
-                objective.add_mul(s.cost, x);
-                for t in s.covered(n, true) {
-                    cover[t].add_mul(1.0, x);
-                }
+        let mut problem = Problem::new(OptimizationDirection::Minimize);
+        let mut cover = vec![LinearExpr::empty(); n];
+        // rows by (day, block, class) and (block, class)
+        let mut link = vec![LinearExpr::empty(); WEEK_DAYS * nb * nc];
+        let mut hours = vec![LinearExpr::empty(); nb * nc];
+        let mut vars: Vec<Option<Variable>> = Vec::with_capacity(self.columns());
+        for c in 0..nc {
+            for (j, s) in self.shifts.iter().enumerate() {
                 let b = block_of(req, s, width);
-                link[(req.day_of(s.start) * nb + b) * nc + c].add_mul(1.0, x);
-                hours_lo[b * nc + c].add_mul(s.paid_hours, x);
-                hours_hi[b * nc + c].add_mul(s.paid_hours, x);
+                let barred = safe_only
+                    .get(b * nc + c)
+                    .is_some_and(|&only| only && !self.safe(c, s.paid_hours));
+                if barred || !self.usable[c * self.shifts.len() + j] {
+                    vars.push(None);
+                    continue;
+                }
+                let x = problem.add_var(s.cost, bound(vars.len()));
+                vars.push(Some(x));
+                for t in s.covered(n, true) {
+                    cover[t].add(x, 1.0);
+                }
+                link[(req.day_of(s.start) * nb + b) * nc + c].add(x, 1.0);
+                hours[b * nc + c].add(x, s.paid_hours);
             }
         }
+        // the hours' rows twice: within the least and the most hours of the contract
+        let mut hours_lo = hours.clone();
+        let mut hours_hi = hours;
+        let mut per_contract = vec![LinearExpr::empty(); self.contracts.len()];
         for (p, (pattern, &penalty)) in self.patterns.iter().zip(self.penalties).enumerate() {
             let c = pattern.class;
             let contract = &self.contracts[pattern.contract];
+            let staffed = self
+                .caps
+                .is_none_or(|caps| caps.get(pattern.contract) != Some(&0));
             for b in 0..nb {
-                let y = ys[p * nb + b];
-                if penalty != 0.0 {
-                    objective.add_mul(penalty, y);
+                if !staffed {
+                    vars.push(None);
+                    continue;
                 }
+                let y = problem.add_var(penalty, bound(vars.len()));
+                vars.push(Some(y));
+                debug_assert_eq!(vars.len(), self.columns() + p * nb + b + 1);
                 for d in (0..WEEK_DAYS).filter(|&d| works(pattern.days, d)) {
-                    link[(d * nb + b) * nc + c].add_mul(-1.0, y);
+                    link[(d * nb + b) * nc + c].add(y, -1.0);
                 }
-                hours_lo[b * nc + c].add_mul(-contract.hours_min, y);
-                hours_hi[b * nc + c].add_mul(-contract.hours_max, y);
+                hours_lo[b * nc + c].add(y, -contract.hours_min);
+                hours_hi[b * nc + c].add(y, -contract.hours_max);
+                per_contract[pattern.contract].add(y, 1.0);
             }
         }
-        let mut model = vars.minimise(objective.clone()).using(lp_solver);
+        // heads short of each interval, at a cost above any week of shifts
+        for (t, row) in cover.iter_mut().enumerate() {
+            if req.heads[t] > 0 {
+                row.add(problem.add_var(self.short_cost, (0.0, f64::INFINITY)), 1.0);
+            }
+        }
+        if let Some(caps) = self.caps {
+            for (row, &cap) in per_contract.into_iter().zip(caps) {
+                problem.add_constraint(row, ComparisonOp::Le, f64::from(cap));
+            }
+        }
         for (t, row) in cover.into_iter().enumerate() {
             if req.heads[t] > 0 {
-                model = model.with(row.geq(f64::from(req.heads[t])));
+                problem.add_constraint(row, ComparisonOp::Ge, f64::from(req.heads[t]));
             }
         }
         for row in link {
-            model = model.with(row.eq(0.0));
+            problem.add_constraint(row, ComparisonOp::Eq, 0.0);
         }
         for (lo, hi) in hours_lo.into_iter().zip(hours_hi) {
-            model = model.with(lo.geq(0.0)).with(hi.leq(0.0));
+            problem.add_constraint(lo, ComparisonOp::Ge, 0.0);
+            problem.add_constraint(hi, ComparisonOp::Le, 0.0);
         }
-        let solution = model.solve().map_err(|e| match e {
-            good_lp::ResolutionError::Infeasible => RosterError::Tours(
-                "no tours cover the requirement under the rules: every interval that needs \
-                 heads must be reachable by a shift on a day some contract works; widen the \
-                 contracts' days or hours, min_rest or start_band"
-                    .into(),
-            ),
-            other => RosterError::Solver(other.to_string()),
-        })?;
-        let values: Vec<f64> = vs.iter().map(|&v| solution.value(v).max(0.0)).collect();
-        let cost = objective.eval_with(&solution);
-        Ok((cost, values))
+        let solution = match problem.solve() {
+            Err(microlp::Error::Infeasible) => return Ok(None),
+            outcome => solved(outcome)?,
+        };
+        Ok(Some(Lp {
+            width,
+            safe_only: safe_only.to_vec(),
+            bounds: (0..vars.len()).map(bound).collect(),
+            vars,
+            solution,
+        }))
     }
+
+    /// Column `i` of `lp` within `bound` (the least raised or the most lowered) from now
+    /// on, re-solved from the last basis, or from scratch when that re-solve fails
+    /// numerically; false when the program cannot have it.
+    fn restrict(&self, lp: &mut Lp, i: usize, bound: (f64, f64)) -> Result<bool, RosterError> {
+        let Some(v) = lp.vars[i] else {
+            return Ok(true);
+        };
+        let (least, most) = lp.bounds[i];
+        let edit = if bound.0 > least + INTEGRAL_TOL {
+            (ComparisonOp::Ge, bound.0)
+        } else if bound.1 < most - INTEGRAL_TOL {
+            (ComparisonOp::Le, bound.1)
+        } else {
+            return Ok(true);
+        };
+        let mut bounds = lp.bounds.clone();
+        bounds[i] = (bound.0.max(least), bound.1.min(most));
+        match lp
+            .solution
+            .clone()
+            .add_constraint([(v, 1.0)], edit.0, edit.1)
+        {
+            Err(microlp::Error::Infeasible) => return Ok(false),
+            Ok(microlp::SolveOutcome::Solution(solution)) => {
+                lp.solution = solution;
+                lp.bounds = bounds;
+                return Ok(true);
+            }
+            _ => {}
+        }
+        match self.lp(lp.width, &lp.safe_only.clone(), &bounds)? {
+            Some(fresh) => {
+                *lp = fresh;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Column `i` of `lp`, now at the fractional `value`, rounded: up (at least the next
+    /// whole number from now on), or where the program cannot have that (the staff list's
+    /// caps, the contracts' hours), down (at most the whole number below). False when it
+    /// can have neither.
+    fn round(&self, lp: &mut Lp, i: usize, value: f64) -> Result<bool, RosterError> {
+        let (down, up) = (
+            (value + INTEGRAL_TOL).floor(),
+            (value + INTEGRAL_TOL).ceil(),
+        );
+        Ok(self.restrict(lp, i, (up, f64::INFINITY))? || self.restrict(lp, i, (0.0, down))?)
+    }
+}
+
+/// The program's relaxation for one block width, solved, with the bounds its dive has set:
+/// re-solved in place from its last basis after each change.
+struct Lp {
+    /// Width of a start block, intervals.
+    width: usize,
+    /// The (block, class) pairs on safe lengths only.
+    safe_only: Vec<bool>,
+    /// The columns: shifts by class (`None`: no column, see [`Program::usable`]), then
+    /// people by pattern and block.
+    vars: Vec<Option<Variable>>,
+    /// The least and most of each column.
+    bounds: Vec<(f64, f64)>,
+    /// The last solution.
+    solution: Solution,
+}
+
+impl Lp {
+    /// The objective of the last solution.
+    fn cost(&self) -> f64 {
+        self.solution.objective()
+    }
+
+    /// The value of each column in the last solution (0 for a column that is none).
+    fn values(&self) -> Vec<f64> {
+        self.vars
+            .iter()
+            .map(|v| v.map_or(0.0, |v| self.solution.var_value(v).max(0.0)))
+            .collect()
+    }
+}
+
+/// The solution of a solve or edit, or why there is none.
+fn solved(outcome: Result<microlp::SolveOutcome, microlp::Error>) -> Result<Solution, RosterError> {
+    match outcome {
+        Ok(outcome) => outcome
+            .into_solution()
+            .map_err(|_| RosterError::Solver("the LP stopped before an optimum".into())),
+        Err(microlp::Error::Infeasible) => Err(infeasible()),
+        Err(other) => Err(RosterError::Solver(other.to_string())),
+    }
+}
+
+/// The error of a program no tours can meet.
+fn infeasible() -> RosterError {
+    RosterError::Tours(
+        "no tours cover the requirement under the rules: every interval that needs heads must \
+         be reachable by a shift on a day some contract works; widen the contracts' days or \
+         hours, min_rest or start_band"
+            .into(),
+    )
 }

@@ -45,6 +45,7 @@ fn rules(contracts: Vec<Contract>) -> TourRules {
         min_rest_s: 11.0 * 3600.0,
         max_consecutive_days: 5,
         start_band_s: Some(2.0 * 3600.0),
+        staff: None,
     }
 }
 
@@ -93,6 +94,42 @@ fn a_hand_computed_week_reaches_its_optimum() {
     let solved = t.solved(&req);
     assert!(solved.covered.iter().zip(&req.heads).all(|(c, h)| c >= h));
     assert!(t.tours.iter().all(|x| violations(x, &r, &req).is_empty()));
+}
+
+#[test]
+fn caps_from_a_staff_list_bound_the_tours_and_leave_the_rest_short() {
+    // the hand-computed week needs 21 shifts of 8 hours; one person of the flex contract
+    // works at most 5 of them: one tour, 5 × 8 head-hours covered, the rest short
+    let (req, shifts) = week(3, &[8.0]);
+    let mut r = rules(vec![Contract {
+        name: "flex".into(),
+        days_min: 3,
+        days_max: 5,
+        hours_min: 24.0,
+        hours_max: 40.0,
+    }]);
+    r.staff = Some(vec![vec![1]]);
+    let t = solve(&req, &shifts, &r, 0).unwrap();
+    assert_eq!(t.tours.len(), 1);
+    assert_eq!(t.paid_hours, 40.0);
+    let covered = t.solved(&req).covered;
+    for (k, (&need, &got)) in req.heads.iter().zip(&covered).enumerate() {
+        assert_eq!(t.short[k], need.saturating_sub(got), "interval {k}");
+    }
+    assert_eq!(t.short_heads(), 168 - 40);
+    assert!(
+        t.short_why("agents", &r.contracts)
+            .contains("too few people of contract flex")
+    );
+    // nobody of the group: no tour, every interval that needs heads short, and why
+    r.staff = Some(vec![vec![0]]);
+    let t = solve(&req, &shifts, &r, 0).unwrap();
+    assert!(t.tours.is_empty());
+    assert_eq!(t.short, req.heads);
+    assert_eq!(
+        t.short_why("agents", &r.contracts),
+        "nobody with the skills of agents"
+    );
 }
 
 /// A busier, uneven week: heads vary by hour and day, shifts of 6, 8 and 10 hours.
