@@ -201,6 +201,8 @@ impl Router for OneQueue<'_> {
 /// Call types routed to skilled agent groups.
 pub(crate) struct Skills<'a> {
     model: &'a SkillModel,
+    /// The call types of `model` (at hand: read several times per call).
+    types: &'a [CallType],
     /// Per type: groups taking it at once, best rank first.
     immediate: Vec<Vec<Route>>,
     /// Per type: (delay in seconds, groups taking it after that delay, best rank first), by
@@ -293,6 +295,7 @@ impl<'a> Skills<'a> {
             .collect();
         Skills {
             model,
+            types: &model.types,
             skills,
             immediate,
             delayed,
@@ -376,7 +379,7 @@ impl Router for Skills<'_> {
     }
     #[inline]
     fn call_type(&self, ty: usize) -> &CallType {
-        &self.model.types[ty]
+        &self.types[ty]
     }
     fn mix_varies(&self) -> bool {
         self.mix.varies()
