@@ -329,8 +329,9 @@ enum OnHold {
     Waits,
 }
 
-/// The agents of one group as last recorded, and the time-weighted sums of those levels (kept
-/// together: one look-up per change of the group's levels).
+/// The time-weighted sums of one group's busy and present agents, and those levels as last
+/// told to an observer that [watches them](Observer::WATCHES_AGENTS) (kept together: one
+/// look-up per change of the group's levels).
 struct GroupLevels {
     busy: u32,
     present: u32,
@@ -381,11 +382,14 @@ struct Replication<'a, R: Router, O: Observer> {
     /// steady-state horizon.
     current: Option<usize>,
     interval_started: f64,
+    /// Busy and present agents of the whole center (a single queue; with call types the
+    /// center's agent time is the sum of its groups', added up as each interval closes).
     busy: TimeWeighted,
     present: TimeWeighted,
     /// The agent levels of each group (with call types).
     group_levels: Vec<GroupLevels>,
-    /// The sums of the groups' busy and present agents as last recorded (with call types).
+    /// The sums of the groups' busy and present agents as last told to the observer (with
+    /// call types, when it [watches them](Observer::WATCHES_AGENTS)).
     busy_total: u32,
     present_total: u32,
     /// Time of the last event that changed anything (stale timers do not count).
@@ -1199,8 +1203,10 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             Some(previous) => self.close_books(previous, t),
             None => {
                 // end of the warm-up: forget the agent time spent so far
-                self.busy.take_area(t);
-                self.present.take_area(t);
+                if !R::TYPED {
+                    self.busy.take_area(t);
+                    self.present.take_area(t);
+                }
                 for levels in &mut self.group_levels {
                     levels.busy_area.take_area(t);
                     levels.present_area.take_area(t);
@@ -1252,48 +1258,77 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         }
     }
 
-    /// Adds the agent time since the books were last closed to interval `k`.
+    /// Adds the agent time since the books were last closed to interval `k`. With call types
+    /// the center's agent time is the sum of its groups' (so a center of one group counts
+    /// the very same bits as a single queue).
     fn close_books(&mut self, k: usize, t: f64) {
         let duration = t - self.interval_started;
-        let tally = &mut self.tallies[k];
-        tally.busy_agent_s += self.busy.take_area(t);
-        tally.available_agent_s += self.present.take_area(t);
-        tally.duration_s += duration;
-        if R::TYPED {
+        let (busy, present) = if R::TYPED {
             let n = self.n;
+            let (mut busy, mut present) = (0.0, 0.0);
             for (g, levels) in self.group_levels.iter_mut().enumerate() {
                 let tally = &mut self.group_tallies[g * n + k];
-                tally.busy_agent_s += levels.busy_area.take_area(t);
-                tally.available_agent_s += levels.present_area.take_area(t);
+                let (b, p) = (
+                    levels.busy_area.take_area(t),
+                    levels.present_area.take_area(t),
+                );
+                tally.busy_agent_s += b;
+                tally.available_agent_s += p;
                 tally.duration_s += duration;
+                busy += b;
+                present += p;
             }
             for ty in 0..self.router.types() {
                 self.type_tallies[ty * n + k].duration_s += duration;
             }
-        }
+            (busy, present)
+        } else {
+            (self.busy.take_area(t), self.present.take_area(t))
+        };
+        let tally = &mut self.tallies[k];
+        tally.busy_agent_s += busy;
+        tally.available_agent_s += present;
+        tally.duration_s += duration;
         self.interval_started = t;
     }
 
-    /// Records the agent levels of group `g` (and of the whole center) from `t`.
+    /// Agents present in the whole center as last recorded, and since when (seconds): the
+    /// time of the last change of any group's levels.
+    fn present_since(&self) -> (f64, f64) {
+        if R::TYPED {
+            self.group_levels
+                .iter()
+                .map(|levels| levels.present_area.level_since())
+                .fold((0.0, 0.0), |(p, s), (level, since)| {
+                    (p + level, s.max(since))
+                })
+        } else {
+            self.present.level_since()
+        }
+    }
+
+    /// Records the agent levels of group `g` (of the whole center for a single queue) from
+    /// `t`.
     #[inline(always)]
     fn levels_changed(&mut self, t: f64, g: usize) {
         let pool = self.router.pool(g);
         let (busy, present) = (pool.busy(), pool.present());
-        let (busy, present) = if R::TYPED {
+        if R::TYPED {
             let levels = &mut self.group_levels[g];
-            self.busy_total = self.busy_total + busy - levels.busy;
-            self.present_total = self.present_total + present - levels.present;
-            levels.busy = busy;
-            levels.present = present;
             levels.busy_area.set(t, busy as f64);
             levels.present_area.set(t, present as f64);
-            (self.busy_total, self.present_total)
+            if O::WATCHES_AGENTS {
+                self.busy_total = self.busy_total + busy - levels.busy;
+                self.present_total = self.present_total + present - levels.present;
+                levels.busy = busy;
+                levels.present = present;
+                self.observer.agents(t, self.busy_total, self.present_total);
+            }
         } else {
-            (busy, present)
-        };
-        self.busy.set(t, busy as f64);
-        self.present.set(t, present as f64);
-        self.observer.agents(t, busy, present);
+            self.busy.set(t, busy as f64);
+            self.present.set(t, present as f64);
+            self.observer.agents(t, busy, present);
+        }
     }
 
     /// An agent of group `g` (already counted busy) takes the head call of line `next` (the
@@ -1486,7 +1521,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             // the last agent has gone home (the agent levels change at agent events only, so
             // once nobody is present their last change is that time); what happens after
             // (a callback given up, a retrial after closing) adds no agent time
-            let (present, since) = self.present.level_since();
+            let (present, since) = self.present_since();
             let end = if present == 0.0 {
                 since
             } else {
