@@ -640,34 +640,17 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         }
     }
 
-    /// Applies `count` to interval `k`'s tally of the whole center and, with call types, of
-    /// type `ty`.
+    /// Applies `count` (calls, customers, their sums and histograms) to interval `k`'s tally
+    /// of type `ty` with call types, else of the whole center: a call is counted once. With
+    /// call types the center's counts are its types', added up in [`Replication::finish`].
     #[inline(always)]
     fn count(&mut self, ty: usize, k: usize, count: impl Fn(&mut IntervalTally)) {
-        self.count_and_record(ty, k, count, |_| {});
-    }
-
-    /// As [`Replication::count`], then applies `record` (which fills histograms) to one tally
-    /// only: type `ty`'s with call types, else the center's. The center's histograms are then
-    /// merged from its types' in [`Replication::finish`]: bucket counts add exactly, and a call
-    /// is recorded once, not twice.
-    #[inline(always)]
-    fn count_and_record(
-        &mut self,
-        ty: usize,
-        k: usize,
-        count: impl Fn(&mut IntervalTally),
-        record: impl Fn(&mut IntervalTally),
-    ) {
-        let center = &mut self.tallies[k];
-        count(center);
-        if R::TYPED {
-            let of_type = &mut self.type_tallies[ty * self.n + k];
-            count(of_type);
-            record(of_type);
+        let tally = if R::TYPED {
+            &mut self.type_tallies[ty * self.n + k]
         } else {
-            record(center);
-        }
+            &mut self.tallies[k]
+        };
+        count(tally);
     }
 
     /// Callers holding on in every line (callback placeholders hold no line).
@@ -966,13 +949,14 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         if let Some(k) = self.current {
             let holding = self.holding() as u64;
             let tally = &mut self.tallies[k];
-            tally.queued += 1;
             tally.max_queue = tally.max_queue.max(holding);
             if R::TYPED {
                 let holding = self.router.line(ty).len() - self.type_callbacks_in_line[ty];
                 let tally = &mut self.type_tallies[ty * self.n + k];
                 tally.queued += 1;
                 tally.max_queue = tally.max_queue.max(holding as u64);
+            } else {
+                tally.queued += 1;
             }
         }
         self.check_held(t);
@@ -1406,22 +1390,16 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             if let Some(k) = caller.interval {
                 let k = k as usize;
                 let threshold = self.router.call_type(ty).service_level.threshold_s;
-                self.count_and_record(
-                    ty,
-                    k,
-                    |tally| {
-                        tally.answered += 1;
-                        tally.wait_answered_s += wait;
-                        tally.wait_all_s += wait;
-                        if wait <= threshold {
-                            tally.answered_in_threshold += 1;
-                        }
-                    },
-                    |tally| {
-                        tally.waits.record(wait);
-                        Self::talked(tally, talk);
-                    },
-                );
+                self.count(ty, k, |tally| {
+                    tally.answered += 1;
+                    tally.wait_answered_s += wait;
+                    tally.wait_all_s += wait;
+                    if wait <= threshold {
+                        tally.answered_in_threshold += 1;
+                    }
+                    tally.waits.record(wait);
+                    Self::talked(tally, talk);
+                });
                 self.handled_by(ty, g, k);
             }
             self.customer_done(caller, true);
@@ -1480,18 +1458,12 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                 .call(t, caller.attempt, CallEvent::CalledBack { talk_s: talk });
             if let Some(k) = caller.interval {
                 let k = k as usize;
-                self.count_and_record(
-                    ty,
-                    k,
-                    |tally| {
-                        tally.callbacks_completed += 1;
-                        tally.callback_delay_s += t - requested_at;
-                    },
-                    |tally| {
-                        tally.callback_delays.record(t - requested_at);
-                        Self::talked(tally, talk);
-                    },
-                );
+                self.count(ty, k, |tally| {
+                    tally.callbacks_completed += 1;
+                    tally.callback_delay_s += t - requested_at;
+                    tally.callback_delays.record(t - requested_at);
+                    Self::talked(tally, talk);
+                });
                 self.handled_by(ty, g, k);
             }
             self.customer_done(caller, true);
@@ -1531,12 +1503,10 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         }
         let n = self.n;
         if R::TYPED {
-            // the center's histograms are its types' (see `count_and_record`)
+            // the center's calls and customers are its types' (see `count`)
             for (k, center) in self.tallies.iter_mut().enumerate() {
                 for ty in 0..self.router.types() {
-                    let of_type = &self.type_tallies[ty * n + k];
-                    center.waits.merge(&of_type.waits);
-                    center.callback_delays.merge(&of_type.callback_delays);
+                    center.add_calls(&self.type_tallies[ty * n + k]);
                 }
             }
         }
