@@ -925,7 +925,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             OnHold::Waits => {}
         }
         self.observer.call(t, attempt, CallEvent::Queued);
-        let ticket = self.router.line_mut(ty).join(caller);
+        let ticket = self.router.join(ty, caller);
         if R::TYPED {
             self.waiting += 1;
         }
@@ -985,12 +985,19 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
 
     /// A caller of type `ty` found no free agent: with balking or callbacks, they hear the
     /// expected wait and may hang up at once or be offered a callback.
-    #[inline]
+    #[inline(always)]
     fn on_hold(&mut self, ty: usize) -> OnHold {
         let call_type = self.router.call_type(ty);
         if call_type.balking.is_none() && call_type.callback.is_none() {
             return OnHold::Waits;
         }
+        self.announce(ty)
+    }
+
+    /// [`Replication::on_hold`] for a type with balking or callbacks.
+    #[inline(never)]
+    fn announce(&mut self, ty: usize) -> OnHold {
+        let call_type = self.router.call_type(ty);
         let announced = expected_wait_s(
             self.router.line(ty).len(),
             self.router.agents_for(ty),
@@ -1011,10 +1018,13 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
 
     /// A customer waiting for a callback takes a place at the end of their type's line.
     fn join_for_callback(&mut self, caller: Caller, ty: usize) {
-        self.router.line_mut(ty).join(Caller {
-            callback: true,
-            ..caller
-        });
+        self.router.join(
+            ty,
+            Caller {
+                callback: true,
+                ..caller
+            },
+        );
         self.callbacks_in_line += 1;
         if R::TYPED {
             self.type_callbacks_in_line[ty] += 1;
@@ -1115,7 +1125,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     }
 
     fn on_patience_end(&mut self, t: f64, ty: usize, ticket: u64) {
-        let Some(caller) = self.router.line_mut(ty).leave(ticket) else {
+        let Some(caller) = self.router.leave(ty, ticket) else {
             self.stale.skipped();
             return;
         };
@@ -1326,7 +1336,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                 self.router.end_call(g, t, false);
                 return;
             };
-            let Some(caller) = self.router.line_mut(ty).take_first() else {
+            let Some(caller) = self.router.take_first(ty) else {
                 self.router.end_call(g, t, false);
                 return;
             };
@@ -1872,7 +1882,7 @@ mod tests {
                 ..Targeting::default()
             },
         };
-        rep.router.line_mut(0).join(waiting);
+        rep.router.join(0, waiting);
         rep.need_known(10.0, known);
         assert_eq!(
             rep.router.pool(0).busy(),
@@ -1880,7 +1890,7 @@ mod tests {
             "an inbound caller waits: no outbound call"
         );
         assert_eq!(rep.tallies[0].proactive_contacts, 0);
-        rep.router.line_mut(0).take_first();
+        rep.router.take_first(0);
         rep.place_outbound_calls(20.0);
         assert_eq!(
             rep.router.pool(0).busy(),

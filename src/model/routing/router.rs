@@ -22,7 +22,7 @@ use super::mix::TypeMix;
 use crate::engine::StreamRng;
 use crate::model::agents::AgentPool;
 use crate::model::config::Scenario;
-use crate::model::queue::WaitingLine;
+use crate::model::queue::{Caller, WaitingLine};
 
 /// The lines and agents of one replication, and the routing between them. Call types and
 /// agent groups are numbered in file order (0 for the single queue's only ones).
@@ -45,8 +45,13 @@ pub(crate) trait Router {
     fn draw_type(&self, k: usize, rng: &mut StreamRng) -> usize;
     /// The line of call type `ty`.
     fn line(&self, ty: usize) -> &WaitingLine;
-    /// The line of call type `ty`, to change.
-    fn line_mut(&mut self, ty: usize) -> &mut WaitingLine;
+    /// A caller of type `ty` joins the end of their type's line; their ticket.
+    fn join(&mut self, ty: usize, caller: Caller) -> u64;
+    /// The caller at the head of type `ty`'s line leaves it to talk to an agent.
+    fn take_first(&mut self, ty: usize) -> Option<Caller>;
+    /// The caller of type `ty` holding `ticket` hangs up, if still in line (see
+    /// [`WaitingLine::leave`]).
+    fn leave(&mut self, ty: usize, ticket: u64) -> Option<Caller>;
     /// The agents of group `g`.
     fn pool(&self, g: usize) -> &AgentPool;
     /// An agent of group `g` takes a call; false when none is free.
@@ -143,8 +148,16 @@ impl Router for OneQueue<'_> {
         &self.line
     }
     #[inline]
-    fn line_mut(&mut self, _ty: usize) -> &mut WaitingLine {
-        &mut self.line
+    fn join(&mut self, _ty: usize, caller: Caller) -> u64 {
+        self.line.join(caller)
+    }
+    #[inline]
+    fn take_first(&mut self, _ty: usize) -> Option<Caller> {
+        self.line.take_first()
+    }
+    #[inline]
+    fn leave(&mut self, _ty: usize, ticket: u64) -> Option<Caller> {
+        self.line.leave(ticket)
     }
     #[inline]
     fn pool(&self, _g: usize) -> &AgentPool {
@@ -222,7 +235,21 @@ pub(crate) struct Skills<'a> {
     /// when every factor is 1.
     handle_time_factor: Vec<f64>,
     lines: Vec<WaitingLine>,
+    /// Bit `ty` set while type `ty`'s line holds someone (bit 63 for every type from 63 on,
+    /// while [`Skills::high_waiting`] is not 0): a freed agent whose group has no such line
+    /// has nothing to look at.
+    waiting: u64,
+    /// Types from 63 on whose lines hold someone.
+    high_waiting: u32,
+    /// Per group: the bits of `waiting` of the types it takes.
+    group_bits: Vec<u64>,
     groups: Vec<GroupState>,
+}
+
+/// The bit of type `ty` in [`Skills::waiting`].
+#[inline(always)]
+fn type_bit(ty: usize) -> u64 {
+    1 << ty.min(63)
 }
 
 impl<'a> Skills<'a> {
@@ -293,9 +320,21 @@ impl<'a> Skills<'a> {
                     .collect()
             })
             .collect();
+        let group_bits = model
+            .groups
+            .iter()
+            .map(|g| {
+                g.skills
+                    .iter()
+                    .fold(0, |bits, s| bits | type_bit(s.call_type))
+            })
+            .collect();
         Skills {
             model,
             types: &model.types,
+            waiting: 0,
+            high_waiting: 0,
+            group_bits,
             skills,
             immediate,
             delayed,
@@ -307,6 +346,20 @@ impl<'a> Skills<'a> {
                 .map(|_| WaitingLine::with_capacity(first_total as usize + 64))
                 .collect(),
             groups,
+        }
+    }
+
+    /// Clears the bit of type `ty` in [`Skills::waiting`] if its line has just emptied.
+    #[inline(always)]
+    fn emptied(&mut self, ty: usize) {
+        if self.lines[ty].is_empty() && self.waiting & type_bit(ty) != 0 {
+            if ty >= 63 {
+                self.high_waiting -= 1;
+                if self.high_waiting > 0 {
+                    return;
+                }
+            }
+            self.waiting &= !type_bit(ty);
         }
     }
 
@@ -393,8 +446,25 @@ impl Router for Skills<'_> {
         &self.lines[ty]
     }
     #[inline]
-    fn line_mut(&mut self, ty: usize) -> &mut WaitingLine {
-        &mut self.lines[ty]
+    fn join(&mut self, ty: usize, caller: Caller) -> u64 {
+        let line = &mut self.lines[ty];
+        if line.is_empty() {
+            self.waiting |= type_bit(ty);
+            self.high_waiting += u32::from(ty >= 63);
+        }
+        line.join(caller)
+    }
+    #[inline]
+    fn take_first(&mut self, ty: usize) -> Option<Caller> {
+        let caller = self.lines[ty].take_first();
+        self.emptied(ty);
+        caller
+    }
+    #[inline]
+    fn leave(&mut self, ty: usize, ticket: u64) -> Option<Caller> {
+        let caller = self.lines[ty].leave(ticket)?;
+        self.emptied(ty);
+        Some(caller)
     }
     #[inline]
     fn pool(&self, g: usize) -> &AgentPool {
@@ -432,6 +502,9 @@ impl Router for Skills<'_> {
     }
     #[inline(always)]
     fn next_type(&self, g: usize, t: f64) -> Option<usize> {
+        if self.waiting & self.group_bits[g] == 0 {
+            return None; // no line of the group's types holds anyone
+        }
         match self.policy.call_select {
             CallSelect::Oldest => self.best_head(g, t, |_, arrival, _| -arrival),
             CallSelect::LongestQueue => self.best_head(g, t, |line, _, _| line.len() as f64),
