@@ -15,7 +15,9 @@
 //! callback offer, retrials and proactive campaign; `[lines]` are trunks shared by every
 //! type; a callback and a proactive call are made by an agent of a group that takes the type.
 //! Calls are counted for the whole center and for their type (the accounting identities hold
-//! for both), agent time for the whole center and for each group.
+//! for both), agent time for the whole center and for each group: with call types a call is
+//! counted once, in its type's tally, and agent time once, in its group's; the center's are
+//! their sums, added up as the books close.
 //!
 //! The next first-attempt arrival is kept beside the calendar rather than in it (one heap
 //! operation less per call); on a tie the calendar goes first, so a caller arriving exactly at
