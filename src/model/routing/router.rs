@@ -235,21 +235,60 @@ pub(crate) struct Skills<'a> {
     /// when every factor is 1.
     handle_time_factor: Vec<f64>,
     lines: Vec<WaitingLine>,
-    /// Bit `ty` set while type `ty`'s line holds someone (bit 63 for every type from 63 on,
-    /// while [`Skills::high_waiting`] is not 0): a freed agent whose group has no such line
-    /// has nothing to look at.
-    waiting: u64,
-    /// Types from 63 on whose lines hold someone.
-    high_waiting: u32,
-    /// Per group: the bits of `waiting` of the types it takes.
+    /// The types whose lines hold someone: a freed agent whose group takes none of them has
+    /// nothing to look at.
+    waiting: WaitingTypes,
+    /// Per group: the [mask](WaitingTypes::mask) of the types it takes.
     group_bits: Vec<u64>,
     groups: Vec<GroupState>,
 }
 
-/// The bit of type `ty` in [`Skills::waiting`].
-#[inline(always)]
-fn type_bit(ty: usize) -> u64 {
-    1 << ty.min(63)
+/// The call types whose lines hold someone, as one word: bit `ty` for types 0 to 62, and bit
+/// 63 for all the types from 63 on together (set while any of them holds someone, so that a
+/// group's test may say "perhaps" but never a wrong "no").
+#[derive(Debug, Default, Clone, Copy)]
+struct WaitingTypes {
+    bits: u64,
+    /// Types from 63 on whose lines hold someone.
+    high: u32,
+}
+
+impl WaitingTypes {
+    /// The bit of type `ty`.
+    #[inline(always)]
+    fn bit(ty: usize) -> u64 {
+        1 << ty.min(63)
+    }
+
+    /// The mask of `types`, to test with [`WaitingTypes::any`].
+    fn mask(types: impl Iterator<Item = usize>) -> u64 {
+        types.fold(0, |bits, ty| bits | Self::bit(ty))
+    }
+
+    /// The line of type `ty`, empty until now, holds someone.
+    #[inline(always)]
+    fn filled(&mut self, ty: usize) {
+        self.bits |= Self::bit(ty);
+        self.high += u32::from(ty >= 63);
+    }
+
+    /// The line of type `ty`, which held someone, is empty.
+    #[inline(always)]
+    fn emptied(&mut self, ty: usize) {
+        if ty >= 63 {
+            self.high -= 1;
+            if self.high > 0 {
+                return;
+            }
+        }
+        self.bits &= !Self::bit(ty);
+    }
+
+    /// False when no type of `mask` has anyone in line.
+    #[inline(always)]
+    fn any(&self, mask: u64) -> bool {
+        self.bits & mask != 0
+    }
 }
 
 impl<'a> Skills<'a> {
@@ -323,17 +362,12 @@ impl<'a> Skills<'a> {
         let group_bits = model
             .groups
             .iter()
-            .map(|g| {
-                g.skills
-                    .iter()
-                    .fold(0, |bits, s| bits | type_bit(s.call_type))
-            })
+            .map(|g| WaitingTypes::mask(g.skills.iter().map(|s| s.call_type)))
             .collect();
         Skills {
             model,
             types: &model.types,
-            waiting: 0,
-            high_waiting: 0,
+            waiting: WaitingTypes::default(),
             group_bits,
             skills,
             immediate,
@@ -349,17 +383,11 @@ impl<'a> Skills<'a> {
         }
     }
 
-    /// Clears the bit of type `ty` in [`Skills::waiting`] if its line has just emptied.
+    /// A caller of type `ty` has left the line: notes when it is now empty.
     #[inline(always)]
-    fn emptied(&mut self, ty: usize) {
-        if self.lines[ty].is_empty() && self.waiting & type_bit(ty) != 0 {
-            if ty >= 63 {
-                self.high_waiting -= 1;
-                if self.high_waiting > 0 {
-                    return;
-                }
-            }
-            self.waiting &= !type_bit(ty);
+    fn left(&mut self, ty: usize) {
+        if self.lines[ty].is_empty() {
+            self.waiting.emptied(ty);
         }
     }
 
@@ -449,21 +477,20 @@ impl Router for Skills<'_> {
     fn join(&mut self, ty: usize, caller: Caller) -> u64 {
         let line = &mut self.lines[ty];
         if line.is_empty() {
-            self.waiting |= type_bit(ty);
-            self.high_waiting += u32::from(ty >= 63);
+            self.waiting.filled(ty);
         }
         line.join(caller)
     }
     #[inline]
     fn take_first(&mut self, ty: usize) -> Option<Caller> {
-        let caller = self.lines[ty].take_first();
-        self.emptied(ty);
-        caller
+        let caller = self.lines[ty].take_first()?;
+        self.left(ty);
+        Some(caller)
     }
     #[inline]
     fn leave(&mut self, ty: usize, ticket: u64) -> Option<Caller> {
         let caller = self.lines[ty].leave(ticket)?;
-        self.emptied(ty);
+        self.left(ty);
         Some(caller)
     }
     #[inline]
@@ -502,7 +529,7 @@ impl Router for Skills<'_> {
     }
     #[inline(always)]
     fn next_type(&self, g: usize, t: f64) -> Option<usize> {
-        if self.waiting & self.group_bits[g] == 0 {
+        if !self.waiting.any(self.group_bits[g]) {
             return None; // no line of the group's types holds anyone
         }
         match self.policy.call_select {
@@ -536,5 +563,41 @@ impl Router for Skills<'_> {
     }
     fn busy(&self) -> u32 {
         self.groups.iter().map(|g| g.pool.busy()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WaitingTypes;
+
+    /// A group's test never says "nobody waits" while one of its types has someone in line,
+    /// also for types from 63 on, which share one bit.
+    #[test]
+    fn waiting_types_never_miss_a_caller() {
+        let types = [0, 5, 62, 63, 64, 200, 254];
+        let mut waiting = WaitingTypes::default();
+        let mut held = [false; 255];
+        // fill and empty in a fixed, mixed order
+        let steps = [0, 63, 200, 5, 63, 64, 0, 254, 200, 62, 64, 254, 5, 62];
+        for &ty in &steps {
+            if held[ty] {
+                waiting.emptied(ty);
+            } else {
+                waiting.filled(ty);
+            }
+            held[ty] = !held[ty];
+            for &a in &types {
+                for &b in &types {
+                    let mask = WaitingTypes::mask([a, b].into_iter());
+                    if held[a] || held[b] {
+                        assert!(waiting.any(mask), "types {a}, {b} after {ty}");
+                    }
+                    if !held[a] && !held[b] && a < 63 && b < 63 {
+                        assert!(!waiting.any(mask), "types {a}, {b} after {ty}");
+                    }
+                }
+            }
+        }
+        assert!(!waiting.any(u64::MAX), "everyone left");
     }
 }
