@@ -46,6 +46,10 @@ pub enum CallEvent {
 
 /// Receives the events of one replication, in time order.
 pub trait Observer {
+    /// False when [`Observer::agents`] does nothing: the event loop then does not add up the
+    /// agent levels of its groups for it.
+    const WATCHES_AGENTS: bool = true;
+
     /// Attempt `attempt` had `event` at time `t` (seconds from the start of the run).
     #[inline]
     fn call(&mut self, t: f64, attempt: u64, event: CallEvent) {
@@ -71,7 +75,9 @@ pub trait Observer {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct NoObserver;
 
-impl Observer for NoObserver {}
+impl Observer for NoObserver {
+    const WATCHES_AGENTS: bool = false;
+}
 
 /// An observer that keeps every event: for tests and small traces.
 #[derive(Debug, Default, Clone)]

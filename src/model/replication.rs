@@ -15,7 +15,9 @@
 //! callback offer, retrials and proactive campaign; `[lines]` are trunks shared by every
 //! type; a callback and a proactive call are made by an agent of a group that takes the type.
 //! Calls are counted for the whole center and for their type (the accounting identities hold
-//! for both), agent time for the whole center and for each group.
+//! for both), agent time for the whole center and for each group: with call types a call is
+//! counted once, in its type's tally, and agent time once, in its group's; the center's are
+//! their sums, added up as the books close.
 //!
 //! The next first-attempt arrival is kept beside the calendar rather than in it (one heap
 //! operation less per call); on a tie the calendar goes first, so a caller arriving exactly at
@@ -329,8 +331,9 @@ enum OnHold {
     Waits,
 }
 
-/// The agents of one group as last recorded, and the time-weighted sums of those levels (kept
-/// together: one look-up per change of the group's levels).
+/// The time-weighted sums of one group's busy and present agents, and those levels as last
+/// told to an observer that [watches them](Observer::WATCHES_AGENTS) (kept together: one
+/// look-up per change of the group's levels).
 struct GroupLevels {
     busy: u32,
     present: u32,
@@ -381,11 +384,14 @@ struct Replication<'a, R: Router, O: Observer> {
     /// steady-state horizon.
     current: Option<usize>,
     interval_started: f64,
+    /// Busy and present agents of the whole center (a single queue; with call types the
+    /// center's agent time is the sum of its groups', added up as each interval closes).
     busy: TimeWeighted,
     present: TimeWeighted,
     /// The agent levels of each group (with call types).
     group_levels: Vec<GroupLevels>,
-    /// The sums of the groups' busy and present agents as last recorded (with call types).
+    /// The sums of the groups' busy and present agents as last told to the observer (with
+    /// call types, when it [watches them](Observer::WATCHES_AGENTS)).
     busy_total: u32,
     present_total: u32,
     /// Time of the last event that changed anything (stale timers do not count).
@@ -644,34 +650,17 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         }
     }
 
-    /// Applies `count` to interval `k`'s tally of the whole center and, with call types, of
-    /// type `ty`.
+    /// Applies `count` (calls, customers, their sums and histograms) to interval `k`'s tally
+    /// of type `ty` with call types, else of the whole center: a call is counted once. With
+    /// call types the center's counts are its types', added up in [`Replication::finish`].
     #[inline(always)]
     fn count(&mut self, ty: usize, k: usize, count: impl Fn(&mut IntervalTally)) {
-        self.count_and_record(ty, k, count, |_| {});
-    }
-
-    /// As [`Replication::count`], then applies `record` (which fills histograms) to one tally
-    /// only: type `ty`'s with call types, else the center's. The center's histograms are then
-    /// merged from its types' in [`Replication::finish`]: bucket counts add exactly, and a call
-    /// is recorded once, not twice.
-    #[inline(always)]
-    fn count_and_record(
-        &mut self,
-        ty: usize,
-        k: usize,
-        count: impl Fn(&mut IntervalTally),
-        record: impl Fn(&mut IntervalTally),
-    ) {
-        let center = &mut self.tallies[k];
-        count(center);
-        if R::TYPED {
-            let of_type = &mut self.type_tallies[ty * self.n + k];
-            count(of_type);
-            record(of_type);
+        let tally = if R::TYPED {
+            &mut self.type_tallies[ty * self.n + k]
         } else {
-            record(center);
-        }
+            &mut self.tallies[k]
+        };
+        count(tally);
     }
 
     /// Callers holding on in every line (callback placeholders hold no line).
@@ -946,7 +935,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             OnHold::Waits => {}
         }
         self.observer.call(t, attempt, CallEvent::Queued);
-        let ticket = self.router.line_mut(ty).join(caller);
+        let ticket = self.router.join(ty, caller);
         if R::TYPED {
             self.waiting += 1;
         }
@@ -970,13 +959,14 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         if let Some(k) = self.current {
             let holding = self.holding() as u64;
             let tally = &mut self.tallies[k];
-            tally.queued += 1;
             tally.max_queue = tally.max_queue.max(holding);
             if R::TYPED {
                 let holding = self.router.line(ty).len() - self.type_callbacks_in_line[ty];
                 let tally = &mut self.type_tallies[ty * self.n + k];
                 tally.queued += 1;
                 tally.max_queue = tally.max_queue.max(holding as u64);
+            } else {
+                tally.queued += 1;
             }
         }
         self.check_held(t);
@@ -1005,12 +995,19 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
 
     /// A caller of type `ty` found no free agent: with balking or callbacks, they hear the
     /// expected wait and may hang up at once or be offered a callback.
-    #[inline]
+    #[inline(always)]
     fn on_hold(&mut self, ty: usize) -> OnHold {
         let call_type = self.router.call_type(ty);
         if call_type.balking.is_none() && call_type.callback.is_none() {
             return OnHold::Waits;
         }
+        self.announce(ty)
+    }
+
+    /// [`Replication::on_hold`] for a type with balking or callbacks.
+    #[inline(never)]
+    fn announce(&mut self, ty: usize) -> OnHold {
+        let call_type = self.router.call_type(ty);
         let announced = expected_wait_s(
             self.router.line(ty).len(),
             self.router.agents_for(ty),
@@ -1031,10 +1028,13 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
 
     /// A customer waiting for a callback takes a place at the end of their type's line.
     fn join_for_callback(&mut self, caller: Caller, ty: usize) {
-        self.router.line_mut(ty).join(Caller {
-            callback: true,
-            ..caller
-        });
+        self.router.join(
+            ty,
+            Caller {
+                callback: true,
+                ..caller
+            },
+        );
         self.callbacks_in_line += 1;
         if R::TYPED {
             self.type_callbacks_in_line[ty] += 1;
@@ -1135,7 +1135,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     }
 
     fn on_patience_end(&mut self, t: f64, ty: usize, ticket: u64) {
-        let Some(caller) = self.router.line_mut(ty).leave(ticket) else {
+        let Some(caller) = self.router.leave(ty, ticket) else {
             self.stale.skipped();
             return;
         };
@@ -1207,8 +1207,10 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             Some(previous) => self.close_books(previous, t),
             None => {
                 // end of the warm-up: forget the agent time spent so far
-                self.busy.take_area(t);
-                self.present.take_area(t);
+                if !R::TYPED {
+                    self.busy.take_area(t);
+                    self.present.take_area(t);
+                }
                 for levels in &mut self.group_levels {
                     levels.busy_area.take_area(t);
                     levels.present_area.take_area(t);
@@ -1260,48 +1262,77 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         }
     }
 
-    /// Adds the agent time since the books were last closed to interval `k`.
+    /// Adds the agent time since the books were last closed to interval `k`. With call types
+    /// the center's agent time is the sum of its groups' (so a center of one group counts
+    /// the very same bits as a single queue).
     fn close_books(&mut self, k: usize, t: f64) {
         let duration = t - self.interval_started;
-        let tally = &mut self.tallies[k];
-        tally.busy_agent_s += self.busy.take_area(t);
-        tally.available_agent_s += self.present.take_area(t);
-        tally.duration_s += duration;
-        if R::TYPED {
+        let (busy, present) = if R::TYPED {
             let n = self.n;
+            let (mut busy, mut present) = (0.0, 0.0);
             for (g, levels) in self.group_levels.iter_mut().enumerate() {
                 let tally = &mut self.group_tallies[g * n + k];
-                tally.busy_agent_s += levels.busy_area.take_area(t);
-                tally.available_agent_s += levels.present_area.take_area(t);
+                let (b, p) = (
+                    levels.busy_area.take_area(t),
+                    levels.present_area.take_area(t),
+                );
+                tally.busy_agent_s += b;
+                tally.available_agent_s += p;
                 tally.duration_s += duration;
+                busy += b;
+                present += p;
             }
             for ty in 0..self.router.types() {
                 self.type_tallies[ty * n + k].duration_s += duration;
             }
-        }
+            (busy, present)
+        } else {
+            (self.busy.take_area(t), self.present.take_area(t))
+        };
+        let tally = &mut self.tallies[k];
+        tally.busy_agent_s += busy;
+        tally.available_agent_s += present;
+        tally.duration_s += duration;
         self.interval_started = t;
     }
 
-    /// Records the agent levels of group `g` (and of the whole center) from `t`.
+    /// Agents present in the whole center as last recorded, and since when (seconds): the
+    /// time of the last change of any group's levels.
+    fn present_since(&self) -> (f64, f64) {
+        if R::TYPED {
+            self.group_levels
+                .iter()
+                .map(|levels| levels.present_area.level_since())
+                .fold((0.0, 0.0), |(p, s), (level, since)| {
+                    (p + level, s.max(since))
+                })
+        } else {
+            self.present.level_since()
+        }
+    }
+
+    /// Records the agent levels of group `g` (of the whole center for a single queue) from
+    /// `t`.
     #[inline(always)]
     fn levels_changed(&mut self, t: f64, g: usize) {
         let pool = self.router.pool(g);
         let (busy, present) = (pool.busy(), pool.present());
-        let (busy, present) = if R::TYPED {
+        if R::TYPED {
             let levels = &mut self.group_levels[g];
-            self.busy_total = self.busy_total + busy - levels.busy;
-            self.present_total = self.present_total + present - levels.present;
-            levels.busy = busy;
-            levels.present = present;
             levels.busy_area.set(t, busy as f64);
             levels.present_area.set(t, present as f64);
-            (self.busy_total, self.present_total)
+            if O::WATCHES_AGENTS {
+                self.busy_total = self.busy_total + busy - levels.busy;
+                self.present_total = self.present_total + present - levels.present;
+                levels.busy = busy;
+                levels.present = present;
+                self.observer.agents(t, self.busy_total, self.present_total);
+            }
         } else {
-            (busy, present)
-        };
-        self.busy.set(t, busy as f64);
-        self.present.set(t, present as f64);
-        self.observer.agents(t, busy, present);
+            self.busy.set(t, busy as f64);
+            self.present.set(t, present as f64);
+            self.observer.agents(t, busy, present);
+        }
     }
 
     /// An agent of group `g` (already counted busy) takes the head call of line `next` (the
@@ -1315,7 +1346,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                 self.router.end_call(g, t, false);
                 return;
             };
-            let Some(caller) = self.router.line_mut(ty).take_first() else {
+            let Some(caller) = self.router.take_first(ty) else {
                 self.router.end_call(g, t, false);
                 return;
             };
@@ -1379,22 +1410,16 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             if let Some(k) = caller.interval {
                 let k = k as usize;
                 let threshold = self.router.call_type(ty).service_level.threshold_s;
-                self.count_and_record(
-                    ty,
-                    k,
-                    |tally| {
-                        tally.answered += 1;
-                        tally.wait_answered_s += wait;
-                        tally.wait_all_s += wait;
-                        if wait <= threshold {
-                            tally.answered_in_threshold += 1;
-                        }
-                    },
-                    |tally| {
-                        tally.waits.record(wait);
-                        Self::talked(tally, talk);
-                    },
-                );
+                self.count(ty, k, |tally| {
+                    tally.answered += 1;
+                    tally.wait_answered_s += wait;
+                    tally.wait_all_s += wait;
+                    if wait <= threshold {
+                        tally.answered_in_threshold += 1;
+                    }
+                    tally.waits.record(wait);
+                    Self::talked(tally, talk);
+                });
                 self.handled_by(ty, g, k);
             }
             self.customer_done(caller, true);
@@ -1453,18 +1478,12 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                 .call(t, caller.attempt, CallEvent::CalledBack { talk_s: talk });
             if let Some(k) = caller.interval {
                 let k = k as usize;
-                self.count_and_record(
-                    ty,
-                    k,
-                    |tally| {
-                        tally.callbacks_completed += 1;
-                        tally.callback_delay_s += t - requested_at;
-                    },
-                    |tally| {
-                        tally.callback_delays.record(t - requested_at);
-                        Self::talked(tally, talk);
-                    },
-                );
+                self.count(ty, k, |tally| {
+                    tally.callbacks_completed += 1;
+                    tally.callback_delay_s += t - requested_at;
+                    tally.callback_delays.record(t - requested_at);
+                    Self::talked(tally, talk);
+                });
                 self.handled_by(ty, g, k);
             }
             self.customer_done(caller, true);
@@ -1494,7 +1513,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             // the last agent has gone home (the agent levels change at agent events only, so
             // once nobody is present their last change is that time); what happens after
             // (a callback given up, a retrial after closing) adds no agent time
-            let (present, since) = self.present.level_since();
+            let (present, since) = self.present_since();
             let end = if present == 0.0 {
                 since
             } else {
@@ -1504,12 +1523,10 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         }
         let n = self.n;
         if R::TYPED {
-            // the center's histograms are its types' (see `count_and_record`)
+            // the center's calls and customers are its types' (see `count`)
             for (k, center) in self.tallies.iter_mut().enumerate() {
                 for ty in 0..self.router.types() {
-                    let of_type = &self.type_tallies[ty * n + k];
-                    center.waits.merge(&of_type.waits);
-                    center.callback_delays.merge(&of_type.callback_delays);
+                    center.add_calls(&self.type_tallies[ty * n + k]);
                 }
             }
         }
@@ -1875,7 +1892,7 @@ mod tests {
                 ..Targeting::default()
             },
         };
-        rep.router.line_mut(0).join(waiting);
+        rep.router.join(0, waiting);
         rep.need_known(10.0, known);
         assert_eq!(
             rep.router.pool(0).busy(),
@@ -1883,7 +1900,7 @@ mod tests {
             "an inbound caller waits: no outbound call"
         );
         assert_eq!(rep.tallies[0].proactive_contacts, 0);
-        rep.router.line_mut(0).take_first();
+        rep.router.take_first(0);
         rep.place_outbound_calls(20.0);
         assert_eq!(
             rep.router.pool(0).busy(),

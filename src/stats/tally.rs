@@ -100,6 +100,21 @@ pub struct IntervalTally {
 impl IntervalTally {
     /// Adds another tally (used to build the whole run from its intervals).
     pub fn merge(&mut self, other: &IntervalTally) {
+        self.add_calls(other);
+        self.cost_agents += other.cost_agents;
+        self.cost_telephony += other.cost_telephony;
+        self.cost_proactive += other.cost_proactive;
+        self.cost_lost_customers += other.cost_lost_customers;
+        self.busy_agent_s += other.busy_agent_s;
+        self.available_agent_s += other.available_agent_s;
+        self.max_queue = self.max_queue.max(other.max_queue);
+        self.duration_s += other.duration_s;
+    }
+
+    /// Adds the calls and customers of another tally: its counts, sums and histograms of
+    /// waits and delays, not its agent time, costs, longest queue or duration (the whole
+    /// center's calls are its call types').
+    pub fn add_calls(&mut self, other: &IntervalTally) {
         self.offered += other.offered;
         self.queued += other.queued;
         self.answered += other.answered;
@@ -132,14 +147,6 @@ impl IntervalTally {
         self.calls_deflected += other.calls_deflected;
         self.proactive_agent_s += other.proactive_agent_s;
         self.lost_reached_customers += other.lost_reached_customers;
-        self.cost_agents += other.cost_agents;
-        self.cost_telephony += other.cost_telephony;
-        self.cost_proactive += other.cost_proactive;
-        self.cost_lost_customers += other.cost_lost_customers;
-        self.busy_agent_s += other.busy_agent_s;
-        self.available_agent_s += other.available_agent_s;
-        self.max_queue = self.max_queue.max(other.max_queue);
-        self.duration_s += other.duration_s;
     }
 
     /// Agents + telephony + proactive contact + lost customers.

@@ -12,13 +12,24 @@ use crate::model::dist::unit_interval_bits;
 /// The call-type mix of every interval.
 #[derive(Debug, Clone)]
 pub(crate) struct TypeMix {
-    /// Per interval: cumulative arrival rates of types 0..=t (calls per second); one table
-    /// for every interval when the mix never changes (see [`TypeMix::varies`]).
-    cumulative: Vec<Vec<f64>>,
-    /// Per table of `cumulative`: the guide table (2^`bits` entries).
-    guide: Vec<Vec<u8>>,
+    /// Per interval, the table of its mix; one table for every interval when the mix never
+    /// changes (see [`TypeMix::varies`]).
+    tables: Vec<MixTable>,
     /// Bits of `u` that choose the guide entry.
     bits: u32,
+}
+
+/// The mix of one interval: what a draw reads, kept together (one look-up per draw).
+#[derive(Debug, Clone)]
+struct MixTable {
+    /// Cumulative arrival rates of types 0..=t (calls per second).
+    cumulative: Vec<f64>,
+    /// The guide table (2^`bits` entries): the first type the search can give in each slice.
+    guide: Vec<u8>,
+    /// The last type (the number of types − 1).
+    last: usize,
+    /// The total arrival rate (calls per second).
+    total: f64,
 }
 
 impl TypeMix {
@@ -48,48 +59,53 @@ impl TypeMix {
         if cumulative.windows(2).all(|w| w[0] == w[1]) {
             cumulative.truncate(1);
         }
-        let guide = cumulative
-            .iter()
-            .map(|c: &Vec<f64>| {
+        let tables = cumulative
+            .into_iter()
+            .map(|c: Vec<f64>| {
                 let last = c.len().saturating_sub(1);
                 let total = c.last().copied().unwrap_or(0.0);
-                (0..slices)
+                let guide = (0..slices)
                     .map(|j| {
                         // the smallest `u × total` of slice j, rounded as a draw is
                         let low = (j as f64 / slices as f64) * total;
                         c.partition_point(|&x| x <= low).min(last) as u8
                     })
-                    .collect()
+                    .collect();
+                MixTable {
+                    cumulative: c,
+                    guide,
+                    last,
+                    total,
+                }
             })
             .collect();
-        TypeMix {
-            cumulative,
-            guide,
-            bits,
-        }
+        TypeMix { tables, bits }
     }
 
     /// False when every interval has the same mix: then `k` is always 0 in
     /// [`TypeMix::draw`], and a caller need not find the interval of an arrival.
     #[inline]
     pub(crate) fn varies(&self) -> bool {
-        self.cumulative.len() > 1
+        self.tables.len() > 1
     }
 
     /// The type of a call arriving in interval `k` (0 when the mix never
     /// [varies](TypeMix::varies)), drawn from `rng` (nothing is drawn with a single type).
     #[inline(always)]
     pub(crate) fn draw(&self, k: usize, rng: &mut StreamRng) -> usize {
-        let cumulative = &self.cumulative[k];
-        let last = cumulative.len().saturating_sub(1);
-        if last == 0 {
+        let table = &self.tables[k];
+        if table.last == 0 {
             return 0;
         }
         let (bits, unit) = unit_interval_bits(rng);
-        let u = unit * cumulative[last];
+        let u = unit * table.total;
         let slice = (bits >> (53 - self.bits)) as usize;
-        let mut ty = self.guide[k][slice] as usize;
-        while ty < last && cumulative[ty] <= u {
+        let mut ty = usize::from(table.guide[slice]);
+        // (one check of the range, not one per step)
+        for &c in &table.cumulative[ty..table.last] {
+            if c > u {
+                break;
+            }
             ty += 1;
         }
         ty
@@ -124,7 +140,10 @@ mod tests {
             let (mut a, mut b) = (streams(3, 0, Stream(20)), streams(3, 0, Stream(20)));
             for _ in 0..100_000 {
                 let (_, unit) = unit_interval_bits(&mut b);
-                assert_eq!(mix.draw(k, &mut a), searched(&mix.cumulative[k], unit));
+                assert_eq!(
+                    mix.draw(k, &mut a),
+                    searched(&mix.tables[k].cumulative, unit)
+                );
             }
         }
     }
@@ -134,11 +153,11 @@ mod tests {
         let steady: [&[f64]; 2] = [&[1.0, 1.0, 1.0], &[2.0, 2.0, 2.0]];
         let mix = TypeMix::new(&steady, 3);
         assert!(!mix.varies());
-        assert_eq!(mix.cumulative, vec![vec![1.0, 3.0]]);
+        assert_eq!(mix.tables.len(), 1);
+        assert_eq!(mix.tables[0].cumulative, vec![1.0, 3.0]);
         let (mut a, mut b) = (streams(3, 0, Stream(20)), streams(3, 0, Stream(20)));
         let full = TypeMix {
-            cumulative: vec![vec![1.0, 3.0]; 3],
-            guide: vec![mix.guide[0].clone(); 3],
+            tables: vec![mix.tables[0].clone(); 3],
             bits: mix.bits,
         };
         for _ in 0..10_000 {
@@ -156,11 +175,11 @@ mod tests {
             for bits in [j << (53 - mix.bits), ((j + 1) << (53 - mix.bits)) - 1] {
                 let unit = bits as f64 * (1.0 / (1u64 << 53) as f64);
                 let u = unit * 3.0;
-                let mut ty = mix.guide[0][j as usize] as usize;
-                while ty < 2 && mix.cumulative[0][ty] <= u {
+                let mut ty = mix.tables[0].guide[j as usize] as usize;
+                while ty < 2 && mix.tables[0].cumulative[ty] <= u {
                     ty += 1;
                 }
-                assert_eq!(ty, searched(&mix.cumulative[0], unit));
+                assert_eq!(ty, searched(&mix.tables[0].cumulative, unit));
             }
         }
         let one = TypeMix::new(&[&[0.5]], 1);

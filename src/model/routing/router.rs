@@ -22,7 +22,7 @@ use super::mix::TypeMix;
 use crate::engine::StreamRng;
 use crate::model::agents::AgentPool;
 use crate::model::config::Scenario;
-use crate::model::queue::WaitingLine;
+use crate::model::queue::{Caller, WaitingLine};
 
 /// The lines and agents of one replication, and the routing between them. Call types and
 /// agent groups are numbered in file order (0 for the single queue's only ones).
@@ -45,8 +45,13 @@ pub(crate) trait Router {
     fn draw_type(&self, k: usize, rng: &mut StreamRng) -> usize;
     /// The line of call type `ty`.
     fn line(&self, ty: usize) -> &WaitingLine;
-    /// The line of call type `ty`, to change.
-    fn line_mut(&mut self, ty: usize) -> &mut WaitingLine;
+    /// A caller of type `ty` joins the end of their type's line; their ticket.
+    fn join(&mut self, ty: usize, caller: Caller) -> u64;
+    /// The caller at the head of type `ty`'s line leaves it to talk to an agent.
+    fn take_first(&mut self, ty: usize) -> Option<Caller>;
+    /// The caller of type `ty` holding `ticket` hangs up, if still in line (see
+    /// [`WaitingLine::leave`]).
+    fn leave(&mut self, ty: usize, ticket: u64) -> Option<Caller>;
     /// The agents of group `g`.
     fn pool(&self, g: usize) -> &AgentPool;
     /// An agent of group `g` takes a call; false when none is free.
@@ -143,8 +148,16 @@ impl Router for OneQueue<'_> {
         &self.line
     }
     #[inline]
-    fn line_mut(&mut self, _ty: usize) -> &mut WaitingLine {
-        &mut self.line
+    fn join(&mut self, _ty: usize, caller: Caller) -> u64 {
+        self.line.join(caller)
+    }
+    #[inline]
+    fn take_first(&mut self, _ty: usize) -> Option<Caller> {
+        self.line.take_first()
+    }
+    #[inline]
+    fn leave(&mut self, _ty: usize, ticket: u64) -> Option<Caller> {
+        self.line.leave(ticket)
     }
     #[inline]
     fn pool(&self, _g: usize) -> &AgentPool {
@@ -201,6 +214,8 @@ impl Router for OneQueue<'_> {
 /// Call types routed to skilled agent groups.
 pub(crate) struct Skills<'a> {
     model: &'a SkillModel,
+    /// The call types of `model` (at hand: read several times per call).
+    types: &'a [CallType],
     /// Per type: groups taking it at once, best rank first.
     immediate: Vec<Vec<Route>>,
     /// Per type: (delay in seconds, groups taking it after that delay, best rank first), by
@@ -220,7 +235,60 @@ pub(crate) struct Skills<'a> {
     /// when every factor is 1.
     handle_time_factor: Vec<f64>,
     lines: Vec<WaitingLine>,
+    /// The types whose lines hold someone: a freed agent whose group takes none of them has
+    /// nothing to look at.
+    waiting: WaitingTypes,
+    /// Per group: the [mask](WaitingTypes::mask) of the types it takes.
+    group_bits: Vec<u64>,
     groups: Vec<GroupState>,
+}
+
+/// The call types whose lines hold someone, as one word: bit `ty` for types 0 to 62, and bit
+/// 63 for all the types from 63 on together (set while any of them holds someone, so that a
+/// group's test may say "perhaps" but never a wrong "no").
+#[derive(Debug, Default, Clone, Copy)]
+struct WaitingTypes {
+    bits: u64,
+    /// Types from 63 on whose lines hold someone.
+    high: u32,
+}
+
+impl WaitingTypes {
+    /// The bit of type `ty`.
+    #[inline(always)]
+    fn bit(ty: usize) -> u64 {
+        1 << ty.min(63)
+    }
+
+    /// The mask of `types`, to test with [`WaitingTypes::any`].
+    fn mask(types: impl Iterator<Item = usize>) -> u64 {
+        types.fold(0, |bits, ty| bits | Self::bit(ty))
+    }
+
+    /// The line of type `ty`, empty until now, holds someone.
+    #[inline(always)]
+    fn filled(&mut self, ty: usize) {
+        self.bits |= Self::bit(ty);
+        self.high += u32::from(ty >= 63);
+    }
+
+    /// The line of type `ty`, which held someone, is empty.
+    #[inline(always)]
+    fn emptied(&mut self, ty: usize) {
+        if ty >= 63 {
+            self.high -= 1;
+            if self.high > 0 {
+                return;
+            }
+        }
+        self.bits &= !Self::bit(ty);
+    }
+
+    /// False when no type of `mask` has anyone in line.
+    #[inline(always)]
+    fn any(&self, mask: u64) -> bool {
+        self.bits & mask != 0
+    }
 }
 
 impl<'a> Skills<'a> {
@@ -291,8 +359,16 @@ impl<'a> Skills<'a> {
                     .collect()
             })
             .collect();
+        let group_bits = model
+            .groups
+            .iter()
+            .map(|g| WaitingTypes::mask(g.skills.iter().map(|s| s.call_type)))
+            .collect();
         Skills {
             model,
+            types: &model.types,
+            waiting: WaitingTypes::default(),
+            group_bits,
             skills,
             immediate,
             delayed,
@@ -304,6 +380,14 @@ impl<'a> Skills<'a> {
                 .map(|_| WaitingLine::with_capacity(first_total as usize + 64))
                 .collect(),
             groups,
+        }
+    }
+
+    /// A caller of type `ty` has left the line: notes when it is now empty.
+    #[inline(always)]
+    fn left(&mut self, ty: usize) {
+        if self.lines[ty].is_empty() {
+            self.waiting.emptied(ty);
         }
     }
 
@@ -376,7 +460,7 @@ impl Router for Skills<'_> {
     }
     #[inline]
     fn call_type(&self, ty: usize) -> &CallType {
-        &self.model.types[ty]
+        &self.types[ty]
     }
     fn mix_varies(&self) -> bool {
         self.mix.varies()
@@ -390,8 +474,24 @@ impl Router for Skills<'_> {
         &self.lines[ty]
     }
     #[inline]
-    fn line_mut(&mut self, ty: usize) -> &mut WaitingLine {
-        &mut self.lines[ty]
+    fn join(&mut self, ty: usize, caller: Caller) -> u64 {
+        let line = &mut self.lines[ty];
+        if line.is_empty() {
+            self.waiting.filled(ty);
+        }
+        line.join(caller)
+    }
+    #[inline]
+    fn take_first(&mut self, ty: usize) -> Option<Caller> {
+        let caller = self.lines[ty].take_first()?;
+        self.left(ty);
+        Some(caller)
+    }
+    #[inline]
+    fn leave(&mut self, ty: usize, ticket: u64) -> Option<Caller> {
+        let caller = self.lines[ty].leave(ticket)?;
+        self.left(ty);
+        Some(caller)
     }
     #[inline]
     fn pool(&self, g: usize) -> &AgentPool {
@@ -429,6 +529,9 @@ impl Router for Skills<'_> {
     }
     #[inline(always)]
     fn next_type(&self, g: usize, t: f64) -> Option<usize> {
+        if !self.waiting.any(self.group_bits[g]) {
+            return None; // no line of the group's types holds anyone
+        }
         match self.policy.call_select {
             CallSelect::Oldest => self.best_head(g, t, |_, arrival, _| -arrival),
             CallSelect::LongestQueue => self.best_head(g, t, |line, _, _| line.len() as f64),
@@ -460,5 +563,41 @@ impl Router for Skills<'_> {
     }
     fn busy(&self) -> u32 {
         self.groups.iter().map(|g| g.pool.busy()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WaitingTypes;
+
+    /// A group's test never says "nobody waits" while one of its types has someone in line,
+    /// also for types from 63 on, which share one bit.
+    #[test]
+    fn waiting_types_never_miss_a_caller() {
+        let types = [0, 5, 62, 63, 64, 200, 254];
+        let mut waiting = WaitingTypes::default();
+        let mut held = [false; 255];
+        // fill and empty in a fixed, mixed order
+        let steps = [0, 63, 200, 5, 63, 64, 0, 254, 200, 62, 64, 254, 5, 62];
+        for &ty in &steps {
+            if held[ty] {
+                waiting.emptied(ty);
+            } else {
+                waiting.filled(ty);
+            }
+            held[ty] = !held[ty];
+            for &a in &types {
+                for &b in &types {
+                    let mask = WaitingTypes::mask([a, b].into_iter());
+                    if held[a] || held[b] {
+                        assert!(waiting.any(mask), "types {a}, {b} after {ty}");
+                    }
+                    if !held[a] && !held[b] && a < 63 && b < 63 {
+                        assert!(!waiting.any(mask), "types {a}, {b} after {ty}");
+                    }
+                }
+            }
+        }
+        assert!(!waiting.any(u64::MAX), "everyone left");
     }
 }
