@@ -131,7 +131,12 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
     } else {
         "roster.csv, coverage.csv, roster.json and coverage.svg"
     };
-    eprintln!("wrote {}/{files}", dir.display());
+    let tours = if roster.rules.tours.is_some() {
+        " (the tours in tours.csv)"
+    } else {
+        ""
+    };
+    eprintln!("wrote {}/{files}{tours}", dir.display());
     if staffed.is_some() {
         eprintln!(
             "wrote {}/schedule.csv, shortfall.csv, schedule.json, schedule.html and {}",

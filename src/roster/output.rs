@@ -416,8 +416,77 @@ pub struct RosterJson {
     /// The same per agent group (call types only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub by_group: Vec<GroupJson>,
+    /// The week's tours of each group that has them (tour rules only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tours: Vec<ToursJson>,
     /// The check by simulation, per day.
     pub days: Vec<DayJson>,
+}
+
+/// One group's tours (one person's week each), as written to `roster.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ToursJson {
+    /// The group whose people work them.
+    pub agent_group: String,
+    /// Tours, so people needed.
+    pub people: usize,
+    /// Tours of each contract, in the contracts' order.
+    pub per_contract: Vec<ContractTours>,
+    /// Paid hours of every tour, breaks included.
+    pub paid_hours: f64,
+    /// The program's objective: the shifts' cost, and any penalty for days off apart or heads
+    /// left short.
+    pub objective: f64,
+    /// The LP relaxation's cost without start blocks (no tour roster costs less; it ignores
+    /// rest, start band, days off and each person's hours).
+    pub lp_bound: f64,
+    /// (objective − bound) ÷ objective: an upper limit of the distance to the best roster.
+    pub gap: f64,
+    /// Tours whose days off lie apart.
+    pub days_off_apart: usize,
+    /// Head-hours of the requirement no tour covers (the staff list's caps or the rules).
+    pub short_head_hours: f64,
+}
+
+/// How many of a group's tours are of one contract, as written to `roster.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContractTours {
+    /// The contract's name (`[[roster.contract]]`).
+    pub contract: String,
+    /// Its tours, so people of that contract needed.
+    pub people: usize,
+}
+
+/// The tours of each group of `roster` that has them.
+fn tours_json(roster: &Roster) -> Vec<ToursJson> {
+    let Some(rules) = &roster.rules.tours else {
+        return Vec::new();
+    };
+    let hours = roster.grid.interval_s / 3600.0;
+    roster
+        .groups
+        .iter()
+        .filter_map(|g| g.tours.as_ref().map(|t| (g, t)))
+        .map(|(g, t)| ToursJson {
+            agent_group: g.name.clone(),
+            people: t.tours.len(),
+            per_contract: rules
+                .contracts
+                .iter()
+                .zip(t.people_per_contract(rules.contracts.len()))
+                .map(|(c, people)| ContractTours {
+                    contract: c.name.clone(),
+                    people,
+                })
+                .collect(),
+            paid_hours: t.paid_hours,
+            objective: t.cost,
+            lp_bound: t.lp_bound,
+            gap: t.gap(),
+            days_off_apart: t.days_off_apart,
+            short_head_hours: t.short_heads() as f64 * hours,
+        })
+        .collect()
 }
 
 /// The whole-day KPIs of call type `t` in `result`.
@@ -485,6 +554,7 @@ pub fn roster_json(roster: &Roster) -> RosterJson {
             totals: Totals::sum(&parts),
         },
         by_group: if typed { by_group } else { Vec::new() },
+        tours: tours_json(roster),
         days,
     }
 }
@@ -680,7 +750,7 @@ fn write_schedule(dir: &Path, roster: &Roster, staffed: &Staffed, png: bool) -> 
 
 /// Writes `OUT/<name>/roster.csv`, `coverage.csv`, `roster.json` and the coverage charts
 /// (`coverage.svg`; with call types `service.csv` and `coverage-<group>.svg`; `.png` too
-/// when `png`), and with `staffed` the week of named people (`schedule.csv`,
+/// when `png`), with tour rules `tours.csv` (each tour's shifts), and with `staffed` the week of named people (`schedule.csv`,
 /// `shortfall.csv`, `schedule.json`, `schedule.html`, `schedule.svg`); returns the folder.
 pub fn write_roster(
     out: &Path,
@@ -696,6 +766,9 @@ pub fn write_roster(
             write_atomic(&dir.join("service.csv"), &service_csv(roster)?)?;
         }
         write_json(&dir.join("roster.json"), &roster_json(roster))?;
+        if let Some(tours) = super::week_output::tours_csv(roster)? {
+            write_atomic(&dir.join("tours.csv"), &tours)?;
+        }
         for (stem, chart) in coverage_charts(roster) {
             write_chart(dir, &stem, &chart, png)?;
         }

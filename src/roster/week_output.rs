@@ -11,6 +11,7 @@ use super::Roster;
 use super::assign::{Staffed, Undesired, undesired};
 use super::grid::{Requirement, Shift};
 use super::output::{Covering, DayJson, charts, day_checks, pct};
+use super::tours::{Contract, Tour};
 use crate::report::charts::coverage::CoverageChart;
 use crate::report::html::{Figure, escape, figure, page};
 use crate::report::{csv_bytes, csv_number};
@@ -43,47 +44,72 @@ fn group_name(roster: &Roster, g: usize) -> &str {
     roster.groups.get(g).map_or("?", |g| g.name.as_str())
 }
 
+/// The columns of `schedule.csv` and `tours.csv` after the first (the person, or the tour's
+/// number).
+const SHIFT_COLUMNS: [&str; 8] = [
+    "agent_group",
+    "contract",
+    "day",
+    "start",
+    "end",
+    "break_start",
+    "break_end",
+    "paid_hours",
+];
+
+/// Writes one row per shift of `tour`, the first cell `who`.
+fn write_tour_rows(
+    w: &mut csv::Writer<Vec<u8>>,
+    roster: &Roster,
+    contracts: &[Contract],
+    who: &str,
+    tour: &Tour,
+) -> io::Result<()> {
+    let contract = contracts
+        .get(tour.contract)
+        .map_or("?", |c| c.name.as_str());
+    for s in &tour.shifts {
+        let cells = [who, group_name(roster, tour.group), contract]
+            .into_iter()
+            .map(str::to_string)
+            .chain(shift_times(&roster.grid, s))
+            .chain([csv_number(s.paid_hours)]);
+        w.write_record(cells)?;
+    }
+    Ok(())
+}
+
 /// `schedule.csv`: `agent, agent_group, contract, day, start, end, break_start, break_end,
 /// paid_hours`: one row per shift of each person given a tour, people in the staff list's
 /// order, shifts in the order of the week (day of the start; a shift past midnight ends the
 /// next day).
 pub fn schedule_csv(roster: &Roster, staffed: &Staffed) -> io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "agent",
-        "agent_group",
-        "contract",
-        "day",
-        "start",
-        "end",
-        "break_start",
-        "break_end",
-        "paid_hours",
-    ])?;
+    w.write_record(std::iter::once("agent").chain(SHIFT_COLUMNS))?;
     for (a, agent) in staffed.agents.iter().enumerate() {
-        let Some(t) = staffed.assignment.tour_of[a] else {
-            continue;
-        };
-        let tour = &staffed.tours[t];
-        let contract = staffed
-            .contracts
-            .get(tour.contract)
-            .map_or("?", |c| c.name.as_str());
-        for s in &tour.shifts {
-            let times = shift_times(&roster.grid, s);
-            let cells = [
-                agent.name.as_str(),
-                group_name(roster, tour.group),
-                contract,
-            ]
-            .into_iter()
-            .map(str::to_string)
-            .chain(times)
-            .chain([csv_number(s.paid_hours)]);
-            w.write_record(cells)?;
+        if let Some(t) = staffed.assignment.tour_of[a] {
+            let tour = &staffed.tours[t];
+            write_tour_rows(&mut w, roster, &staffed.contracts, &agent.name, tour)?;
         }
     }
     csv_bytes(w)
+}
+
+/// `tours.csv`: `tour, agent_group, contract, day, start, end, break_start, break_end,
+/// paid_hours`: one row per shift of each tour of the week (one person's week each, numbered
+/// from 1 group after group), as `schedule.csv` gives them to named people; `None` when the
+/// roster has no tours.
+pub fn tours_csv(roster: &Roster) -> io::Result<Option<Vec<u8>>> {
+    let Some(rules) = &roster.rules.tours else {
+        return Ok(None);
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(std::iter::once("tour").chain(SHIFT_COLUMNS))?;
+    let tours = roster.groups.iter().filter_map(|g| g.tours.as_ref());
+    for (n, tour) in tours.flat_map(|t| &t.tours).enumerate() {
+        write_tour_rows(&mut w, roster, &rules.contracts, &(n + 1).to_string(), tour)?;
+    }
+    csv_bytes(w).map(Some)
 }
 
 /// `shortfall.csv`: `agent_group, interval, day, start, required, covered, short, why`: each

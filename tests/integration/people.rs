@@ -98,21 +98,24 @@ fn assert_schedule_respects(dir: &Path, staff: &Path) {
     }
 }
 
-/// Every person's week in `schedule.csv` in `dir` keeps the week's tour rules of the
-/// scenario `file` ([roster]): days worked and paid hours within their contract's range, rest
+/// Every week in `csv` (`schedule.csv`, a person's by column `agent`; `tours.csv`, a tour's by
+/// column `tour`) keeps the week's tour rules of the scenario `file` ([roster]) or of the
+/// shift file `file`: days worked and paid hours within their contract's range, rest
 /// between one shift's end and the next one's start at least `min_rest` (the week wraps
 /// around: Sunday night's shift runs into Monday), at most `max_consecutive_days` working days
 /// in a row, days off lying together, and start times of day within `start_band`.
-fn assert_schedule_keeps_the_week_rules(dir: &Path, file: &Path) {
+pub(crate) fn assert_weeks_keep_the_rules(csv: &Path, who: &str, file: &Path) {
     let text = std::fs::read_to_string(file).unwrap();
-    let rules = callsim::scenario::validate::shift_rules_of(&text, "week")
-        .unwrap()
-        .unwrap()
-        .tours
-        .unwrap();
+    let rules = match callsim::scenario::validate::shift_rules_of(&text, "week") {
+        Ok(rules) => rules.unwrap(),
+        // a shift file: the keys of [roster] at the top level
+        Err(_) => callsim::scenario::validate::shift_file(&text, "shifts").unwrap(),
+    }
+    .tours
+    .unwrap();
     let mut weeks: HashMap<String, Vec<HashMap<String, String>>> = HashMap::new();
-    for shift in rows(&dir.join("schedule.csv")) {
-        weeks.entry(shift["agent"].clone()).or_default().push(shift);
+    for shift in rows(csv) {
+        weeks.entry(shift[who].clone()).or_default().push(shift);
     }
     assert!(!weeks.is_empty());
     const WEEK: i64 = 7 * 1440;
@@ -237,7 +240,7 @@ fn a_week_for_named_people_respects_groups_contracts_and_unavailability_for_any_
         "the files differ between --threads 1 and 2"
     );
     assert_schedule_respects(&folder, &staff());
-    assert_schedule_keeps_the_week_rules(&folder, &week());
+    assert_weeks_keep_the_rules(&folder.join("schedule.csv"), "agent", &week());
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(folder.join("schedule.json")).unwrap())
             .unwrap();
@@ -348,7 +351,7 @@ fn a_staff_list_far_too_small_gets_a_roster_and_the_shortfall_of_every_interval(
     );
     let folder = out.join("roster-week-tours");
     assert_schedule_respects(&folder, &list);
-    assert_schedule_keeps_the_week_rules(&folder, &week());
+    assert_weeks_keep_the_rules(&folder.join("schedule.csv"), "agent", &week());
     let people: std::collections::BTreeSet<String> = rows(&folder.join("schedule.csv"))
         .into_iter()
         .map(|r| r["agent"].clone())

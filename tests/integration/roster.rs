@@ -654,7 +654,8 @@ fn a_roster_of_groups_counts_people_for_all_and_for_each() {
 }
 
 /// A week of tours (`scenarios/roster-week-tours.toml`) gives the same files for one
-/// thread and for two.
+/// thread and for two; its `tours.csv` keeps the week's rules and agrees with `roster.json`
+/// and `roster.csv`.
 #[test]
 fn tours_are_bit_identical_for_any_thread_count() {
     let out = tempfile::tempdir().unwrap();
@@ -671,6 +672,33 @@ fn tours_are_bit_identical_for_any_thread_count() {
         files.push(crate::common::tree(&dir));
     }
     assert_eq!(files[0], files[1]);
+    // tours.csv: every tour keeps the rules, and roster.json counts them and their hours
+    let folder = out.path().join("1/roster-week-tours");
+    let week = repo("scenarios/roster-week-tours.toml");
+    crate::people::assert_weeks_keep_the_rules(&folder.join("tours.csv"), "tour", &week);
+    let shifts = rows(&folder.join("tours.csv"));
+    let tours: std::collections::BTreeSet<&str> =
+        shifts.iter().map(|s| s["tour"].as_str()).collect();
+    let summary = &json(&folder.join("roster.json"))["tours"][0];
+    assert_eq!(summary["people"], tours.len());
+    let per_contract: u64 = summary["per_contract"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["people"].as_u64().unwrap())
+        .sum();
+    assert_eq!(per_contract as usize, tours.len());
+    let hours: f64 = shifts
+        .iter()
+        .map(|s| s["paid_hours"].parse::<f64>().unwrap())
+        .sum();
+    assert!((hours - summary["paid_hours"].as_f64().unwrap()).abs() < 1e-6);
+    // as many shifts in roster.csv, the anonymous view of the same week
+    let counted: u32 = rows(&folder.join("roster.csv"))
+        .iter()
+        .map(|s| s["count"].parse::<u32>().unwrap())
+        .sum();
+    assert_eq!(counted as usize, shifts.len());
 }
 
 /// Bad tour rules are errors naming file, line and key, from `roster` and from `check`.
@@ -717,4 +745,57 @@ fn bad_tour_rules_are_clear_errors() {
     for (section, expected) in cases {
         refused(tmp.path(), &out, &section, &expected);
     }
+}
+
+/// Every shift file of `scenarios/shifts/` whose header gives a `callsim roster scenarios/...
+/// --shifts` command runs as written there and writes its roster (`bank-day.toml`, for
+/// `callsim forecast`'s days, is run by the forecast tests); a file with tour rules writes
+/// tours that keep them.
+#[test]
+fn every_shift_file_runs_as_its_header_says() {
+    let out = tempfile::tempdir().unwrap();
+    let mut ran = 0;
+    for entry in std::fs::read_dir(repo("scenarios/shifts")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let Some(command) = text
+            .lines()
+            .filter_map(|l| {
+                l.trim_start_matches('#')
+                    .trim()
+                    .strip_prefix("callsim roster ")
+            })
+            .find(|c| c.starts_with("scenarios/"))
+        else {
+            continue;
+        };
+        let args: Vec<&str> = command.split_whitespace().collect();
+        let dir = out.path().join(path.file_stem().unwrap());
+        callsim()
+            .arg("roster")
+            .args(args.iter().map(|a| {
+                if a.starts_with("scenarios/") {
+                    repo(a).into_os_string()
+                } else {
+                    a.into()
+                }
+            }))
+            .args(["--no-check", "--out"])
+            .arg(&dir)
+            .assert()
+            .success();
+        let name = format!("{}", path.display());
+        let folder = std::fs::read_dir(&dir)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        assert!(folder.join("roster.csv").exists(), "{name}");
+        if text.contains("[[contract]]") {
+            crate::people::assert_weeks_keep_the_rules(&folder.join("tours.csv"), "tour", &path);
+        }
+        ran += 1;
+    }
+    assert!(ran >= 4, "{ran} shift files ran");
 }
