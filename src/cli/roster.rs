@@ -139,7 +139,8 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
     eprintln!("wrote {}/{files}{tours}", dir.display());
     if staffed.is_some() {
         eprintln!(
-            "wrote {}/schedule.csv, shortfall.csv, schedule.json, schedule.html and {}",
+            "wrote {}/schedule.csv, shortfall.csv, schedule-coverage.csv, schedule.json, \
+             schedule.html and {}",
             dir.display(),
             if roster.has_call_types() {
                 "schedule-<group>.svg (open schedule.html in a browser)"

@@ -129,11 +129,18 @@ fn coverage_cells(req: &Requirement, t: usize, covered: u32, shrinkage: f64) -> 
 /// call types: `agent_group` first, a row per group and interval, and no service-level
 /// columns (each type's are in [`service_csv`]).
 pub fn coverage_csv(roster: &Roster) -> io::Result<Vec<u8>> {
+    coverage_csv_of(roster, &super::check::covered(&roster.groups), &roster.days)
+}
+
+/// The same columns for the heads `covered[g][t]` (the roster's shifts, or the people given
+/// tours) and the check `days` simulated with them.
+pub fn coverage_csv_of(
+    roster: &Roster,
+    covered: &[&[u32]],
+    days: &[DayCheck],
+) -> io::Result<Vec<u8>> {
     let typed = roster.has_call_types();
-    let at = plan_intervals(
-        roster.grid.len(),
-        roster.days.iter().map(|d| d.slots.as_slice()),
-    );
+    let at = plan_intervals(roster.grid.len(), days.iter().map(|d| d.slots.as_slice()));
     let sl_columns: &[&str] = if typed {
         &[]
     } else {
@@ -163,7 +170,7 @@ pub fn coverage_csv(roster: &Roster) -> io::Result<Vec<u8>> {
         for (t, slot) in at.iter().enumerate() {
             let (mut planned, mut sl) = (String::new(), Vec::new());
             if let Some((d, k)) = *slot {
-                let day = &roster.days[d];
+                let day = &days[d];
                 planned = day.plan.planned[k][g].to_string();
                 if !typed {
                     let check = day.check.as_ref();
@@ -174,12 +181,7 @@ pub fn coverage_csv(roster: &Roster) -> io::Result<Vec<u8>> {
                 }
             }
             sl.resize(sl_columns.len(), String::new());
-            let row = coverage_cells(
-                &group.requirement,
-                t,
-                group.solved.covered[t],
-                roster.shrinkage,
-            );
+            let row = coverage_cells(&group.requirement, t, covered[g][t], roster.shrinkage);
             w.write_record(
                 name.clone()
                     .into_iter()
@@ -733,6 +735,10 @@ fn write_schedule(dir: &Path, roster: &Roster, staffed: &Staffed, png: bool) -> 
         &dir.join("shortfall.csv"),
         &week::shortfall_csv(roster, staffed)?,
     )?;
+    write_atomic(
+        &dir.join("schedule-coverage.csv"),
+        &coverage_csv_of(roster, &staffed.covered(), &staffed.days)?,
+    )?;
     write_json(
         &dir.join("schedule.json"),
         &week::schedule_json(roster, staffed),
@@ -750,8 +756,9 @@ fn write_schedule(dir: &Path, roster: &Roster, staffed: &Staffed, png: bool) -> 
 
 /// Writes `OUT/<name>/roster.csv`, `coverage.csv`, `roster.json` and the coverage charts
 /// (`coverage.svg`; with call types `service.csv` and `coverage-<group>.svg`; `.png` too
-/// when `png`), with tour rules `tours.csv` (each tour's shifts), and with `staffed` the week of named people (`schedule.csv`,
-/// `shortfall.csv`, `schedule.json`, `schedule.html`, `schedule.svg`); returns the folder.
+/// when `png`), with tour rules `tours.csv` (each tour's shifts), and with `staffed` the week
+/// of named people (`schedule.csv`, `shortfall.csv`, `schedule-coverage.csv`,
+/// `schedule.json`, `schedule.html`, `schedule.svg`); returns the folder.
 pub fn write_roster(
     out: &Path,
     roster: &Roster,

@@ -1,6 +1,7 @@
 //! The files of a week given to named people (`callsim roster FILE --agents agents.csv`), in
 //! `OUT/<name>/` beside the roster's: `schedule.csv` (one row per shift of each person),
-//! `shortfall.csv` (each interval short of heads, with why), `schedule.json` (who has no
+//! `shortfall.csv` (each interval short of heads, with why), `schedule-coverage.csv` (the
+//! columns of `coverage.csv` for the people's heads and their check), `schedule.json` (who has no
 //! tour, which tours nobody works, the undesired shifts, the check per day), the page
 //! `schedule.html` (the week per person, each day's people, the shortfall, the chart) and the
 //! chart `schedule.svg` (heads required and covered by the people, with the check; with call
@@ -496,8 +497,10 @@ pub fn schedule_page(roster: &Roster, staffed: &Staffed, drawn: &[Figure]) -> St
     }
     body.push_str(
         "<p class=\"facts\">The shifts are in <a href=\"schedule.csv\">schedule.csv</a>, the \
-         intervals short of heads in <a href=\"shortfall.csv\">shortfall.csv</a>, the figures \
-         in <a href=\"schedule.json\">schedule.json</a>.</p>\n",
+         intervals short of heads in <a href=\"shortfall.csv\">shortfall.csv</a>, every \
+         interval's heads and simulated service level with the people in \
+         <a href=\"schedule-coverage.csv\">schedule-coverage.csv</a>, the figures in \
+         <a href=\"schedule.json\">schedule.json</a>.</p>\n",
     );
     page(
         &format!("{}: the week for named people", roster.name),

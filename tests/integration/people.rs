@@ -230,10 +230,17 @@ fn a_week_for_named_people_respects_groups_contracts_and_unavailability_for_any_
         "schedule.json",
         "schedule.html",
         "schedule.svg",
+        "schedule-coverage.csv",
         "roster.csv",
     ] {
         assert!(folder.join(file).is_file(), "{file}");
     }
+    // every tour staffed: the people cover what the roster does, so their check (same
+    // callers) is the roster's, interval by interval, to the byte
+    assert_eq!(
+        std::fs::read(folder.join("schedule-coverage.csv")).unwrap(),
+        std::fs::read(folder.join("coverage.csv")).unwrap()
+    );
     assert_eq!(
         tree(&one),
         tree(&two),
@@ -299,6 +306,23 @@ fn too_few_people_leave_a_shortfall_reported_per_interval_with_why() {
     );
     assert!(why.contains("nobody of contract part-time"), "{why}");
     assert_schedule_respects(&folder, &list);
+    // every interval's heads and service level with the people: the short ones as
+    // shortfall.csv says, and the week's service level below the roster's
+    let people = rows(&folder.join("schedule-coverage.csv"));
+    let roster = rows(&folder.join("coverage.csv"));
+    assert_eq!(people.len(), roster.len());
+    for s in &short {
+        let row = &people[s["interval"].parse::<usize>().unwrap()];
+        assert_eq!(row["covered"], s["covered"], "{s:?}");
+    }
+    let mean = |rows: &[HashMap<String, String>]| {
+        let sl: Vec<f64> = rows
+            .iter()
+            .filter_map(|r| r["service_level"].parse().ok())
+            .collect();
+        sl.iter().sum::<f64>() / sl.len() as f64
+    };
+    assert!(mean(&people) < mean(&roster));
 }
 
 #[test]
