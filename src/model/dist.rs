@@ -75,59 +75,107 @@ pub enum Dist {
     },
 }
 
-fn check_mean(mean: f64) -> Result<(), String> {
+/// Parameters that make no distribution of durations: what was wrong, in the words a
+/// scenario's author can act on (the scenario's checker shows it at the key).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DistError {
+    /// The mean is not a positive duration (seconds).
+    #[error("the mean must be a positive duration, got {0} s")]
+    Mean(f64),
+    /// The coefficient of variation of a family with spread is not > 0.
+    #[error(
+        "the cv of a {family} distribution must be a number > 0, got {cv} \
+         (for times without variation use distribution = \"deterministic\")"
+    )]
+    Cv {
+        /// The distribution's family (`lognormal`, `gamma`, `weibull`).
+        family: &'static str,
+        /// The cv given.
+        cv: f64,
+    },
+    /// A Weibull's cv outside 0.01 to 50.
+    #[error("the cv of a weibull distribution must be between 0.01 and 50, got {0}")]
+    WeibullCv(f64),
+    /// A Weibull's shape outside 0.02 to 200.
+    #[error("the shape of a weibull distribution must be between 0.02 and 200, got {0}")]
+    WeibullShape(f64),
+    /// An Erlang with no phase.
+    #[error("an Erlang distribution needs shape = a whole number ≥ 1")]
+    ErlangPhases,
+    /// A constant duration below 0 s (or not a number).
+    #[error("the value must be a duration ≥ 0, got {0} s")]
+    Value(f64),
+    /// A uniform whose bounds are not 0 ≤ min ≤ max seconds.
+    #[error("a uniform distribution needs 0 ≤ min ≤ max, got min {min} s and max {max} s")]
+    Uniform {
+        /// Lower bound given, seconds.
+        min: f64,
+        /// Upper bound given, seconds.
+        max: f64,
+    },
+    /// An empirical distribution without samples.
+    #[error("the file holds no samples")]
+    NoSamples,
+    /// An observed duration below 0 s (or not a number).
+    #[error("every sample must be a duration ≥ 0, found {0}")]
+    Sample(f64),
+    /// Parameters the sampler itself refuses (rand_distr's message).
+    #[error("{0}")]
+    Sampler(String),
+}
+
+fn check_mean(mean: f64) -> Result<(), DistError> {
     if mean.is_finite() && mean > 0.0 {
         Ok(())
     } else {
-        Err(format!(
-            "the mean must be a positive duration, got {mean} s"
-        ))
+        Err(DistError::Mean(mean))
     }
 }
 
-fn check_cv(cv: f64, family: &str) -> Result<(), String> {
+fn check_cv(cv: f64, family: &'static str) -> Result<(), DistError> {
     if cv.is_finite() && cv > 0.0 {
         Ok(())
     } else {
-        Err(format!(
-            "the cv of a {family} distribution must be a number > 0, got {cv} \
-             (for times without variation use distribution = \"deterministic\")"
-        ))
+        Err(DistError::Cv { family, cv })
     }
+}
+
+/// The sampler's own refusal, as a [`DistError`].
+fn sampler(e: impl std::fmt::Display) -> DistError {
+    DistError::Sampler(e.to_string())
 }
 
 impl Dist {
     /// Exponential with mean `mean` seconds.
-    pub fn exponential(mean: f64) -> Result<Dist, String> {
+    pub fn exponential(mean: f64) -> Result<Dist, DistError> {
         check_mean(mean)?;
         Ok(Dist::Exponential { mean })
     }
 
     /// Lognormal with mean `mean` seconds and coefficient of variation `cv`.
-    pub fn lognormal(mean: f64, cv: f64) -> Result<Dist, String> {
+    pub fn lognormal(mean: f64, cv: f64) -> Result<Dist, DistError> {
         check_mean(mean)?;
         check_cv(cv, "lognormal")?;
-        let inner = rand_distr::LogNormal::from_mean_cv(mean, cv).map_err(|e| e.to_string())?;
+        let inner = rand_distr::LogNormal::from_mean_cv(mean, cv).map_err(sampler)?;
         Ok(Dist::LogNormal { mean, cv, inner })
     }
 
     /// Gamma with mean `mean` seconds and coefficient of variation `cv`.
-    pub fn gamma(mean: f64, cv: f64) -> Result<Dist, String> {
+    pub fn gamma(mean: f64, cv: f64) -> Result<Dist, DistError> {
         check_mean(mean)?;
         check_cv(cv, "gamma")?;
-        let inner =
-            rand_distr::Gamma::new(1.0 / (cv * cv), mean * cv * cv).map_err(|e| e.to_string())?;
+        let inner = rand_distr::Gamma::new(1.0 / (cv * cv), mean * cv * cv).map_err(sampler)?;
         Ok(Dist::Gamma { mean, cv, inner })
     }
 
     /// Erlang with `phases` phases and total mean `mean` seconds.
-    pub fn erlang(mean: f64, phases: u32) -> Result<Dist, String> {
+    pub fn erlang(mean: f64, phases: u32) -> Result<Dist, DistError> {
         check_mean(mean)?;
         if phases == 0 {
-            return Err("an Erlang distribution needs shape = a whole number ≥ 1".into());
+            return Err(DistError::ErlangPhases);
         }
         let k = phases as f64;
-        let inner = rand_distr::Gamma::new(k, mean / k).map_err(|e| e.to_string())?;
+        let inner = rand_distr::Gamma::new(k, mean / k).map_err(sampler)?;
         Ok(Dist::Erlang {
             mean,
             phases,
@@ -136,57 +184,51 @@ impl Dist {
     }
 
     /// Weibull with mean `mean` seconds and coefficient of variation `cv` (0.01 to 50).
-    pub fn weibull(mean: f64, cv: f64) -> Result<Dist, String> {
+    pub fn weibull(mean: f64, cv: f64) -> Result<Dist, DistError> {
         check_mean(mean)?;
         check_cv(cv, "weibull")?;
         if !(0.01..=50.0).contains(&cv) {
-            return Err(format!(
-                "the cv of a weibull distribution must be between 0.01 and 50, got {cv}"
-            ));
+            return Err(DistError::WeibullCv(cv));
         }
         Dist::weibull_shape(mean, weibull_shape_for_cv(cv))
     }
 
     /// Weibull with mean `mean` seconds and shape `shape` (k; cv 1 at k = 1).
-    pub fn weibull_shape(mean: f64, shape: f64) -> Result<Dist, String> {
+    pub fn weibull_shape(mean: f64, shape: f64) -> Result<Dist, DistError> {
         check_mean(mean)?;
         if !(shape.is_finite() && (0.02..=200.0).contains(&shape)) {
-            return Err(format!(
-                "the shape of a weibull distribution must be between 0.02 and 200, got {shape}"
-            ));
+            return Err(DistError::WeibullShape(shape));
         }
         let cv = weibull_cv(shape);
         let scale = mean / statrs::function::gamma::gamma(1.0 + 1.0 / shape);
-        let inner = rand_distr::Weibull::new(scale, shape).map_err(|e| e.to_string())?;
+        let inner = rand_distr::Weibull::new(scale, shape).map_err(sampler)?;
         Ok(Dist::Weibull { mean, cv, inner })
     }
 
     /// Always `value` seconds (≥ 0).
-    pub fn deterministic(value: f64) -> Result<Dist, String> {
+    pub fn deterministic(value: f64) -> Result<Dist, DistError> {
         if value.is_finite() && value >= 0.0 {
             Ok(Dist::Deterministic { value })
         } else {
-            Err(format!("the value must be a duration ≥ 0, got {value} s"))
+            Err(DistError::Value(value))
         }
     }
 
     /// Uniform between `min` and `max` seconds (0 ≤ min ≤ max).
-    pub fn uniform(min: f64, max: f64) -> Result<Dist, String> {
+    pub fn uniform(min: f64, max: f64) -> Result<Dist, DistError> {
         if !(min.is_finite() && max.is_finite() && 0.0 <= min && min <= max) {
-            return Err(format!(
-                "a uniform distribution needs 0 ≤ min ≤ max, got min {min} s and max {max} s"
-            ));
+            return Err(DistError::Uniform { min, max });
         }
         Ok(Dist::Uniform { min, max })
     }
 
     /// Resamples observed durations (seconds, each ≥ 0, at least one, mean > 0).
-    pub fn empirical(samples: Vec<f64>) -> Result<Dist, String> {
+    pub fn empirical(samples: Vec<f64>) -> Result<Dist, DistError> {
         if samples.is_empty() {
-            return Err("the file holds no samples".into());
+            return Err(DistError::NoSamples);
         }
         if let Some(bad) = samples.iter().find(|x| !(x.is_finite() && **x >= 0.0)) {
-            return Err(format!("every sample must be a duration ≥ 0, found {bad}"));
+            return Err(DistError::Sample(*bad));
         }
         let mean = samples.iter().sum::<f64>() / samples.len() as f64;
         check_mean(mean)?;
@@ -325,18 +367,54 @@ mod tests {
 
     #[test]
     fn bad_parameters_are_explained() {
-        assert!(Dist::exponential(-1.0).unwrap_err().contains("positive"));
+        assert!(
+            Dist::exponential(-1.0)
+                .unwrap_err()
+                .to_string()
+                .contains("positive")
+        );
         assert!(
             Dist::lognormal(60.0, 0.0)
                 .unwrap_err()
+                .to_string()
                 .contains("deterministic")
         );
-        assert!(Dist::gamma(60.0, -0.3).unwrap_err().contains("> 0"));
-        assert!(Dist::erlang(60.0, 0).unwrap_err().contains("≥ 1"));
-        assert!(Dist::uniform(5.0, 1.0).unwrap_err().contains("min ≤ max"));
-        assert!(Dist::empirical(vec![]).unwrap_err().contains("no samples"));
-        assert!(Dist::empirical(vec![1.0, -2.0]).unwrap_err().contains("-2"));
-        assert!(Dist::weibull(60.0, 80.0).unwrap_err().contains("between"));
+        assert!(
+            Dist::gamma(60.0, -0.3)
+                .unwrap_err()
+                .to_string()
+                .contains("> 0")
+        );
+        assert!(
+            Dist::erlang(60.0, 0)
+                .unwrap_err()
+                .to_string()
+                .contains("≥ 1")
+        );
+        assert!(
+            Dist::uniform(5.0, 1.0)
+                .unwrap_err()
+                .to_string()
+                .contains("min ≤ max")
+        );
+        assert!(
+            Dist::empirical(vec![])
+                .unwrap_err()
+                .to_string()
+                .contains("no samples")
+        );
+        assert!(
+            Dist::empirical(vec![1.0, -2.0])
+                .unwrap_err()
+                .to_string()
+                .contains("-2")
+        );
+        assert!(
+            Dist::weibull(60.0, 80.0)
+                .unwrap_err()
+                .to_string()
+                .contains("between")
+        );
     }
 
     /// Value stability: a fixed seed gives these exact draws. Changing a sampler changes

@@ -676,7 +676,7 @@ impl Checker<'_> {
             };
             let half = match value.get_ref() {
                 RawDuration::Seconds(x) if x.is_finite() && *x > 0.0 => Ok(HalfWidth::Absolute(*x)),
-                RawDuration::Seconds(_) => Err("a half-width must be a number > 0".to_string()),
+                RawDuration::Seconds(_) => Err(precision::HalfWidthError::NotPositive),
                 RawDuration::Text(t) => HalfWidth::parse(t),
             };
             match half {
@@ -1683,7 +1683,7 @@ impl Checker<'_> {
         match built {
             Some(Ok(dist)) if ok => Some(Some(dist)),
             Some(Err(message)) => {
-                self.problem(raw.span(), key, message);
+                self.problem(raw.span(), key, message.to_string());
                 None
             }
             _ => None,

@@ -64,36 +64,72 @@ pub struct PrecisionReached {
     pub met: bool,
 }
 
+/// A precision asked that cannot be read (`--precision`, `[precision]`): what was wrong, as
+/// the user typed it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PrecisionError {
+    /// A part without `=`.
+    #[error("`{0}`: expected KPI=HALF_WIDTH, e.g. service_level=0.005 or asa_s=2%")]
+    NotKpiEqualsHalfWidth(String),
+    /// A name that is no KPI of `summary.json`.
+    #[error(
+        "`{0}` is not a KPI (service_level, abandon_rate, asa_s, occupancy, \
+         lost_customers, total_cost, ... as in summary.json)"
+    )]
+    UnknownKpi(String),
+    /// A KPI's half-width that cannot be read.
+    #[error("{kpi}: `{value}`: {why}")]
+    HalfWidth {
+        /// The KPI's name as given.
+        kpi: String,
+        /// The half-width as given.
+        value: String,
+        /// What is wrong with it.
+        why: HalfWidthError,
+    },
+    /// A KPI named twice.
+    #[error("{0} is given twice")]
+    Twice(String),
+    /// Nothing asked.
+    #[error("no KPI given: e.g. service_level=0.005 (±0.5 points) or asa_s=2% (±2% of it)")]
+    Empty,
+}
+
+/// A half-width that cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum HalfWidthError {
+    /// Neither a number nor a percentage.
+    #[error("expected a half-width: a number (0.005) or a percentage (2%)")]
+    NotANumber,
+    /// Zero, negative or not finite.
+    #[error("a half-width must be a number > 0")]
+    NotPositive,
+}
+
 impl Precision {
     /// Parses `service_level=0.005,asa_s=2%` (KPI names as in summary.json; a number in the
     /// KPI's unit, or a percentage of its mean), with `max_replications`.
-    pub fn parse(text: &str, max_replications: u32) -> Result<Self, String> {
+    pub fn parse(text: &str, max_replications: u32) -> Result<Self, PrecisionError> {
         let mut targets = Vec::new();
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let Some((name, value)) = part.split_once('=') else {
-                return Err(format!(
-                    "`{part}`: expected KPI=HALF_WIDTH, e.g. service_level=0.005 or asa_s=2%"
-                ));
+                return Err(PrecisionError::NotKpiEqualsHalfWidth(part.to_string()));
             };
             let (name, value) = (name.trim(), value.trim());
-            let kpi = Kpi::named(name).ok_or_else(|| {
-                format!(
-                    "`{name}` is not a KPI (service_level, abandon_rate, asa_s, occupancy, \
-                     lost_customers, total_cost, ... as in summary.json)"
-                )
+            let kpi =
+                Kpi::named(name).ok_or_else(|| PrecisionError::UnknownKpi(name.to_string()))?;
+            let half = HalfWidth::parse(value).map_err(|why| PrecisionError::HalfWidth {
+                kpi: name.to_string(),
+                value: value.to_string(),
+                why,
             })?;
-            let half =
-                HalfWidth::parse(value).map_err(|why| format!("{name}: `{value}`: {why}"))?;
             if targets.iter().any(|(k, _)| *k == kpi) {
-                return Err(format!("{name} is given twice"));
+                return Err(PrecisionError::Twice(name.to_string()));
             }
             targets.push((kpi, half));
         }
         if targets.is_empty() {
-            return Err(
-                "no KPI given: e.g. service_level=0.005 (±0.5 points) or asa_s=2% (±2% of it)"
-                    .into(),
-            );
+            return Err(PrecisionError::Empty);
         }
         Ok(Precision::new(targets, max_replications))
     }
@@ -176,16 +212,14 @@ pub fn replications_to_reach(n: f64, reached: f64, allowed: f64) -> f64 {
 
 impl HalfWidth {
     /// `0.005` (absolute) or `2%` (relative); positive and finite.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, HalfWidthError> {
         let (number, relative) = match text.strip_suffix('%') {
             Some(n) => (n.trim(), true),
             None => (text, false),
         };
-        let x: f64 = number.parse().map_err(|_| {
-            "expected a half-width: a number (0.005) or a percentage (2%)".to_string()
-        })?;
+        let x: f64 = number.parse().map_err(|_| HalfWidthError::NotANumber)?;
         if !(x.is_finite() && x > 0.0) {
-            return Err("a half-width must be a number > 0".into());
+            return Err(HalfWidthError::NotPositive);
         }
         Ok(if relative {
             HalfWidth::Relative(x / 100.0)
@@ -223,7 +257,7 @@ mod tests {
             ("asa_s=1,asa_s=2", "given twice"),
         ] {
             let e = Precision::parse(bad, 10).unwrap_err();
-            assert!(e.contains(says), "{bad}: {e}");
+            assert!(e.to_string().contains(says), "{bad}: {e}");
         }
     }
 

@@ -316,7 +316,8 @@ pub fn parse(
 /// The `[precision]` table of `--precision KPI=HW,...` and `--max-replications`, checked as
 /// `run` checks them, with each half-width as written (a number, or a percentage of the mean).
 fn precision_table(text: &str, max_replications: Option<u32>) -> Result<toml::Table, String> {
-    Precision::parse(text, max_replications.unwrap_or(DEFAULT_MAX_REPLICATIONS))?;
+    Precision::parse(text, max_replications.unwrap_or(DEFAULT_MAX_REPLICATIONS))
+        .map_err(|e| e.to_string())?;
     let mut table = toml::Table::new();
     for (name, value) in text.split(',').filter_map(|part| part.split_once('=')) {
         let value = value.trim();
