@@ -442,7 +442,7 @@ pub struct ToursJson {
     /// The LP relaxation's cost without start blocks (no tour roster costs less; it ignores
     /// rest, start band, days off and each person's hours).
     pub lp_bound: f64,
-    /// (objective − bound) ÷ objective: an upper limit of the distance to the best roster.
+    /// (objective − LP bound) ÷ LP bound: an upper limit of the distance to the best roster.
     pub gap: f64,
     /// Tours whose days off lie apart.
     pub days_off_apart: usize,

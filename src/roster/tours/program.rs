@@ -391,7 +391,7 @@ impl<'a> Program<'a> {
             }
             _ => {}
         }
-        match self.lp(lp.width, &lp.safe_only.clone(), &bounds)? {
+        match self.lp(lp.width, &lp.safe_only, &bounds)? {
             Some(fresh) => {
                 *lp = fresh;
                 Ok(true)
