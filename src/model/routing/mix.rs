@@ -1,13 +1,16 @@
 //! The type of each arriving call: drawn in proportion to the call types' arrival rates in
 //! the interval, with one uniform number, in constant time.
 //!
-//! The type is the first whose cumulative rate passes `u × total` (`u` uniform in [0, 1)). A
-//! guide table per interval says, for each of 2^B equal slices of [0, 1) (the top B bits of
-//! `u`), the first type the search can give there, so the search starts at most a type or
-//! two before its answer: the same type as a search from the first, for every `u`.
+//! The type is the first whose cumulative rate passes `u × total` (`u` uniform in [0, 1), 53
+//! random bits). That search is done once, when the mix is built: each type's cumulative
+//! rate becomes the first 53-bit draw that passes it, rounded as a draw is, so a draw
+//! compares integers. A guide table per interval says, for each of 2^B equal slices of the
+//! draws (their top B bits), the type of the slice's first draw and the first draw of the
+//! type after it: most draws are one look-up and one comparison, and every draw gives the
+//! same type as the search.
 
 use crate::engine::StreamRng;
-use crate::model::dist::unit_interval_bits;
+use rand::Rng;
 
 /// The call-type mix of every interval.
 #[derive(Debug, Clone)]
@@ -22,14 +25,33 @@ pub(crate) struct TypeMix {
 /// The mix of one interval: what a draw reads, kept together (one look-up per draw).
 #[derive(Debug, Clone)]
 struct MixTable {
-    /// Cumulative arrival rates of types 0..=t (calls per second).
-    cumulative: Vec<f64>,
-    /// The guide table (2^`bits` entries): the first type the search can give in each slice.
-    guide: Vec<u8>,
+    /// Per type but the last: the first 53-bit draw that gives a later type.
+    next_from: Vec<u64>,
+    /// The guide table (2^`bits` entries): per slice, the type of its first draw and the
+    /// first draw of a later type (`u64::MAX` for the last type).
+    guide: Vec<(usize, u64)>,
     /// The last type (the number of types − 1).
     last: usize,
-    /// The total arrival rate (calls per second).
-    total: f64,
+}
+
+/// A 53-bit draw as the uniform number in [0, 1) it stands for, times `total`.
+#[inline(always)]
+fn scaled(bits: u64, total: f64) -> f64 {
+    bits as f64 * (1.0 / (1u64 << 53) as f64) * total
+}
+
+/// The first 53-bit draw whose [`scaled`] value reaches `c` (`u64::MAX` when none does).
+fn first_draw_reaching(c: f64, total: f64) -> u64 {
+    let (mut low, mut high) = (0u64, 1u64 << 53); // the answer is in low..=high
+    while low < high {
+        let mid = low + (high - low) / 2;
+        if c <= scaled(mid, total) {
+            high = mid;
+        } else {
+            low = mid + 1;
+        }
+    }
+    if low == 1 << 53 { u64::MAX } else { low }
 }
 
 impl TypeMix {
@@ -64,18 +86,21 @@ impl TypeMix {
             .map(|c: Vec<f64>| {
                 let last = c.len().saturating_sub(1);
                 let total = c.last().copied().unwrap_or(0.0);
+                let next_from: Vec<u64> = c[..last]
+                    .iter()
+                    .map(|&c| first_draw_reaching(c, total))
+                    .collect();
                 let guide = (0..slices)
                     .map(|j| {
-                        // the smallest `u × total` of slice j, rounded as a draw is
-                        let low = (j as f64 / slices as f64) * total;
-                        c.partition_point(|&x| x <= low).min(last) as u8
+                        let first = j << (53 - bits);
+                        let ty = next_from.partition_point(|&b| b <= first);
+                        (ty, next_from.get(ty).copied().unwrap_or(u64::MAX))
                     })
                     .collect();
                 MixTable {
-                    cumulative: c,
+                    next_from,
                     guide,
                     last,
-                    total,
                 }
             })
             .collect();
@@ -97,16 +122,21 @@ impl TypeMix {
         if table.last == 0 {
             return 0;
         }
-        let (bits, unit) = unit_interval_bits(rng);
-        let u = unit * table.total;
-        let slice = (bits >> (53 - self.bits)) as usize;
-        let mut ty = usize::from(table.guide[slice]);
-        // (one check of the range, not one per step)
-        for &c in &table.cumulative[ty..table.last] {
-            if c > u {
-                break;
-            }
+        table.type_of(rng.next_u64() >> 11, self.bits)
+    }
+}
+
+impl MixTable {
+    /// The type of the 53-bit draw `bits`, the guide having 2^`guide_bits` slices.
+    #[inline(always)]
+    fn type_of(&self, bits: u64, guide_bits: u32) -> usize {
+        let (mut ty, next) = self.guide[(bits >> (53 - guide_bits)) as usize];
+        if bits >= next {
+            // the slice holds a boundary between types, and this draw is past it
             ty += 1;
+            while ty < self.last && bits >= self.next_from[ty] {
+                ty += 1;
+            }
         }
         ty
     }
@@ -116,6 +146,19 @@ impl TypeMix {
 mod tests {
     use super::*;
     use crate::engine::{Stream, streams};
+    use crate::model::dist::unit_interval_bits;
+
+    /// Cumulative rates of interval `k`.
+    fn cumulative(rates: &[&[f64]], k: usize) -> Vec<f64> {
+        let mut sum = 0.0;
+        rates
+            .iter()
+            .map(|r| {
+                sum += r[k];
+                sum
+            })
+            .collect()
+    }
 
     /// The first type whose cumulative rate passes `u × total`, searched from the first.
     fn searched(cumulative: &[f64], unit: f64) -> usize {
@@ -140,9 +183,26 @@ mod tests {
             let (mut a, mut b) = (streams(3, 0, Stream(20)), streams(3, 0, Stream(20)));
             for _ in 0..100_000 {
                 let (_, unit) = unit_interval_bits(&mut b);
+                assert_eq!(mix.draw(k, &mut a), searched(&cumulative(&rates, k), unit));
+            }
+        }
+    }
+
+    /// The draws on either side of each boundary between types give the searched type: the
+    /// integer boundaries are exact, not off by one draw.
+    #[test]
+    fn boundaries_are_exact_draws() {
+        let rates: [&[f64]; 4] = [&[0.1], &[1e-9], &[0.37], &[1.0 / 3.0]];
+        let mix = TypeMix::new(&rates, 1);
+        let table = &mix.tables[0];
+        let c = cumulative(&rates, 0);
+        for &b in &table.next_from {
+            for bits in [b - 1, b] {
+                let unit = bits as f64 * (1.0 / (1u64 << 53) as f64);
                 assert_eq!(
-                    mix.draw(k, &mut a),
-                    searched(&mix.tables[k].cumulative, unit)
+                    table.type_of(bits, mix.bits),
+                    searched(&c, unit),
+                    "draw {bits}"
                 );
             }
         }
@@ -154,7 +214,7 @@ mod tests {
         let mix = TypeMix::new(&steady, 3);
         assert!(!mix.varies());
         assert_eq!(mix.tables.len(), 1);
-        assert_eq!(mix.tables[0].cumulative, vec![1.0, 3.0]);
+        assert_eq!(mix.tables[0].next_from.len(), 1);
         let (mut a, mut b) = (streams(3, 0, Stream(20)), streams(3, 0, Stream(20)));
         let full = TypeMix {
             tables: vec![mix.tables[0].clone(); 3],
@@ -174,12 +234,10 @@ mod tests {
         for j in 0..(1u64 << mix.bits) {
             for bits in [j << (53 - mix.bits), ((j + 1) << (53 - mix.bits)) - 1] {
                 let unit = bits as f64 * (1.0 / (1u64 << 53) as f64);
-                let u = unit * 3.0;
-                let mut ty = mix.tables[0].guide[j as usize] as usize;
-                while ty < 2 && mix.tables[0].cumulative[ty] <= u {
-                    ty += 1;
-                }
-                assert_eq!(ty, searched(&mix.tables[0].cumulative, unit));
+                assert_eq!(
+                    mix.tables[0].type_of(bits, mix.bits),
+                    searched(&cumulative(&rates, 0), unit)
+                );
             }
         }
         let one = TypeMix::new(&[&[0.5]], 1);

@@ -481,13 +481,13 @@ impl Router for Skills<'_> {
         }
         line.join(caller)
     }
-    #[inline]
+    #[inline(always)]
     fn take_first(&mut self, ty: usize) -> Option<Caller> {
         let caller = self.lines[ty].take_first()?;
         self.left(ty);
         Some(caller)
     }
-    #[inline]
+    #[inline(always)]
     fn leave(&mut self, ty: usize, ticket: u64) -> Option<Caller> {
         let caller = self.lines[ty].leave(ticket)?;
         self.left(ty);
