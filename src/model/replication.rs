@@ -399,7 +399,12 @@ struct Replication<'a, R: Router, O: Observer> {
     /// False once arrivals have stopped: retrials and callback retries are no longer made.
     open: bool,
     calls: u64,
-    /// The next arrival drawn from the arrival process, not yet arrived (or known).
+    /// When the next arrival from the arrival process is due to be handled (seconds): when it
+    /// calls, or with proactive agent calls when its need becomes known; infinity once
+    /// arrivals have stopped.
+    next_s: f64,
+    /// With proactive agent calls, that next arrival, drawn whole ahead of time (its targeting
+    /// comes before the outbound calls it leads to: the proactive stream's order).
     drawn: Option<Arrival>,
     /// The call-type mix changes between intervals (see [`Router::mix_varies`]).
     mix_varies: bool,
@@ -527,6 +532,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             last_event: 0.0,
             open: true,
             calls: 0,
+            next_s: f64::INFINITY,
             drawn: None,
             mix_varies,
             lead_s,
@@ -596,8 +602,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     }
 
     fn run(&mut self) {
-        self.drawn = self.draw_arrival();
-        let lead = self.lead_s.unwrap_or(0.0);
+        self.draw_next();
         loop {
             // ties: the calendar first (a caller arriving exactly at an interval boundary
             // meets the new staffing), then the drawn arrival, then those known ahead
@@ -609,10 +614,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             if walk_first {
                 calendar = self.walks.first_time();
             }
-            let drawn = self
-                .drawn
-                .as_ref()
-                .map_or(f64::INFINITY, |a| (a.t - lead).max(0.0));
+            let drawn = self.next_s;
             let upcoming = self.upcoming.front().map_or(f64::INFINITY, |a| a.t);
             if calendar <= drawn && calendar <= upcoming {
                 if walk_first {
@@ -634,13 +636,17 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                     Event::CallbackRetry { customer } => self.on_callback_retry(t, customer),
                 }
             } else if drawn <= upcoming {
-                let Some(arrival) = self.drawn.take() else {
-                    break;
-                };
-                self.drawn = self.draw_arrival();
                 if self.lead_s.is_some() {
+                    let Some(arrival) = self.drawn.take() else {
+                        break;
+                    };
+                    self.draw_next();
                     self.need_known(drawn, arrival);
                 } else {
+                    // the caller's needs are drawn now, their time already was: each random
+                    // stream is drawn in the order of arrivals either way
+                    self.draw_next();
+                    let arrival = self.arrival_at(drawn);
                     self.first_attempt(arrival);
                 }
             } else if let Some(arrival) = self.upcoming.pop_front() {
@@ -674,11 +680,28 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         all - self.callbacks_in_line
     }
 
-    /// Draws the next arrival and everything about the caller that does not depend on the
-    /// state of the center; `None` once arrivals have stopped.
+    /// Draws when the next arrival is due ([`Replication::next_s`]); with proactive agent
+    /// calls, the whole arrival ahead of time.
     #[inline(always)]
-    fn draw_arrival(&mut self) -> Option<Arrival> {
-        let t = self.arrivals.next(&mut self.rng.arrivals)?;
+    fn draw_next(&mut self) {
+        let next = self.arrivals.next(&mut self.rng.arrivals);
+        match (next, self.lead_s) {
+            (None, _) => {
+                self.next_s = f64::INFINITY;
+                self.drawn = None;
+            }
+            (Some(t), None) => self.next_s = t,
+            (Some(t), Some(lead)) => {
+                self.next_s = (t - lead).max(0.0);
+                self.drawn = Some(self.arrival_at(t));
+            }
+        }
+    }
+
+    /// Everything about a caller arriving at `t` that does not depend on the state of the
+    /// center.
+    #[inline(always)]
+    fn arrival_at(&mut self, t: f64) -> Arrival {
         let ty = if R::TYPED {
             // the warm-up runs at the first interval's rates; with one mix for every
             // interval, there is nothing to look up
@@ -701,13 +724,13 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             Some(policy) => policy.target(self.scenario.interval_of(t), &mut self.rng.proactive),
             None => Targeting::default(),
         };
-        Some(Arrival {
+        Arrival {
             t,
             ty,
             handle,
             patience,
             targeting,
-        })
+        }
     }
 
     /// With proactive agent calls: a customer's need becomes known `lead_s` before they
@@ -791,7 +814,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     }
 
     /// A new customer's need arises: a deflected customer does not call; the others do.
-    #[inline]
+    #[inline(always)]
     fn first_attempt(&mut self, arrival: Arrival) {
         let Arrival {
             t,
@@ -989,6 +1012,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         self.stopped = Some(why);
         self.calendar.clear();
         self.walks.clear();
+        self.next_s = f64::INFINITY;
         self.drawn = None;
         self.upcoming.clear();
     }
