@@ -592,8 +592,11 @@ fn render(roster: &Roster) -> String {
     out
 }
 
-/// The tours of each group that has them: people per contract, paid hours, the LP bound and
-/// the gap, tours whose days off lie apart, and the width of a start block.
+/// The tours of each group that has them: people per contract, paid hours, the objective,
+/// the LP bound and the gap, tours whose days off lie apart, and the width of a start block.
+/// Where the tours leave heads short, the objective is printed without the shortfall's
+/// penalty (which the LP bound and gap carry, in `roster.json`), and the shortfall on its
+/// own line, in head-hours.
 fn tours_summary(out: &mut String, roster: &Roster) {
     let Some(rules) = &roster.rules.tours else {
         return;
@@ -606,10 +609,24 @@ fn tours_summary(out: &mut String, roster: &Roster) {
             .zip(&rules.contracts)
             .map(|(n, c)| format!("{n} {}", c.name))
             .collect();
+        let objective = if t.short_heads() > 0 {
+            format!(
+                "objective {:.2} without the shortfall's penalty (the LP bound and gap in \
+                 roster.json include it)",
+                t.cost_without_short
+            )
+        } else {
+            format!(
+                "objective {:.2}, LP bound {:.2}, gap {:.2}%",
+                t.cost,
+                t.lp_bound,
+                t.gap() * 100.0
+            )
+        };
         let _ = writeln!(
             out,
-            "  tours{}: {} people ({}), {:.1} paid hours; objective {:.2}, LP bound {:.2}, gap \
-             {:.2}%; {} with days off apart; starts within {} of each other",
+            "  tours{}: {} people ({}), {:.1} paid hours; {objective}; {} with days off apart; \
+             starts within {} of each other",
             if roster.groups.len() > 1 {
                 format!(" of {}", g.name)
             } else {
@@ -618,9 +635,6 @@ fn tours_summary(out: &mut String, roster: &Roster) {
             t.tours.len(),
             people.join(", "),
             t.paid_hours,
-            t.cost,
-            t.lp_bound,
-            t.gap() * 100.0,
             t.days_off_apart,
             crate::units::format_duration(
                 (t.block_intervals.saturating_sub(1)) as f64 * g.requirement.interval_s
@@ -631,7 +645,7 @@ fn tours_summary(out: &mut String, roster: &Roster) {
                 out,
                 "  tours short of the requirement: {} intervals, {:.1} head-hours ({})",
                 t.short.iter().filter(|&&s| s > 0).count(),
-                t.short_heads() as f64 * g.requirement.interval_s / 3600.0,
+                t.short_head_hours(g.requirement.interval_s),
                 t.short_why(&g.name, &rules.contracts)
             );
         }
