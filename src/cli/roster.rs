@@ -118,14 +118,21 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
         pool.install(|| roster_file(&args, rules))?
     };
     let staffing = Instant::now();
-    let staffed = match (people, &args.agents) {
-        (Some(people), Some(path)) => Some(pool.install(|| staff(&roster, people, path))?),
-        _ => None,
-    };
+    let staffed = people
+        .map(|list| {
+            pool.install(|| staff(&roster, list.people, &list.path))
+                .map(|staffed| (staffed, list.path))
+        })
+        .transpose()?;
     let staff_s = staffing.elapsed().as_secs_f64();
     let total_s = started.elapsed().as_secs_f64();
-    let dir = output::write_roster(&args.out, &roster, staffed.as_ref(), args.png)
-        .with_context(|| format!("cannot write the roster of {}", roster.name))?;
+    let dir = output::write_roster(
+        &args.out,
+        &roster,
+        staffed.as_ref().map(|(s, _)| s),
+        args.png,
+    )
+    .with_context(|| format!("cannot write the roster of {}", roster.name))?;
     let files = if roster.has_call_types() {
         "roster.csv, coverage.csv, service.csv, roster.json and coverage-<group>.svg"
     } else {
@@ -154,7 +161,7 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
         print!("{}", std::fs::read_to_string(dir.join("roster.json"))?);
     } else {
         print!("{}", render(&roster));
-        if let (Some(staffed), Some(path)) = (&staffed, &args.agents) {
+        if let Some((staffed, path)) = &staffed {
             print!("{}", render_people(&roster, staffed, path));
         }
     }
@@ -165,7 +172,7 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
          {total_s:.2} s in all with planning and the check",
         roster.solve_s
     );
-    if let Some(staffed) = &staffed {
+    if let Some((staffed, _)) = &staffed {
         eprintln!(
             "{} people given the week's tours{} in {staff_s:.3} s (included above)",
             staffed.agents.len(),
@@ -179,10 +186,18 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The staff list of `--agents`: its people, and the file they were read from.
+struct StaffList {
+    /// The people, in the file's order.
+    people: Vec<Agent>,
+    /// The file (`agents.csv`).
+    path: PathBuf,
+}
+
 /// Reads the staff list `path` of `--agents` for `scenario` under `rules` (before anything is
 /// solved, so that a bad list fails at once): the week's tour rules give the contracts, the
 /// scenario the agent groups.
-fn read_staff(scenario: &Scenario, rules: &ShiftRules, path: &Path) -> anyhow::Result<Vec<Agent>> {
+fn read_staff(scenario: &Scenario, rules: &ShiftRules, path: &Path) -> anyhow::Result<StaffList> {
     let (Some(tours), Some(_)) = (&rules.tours, &rules.week) else {
         bail!(
             "--agents gives a week's tours to people: the roster needs a week and tour rules in \
@@ -194,7 +209,10 @@ fn read_staff(scenario: &Scenario, rules: &ShiftRules, path: &Path) -> anyhow::R
         contracts: &tours.contracts,
         groups: &groups,
     };
-    Ok(agents::read_agents(path, context)?)
+    Ok(StaffList {
+        people: agents::read_agents(path, context)?,
+        path: path.to_path_buf(),
+    })
 }
 
 /// People of each contract (of `contracts`) in each agent group, at `[group][contract]`:
@@ -322,11 +340,12 @@ fn render_people(roster: &Roster, staffed: &Staffed, path: &Path) -> String {
     out
 }
 
-/// Plans, rosters and checks a scenario file: one queue, or per agent group.
+/// Plans, rosters and checks a scenario file: one queue, or per agent group; with the staff
+/// list of `--agents`, read first.
 fn roster_file(
     args: &RosterArgs,
     rules: Option<ShiftRules>,
-) -> anyhow::Result<(Roster, Option<Vec<Agent>>)> {
+) -> anyhow::Result<(Roster, Option<StaffList>)> {
     let scenario = match scenario::load(&args.file) {
         Ok(sc) => sc,
         Err(problems) => {
@@ -370,8 +389,8 @@ fn roster_file(
         .map(|path| read_staff(&scenario, &rules, path))
         .transpose()?;
     let mut rules = rules;
-    if let (Some(people), Some(tours)) = (&people, &mut rules.tours) {
-        tours.staff = Some(staff_counts(people, tours.contracts.len()));
+    if let (Some(list), Some(tours)) = (&people, &mut rules.tours) {
+        tours.staff = Some(staff_counts(&list.people, tours.contracts.len()));
     }
     let roster = roster::roster_scenario(&scenario, &rules, &options, !args.no_check)
         .with_context(context)?;
@@ -573,8 +592,11 @@ fn render(roster: &Roster) -> String {
     out
 }
 
-/// The tours of each group that has them: people per contract, paid hours, the LP bound and
-/// the gap, tours whose days off lie apart, and the width of a start block.
+/// The tours of each group that has them: people per contract, paid hours, the objective,
+/// the LP bound and the gap, tours whose days off lie apart, and the width of a start block.
+/// Where the tours leave heads short, the objective is printed without the shortfall's
+/// penalty (which the LP bound and gap carry, in `roster.json`), and the shortfall on its
+/// own line, in head-hours.
 fn tours_summary(out: &mut String, roster: &Roster) {
     let Some(rules) = &roster.rules.tours else {
         return;
@@ -587,10 +609,24 @@ fn tours_summary(out: &mut String, roster: &Roster) {
             .zip(&rules.contracts)
             .map(|(n, c)| format!("{n} {}", c.name))
             .collect();
+        let objective = if t.short_heads() > 0 {
+            format!(
+                "objective {:.2} without the shortfall's penalty (the LP bound and gap in \
+                 roster.json include it)",
+                t.cost_without_short
+            )
+        } else {
+            format!(
+                "objective {:.2}, LP bound {:.2}, gap {:.2}%",
+                t.cost,
+                t.lp_bound,
+                t.gap() * 100.0
+            )
+        };
         let _ = writeln!(
             out,
-            "  tours{}: {} people ({}), {:.1} paid hours; objective {:.2}, LP bound {:.2}, gap \
-             {:.2}%; {} with days off apart; starts within {} of each other",
+            "  tours{}: {} people ({}), {:.1} paid hours; {objective}; {} with days off apart; \
+             starts within {} of each other",
             if roster.groups.len() > 1 {
                 format!(" of {}", g.name)
             } else {
@@ -599,9 +635,6 @@ fn tours_summary(out: &mut String, roster: &Roster) {
             t.tours.len(),
             people.join(", "),
             t.paid_hours,
-            t.cost,
-            t.lp_bound,
-            t.gap() * 100.0,
             t.days_off_apart,
             crate::units::format_duration(
                 (t.block_intervals.saturating_sub(1)) as f64 * g.requirement.interval_s
@@ -612,7 +645,7 @@ fn tours_summary(out: &mut String, roster: &Roster) {
                 out,
                 "  tours short of the requirement: {} intervals, {:.1} head-hours ({})",
                 t.short.iter().filter(|&&s| s > 0).count(),
-                t.short_heads() as f64 * g.requirement.interval_s / 3600.0,
+                t.short_head_hours(g.requirement.interval_s),
                 t.short_why(&g.name, &rules.contracts)
             );
         }

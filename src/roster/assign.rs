@@ -336,28 +336,18 @@ pub struct Short {
 
 /// The intervals short of heads, per group in order then interval: `required[g]` heads per
 /// interval against the assignment's coverage, each with why: the heads no tour covers
-/// (with `uncovered[g]`, why the group's tours leave them), then the unstaffed tours that
-/// work then, counted per reason.
+/// (`no_tour[g]` per interval: the group's `TourRoster::short`; for a group missing there,
+/// every head required), with `uncovered[g]`, why the group's
+/// tours leave them, then the unstaffed tours that work then, counted per reason.
 pub fn shortfall(
     grid: &Requirement,
-    required: &[&[u32]],
+    (required, no_tour): (&[&[u32]], &[&[u32]]),
     tours: &[Tour],
     assignment: &Assignment,
     names: (&[String], &[Contract], &[String]),
 ) -> Vec<Short> {
     let (groups, contracts, uncovered) = names;
     let n = grid.len();
-    // heads every tour covers (staffed or not), per group
-    let mut toured = vec![vec![0u32; n]; required.len()];
-    for tour in tours {
-        if let Some(w) = toured.get_mut(tour.group) {
-            for s in &tour.shifts {
-                for k in s.covered(n, grid.week) {
-                    w[k] += 1;
-                }
-            }
-        }
-    }
     // the unstaffed tours working in each interval, per group
     let mut working: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); n]; required.len()];
     for (i, (t, _)) in assignment.unstaffed.iter().enumerate() {
@@ -392,7 +382,7 @@ pub fn shortfall(
                     None => reasons.push((text, 1)),
                 }
             }
-            let no_tour = heads.saturating_sub(toured[g][k]);
+            let no_tour = no_tour.get(g).map_or(heads, |short| short[k]);
             let mut parts: Vec<String> = Vec::new();
             if no_tour > 0 || reasons.is_empty() {
                 parts.push(format!(
@@ -495,9 +485,19 @@ pub fn staff_week(
             )
         })
         .collect();
+    // the heads no tour covers: the tours' own figure, as their summary gives it
+    let no_tour: Vec<&[u32]> = roster
+        .groups
+        .iter()
+        .map(|g| {
+            g.tours
+                .as_ref()
+                .map_or(g.requirement.heads.as_slice(), |t| t.short.as_slice())
+        })
+        .collect();
     let shortfall = shortfall(
         grid,
-        &required,
+        (&required, &no_tour),
         &tours,
         &assignment,
         (&names, &contracts, &uncovered),
@@ -645,9 +645,11 @@ mod tests {
             hours_min: 40.0,
             hours_max: 40.0,
         }];
+        // the tours cover every head required (group 1's tour works Monday 08:00)
+        let none = vec![0u32; 168];
         let short = shortfall(
             &grid,
-            &[&req0, &req1],
+            (&[&req0, &req1], &[&none, &none]),
             &tours,
             &a,
             (&names, &contracts, &[]),
@@ -657,6 +659,38 @@ mod tests {
         assert_eq!(
             short[0].why,
             "1 unstaffed tour: nobody with the skills of tech"
+        );
+        // Wednesday 08:00 needs 3 heads of group 0 where its 2 tours work: the head no tour
+        // covers is the one given (the tours' short), with why the tours leave it
+        let mut req0 = req0;
+        req0[2 * 24 + 8] = 3;
+        let mut no_tour0 = none.clone();
+        no_tour0[2 * 24 + 8] = 1;
+        let why = ["too few people".to_string(), "nobody".to_string()];
+        let short = shortfall(
+            &grid,
+            (&[&req0, &req1], &[&no_tour0, &none]),
+            &tours,
+            &a,
+            (&names, &contracts, &why),
+        );
+        assert_eq!(short.len(), 2);
+        assert_eq!(
+            (short[0].group, short[0].interval, short[0].covered),
+            (0, 2 * 24 + 8, 2)
+        );
+        assert_eq!(short[0].why, "1 head no tour covers: too few people");
+        // a group with no short given: every head required is one no tour covers
+        let short = shortfall(
+            &grid,
+            (&[&req0, &req1], &[&no_tour0]),
+            &tours,
+            &a,
+            (&names, &contracts, &why),
+        );
+        assert_eq!(
+            short[1].why,
+            "1 head no tour covers: nobody; 1 unstaffed tour: nobody with the skills of tech"
         );
         // both unavailable on Saturday: the weekend tour is unstaffed for that reason
         let agents = vec![agent("a", 0, vec![saturday]), agent("b", 0, vec![saturday])];

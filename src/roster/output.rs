@@ -464,7 +464,6 @@ fn tours_json(roster: &Roster) -> Vec<ToursJson> {
     let Some(rules) = &roster.rules.tours else {
         return Vec::new();
     };
-    let hours = roster.grid.interval_s / 3600.0;
     roster
         .groups
         .iter()
@@ -486,7 +485,7 @@ fn tours_json(roster: &Roster) -> Vec<ToursJson> {
             lp_bound: t.lp_bound,
             gap: t.gap(),
             days_off_apart: t.days_off_apart,
-            short_head_hours: t.short_heads() as f64 * hours,
+            short_head_hours: t.short_head_hours(roster.grid.interval_s),
         })
         .collect()
 }

@@ -237,6 +237,11 @@ pub struct TourRoster {
     /// whose days off lie apart when consecutive ones are preferred, plus, for each
     /// head-interval the tours leave uncovered, more than a week of the dearest shifts.
     pub cost: f64,
+    /// The objective less the shortfall's penalty: the shifts' cost plus one paid hour for
+    /// each tour whose days off lie apart when consecutive ones are preferred (currency
+    /// units, paid hours when no cost per hour is given). Equal to `cost` when nothing is
+    /// short.
+    pub cost_without_short: f64,
     /// Paid hours of every tour.
     pub paid_hours: f64,
     /// Cost of the LP relaxation without start blocks: no tour roster under the rules costs
@@ -261,6 +266,12 @@ impl TourRoster {
     /// Head-intervals the tours leave uncovered over the week.
     pub fn short_heads(&self) -> u64 {
         self.short.iter().map(|&s| u64::from(s)).sum()
+    }
+
+    /// Head-hours the tours leave uncovered over the week: [`TourRoster::short_heads`] ×
+    /// the interval's length `interval_s` (seconds) in hours.
+    pub fn short_head_hours(&self, interval_s: f64) -> f64 {
+        self.short_heads() as f64 * (interval_s / 3600.0)
     }
 
     /// Why the tours leave intervals uncovered, in words, for agent group `group` and the
@@ -312,18 +323,9 @@ impl TourRoster {
     /// what the week's files, charts and simulated check read. The cost and bound are the
     /// tours'; the LP optimum is never taken as integral.
     pub fn solved(&self, req: &Requirement) -> Solved {
-        let mut shifts: Vec<(Shift, u32)> = Vec::new();
-        let mut all: Vec<&Shift> = self.tours.iter().flat_map(|t| &t.shifts).collect();
-        all.sort_by_key(|s| (s.start, s.length_index, s.break_at));
-        for s in all {
-            match shifts.last_mut() {
-                Some((last, n)) if last == s => *n += 1,
-                _ => shifts.push((s.clone(), 1)),
-            }
-        }
-        let (list, counts): (Vec<Shift>, Vec<u32>) = shifts.iter().cloned().unzip();
+        let (shifts, covered) = by_kind(req, &self.tours);
         Solved {
-            covered: super::grid::coverage(req, &list, &counts),
+            covered,
             shifts,
             cost: self.cost,
             paid_hours: self.paid_hours,
@@ -333,6 +335,23 @@ impl TourRoster {
             lp_solves: self.lp_solves,
         }
     }
+}
+
+/// The shifts of `tours` with their counts (in grid order), and the heads they cover in each
+/// interval of `req` ([`super::grid::coverage`]).
+fn by_kind(req: &Requirement, tours: &[Tour]) -> (Vec<(Shift, u32)>, Vec<u32>) {
+    let mut shifts: Vec<(Shift, u32)> = Vec::new();
+    let mut all: Vec<&Shift> = tours.iter().flat_map(|t| &t.shifts).collect();
+    all.sort_by_key(|s| (s.start, s.length_index, s.break_at));
+    for s in all {
+        match shifts.last_mut() {
+            Some((last, n)) if last == s => *n += 1,
+            _ => shifts.push((s.clone(), 1)),
+        }
+    }
+    let (list, counts): (Vec<Shift>, Vec<u32>) = shifts.iter().cloned().unzip();
+    let covered = super::grid::coverage(req, &list, &counts);
+    (shifts, covered)
 }
 
 /// The widest spread of one tour's start times (intervals, the block width) that keeps the
@@ -482,12 +501,7 @@ pub fn solve(
         .iter()
         .filter(|t| !days_off_together(t.days(req)))
         .count();
-    let mut covered = vec![0u32; req.len()];
-    for s in tours.iter().flat_map(|t| &t.shifts) {
-        for k in s.covered(req.len(), req.week) {
-            covered[k] += 1;
-        }
-    }
+    let (_, covered) = by_kind(req, &tours);
     let short: Vec<u32> = req
         .heads
         .iter()
@@ -495,16 +509,18 @@ pub fn solve(
         .map(|(&need, &got)| need.saturating_sub(got))
         .collect();
     let short_heads: u32 = short.iter().sum();
-    let cost = tours.iter().map(Tour::cost).sum::<f64>()
+    // from +0: an empty sum is −0, which would print as "-0.00"
+    let cost_without_short = 0.0
+        + tours.iter().map(Tour::cost).sum::<f64>()
         + tours
             .iter()
             .map(|t| rules.penalty(t.days(req), hour_cost))
-            .sum::<f64>()
-        + short_cost * f64::from(short_heads);
+            .sum::<f64>();
     Ok(TourRoster {
         paid_hours: tours.iter().map(Tour::paid_hours).sum(),
         tours,
-        cost,
+        cost: cost_without_short + short_cost * f64::from(short_heads),
+        cost_without_short,
         lp_bound,
         days_off_apart,
         block_intervals: width,

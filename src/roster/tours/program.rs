@@ -133,12 +133,24 @@ impl<'a> Program<'a> {
                     .collect()
             })
             .collect();
+        let mut program = Program {
+            req,
+            shifts,
+            patterns,
+            penalties,
+            contracts,
+            classes,
+            class_days,
+            class_contract,
+            usable: Vec::new(),
+            caps,
+            short_cost,
+        };
         // a contract nobody of the staff list has: no columns at all
-        let staffed = |c: usize| caps.is_none_or(|caps| caps.get(class_contract[c]) != Some(&0));
         let usable = (0..classes)
             .flat_map(|c| {
                 let (holds, lengths_h) = (&holds[c], &lengths_h);
-                let staffed = staffed(c);
+                let staffed = program.staffed(program.class_contract[c]);
                 shifts.iter().map(move |s| {
                     staffed
                         && lengths_h
@@ -148,19 +160,14 @@ impl<'a> Program<'a> {
                 })
             })
             .collect();
-        Program {
-            req,
-            shifts,
-            patterns,
-            penalties,
-            contracts,
-            classes,
-            class_days,
-            class_contract,
-            usable,
-            caps,
-            short_cost,
-        }
+        program.usable = usable;
+        program
+    }
+
+    /// True unless the staff list's caps leave nobody of `contract` (index in the
+    /// contracts): such a contract has no columns, neither shifts nor people.
+    fn staffed(&self, contract: usize) -> bool {
+        self.caps.is_none_or(|caps| caps.get(contract) != Some(&0))
     }
 
     /// Shift columns: each candidate once per class (those not [`Program::usable`] never
@@ -306,9 +313,7 @@ impl<'a> Program<'a> {
         for (p, (pattern, &penalty)) in self.patterns.iter().zip(self.penalties).enumerate() {
             let c = pattern.class;
             let contract = &self.contracts[pattern.contract];
-            let staffed = self
-                .caps
-                .is_none_or(|caps| caps.get(pattern.contract) != Some(&0));
+            let staffed = self.staffed(pattern.contract);
             for b in 0..nb {
                 if !staffed {
                     vars.push(None);

@@ -91,6 +91,9 @@ fn a_hand_computed_week_reaches_its_optimum() {
     assert_eq!(t.paid_hours, 168.0);
     assert_eq!(t.lp_bound, 168.0);
     assert_eq!(t.gap(), 0.0);
+    // nothing short: no penalty in the objective
+    assert_eq!(t.short_head_hours(3600.0), 0.0);
+    assert_eq!(t.cost_without_short, t.cost);
     let solved = t.solved(&req);
     assert!(solved.covered.iter().zip(&req.heads).all(|(c, h)| c >= h));
     assert!(t.tours.iter().all(|x| violations(x, &r, &req).is_empty()));
@@ -117,6 +120,14 @@ fn caps_from_a_staff_list_bound_the_tours_and_leave_the_rest_short() {
         assert_eq!(t.short[k], need.saturating_sub(got), "interval {k}");
     }
     assert_eq!(t.short_heads(), 168 - 40);
+    // 128 heads short for an hour each; on half-hour intervals they would be half as long
+    assert_eq!(t.short_head_hours(3600.0), 128.0);
+    assert_eq!(t.short_head_hours(1800.0), 64.0);
+    // the objective without the shortfall is the one tour's 5 shifts of 8 paid hours (at 1
+    // an hour, days off together); each head-interval short costs twice a week of the
+    // dearest shift (2 × 7 × 8)
+    assert_eq!(t.cost_without_short, 40.0);
+    assert_eq!(t.cost, 40.0 + 112.0 * 128.0);
     assert!(
         t.short_why("agents", &r.contracts)
             .contains("too few people of contract flex")
