@@ -520,7 +520,13 @@ fn render(roster: &Roster) -> String {
     if typed {
         let _ = writeln!(out, "\n  all groups:");
     }
-    totals(&mut out, &json.head.totals, unlimited, priced);
+    let penalty = |g: &crate::roster::GroupRoster| {
+        g.tours
+            .as_ref()
+            .map_or(0.0, |t| t.cost - t.cost_without_short)
+    };
+    let all_penalty = roster.groups.iter().map(penalty).sum();
+    totals(&mut out, &json.head.totals, all_penalty, unlimited, priced);
     tours_summary(&mut out, roster);
     heads_per_day(
         &mut out,
@@ -585,7 +591,7 @@ fn render(roster: &Roster) -> String {
             "\n  {}: {} shifts, {} shift types",
             g.name, gj.totals.shifts, gj.totals.shift_types
         );
-        totals(&mut out, &gj.totals, unlimited, priced);
+        totals(&mut out, &gj.totals, penalty(g), unlimited, priced);
         heads_per_day(&mut out, std::iter::once((&g.requirement, &g.solved)));
         shift_table(&mut out, &g.requirement, &g.solved);
     }
@@ -716,8 +722,16 @@ fn shift_table(out: &mut String, req: &Requirement, s: &roster::model::Solved) {
 
 /// Paid hours against the requirement, cost against the LP bound (`priced`: in currency
 /// units; else the cost is the paid hours); `unlimited`: no limit on shift types (an
-/// integral LP optimum then proves the roster optimal).
-fn totals(out: &mut String, t: &output::Totals, unlimited: bool, priced: bool) {
+/// integral LP optimum then proves the roster optimal). `short_penalty`: the part of the
+/// cost that prices heads left short by tours (printed without it: it runs into millions;
+/// the LP bound and gap, which carry it, stay in `roster.json`).
+fn totals(
+    out: &mut String,
+    t: &output::Totals,
+    short_penalty: f64,
+    unlimited: bool,
+    priced: bool,
+) {
     let _ = writeln!(
         out,
         "  paid: {:.1} h, for a requirement of {:.1} head-hours at least ({:.1} h over it)",
@@ -728,6 +742,15 @@ fn totals(out: &mut String, t: &output::Totals, unlimited: bool, priced: bool) {
     } else {
         (" paid hours", 1)
     };
+    if short_penalty > 0.0 {
+        let _ = writeln!(
+            out,
+            "  cost: {}{unit} without the shortfall's penalty (the LP bound and gap in \
+             roster.json include it)",
+            crate::units::thousands(t.cost - short_penalty, decimals),
+        );
+        return;
+    }
     let _ = writeln!(
         out,
         "  cost: {}{unit}; LP bound: {}; gap {:.2}%{}",

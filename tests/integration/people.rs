@@ -397,6 +397,20 @@ fn a_staff_list_far_too_small_gets_a_roster_and_the_shortfall_of_every_interval(
         tours_line.contains("without the shortfall's penalty"),
         "{tours_line}"
     );
+    // so does the cost line above it (one group: the same figure)
+    let cost_line = stdout.lines().find(|l| l.contains("  cost: ")).unwrap();
+    assert!(
+        cost_line.contains("without the shortfall's penalty"),
+        "{cost_line}"
+    );
+    let cost: String = cost_line["  cost: ".len()..]
+        .split(" (")
+        .next()
+        .unwrap()
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    assert_eq!(cost.parse::<f64>().unwrap(), 20.0 * paid, "{cost_line}");
     let folder = out.join("roster-week-tours");
     // roster.json's objective carries the penalty; its short head-hours are the heads
     // shortfall.csv says no tour covers (one source), half an hour each

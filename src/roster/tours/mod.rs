@@ -517,7 +517,8 @@ pub fn solve(
             .map(|t| rules.penalty(t.days(req), hour_cost))
             .sum::<f64>();
     Ok(TourRoster {
-        paid_hours: tours.iter().map(Tour::paid_hours).sum(),
+        // (from +0.0: an empty sum of f64 is −0.0, which a group without tours would print)
+        paid_hours: tours.iter().map(Tour::paid_hours).fold(0.0, |a, h| a + h),
         tours,
         cost: cost_without_short + short_cost * f64::from(short_heads),
         cost_without_short,
