@@ -725,13 +725,7 @@ fn shift_table(out: &mut String, req: &Requirement, s: &roster::model::Solved) {
 /// integral LP optimum then proves the roster optimal). `short_penalty`: the part of the
 /// cost that prices heads left short by tours (printed without it: it runs into millions;
 /// the LP bound and gap, which carry it, stay in `roster.json`).
-fn totals(
-    out: &mut String,
-    t: &output::Totals,
-    short_penalty: f64,
-    unlimited: bool,
-    priced: bool,
-) {
+fn totals(out: &mut String, t: &output::Totals, short_penalty: f64, unlimited: bool, priced: bool) {
     let _ = writeln!(
         out,
         "  paid: {:.1} h, for a requirement of {:.1} head-hours at least ({:.1} h over it)",

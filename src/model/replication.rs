@@ -969,16 +969,9 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
                 PackedEvent::pack(Event::Abandon { ty: ty32, ticket }),
             );
         }
-        if R::TYPED {
-            let base = self.walk_base[ty];
-            for (level, (delay, _)) in self.router.delays(ty).iter().enumerate() {
-                let slot = base + level;
-                if !self.walks.is_pending(slot) {
-                    self.walk[slot].ticket = ticket;
-                    self.walks.set(slot, t + delay, &mut self.calendar);
-                }
-            }
-        }
+        // (set after the abandonment timer: a caller whose patience ends at the very instant
+        // a delay passes hangs up first)
+        self.walk_from(ty, ticket, t);
         if let Some(k) = self.current {
             let holding = self.holding() as u64;
             let tally = &mut self.tallies[k];
@@ -1050,15 +1043,35 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         }
     }
 
-    /// A customer waiting for a callback takes a place at the end of their type's line.
+    /// With delay levels: the caller of type `ty` holding `ticket` joined the line at `t`;
+    /// each level's walk not already under way starts at them (a later caller is reached by
+    /// the walk in ticket order).
+    #[inline(always)]
+    fn walk_from(&mut self, ty: usize, ticket: u64, t: f64) {
+        if R::TYPED {
+            let base = self.walk_base[ty];
+            for (level, (delay, _)) in self.router.delays(ty).iter().enumerate() {
+                let slot = base + level;
+                if !self.walks.is_pending(slot) {
+                    self.walk[slot].ticket = ticket;
+                    self.walks.set(slot, t + delay, &mut self.calendar);
+                }
+            }
+        }
+    }
+
+    /// A customer waiting for a callback takes a place at the end of their type's line; groups
+    /// that take the type after a delay may call them back once it has passed, as for a caller
+    /// holding on.
     fn join_for_callback(&mut self, caller: Caller, ty: usize) {
-        self.router.join(
+        let ticket = self.router.join(
             ty,
             Caller {
                 callback: true,
                 ..caller
             },
         );
+        self.walk_from(ty, ticket, caller.arrival);
         self.callbacks_in_line += 1;
         if R::TYPED {
             self.type_callbacks_in_line[ty] += 1;
@@ -1215,6 +1228,9 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             return;
         }
         self.join_for_callback(caller, ty);
+        if self.stopped.is_some() {
+            return; // a runaway: nothing more happens
+        }
         self.agents_work(t);
     }
 
@@ -1933,5 +1949,49 @@ mod tests {
         );
         assert_eq!(rep.tallies[0].proactive_contacts, 1);
         assert!(rep.upcoming[0].targeting.deflected);
+    }
+
+    /// A customer waiting for a callback is reached by a group that takes their type after a
+    /// delay, once it has passed, as a caller holding on is: a backup group of ten agents,
+    /// idle most of the day, calls back most customers within its 30 s while the one
+    /// specialist is busy (before, nothing woke the backup group for a callback).
+    #[test]
+    fn a_delayed_group_calls_back_customers_waiting_for_a_callback() {
+        let text = r#"
+            seed = 5
+            [time]
+            open = "09:00"
+            interval = "8h"
+            intervals = 1
+            [[call_type]]
+            name = "a"
+            arrivals = { calls_per_hour = 60 }
+            handle_time = { distribution = "exponential", mean = "5m" }
+            callback = { offer_when_wait_exceeds = "10s", accept_probability = 1 }
+            [[agent_group]]
+            name = "specialist"
+            staffing = { agents = 1 }
+            skills = { a = 1 }
+            [[agent_group]]
+            name = "backup"
+            staffing = { agents = 10 }
+            skills = { a = 2 }
+            delay = { a = "30s" }
+        "#;
+        let sc = crate::scenario::parse(text, "t.toml", std::path::Path::new("."), "t")
+            .expect("a valid scenario");
+        let out = run_replication(&sc, 0).unwrap();
+        let day = &out.by_type[0][0];
+        assert!(day.callbacks_accepted > 100, "{day:?}");
+        assert!(
+            out.handled[0][1] > 100,
+            "the backup group calls back: {:?}",
+            out.handled
+        );
+        // most are called back when the backup group's 30 s have passed (later only when all
+        // ten are busy): a mean within twice that delay, where the specialist alone (4.6
+        // Erlangs of callbacks for one agent) would leave them waiting for hours
+        let mean = day.callback_delay_s / day.callbacks_completed as f64;
+        assert!((30.0..60.0).contains(&mean), "mean callback delay {mean} s");
     }
 }
