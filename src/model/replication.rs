@@ -1653,6 +1653,8 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::callback::CallbackPolicy;
+    use crate::model::routing::{AgentGroup, Skill};
     use crate::model::test_support::{self, day};
     use crate::model::{Dist, SkillModel};
 
@@ -1957,29 +1959,33 @@ mod tests {
     /// specialist is busy (before, nothing woke the backup group for a callback).
     #[test]
     fn a_delayed_group_calls_back_customers_waiting_for_a_callback() {
-        let text = r#"
-            seed = 5
-            [time]
-            open = "09:00"
-            interval = "8h"
-            intervals = 1
-            [[call_type]]
-            name = "a"
-            arrivals = { calls_per_hour = 60 }
-            handle_time = { distribution = "exponential", mean = "5m" }
-            callback = { offer_when_wait_exceeds = "10s", accept_probability = 1 }
-            [[agent_group]]
-            name = "specialist"
-            staffing = { agents = 1 }
-            skills = { a = 1 }
-            [[agent_group]]
-            name = "backup"
-            staffing = { agents = 10 }
-            skills = { a = 2 }
-            delay = { a = "30s" }
-        "#;
-        let sc = crate::scenario::parse(text, "t.toml", std::path::Path::new("."), "t")
-            .expect("a valid scenario");
+        // one 8-hour interval, 60 calls an hour of 5 minutes, everyone accepts a callback
+        // offered past 10 s; one specialist, and ten backup agents after 30 s
+        let mut sc = test_support::scenario(test_support::NINE_TO_CLOSE, &[480.0], &[11], None);
+        sc.interval_s = 8.0 * 3600.0;
+        sc.arrival_rate = vec![480.0 / sc.interval_s];
+        sc.handle_time = Dist::exponential(300.0).unwrap();
+        sc.callback = Some(CallbackPolicy {
+            offer_when_wait_exceeds_s: 10.0,
+            accept_probability: 1.0,
+            answer_probability: 1.0,
+            retry_delay: Dist::exponential(600.0).unwrap(),
+            max_attempts: 3,
+            talk_time: None,
+        });
+        let mut model = SkillModel::single(&sc);
+        model.groups[0].agents = vec![1];
+        model.groups.push(AgentGroup {
+            name: "backup".into(),
+            agents: vec![10],
+            skills: vec![Skill {
+                call_type: 0,
+                rank: 2,
+                delay_s: 30.0,
+                handle_time_factor: 1.0,
+            }],
+        });
+        sc.skills = Some(model);
         let out = run_replication(&sc, 0).unwrap();
         let day = &out.by_type[0][0];
         assert!(day.callbacks_accepted > 100, "{day:?}");
