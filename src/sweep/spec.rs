@@ -11,8 +11,8 @@
 use crate::model::Scenario;
 use crate::scenario::overlay::{ALTERNATIVES, apply, related};
 use crate::scenario::{self, Diagnostic};
-use crate::stats::Precision;
-use crate::stats::precision::DEFAULT_MAX_REPLICATIONS;
+use crate::stats::precision::PrecisionError;
+use crate::stats::{HalfWidth, Precision};
 use serde::Deserialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -313,19 +313,20 @@ pub fn parse(
     }
 }
 
-/// The `[precision]` table of `--precision KPI=HW,...` and `--max-replications`, checked as
-/// `run` checks them, with each half-width as written (a number, or a percentage of the mean).
-fn precision_table(text: &str, max_replications: Option<u32>) -> Result<toml::Table, String> {
-    Precision::parse(text, max_replications.unwrap_or(DEFAULT_MAX_REPLICATIONS))
-        .map_err(|e| e.to_string())?;
+/// The `[precision]` table of `--precision KPI=HW,...` and `--max-replications`, read and
+/// checked as `run` reads them ([`Precision::typed_targets`]), with each half-width as typed: a
+/// number in the KPI's unit, or a percentage of the mean as text (`"2%"`).
+fn precision_table(
+    text: &str,
+    max_replications: Option<u32>,
+) -> Result<toml::Table, PrecisionError> {
     let mut table = toml::Table::new();
-    for (name, value) in text.split(',').filter_map(|part| part.split_once('=')) {
-        let value = value.trim();
-        let value = match value.parse::<f64>() {
-            Ok(x) => toml::Value::Float(x),
-            Err(_) => toml::Value::String(value.to_string()),
+    for (kpi, half, typed) in Precision::typed_targets(text)? {
+        let value = match half {
+            HalfWidth::Absolute(x) => toml::Value::Float(x),
+            HalfWidth::Relative(_) => toml::Value::String(typed.to_string()),
         };
-        table.insert(name.trim().to_string(), value);
+        table.insert(kpi.name().to_string(), value);
     }
     if let Some(n) = max_replications {
         table.insert("max_replications".into(), toml::Value::Integer(n.into()));
