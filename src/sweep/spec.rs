@@ -888,4 +888,20 @@ per_interval = [1, 2]
         assert_ne!(a.fingerprint, d.fingerprint);
         assert_eq!(d.points[0].scenario.replications, 5);
     }
+
+    /// `--precision` goes into every point as the `[precision]` table of what was typed: a
+    /// number in the KPI's unit as a number, a percentage as its text (the points' text, so
+    /// the fingerprint, says what was asked), the maximum when given; refused as `run` refuses.
+    #[test]
+    fn the_precision_table_is_what_was_typed() {
+        let table = precision_table(" service_level = 5e-3 , asa_s = 2 % ", Some(12)).unwrap();
+        let want: toml::Table =
+            toml::from_str("service_level = 0.005\nasa_s = \"2 %\"\nmax_replications = 12\n")
+                .unwrap();
+        assert_eq!(table, want);
+        let table = precision_table("abandon_rate=1%", None).unwrap();
+        assert_eq!(table.to_string(), "abandon_rate = \"1%\"\n");
+        let e = precision_table("service_level:0.01", None).unwrap_err();
+        assert!(e.to_string().contains("expected KPI=HALF_WIDTH"), "{e}");
+    }
 }
