@@ -127,29 +127,25 @@ impl RowsTally {
     }
 }
 
-/// The KPIs `scenario` produces: those of the base model, and those of each mechanism that
-/// the scenario, or one of its call types, has.
+/// The KPIs `scenario` produces: those of the base model, and those whose every mechanism
+/// ([`Kpi::mechanisms`]) the scenario, or one of its call types, has.
 pub fn kpis_of(scenario: &Scenario) -> Vec<Kpi> {
     let types = scenario.skills.as_ref().map_or(&[][..], |m| &m.types[..]);
     let any = |has: fn(&CallType) -> bool| types.iter().any(has);
+    let has = |m: &Mechanism| match m {
+        Mechanism::Base => true,
+        Mechanism::Lines => scenario.lines.is_some(),
+        Mechanism::Balking => scenario.balking.is_some() || any(|t| t.balking.is_some()),
+        Mechanism::Retrials => scenario.retrials.is_some() || any(|t| t.retrials.is_some()),
+        Mechanism::Callback => scenario.callback.is_some() || any(|t| t.callback.is_some()),
+        Mechanism::Proactive => scenario.proactive.is_some() || any(|t| t.proactive.is_some()),
+        Mechanism::Costs => scenario.costs.is_some(),
+        Mechanism::Days => scenario.days > 1,
+    };
     Kpi::ALL
         .iter()
         .copied()
-        .filter(|k| match k.mechanism() {
-            Mechanism::Base => true,
-            Mechanism::Lines => scenario.lines.is_some(),
-            Mechanism::Balking => scenario.balking.is_some() || any(|t| t.balking.is_some()),
-            Mechanism::Retrials => scenario.retrials.is_some() || any(|t| t.retrials.is_some()),
-            Mechanism::Callback => scenario.callback.is_some() || any(|t| t.callback.is_some()),
-            Mechanism::Proactive => scenario.proactive.is_some() || any(|t| t.proactive.is_some()),
-            Mechanism::Costs => scenario.costs.is_some(),
-            Mechanism::Days => {
-                scenario.days > 1
-                    && (*k != Kpi::CallbacksCarriedOver
-                        || scenario.callback.is_some()
-                        || any(|t| t.callback.is_some()))
-            }
-        })
+        .filter(|k| k.mechanisms().iter().all(has))
         .collect()
 }
 
@@ -231,20 +227,22 @@ fn replication_kpis_until(
     replication: u64,
     go_on: &dyn Fn() -> bool,
 ) -> Result<ReplicationKpis, RunError> {
-    let outcome = days::run_days(scenario, replication, go_on)
-        .map(days::one_after_the_other)
-        .map_err(|why| RunError {
-            scenario: scenario.name.clone(),
-            replication,
-            why,
-        })?;
+    let days = days::run_days(scenario, replication, go_on).map_err(|why| RunError {
+        scenario: scenario.name.clone(),
+        replication,
+        why,
+    })?;
+    // each day's whole, with several days (one day alone is the whole run)
+    let day_rows: Vec<Vec<f64>> = if days.len() > 1 {
+        days.iter()
+            .map(|day| kpi_values(&IntervalTally::whole(&day.intervals)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let outcome = days::one_after_the_other(days);
     let mut kpis = outcome_kpis(&outcome);
-    if scenario.days > 1 {
-        kpis.days = days::day_totals(&outcome.intervals, scenario.intervals())
-            .iter()
-            .map(kpi_values)
-            .collect();
-    }
+    kpis.days = day_rows;
     if scenario.skills.is_some() {
         kpis.skills = Some(SkillReplication::of(&outcome));
     }
@@ -258,14 +256,10 @@ fn kpi_values(t: &IntervalTally) -> Vec<f64> {
 
 /// The KPI values of one replication's outcome (the whole center).
 fn outcome_kpis(outcome: &ReplicationOutcome) -> ReplicationKpis {
-    let values = kpi_values;
-    let mut whole = IntervalTally::default();
-    for t in &outcome.intervals {
-        whole.merge(t);
-    }
+    let whole = IntervalTally::whole(&outcome.intervals);
     ReplicationKpis {
-        total: values(&whole),
-        intervals: outcome.intervals.iter().map(values).collect(),
+        total: kpi_values(&whole),
+        intervals: outcome.intervals.iter().map(kpi_values).collect(),
         days: Vec::new(),
         calls: outcome.calls,
         waits: whole.waits,
@@ -517,6 +511,7 @@ impl ScenarioTally {
     pub fn new(scenario: &Scenario) -> Self {
         ScenarioTally {
             rows: RowsTally::new(scenario.run_intervals()),
+            // one row per day with several days; none for a day alone
             days: vec![
                 vec![MeanCiTally::new(); Kpi::ALL.len()];
                 if scenario.days > 1 {
@@ -591,17 +586,14 @@ impl ScenarioTally {
             // the replications it took
             scenario.replications = self.replications.len() as u32;
         }
-        let days = if scenario.days > 1 {
-            self.days
-                .iter()
-                .map(|t| KpiSet::from_tallies(&kpis, t))
-                .collect()
-        } else {
-            Vec::new()
-        };
         ScenarioResult {
             scenario,
-            days,
+            // empty for a day alone, as `new` left it
+            days: self
+                .days
+                .iter()
+                .map(|t| KpiSet::from_tallies(&kpis, t))
+                .collect(),
             precision: self.reached,
             control_expected: self.control,
             total,

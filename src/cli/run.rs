@@ -449,13 +449,7 @@ fn precision_line(reached: &crate::stats::PrecisionReached) -> String {
     };
     format!(
         "  precision: {verdict}: {}\n",
-        half_widths(
-            reached
-                .kpis
-                .iter()
-                .map(|&(k, asked, a, g)| (k, asked, a, g)),
-            reached.met
-        )
+        half_widths(reached.kpis.iter().copied(), reached.met)
     )
 }
 

@@ -81,21 +81,6 @@ fn append(all: &mut Vec<Vec<IntervalTally>>, day: Vec<Vec<IntervalTally>>) {
     }
 }
 
-/// Each day's whole-day tally, from the intervals of the days one after the other
-/// (`intervals` per day).
-pub fn day_totals(intervals: &[IntervalTally], per_day: usize) -> Vec<IntervalTally> {
-    intervals
-        .chunks(per_day.max(1))
-        .map(|day| {
-            let mut whole = IntervalTally::default();
-            for t in day {
-                whole.merge(t);
-            }
-            whole
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,7 +127,7 @@ mod tests {
             let days = run_days(&sc, rep, &|| true).unwrap();
             let totals: Vec<IntervalTally> = days
                 .iter()
-                .map(|d| day_totals(&d.intervals, sc.intervals())[0].clone())
+                .map(|d| IntervalTally::whole(&d.intervals))
                 .collect();
             for (d, (day, t)) in days.iter().zip(&totals).enumerate() {
                 for i in &day.intervals {
@@ -164,10 +149,7 @@ mod tests {
                 handed_on_somewhere += t.carried_over;
             }
             assert_eq!(totals[6].carried_over, 0, "the last day hands on nobody");
-            let mut week = IntervalTally::default();
-            for t in &totals {
-                week.merge(t);
-            }
+            let week = IntervalTally::whole(&totals);
             assert_eq!(week.carried_in, week.carried_over);
             assert_eq!(
                 week.customers,
@@ -209,8 +191,7 @@ mod tests {
             let week = one_after_the_other(days);
             for rows in week.by_type.iter().chain([&week.intervals]) {
                 assert!(rows.iter().all(IntervalTally::balances));
-                let all = day_totals(rows, rows.len());
-                let t = &all[0];
+                let t = &IntervalTally::whole(rows);
                 assert_eq!(t.customers, t.served_customers + t.lost_customers);
                 assert_eq!(t.carried_in, t.carried_over);
                 assert_eq!(
@@ -218,7 +199,7 @@ mod tests {
                     t.callbacks_completed + t.callbacks_failed
                 );
             }
-            carried += day_totals(&week.intervals, week.intervals.len())[0].carried_over;
+            carried += IntervalTally::whole(&week.intervals).carried_over;
         }
         assert!(carried > 0, "some customers were handed on");
     }
@@ -256,16 +237,16 @@ mod tests {
             let b = run_days(&without, rep, &|| true).unwrap();
             for (x, y) in a.iter().zip(&b) {
                 let (x, y) = (
-                    &day_totals(&x.intervals, 4)[0],
-                    &day_totals(&y.intervals, 4)[0],
+                    IntervalTally::whole(&x.intervals),
+                    IntervalTally::whole(&y.intervals),
                 );
                 assert_eq!(x.customers, y.customers);
                 lost_with += x.lost_customers;
                 lost_without += y.lost_customers;
             }
             let (x, y) = (
-                &day_totals(&a[0].intervals, 4)[0],
-                &day_totals(&b[0].intervals, 4)[0],
+                IntervalTally::whole(&a[0].intervals),
+                IntervalTally::whole(&b[0].intervals),
             );
             assert_eq!(x.offered, y.offered);
             assert_eq!(x.lost_customers + x.carried_over, y.lost_customers);

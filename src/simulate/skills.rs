@@ -80,12 +80,8 @@ pub struct Rows<R> {
 }
 
 fn rows<R>(tallies: &[IntervalTally], row: impl Fn(&IntervalTally) -> R) -> Rows<R> {
-    let mut whole = IntervalTally::default();
-    for t in tallies {
-        whole.merge(t);
-    }
     Rows {
-        total: row(&whole),
+        total: row(&IntervalTally::whole(tallies)),
         intervals: tallies.iter().map(row).collect(),
     }
 }

@@ -110,7 +110,21 @@ impl Precision {
     /// Parses `service_level=0.005,asa_s=2%` (KPI names as in summary.json; a number in the
     /// KPI's unit, or a percentage of its mean), with `max_replications`.
     pub fn parse(text: &str, max_replications: u32) -> Result<Self, PrecisionError> {
-        let mut targets = Vec::new();
+        let targets = Precision::typed_targets(text)?;
+        Ok(Precision::new(
+            targets
+                .into_iter()
+                .map(|(kpi, half, _)| (kpi, half))
+                .collect(),
+            max_replications,
+        ))
+    }
+
+    /// The targets of `service_level=0.005,asa_s=2%` as [`Precision::parse`] reads (and
+    /// refuses) them, in the order typed: each KPI, its half-width, and the half-width as typed
+    /// (trimmed: `2%`), for a `[precision]` table that says what was typed.
+    pub fn typed_targets(text: &str) -> Result<Vec<(Kpi, HalfWidth, &str)>, PrecisionError> {
+        let mut targets: Vec<(Kpi, HalfWidth, &str)> = Vec::new();
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let Some((name, value)) = part.split_once('=') else {
                 return Err(PrecisionError::NotKpiEqualsHalfWidth(part.to_string()));
@@ -123,15 +137,15 @@ impl Precision {
                 value: value.to_string(),
                 why,
             })?;
-            if targets.iter().any(|(k, _)| *k == kpi) {
+            if targets.iter().any(|(k, _, _)| *k == kpi) {
                 return Err(PrecisionError::Twice(name.to_string()));
             }
-            targets.push((kpi, half));
+            targets.push((kpi, half, value));
         }
         if targets.is_empty() {
             return Err(PrecisionError::Empty);
         }
-        Ok(Precision::new(targets, max_replications))
+        Ok(targets)
     }
 
     /// The precision of `targets` (put in the KPIs' output order) and `max_replications`.

@@ -96,15 +96,27 @@ mod tests {
         assert!((a.mean - b.mean).abs() < 1e-12 && (a.ci95 - b.ci95).abs() < 1e-12);
     }
 
+    /// Two strata 10 apart with the same small spread within each: the estimate is the closed
+    /// form, worked by hand here, whose half-width holds only the spread within the strata.
     #[test]
     fn differences_between_strata_are_no_noise() {
-        // two strata 10 apart, the same small spread within each: the stratified half-width
-        // is that of the spread within, far below the plain mean's
         let y = [0.0, 10.0, 1.0, 11.0, 0.5, 10.5, 0.2, 10.2];
         let s = stratified_mean(&y, None, 2);
-        let p = mean_ci(y);
-        assert!((s.mean - p.mean).abs() < 1e-12);
-        assert!(s.ci95 < p.ci95 / 5.0, "{s:?} {p:?}");
+        // stratum 0: 0, 1, 0.5, 0.2 (mean 0.425); stratum 1: 10, 11, 10.5, 10.2 (mean
+        // 10.425); the stratified mean (0.425 + 10.425) ÷ 2
+        let mean = 5.425;
+        // squares about each stratum's mean: 0.425² + 0.575² + 0.075² + 0.225² = 0.5675 in
+        // each, pooled on N − K = 8 − 2 = 6 degrees of freedom
+        let (n, k) = (8, 2);
+        let s2 = 2.0 * 0.5675 / (n - k) as f64;
+        // t(N − K) · s · √(Σₕ 1/nₕ ÷ K²), nₕ = 4
+        let half = student_t_975(n - k) * (s2 * (0.25 + 0.25) / 4.0).sqrt();
+        let close = |got: f64, want: f64| (got - want).abs() <= 1e-12 * want.abs();
+        assert!(
+            close(s.mean, mean) && close(s.ci95, half),
+            "{s:?}: {mean} ± {half}"
+        );
+        assert_eq!(s.n, n);
         // a stratum with one value: the plain mean
         assert_eq!(
             stratified_mean(&y[..3], None, 2),

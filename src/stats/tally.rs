@@ -98,6 +98,15 @@ pub struct IntervalTally {
 }
 
 impl IntervalTally {
+    /// The whole of `intervals` (a day's, or a run's): every tally merged in the order given.
+    pub fn whole(intervals: &[IntervalTally]) -> IntervalTally {
+        let mut whole = IntervalTally::default();
+        for t in intervals {
+            whole.merge(t);
+        }
+        whole
+    }
+
     /// Adds another tally (used to build the whole run from its intervals).
     pub fn merge(&mut self, other: &IntervalTally) {
         self.add_calls(other);
@@ -190,7 +199,7 @@ pub enum Mechanism {
 }
 
 macro_rules! kpis {
-    ($($variant:ident $name:literal $mechanism:ident : $doc:literal,)*) => {
+    ($($variant:ident $name:literal $mechanism:ident $(+ $also:ident)* : $doc:literal,)*) => {
         /// A key performance indicator, as named in every output.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum Kpi {
@@ -214,6 +223,12 @@ macro_rules! kpis {
             /// The mechanism that produces it.
             pub fn mechanism(self) -> Mechanism {
                 match self { $(Kpi::$variant => Mechanism::$mechanism,)* }
+            }
+
+            /// Every mechanism a scenario must have for it to be produced: its own, and any
+            /// other it counts the work of (callbacks carried over need callbacks).
+            pub fn mechanisms(self) -> &'static [Mechanism] {
+                match self { $(Kpi::$variant => &[Mechanism::$mechanism $(, Mechanism::$also)*],)* }
             }
         }
     };
@@ -262,7 +277,7 @@ kpis! {
     CostPerCallHandled "cost_per_call_handled" Costs: "Total cost ÷ calls handled (answered, and completed callbacks).",
     CarriedOver "carried_over" Days: "Customers still due to call again, or to be called back, at closing, handed on to the next morning.",
     CarriedIn "carried_in" Days: "Customers from an earlier day who called again, or were called back, this day.",
-    CallbacksCarriedOver "callbacks_carried_over" Days: "Callbacks promised but not made by closing, made first the next morning.",
+    CallbacksCarriedOver "callbacks_carried_over" Days + Callback: "Callbacks promised but not made by closing, made first the next morning.",
 }
 
 impl Kpi {

@@ -11,8 +11,8 @@
 use crate::model::Scenario;
 use crate::scenario::overlay::{ALTERNATIVES, apply, related};
 use crate::scenario::{self, Diagnostic};
-use crate::stats::Precision;
-use crate::stats::precision::DEFAULT_MAX_REPLICATIONS;
+use crate::stats::precision::PrecisionError;
+use crate::stats::{HalfWidth, Precision};
 use serde::Deserialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -313,19 +313,20 @@ pub fn parse(
     }
 }
 
-/// The `[precision]` table of `--precision KPI=HW,...` and `--max-replications`, checked as
-/// `run` checks them, with each half-width as written (a number, or a percentage of the mean).
-fn precision_table(text: &str, max_replications: Option<u32>) -> Result<toml::Table, String> {
-    Precision::parse(text, max_replications.unwrap_or(DEFAULT_MAX_REPLICATIONS))
-        .map_err(|e| e.to_string())?;
+/// The `[precision]` table of `--precision KPI=HW,...` and `--max-replications`, read and
+/// checked as `run` reads them ([`Precision::typed_targets`]), with each half-width as typed: a
+/// number in the KPI's unit, or a percentage of the mean as text (`"2%"`).
+fn precision_table(
+    text: &str,
+    max_replications: Option<u32>,
+) -> Result<toml::Table, PrecisionError> {
     let mut table = toml::Table::new();
-    for (name, value) in text.split(',').filter_map(|part| part.split_once('=')) {
-        let value = value.trim();
-        let value = match value.parse::<f64>() {
-            Ok(x) => toml::Value::Float(x),
-            Err(_) => toml::Value::String(value.to_string()),
+    for (kpi, half, typed) in Precision::typed_targets(text)? {
+        let value = match half {
+            HalfWidth::Absolute(x) => toml::Value::Float(x),
+            HalfWidth::Relative(_) => toml::Value::String(typed.to_string()),
         };
-        table.insert(name.trim().to_string(), value);
+        table.insert(kpi.name().to_string(), value);
     }
     if let Some(n) = max_replications {
         table.insert("max_replications".into(), toml::Value::Integer(n.into()));
@@ -886,5 +887,21 @@ per_interval = [1, 2]
         assert_ne!(a.fingerprint, c.fingerprint);
         assert_ne!(a.fingerprint, d.fingerprint);
         assert_eq!(d.points[0].scenario.replications, 5);
+    }
+
+    /// `--precision` goes into every point as the `[precision]` table of what was typed: a
+    /// number in the KPI's unit as a number, a percentage as its text (the points' text, so
+    /// the fingerprint, says what was asked), the maximum when given; refused as `run` refuses.
+    #[test]
+    fn the_precision_table_is_what_was_typed() {
+        let table = precision_table(" service_level = 5e-3 , asa_s = 2 % ", Some(12)).unwrap();
+        let want: toml::Table =
+            toml::from_str("service_level = 0.005\nasa_s = \"2 %\"\nmax_replications = 12\n")
+                .unwrap();
+        assert_eq!(table, want);
+        let table = precision_table("abandon_rate=1%", None).unwrap();
+        assert_eq!(table.to_string(), "abandon_rate = \"1%\"\n");
+        let e = precision_table("service_level:0.01", None).unwrap_err();
+        assert!(e.to_string().contains("expected KPI=HALF_WIDTH"), "{e}");
     }
 }

@@ -587,3 +587,270 @@ fn mutated_point_files_of_a_precise_sweep_are_read_or_errors_naming_the_file() {
     }
     assert!(read > 0 && refused > 0, "{read} {refused}");
 }
+
+/// The lines of `text` with the value of every `key = ...` line set to `value` (the rest of
+/// the line, a comment included, replaced).
+fn set_key(text: &str, key: &str, value: &str) -> String {
+    let mut out: Vec<String> = text.lines().map(str::to_string).collect();
+    for line in &mut out {
+        if line.split('=').next().is_some_and(|k| k.trim() == key) {
+            *line = format!("{key} = {value}");
+        }
+    }
+    out.join("\n")
+}
+
+/// `callsim run` of `file` with `args` (2 replications, no charts, into `out`), in at most a
+/// minute: it ends without a panic, with results or an `error: ...`; its (success, stderr).
+fn run_ends_cleanly(
+    file: &std::path::Path,
+    out: &std::path::Path,
+    args: &[&str],
+) -> (bool, String) {
+    let run = crate::common::callsim()
+        .arg("run")
+        .arg(file)
+        .args(["--replications", "2", "--no-charts", "--out"])
+        .arg(out)
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+    assert!(
+        run.status.code().is_some() && !stderr.contains("panicked"),
+        "{} {args:?}: {stderr}",
+        file.display()
+    );
+    assert!(
+        run.status.success() || stderr.starts_with("error: "),
+        "{} {args:?}: {stderr}",
+        file.display()
+    );
+    (run.status.success(), stderr)
+}
+
+/// The keys of a run of several days, `[time] days` and `carry_over`, set to every hostile
+/// number and value of the mutator (and `days` left out under `carry_over`): validation ends
+/// without a panic, valid or with problems naming the file (a number of days refused beyond
+/// its bounds). Every valid case also runs through the binary, plain and with
+/// `--stratified-days`, which a run of several days refuses with a warning (independent days,
+/// no stratified estimator), as the README says.
+#[test]
+fn hostile_days_and_carry_over_are_run_or_refused_never_a_panic() {
+    let path = repo("scenarios/week/carry-over.toml");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let base_dir = path.parent().unwrap().to_path_buf();
+    let file = path.display().to_string();
+    let mut cases: Vec<(String, String)> = Vec::new();
+    for value in NUMBERS.iter().chain(VALUES) {
+        cases.push((format!("days = {value}"), set_key(&original, "days", value)));
+        let with_carry =
+            original.replacen("days = 7", &format!("days = 7\ncarry_over = {value}"), 1);
+        cases.push((format!("carry_over = {value}"), with_carry));
+    }
+    for carry in ["true", "false"] {
+        let without_days = set_key(&original, "days", "1").replacen(
+            "days = 1",
+            &format!("carry_over = {carry}"),
+            1,
+        );
+        cases.push((format!("no days, carry_over = {carry}"), without_days));
+        let two = original.replacen("days = 7", &format!("days = 2\ncarry_over = {carry}"), 1);
+        cases.push((format!("days = 2, carry_over = {carry}"), two));
+    }
+    let work = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let (mut valid, mut refused) = (0, 0);
+    for (case, (what, text)) in cases.iter().enumerate() {
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            callsim::scenario::parse(text, &file, &base_dir, "mutant")
+        }));
+        let scenario = match outcome {
+            Err(_) => panic!("{what}: validation panicked"),
+            Ok(Ok(scenario)) => scenario,
+            Ok(Err(problems)) => {
+                refused += 1;
+                assert!(!problems.is_empty(), "{what}: no problem given");
+                for p in &problems {
+                    let shown = p.to_string();
+                    assert!(
+                        shown.starts_with(&file) && shown.len() < 5_000,
+                        "{what}: {shown}"
+                    );
+                }
+                continue;
+            }
+        };
+        valid += 1;
+        assert!(
+            (1..=366).contains(&scenario.days),
+            "{what}: {}",
+            scenario.days
+        );
+        let mutant = work.path().join(format!("case{case}.toml"));
+        std::fs::write(&mutant, text).unwrap();
+        let (ran, _) = run_ends_cleanly(&mutant, &work.path().join(format!("plain{case}")), &[]);
+        assert!(ran, "{what}: valid, yet not run");
+        let out = work.path().join(format!("stratified{case}"));
+        let (ran, stderr) = run_ends_cleanly(&mutant, &out, &["--stratified-days"]);
+        assert!(ran, "{what}: {stderr}");
+        let summary: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(out.join(&scenario.name).join("summary.json")).unwrap(),
+        )
+        .unwrap();
+        let warned = stderr.contains("no stratified days in a run of several days");
+        assert_eq!(warned, scenario.days > 1, "{what}: {stderr}");
+        assert_eq!(
+            summary.get("estimator").is_some(),
+            scenario.days == 1,
+            "{what}: {summary}"
+        );
+    }
+    assert!(valid >= 4 && refused > 0, "{valid} {refused}");
+    assert!(
+        started.elapsed().as_secs() < 120,
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+/// Hostile `sweep --precision` text (no `=`, `:` for `=`, no KPI, a KPI not known, a
+/// half-width empty, negative, zero, not a number, infinite, beyond f64, a KPI twice, a huge
+/// string): read into the sweep's points, or refused naming `--precision`, never a panic; a
+/// few through the binary too (huge and tiny half-widths that are valid run to their
+/// maximum and end).
+#[test]
+fn hostile_sweep_precisions_are_run_or_refused_never_a_panic() {
+    let work = tempfile::tempdir().unwrap();
+    let file = work.path().join("hostile.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "name = \"hostile\"\nbase = {:?}\n[axes]\n\"staffing.agents\" = [3, 4]\n",
+            repo("scenarios/small-business.toml").display().to_string()
+        ),
+    )
+    .unwrap();
+    let sweep_text = std::fs::read_to_string(&file).unwrap();
+    let long = format!("service_level={}", "9".repeat(100_000));
+    let texts: Vec<&str> = vec![
+        "service_level:",
+        "x:0.5",
+        "service_level:-1",
+        "service_level:nan",
+        "service_level:0.01",
+        "service_level=",
+        "x=0.5",
+        "=0.5",
+        "=",
+        "",
+        ",",
+        " , ,",
+        "service_level=-1",
+        "service_level=0",
+        "service_level=-0",
+        "service_level=nan",
+        "service_level=NaN%",
+        "service_level=inf",
+        "service_level=-inf%",
+        "service_level=1e309",
+        "service_level=%",
+        "service_level=5%%",
+        "service_level=0x10",
+        "service_level=0.01,service_level=0.02",
+        "service_level=0.01,,asa_s=2%",
+        "service_level=0.01=0.02",
+        "service_level=99999999999999999999999999999999",
+        "service_level=1e308",
+        "service_level=1e-320",
+        "asa_s=99999999999999999999%",
+        "asa_s=1e-300%",
+        "é=1",
+        &long,
+    ];
+    let started = std::time::Instant::now();
+    let (mut read, mut refused) = (0, 0);
+    for text in &texts {
+        let overrides = callsim::sweep::Overrides {
+            precision: Some(text.to_string()),
+            max_replications: Some(12),
+            ..Default::default()
+        };
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            callsim::sweep::parse(
+                &sweep_text,
+                "hostile.toml",
+                work.path(),
+                "hostile",
+                overrides,
+            )
+        }));
+        match outcome {
+            Err(_) => panic!("{text:.80}: reading panicked"),
+            Ok(Ok(sweep)) => {
+                read += 1;
+                for point in &sweep.points {
+                    let p = point.scenario.precision.as_ref().unwrap();
+                    assert_eq!(p.max_replications, 12, "{text:.80}");
+                    assert!(
+                        p.targets.iter().all(|&(_, half)| half.allowed(1.0) > 0.0),
+                        "{text:.80}: {p:?}"
+                    );
+                }
+            }
+            Ok(Err(problems)) => {
+                refused += 1;
+                assert_eq!(problems.0.len(), 1, "{text:.80}: {problems}");
+                let shown = &problems.0[0];
+                assert!(
+                    shown.starts_with("--precision: "),
+                    "{text:.80}: {shown:.200}"
+                );
+                // a refused part is quoted back whole: a huge one is long, the rest short
+                assert!(
+                    shown.len() < 1_000 || text.len() > 1_000,
+                    "{text:.80}: {shown:.200}"
+                );
+            }
+        }
+    }
+    assert!(read >= 5 && refused >= 20, "{read} {refused}");
+    for (case, text) in [
+        "service_level:",
+        "x:0.5",
+        "service_level=-1",
+        "service_level=nan",
+        "service_level=1e309",
+        "service_level=1e308",
+        "service_level=1e-320",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let valid = !text.contains(':') && !text.contains("-1") && !text.contains("nan");
+        let valid = valid && !text.ends_with("309");
+        let run = crate::common::callsim()
+            .arg("sweep")
+            .arg(&file)
+            .args(["--precision", text, "--max-replications", "12", "--out"])
+            .arg(work.path().join(format!("out{case}")))
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(
+            run.status.code().is_some() && !stderr.contains("panicked"),
+            "{text}: {stderr}"
+        );
+        assert_eq!(run.status.success(), valid, "{text}: {stderr}");
+        if !valid {
+            assert!(stderr.contains("--precision: "), "{text}: {stderr}");
+        }
+    }
+    assert!(
+        started.elapsed().as_secs() < 120,
+        "took {:?}",
+        started.elapsed()
+    );
+}
