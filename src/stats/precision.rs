@@ -95,6 +95,16 @@ pub enum PrecisionError {
     Empty,
 }
 
+/// `text` as an error quotes it back: whole up to 40 characters, else its first 40 and `…`
+/// (a hostile argument of 100,000 digits gives a short message).
+fn quoted(text: &str) -> String {
+    const SHOWN: usize = 40;
+    match text.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
 /// A half-width that cannot be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum HalfWidthError {
@@ -127,18 +137,17 @@ impl Precision {
         let mut targets: Vec<(Kpi, HalfWidth, &str)> = Vec::new();
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let Some((name, value)) = part.split_once('=') else {
-                return Err(PrecisionError::NotKpiEqualsHalfWidth(part.to_string()));
+                return Err(PrecisionError::NotKpiEqualsHalfWidth(quoted(part)));
             };
             let (name, value) = (name.trim(), value.trim());
-            let kpi =
-                Kpi::named(name).ok_or_else(|| PrecisionError::UnknownKpi(name.to_string()))?;
+            let kpi = Kpi::named(name).ok_or_else(|| PrecisionError::UnknownKpi(quoted(name)))?;
             let half = HalfWidth::parse(value).map_err(|why| PrecisionError::HalfWidth {
-                kpi: name.to_string(),
-                value: value.to_string(),
+                kpi: quoted(name),
+                value: quoted(value),
                 why,
             })?;
             if targets.iter().any(|(k, _, _)| *k == kpi) {
-                return Err(PrecisionError::Twice(name.to_string()));
+                return Err(PrecisionError::Twice(quoted(name)));
             }
             targets.push((kpi, half, value));
         }
@@ -249,6 +258,23 @@ mod tests {
 
     fn at(mean: f64, ci95: f64) -> Option<MeanCi> {
         Some(MeanCi { mean, ci95, n: 40 })
+    }
+
+    #[test]
+    fn a_long_argument_is_quoted_back_shortened() {
+        let long = format!("service_level={}", "9".repeat(100_000));
+        let message = Precision::parse(&long, 10).unwrap_err().to_string();
+        assert_eq!(
+            message,
+            format!(
+                "service_level: `{}…`: a half-width must be a number > 0",
+                "9".repeat(40)
+            )
+        );
+        // up to 40 characters, whole (counted in characters, not bytes)
+        let name = "é".repeat(40);
+        assert_eq!(quoted(&name), name);
+        assert_eq!(quoted(&"é".repeat(41)), format!("{name}…"));
     }
 
     #[test]
