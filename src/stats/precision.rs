@@ -195,7 +195,9 @@ impl Precision {
 
     /// The replications to have run after the next batch, from where `reached` stands after
     /// `n`: the half-width shrinks as 1/√n, so each target asks for n × (reached ÷ allowed)²;
-    /// the largest of those, a tenth more for the noise of the estimate, at least 10 more, at
+    /// the largest of those and a tenth more for the noise of the estimate, but never more
+    /// than 2n (a half-width from few days is itself noisy: growing at most twofold, the last
+    /// batch is sized from at least half the days the run ends with), at least 10 more, at
     /// most the maximum.
     pub fn next_total(&self, reached: &PrecisionReached) -> u32 {
         let n = f64::from(reached.replications);
@@ -220,6 +222,7 @@ impl Precision {
             .fold(0.0, f64::max);
         let next = wanted
             .ceil()
+            .min(2.0 * n)
             .max(n + f64::from(MIN_FIRST_BATCH))
             .min(f64::from(self.max_replications));
         next as u32
@@ -312,7 +315,26 @@ mod tests {
         let r = p.reached(40, total);
         assert!(!r.met);
         assert_eq!(r.kpis[1].2, 3.0);
-        assert_eq!(p.next_total(&r), 176); // 40 × 4 × 1.1
+        // 40 × 4 × 1.1 = 176 asked, but a batch at most doubles the days so far
+        assert_eq!(p.next_total(&r), 80);
+        // 200 days, a tenth too wide: 200 × 1.21 × 1.1 = 266.2, within double
+        let r = p.reached(200, |kpi| match kpi {
+            Kpi::ServiceLevel => at(0.8, 0.0055),
+            _ => at(30.0, 1.0),
+        });
+        assert_eq!(p.next_total(&r), 267);
+        // barely too wide after 40: 40 × 1.004 × 1.1 = 44.2, but at least 10 more
+        let r = p.reached(40, |kpi| match kpi {
+            Kpi::ServiceLevel => at(0.8, 0.00501),
+            _ => at(30.0, 1.0),
+        });
+        assert_eq!(p.next_total(&r), 50);
+        // no half-width yet (one replication): double, at least 10 more
+        let r = p.reached(1, |kpi| match kpi {
+            Kpi::ServiceLevel => at(0.8, f64::NAN),
+            _ => at(30.0, 1.0),
+        });
+        assert_eq!(p.next_total(&r), 11);
         // met: nothing more is needed
         let r = p.reached(40, |kpi| match kpi {
             Kpi::AsaS => at(30.0, 1.0),
@@ -320,8 +342,8 @@ mod tests {
         });
         assert!(r.met);
         // capped at the maximum
-        let small = Precision::parse("service_level=0.0001", 100).unwrap();
-        assert_eq!(small.next_total(&small.reached(40, total)), 100);
+        let small = Precision::parse("service_level=0.0001", 60).unwrap();
+        assert_eq!(small.next_total(&small.reached(40, total)), 60);
         // a KPI without calls in any replication cannot get more precise: met
         let r = p.reached(40, |kpi| match kpi {
             Kpi::AsaS => Some(MeanCi {
