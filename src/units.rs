@@ -5,7 +5,8 @@
 //!   [`parse_clock`];
 //! - durations in seconds written as scenario files write them (`"30m"`, `"1h30m"`):
 //!   [`format_duration`] (reading them is [`crate::scenario::duration`]'s);
-//! - weekday names, Monday first: [`WEEKDAYS`], [`weekday_index`].
+//! - weekday names, Monday first: [`WEEKDAYS`], [`weekday_index`];
+//! - text a message quotes back, cut to a length: [`shortened`].
 
 /// A text that is not a clock time `"HH:MM"` or `"HH:MM:SS"` (up to 24:00); holds the text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -97,6 +98,21 @@ pub fn weekday_index(name: &str) -> Option<usize> {
     WEEKDAYS
         .iter()
         .position(|w| w.eq_ignore_ascii_case(first_three))
+}
+
+/// The `len` characters of `text` from character `from`, with `…` where it was cut (a
+/// message quoting what a user typed stays short, however long that was).
+pub fn shortened(text: &str, from: usize, len: usize) -> String {
+    let mut out = if from > 0 {
+        "…".to_string()
+    } else {
+        String::new()
+    };
+    out.extend(text.chars().skip(from).take(len));
+    if text.chars().skip(from).nth(len).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 #[cfg(test)]

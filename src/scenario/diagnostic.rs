@@ -8,6 +8,7 @@
 //!    |      ^^^^
 //! ```
 
+use crate::units::shortened;
 use std::fmt;
 use std::ops::Range;
 
@@ -87,20 +88,6 @@ impl Diagnostic {
             snippet: None,
         }
     }
-}
-
-/// The `len` characters of `text` from character `from`, with `…` where it was cut.
-fn shortened(text: &str, from: usize, len: usize) -> String {
-    let mut out = if from > 0 {
-        "…".to_string()
-    } else {
-        String::new()
-    };
-    out.extend(text.chars().skip(from).take(len));
-    if text.chars().skip(from).nth(len).is_some() {
-        out.push('…');
-    }
-    out
 }
 
 /// The part of `line` a diagnostic quotes (at most [`MAX_QUOTED_CHARS`] characters around

@@ -95,14 +95,13 @@ pub enum PrecisionError {
     Empty,
 }
 
-/// `text` as an error quotes it back: whole up to 40 characters, else its first 40 and `…`
-/// (a hostile argument of 100,000 digits gives a short message).
+/// Characters of what was typed that an error quotes back (a hostile argument of 100,000
+/// digits gives a short message).
+const QUOTED_CHARS: usize = 40;
+
+/// `text` as an error quotes it back: whole, or cut to [`QUOTED_CHARS`] and `…`.
 fn quoted(text: &str) -> String {
-    const SHOWN: usize = 40;
-    match text.char_indices().nth(SHOWN) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
-    }
+    crate::units::shortened(text, 0, QUOTED_CHARS)
 }
 
 /// A half-width that cannot be read.
