@@ -34,6 +34,19 @@ struct MixTable {
     last: usize,
 }
 
+/// The cumulative arrival rates of types 0, 0..=1, ... in interval `k` (calls per second), of
+/// `rates[t][k]`.
+fn cumulative_rates(rates: &[&[f64]], k: usize) -> Vec<f64> {
+    let mut sum = 0.0;
+    rates
+        .iter()
+        .map(|r| {
+            sum += r[k];
+            sum
+        })
+        .collect()
+}
+
 /// A 53-bit draw as the uniform number in [0, 1) it stands for, times `total`.
 #[inline(always)]
 fn scaled(bits: u64, total: f64) -> f64 {
@@ -65,18 +78,8 @@ impl TypeMix {
             .trailing_zeros()
             .min(10);
         let slices = 1u64 << bits;
-        let mut cumulative: Vec<Vec<f64>> = (0..intervals)
-            .map(|k| {
-                let mut sum = 0.0;
-                rates
-                    .iter()
-                    .map(|r| {
-                        sum += r[k];
-                        sum
-                    })
-                    .collect()
-            })
-            .collect();
+        let mut cumulative: Vec<Vec<f64>> =
+            (0..intervals).map(|k| cumulative_rates(rates, k)).collect();
         // the same mix all day (a steady state): one table, and no interval to look up
         if cumulative.windows(2).all(|w| w[0] == w[1]) {
             cumulative.truncate(1);
@@ -148,18 +151,6 @@ mod tests {
     use crate::engine::{Stream, streams};
     use crate::model::dist::unit_interval_bits;
 
-    /// Cumulative rates of interval `k`.
-    fn cumulative(rates: &[&[f64]], k: usize) -> Vec<f64> {
-        let mut sum = 0.0;
-        rates
-            .iter()
-            .map(|r| {
-                sum += r[k];
-                sum
-            })
-            .collect()
-    }
-
     /// The first type whose cumulative rate passes `u × total`, searched from the first.
     fn searched(cumulative: &[f64], unit: f64) -> usize {
         let u = unit * cumulative[cumulative.len() - 1];
@@ -183,7 +174,10 @@ mod tests {
             let (mut a, mut b) = (streams(3, 0, Stream(20)), streams(3, 0, Stream(20)));
             for _ in 0..100_000 {
                 let (_, unit) = unit_interval_bits(&mut b);
-                assert_eq!(mix.draw(k, &mut a), searched(&cumulative(&rates, k), unit));
+                assert_eq!(
+                    mix.draw(k, &mut a),
+                    searched(&cumulative_rates(&rates, k), unit)
+                );
             }
         }
     }
@@ -195,7 +189,7 @@ mod tests {
         let rates: [&[f64]; 4] = [&[0.1], &[1e-9], &[0.37], &[1.0 / 3.0]];
         let mix = TypeMix::new(&rates, 1);
         let table = &mix.tables[0];
-        let c = cumulative(&rates, 0);
+        let c = cumulative_rates(&rates, 0);
         for &b in &table.next_from {
             for bits in [b - 1, b] {
                 let unit = bits as f64 * (1.0 / (1u64 << 53) as f64);
@@ -236,7 +230,7 @@ mod tests {
                 let unit = bits as f64 * (1.0 / (1u64 << 53) as f64);
                 assert_eq!(
                     mix.tables[0].type_of(bits, mix.bits),
-                    searched(&cumulative(&rates, 0), unit)
+                    searched(&cumulative_rates(&rates, 0), unit)
                 );
             }
         }
