@@ -228,8 +228,6 @@ pub(crate) struct Skills<'a> {
     skills: Vec<Vec<SkillRoute>>,
     /// The tie-breaking policy (copied from the model: read at every routing decision).
     policy: RoutingPolicy,
-    /// Number of call types.
-    n_types: usize,
     /// Talk time of group `g` on type `ty` ÷ the drawn handle time, at `g * types + ty` (1
     /// where the group lacks the skill): one look-up per answered call, not a search. Empty
     /// when every factor is 1.
@@ -374,7 +372,6 @@ impl<'a> Skills<'a> {
             delayed,
             mix,
             policy: model.routing,
-            n_types,
             handle_time_factor,
             lines: (0..n_types)
                 .map(|_| WaitingLine::with_capacity(first_total as usize + 64))
@@ -452,7 +449,7 @@ impl Router for Skills<'_> {
 
     #[inline]
     fn types(&self) -> usize {
-        self.model.types.len()
+        self.types.len()
     }
     #[inline]
     fn groups(&self) -> usize {
@@ -535,9 +532,9 @@ impl Router for Skills<'_> {
         match self.policy.call_select {
             CallSelect::Oldest => self.best_head(g, t, |_, arrival, _| -arrival),
             CallSelect::LongestQueue => self.best_head(g, t, |line, _, _| line.len() as f64),
-            CallSelect::WeightedWait => self.best_head(g, t, |_, arrival, ty| {
-                self.model.types[ty].weight * (t - arrival)
-            }),
+            CallSelect::WeightedWait => {
+                self.best_head(g, t, |_, arrival, ty| self.types[ty].weight * (t - arrival))
+            }
         }
     }
     #[inline]
@@ -545,7 +542,7 @@ impl Router for Skills<'_> {
         if self.handle_time_factor.is_empty() {
             1.0
         } else {
-            self.handle_time_factor[g * self.n_types + ty]
+            self.handle_time_factor[g * self.types.len() + ty]
         }
     }
     #[inline]
