@@ -15,6 +15,7 @@ pub mod config;
 pub mod group;
 pub(crate) mod mix;
 pub(crate) mod router;
+pub(crate) mod table;
 
 pub use super::replication::MAX_TYPES_OR_GROUPS;
 pub use config::{AgentGroup, AgentSelect, CallSelect, CallType, RoutingPolicy, Skill, SkillModel};

@@ -19,6 +19,7 @@
 use super::config::{AgentSelect, CallSelect, CallType, RoutingPolicy, SkillModel};
 use super::group::GroupState;
 use super::mix::TypeMix;
+use super::table::Table;
 use crate::engine::StreamRng;
 use crate::model::agents::AgentPool;
 use crate::model::config::Scenario;
@@ -215,30 +216,30 @@ impl Router for OneQueue<'_> {
 pub(crate) struct Skills<'a> {
     model: &'a SkillModel,
     /// The call types of `model` (at hand: read several times per call).
-    types: &'a [CallType],
+    types: Table<&'a CallType>,
     /// Per type: groups taking it at once, best rank first.
-    immediate: Vec<Vec<Route>>,
+    immediate: Table<Vec<Route>>,
     /// Per type: (delay in seconds, groups taking it after that delay, best rank first), by
     /// increasing delay.
-    delayed: Vec<Vec<(f64, Vec<Route>)>>,
+    delayed: Table<Vec<(f64, Vec<Route>)>>,
     /// The type of each arriving call.
     mix: TypeMix,
     /// Per group: the types it takes with their rank and delay, best rank first (as in
     /// [`AgentGroup::skills`](super::AgentGroup)).
-    skills: Vec<Vec<SkillRoute>>,
+    skills: Table<Vec<SkillRoute>>,
     /// The tie-breaking policy (copied from the model: read at every routing decision).
     policy: RoutingPolicy,
     /// Talk time of group `g` on type `ty` ÷ the drawn handle time, at `g * types + ty` (1
     /// where the group lacks the skill): one look-up per answered call, not a search. Empty
     /// when every factor is 1.
     handle_time_factor: Vec<f64>,
-    lines: Vec<WaitingLine>,
+    lines: Table<WaitingLine>,
     /// The types whose lines hold someone: a freed agent whose group takes none of them has
     /// nothing to look at.
     waiting: WaitingTypes,
     /// Per group: the [mask](WaitingTypes::mask) of the types it takes.
-    group_bits: Vec<u64>,
-    groups: Vec<GroupState>,
+    group_bits: Table<u64>,
+    groups: Table<GroupState>,
 }
 
 /// The call types whose lines hold someone, as one word: bit `ty` for types 0 to 62, and bit
@@ -333,20 +334,17 @@ impl<'a> Skills<'a> {
             handle_time_factor = Vec::new();
         }
         let first_total: u32 = model.groups.iter().map(|g| g.agents[0]).sum();
-        let groups = model
-            .groups
-            .iter()
-            .map(|g| {
+        let groups = Table::new(
+            model.groups.iter().map(|g| {
                 let most = g.agents.iter().copied().max().unwrap_or(0);
                 let mut state = GroupState::with_capacity(most as usize);
                 state.set_target(0.0, g.agents[0]);
                 state
-            })
-            .collect();
-        let skills = model
-            .groups
-            .iter()
-            .map(|g| {
+            }),
+            || GroupState::with_capacity(0),
+        );
+        let skills = Table::new(
+            model.groups.iter().map(|g| {
                 g.skills
                     .iter()
                     .map(|s| SkillRoute {
@@ -355,27 +353,31 @@ impl<'a> Skills<'a> {
                         delay_s: s.delay_s,
                     })
                     .collect()
-            })
-            .collect();
-        let group_bits = model
-            .groups
-            .iter()
-            .map(|g| WaitingTypes::mask(g.skills.iter().map(|s| s.call_type)))
-            .collect();
+            }),
+            Vec::new,
+        );
+        let group_bits = Table::new(
+            model
+                .groups
+                .iter()
+                .map(|g| WaitingTypes::mask(g.skills.iter().map(|s| s.call_type))),
+            || 0,
+        );
         Skills {
             model,
-            types: &model.types,
+            types: Table::new(&model.types, || &model.types[0]),
             waiting: WaitingTypes::default(),
             group_bits,
             skills,
-            immediate,
-            delayed,
+            immediate: Table::new(immediate, Vec::new),
+            delayed: Table::new(delayed, Vec::new),
             mix,
             policy: model.routing,
             handle_time_factor,
-            lines: (0..n_types)
-                .map(|_| WaitingLine::with_capacity(first_total as usize + 64))
-                .collect(),
+            lines: Table::new(
+                (0..n_types).map(|_| WaitingLine::with_capacity(first_total as usize + 64)),
+                || WaitingLine::with_capacity(0),
+            ),
             groups,
         }
     }
@@ -449,7 +451,7 @@ impl Router for Skills<'_> {
 
     #[inline]
     fn types(&self) -> usize {
-        self.types.len()
+        self.model.types.len()
     }
     #[inline]
     fn groups(&self) -> usize {
@@ -457,7 +459,7 @@ impl Router for Skills<'_> {
     }
     #[inline]
     fn call_type(&self, ty: usize) -> &CallType {
-        &self.types[ty]
+        self.types[ty]
     }
     fn mix_varies(&self) -> bool {
         self.mix.varies()
@@ -503,7 +505,13 @@ impl Router for Skills<'_> {
         self.groups[g].end_call(t, call_waiting)
     }
     fn set_staffing(&mut self, t: f64, interval: usize) {
-        for (state, group) in self.groups.iter_mut().zip(&self.model.groups) {
+        let groups = self.model.groups.len();
+        for (state, group) in self
+            .groups
+            .first_mut(groups)
+            .iter_mut()
+            .zip(&self.model.groups)
+        {
             state.set_target(t, group.agents[interval]);
         }
     }
@@ -542,7 +550,7 @@ impl Router for Skills<'_> {
         if self.handle_time_factor.is_empty() {
             1.0
         } else {
-            self.handle_time_factor[g * self.types.len() + ty]
+            self.handle_time_factor[g * self.model.types.len() + ty]
         }
     }
     #[inline]
@@ -553,13 +561,17 @@ impl Router for Skills<'_> {
         self.model
             .groups
             .iter()
-            .zip(&self.groups)
+            .zip(self.groups.first(self.model.groups.len()))
             .filter(|(group, _)| group.skill(ty).is_some())
             .map(|(_, state)| state.pool.present())
             .sum()
     }
     fn busy(&self) -> u32 {
-        self.groups.iter().map(|g| g.pool.busy()).sum()
+        self.groups
+            .first(self.model.groups.len())
+            .iter()
+            .map(|g| g.pool.busy())
+            .sum()
     }
 }
 
