@@ -1431,11 +1431,8 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             }
         } else {
             let wait = t - caller.arrival;
-            let talk = if factor == 1.0 {
-                caller.handle
-            } else {
-                caller.handle * factor
-            };
+            // (a factor of 1 gives the very same bits)
+            let talk = caller.handle * factor;
             self.observer.call(
                 t,
                 caller.attempt,
