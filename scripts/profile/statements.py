@@ -17,6 +17,14 @@ deeper). With two profiles of the same binary it prints their difference, larges
 
 (`small.toml` and `ms.toml`: `benches/large-steady.toml` and `benches/multi-skill-steady.toml`
 with `horizon = "200000s"`, as in the README's speed section.) Needs valgrind and binutils.
+
+Time instead of instructions (branch mispredictions and cache misses included): a profile may
+also be the samples of `perf record` (a `.data` file), charged the same way (every function,
+not only the event loop, so that the calendar's share shows too):
+
+    perf record -e cpu-clock -F 20000 -o multi.data target/release/callsim run ms.toml \
+        --threads 1 --no-charts
+    python3 scripts/profile/statements.py target/release/callsim multi.data single.data
 """
 
 import collections
@@ -62,6 +70,33 @@ def instruction_counts(profile):
     return counts
 
 
+def perf_samples(binary, profile):
+    """Samples per static address of `binary`, from a `perf record` file."""
+    script = subprocess.run(
+        ["perf", "script", "-i", profile, "-F", "ip,sym,symoff", "--no-demangle"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    symbols = {}
+    for line in subprocess.run(["nm", binary], capture_output=True, text=True,
+                               check=True).stdout.splitlines():
+        fields = line.split()
+        if len(fields) == 3:
+            symbols.setdefault(fields[2], int(fields[0], 16))
+    counts = collections.Counter()
+    for line in script.splitlines():
+        m = re.match(r"\s*[0-9a-f]+ (\S+)\+0x([0-9a-f]+)$", line)
+        if m and m.group(1) in symbols:
+            counts[symbols[m.group(1)] + int(m.group(2), 16)] += 1
+    return counts
+
+
+def profile_counts(binary, profile):
+    """Per address: callgrind's instructions of the event loop, or perf's samples."""
+    if profile.endswith(".data"):
+        return perf_samples(binary, profile)
+    return instruction_counts(profile)
+
+
 def by_statement(binary, counts, depth):
     """Instructions per event-loop statement (outer > inner line of replication.rs)."""
     if not counts:
@@ -80,7 +115,9 @@ def by_statement(binary, counts, depth):
                 current, chain = chain, []
             lines = [f.rsplit(":", 1)[1] for f in current if "model/replication.rs:" in f]
             lines.reverse()  # outermost first
-            totals[" > ".join(lines[:depth]) or "(elsewhere)"] += counts.get(int(m.group(1), 16), 0)
+            # outside the event loop's statements: the innermost file and line
+            elsewhere = "(elsewhere) " + current[0].rsplit("/", 1)[-1] if current else "(elsewhere)"
+            totals[" > ".join(lines[:depth]) or elsewhere] += counts.get(int(m.group(1), 16), 0)
         elif line.startswith("/"):
             chain = [line.split()[0]]
         elif line.startswith("inlined by "):
@@ -95,8 +132,8 @@ def main():
     if len(args) not in (2, 3):
         sys.exit(__doc__)
     binary = args[0]
-    first = by_statement(binary, instruction_counts(args[1]), depth)
-    second = by_statement(binary, instruction_counts(args[2]), depth) if len(args) == 3 else {}
+    first = by_statement(binary, profile_counts(binary, args[1]), depth)
+    second = by_statement(binary, profile_counts(binary, args[2]), depth) if len(args) == 3 else {}
     print(f"{'difference':>12} {'first':>12} {'second':>12}  replication.rs line(s)")
     for key in sorted(set(first) | set(second), key=lambda k: second.get(k, 0) - first.get(k, 0))[:40]:
         a, b = first.get(key, 0), second.get(key, 0)

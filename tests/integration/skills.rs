@@ -720,3 +720,52 @@ fn single_queue_files_without_call_types_reject_routing_and_name_missing_section
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
 }
+
+/// The most call types and groups a file may have (255 of each, numbered into 8 bits of an
+/// event and into the router's tables of 256): each type goes to its own group at once and to
+/// the group before it after 20 s. Every call is handled by exactly those two groups, also for
+/// the last type and group and around type 63 (where the router's bit set of waiting types
+/// folds the higher types into one bit).
+#[test]
+fn the_most_types_and_groups_route_every_call_where_its_skills_say() {
+    const N: usize = callsim::model::routing::MAX_TYPES_OR_GROUPS;
+    let mut text = "seed = 5\nreplications = 2\n[time]\nhorizon = \"12h\"\nwarmup = \"1h\"\n\
+                    [service_level]\nthreshold = 20\n"
+        .to_string();
+    for t in 0..N {
+        text += &steady_type(&format!("type{t}"), 30.0, 120.0, 90.0);
+    }
+    for g in 0..N {
+        let next = (g + 1) % N;
+        text += &format!(
+            "[[agent_group]]\nname = \"group{g}\"\nstaffing = {{ agents = 1 }}\n\
+             skills = {{ type{g} = 1, type{next} = 2 }}\ndelay = {{ type{next} = \"20s\" }}\n"
+        );
+    }
+    let result = &simulate(&[parse(&text)])[0];
+    let skills = result.skills.as_ref().unwrap();
+    assert_eq!((skills.by_type.len(), skills.by_group.len()), (N, N));
+    for t in 0..N {
+        let before = (t + N - 1) % N;
+        for g in 0..N {
+            let handled = skills.handled[t][g].mean;
+            if g != t && g != before {
+                assert_eq!(handled, 0.0, "group {g} lacks type {t}'s skill");
+            }
+        }
+        let answered = skills.by_type[t].total.get(Kpi::Answered).unwrap().mean;
+        let row: f64 = skills.handled[t].iter().map(|v| v.mean).sum();
+        assert_eq!(row, answered, "type {t}'s row of the handled matrix");
+        assert!(
+            skills.handled[t][t].mean > 100.0,
+            "type {t} by its own group"
+        );
+    }
+    for t in [0, 1, 62, 63, 64, 200, N - 1] {
+        let before = (t + N - 1) % N;
+        assert!(
+            skills.handled[t][before].mean > 0.0,
+            "type {t} overflows to group {before} after its delay"
+        );
+    }
+}
