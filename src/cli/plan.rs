@@ -1,6 +1,7 @@
 //! `callsim plan FILE [--target-sl P] [--threshold DUR] [--max-abandon P] [--max-asa DUR]
 //! [--max-occupancy P] [--optimize targets|cost] [--criterion mean|ci95] [--out DIR]
-//! [--replications N] [--shrinkage S] [--write-scenario] [--threads N]`: plan the staffing
+//! [--replications N] [--precision KPI=HW,... [--max-replications N]] [--shrinkage S]
+//! [--write-scenario] [--threads N]`: plan the staffing
 //! of each interval. One queue: write `OUT/<name>/plan.csv` and `plan.json`, print the plan
 //! next to what Erlang asks for. Call types and agent groups: agents per group meeting every
 //! type's own target, written to `plan-groups.csv` and `plan-types.csv`, printed next to
@@ -88,8 +89,8 @@ pub struct PlanArgs {
     #[arg(long, value_name = "KPI=HW,...")]
     pub precision: Option<String>,
     /// Most replications a plan at a precision may take, per evaluation and in the final
-    /// check [default: 10000].
-    #[arg(long, value_name = "N", requires = "precision", value_parser = clap::value_parser!(u32).range(2..=1_000_000))]
+    /// check (at most 100000, as --replications) [default: 10000].
+    #[arg(long, value_name = "N", requires = "precision", value_parser = clap::value_parser!(u32).range(2..=100_000))]
     pub max_replications: Option<u32>,
     /// Shrinkage for scheduled agents, a share in [0, 1) [default: [costs], else 0].
     #[arg(long, value_name = "S", allow_negative_numbers = true)]

@@ -15,7 +15,9 @@
 //!    simulation, not in the formula.
 //! 3. **Final check**: the plan is simulated again with fresh seeds (callers the refinement
 //!    never saw); an interval that misses there is raised and the check repeated, so the
-//!    reported KPIs are those of an independent run that meets every target.
+//!    reported KPIs are those of an independent run that meets every target. At a precision
+//!    ([`PlanOptions::precision`]) the check is topped up with more fresh days while its
+//!    widest interval is less precise than asked, up to the maximum ([`check_precision`]).
 //! 4. **Cost** (`Goal::Cost`, [`cost`]): total cost (agents + telephony + proactive + lost
 //!    customers) minimised over the per-interval staffing, never below the plan for the hard
 //!    targets if any are given; the cost curve of the whole staffing shifted around the optimum.
