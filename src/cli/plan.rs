@@ -1,6 +1,7 @@
 //! `callsim plan FILE [--target-sl P] [--threshold DUR] [--max-abandon P] [--max-asa DUR]
 //! [--max-occupancy P] [--optimize targets|cost] [--criterion mean|ci95] [--out DIR]
-//! [--replications N] [--shrinkage S] [--write-scenario] [--threads N]`: plan the staffing
+//! [--replications N] [--precision KPI=HW,... [--max-replications N]] [--shrinkage S]
+//! [--write-scenario] [--threads N]`: plan the staffing
 //! of each interval. One queue: write `OUT/<name>/plan.csv` and `plan.json`, print the plan
 //! next to what Erlang asks for. Call types and agent groups: agents per group meeting every
 //! type's own target, written to `plan-groups.csv` and `plan-types.csv`, printed next to
@@ -12,7 +13,7 @@ use crate::plan::skills::shortcut_capacity;
 use crate::plan::{self, Criterion, Goal, Plan, PlanOptions, output, skills};
 use crate::scenario;
 use crate::simulate::{ScenarioResult, simulate_one};
-use crate::stats::{Kpi, Precision, precision};
+use crate::stats::{Kpi, Precision, PrecisionReached, precision};
 use crate::units::{format_clock, format_duration};
 use anyhow::{Context, bail};
 use std::fmt::Write as _;
@@ -83,9 +84,14 @@ pub struct PlanArgs {
     pub replications: Option<u32>,
     /// Replications enough for every interval's KPIs to be this precise (95% half-width),
     /// e.g. service_level=0.05 (± 5 points in the widest interval) or asa_s=10%, found by a
-    /// pilot with --replications (a plan of one queue; at most 10,000).
+    /// pilot with --replications; the final check takes more fresh days until its widest
+    /// interval is that precise or --max-replications is reached (and says which).
     #[arg(long, value_name = "KPI=HW,...")]
     pub precision: Option<String>,
+    /// Most replications a plan at a precision may take, per evaluation and in the final
+    /// check (at most 100000, as --replications) [default: 10000].
+    #[arg(long, value_name = "N", requires = "precision", value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    pub max_replications: Option<u32>,
     /// Shrinkage for scheduled agents, a share in [0, 1) [default: [costs], else 0].
     #[arg(long, value_name = "S", allow_negative_numbers = true)]
     pub shrinkage: Option<f64>,
@@ -159,6 +165,7 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
         replications: args.replications.unwrap_or(scenario.replications),
         shrinkage: args.shrinkage,
         min_agents: 1,
+        precision: None,
     };
     if let Some(o) = args.max_occupancy.filter(|&o| o > MAX_PLAUSIBLE_OCCUPANCY) {
         eprintln!(
@@ -173,8 +180,18 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
     let pilot = match &args.precision {
         None => None,
         Some(text) => {
-            let precision = Precision::parse(text, precision::DEFAULT_MAX_REPLICATIONS)
-                .map_err(|e| anyhow::anyhow!("--precision: {e}"))?;
+            let max = args
+                .max_replications
+                .unwrap_or(precision::DEFAULT_MAX_REPLICATIONS);
+            let precision =
+                Precision::parse(text, max).map_err(|e| anyhow::anyhow!("--precision: {e}"))?;
+            if max < options.replications {
+                bail!(
+                    "--max-replications {max} is fewer than the pilot's {} replications \
+                     (--replications, or the scenario's): give at least as many",
+                    options.replications
+                );
+            }
             if let Some((kpi, _)) = precision
                 .targets
                 .iter()
@@ -203,6 +220,7 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
                 .install(|| plan::replications_for(&scenario, &options, &precision))
                 .with_context(|| format!("cannot plan {}", args.file.display()))?;
             options.replications = pilot.replications;
+            options.precision = Some(precision);
             Some(pilot)
         }
     };
@@ -251,10 +269,19 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
     } else {
         print!("{}", render(&plan, pilot.as_ref(), on_mean.as_ref())?);
     }
+    if let Some(reached) = plan.precision.as_ref().filter(|r| !r.met) {
+        warn_short_of_precision(reached);
+    }
+    let check_days = plan.check.scenario.replications;
     eprintln!(
-        "planned in {elapsed:.2} s: {} whole-day simulations of {} replications{}",
+        "planned in {elapsed:.2} s: {} whole-day simulations of {} replications{}{}",
         plan.evaluations + on_mean.as_ref().map_or(0, |p| p.evaluations),
-        plan.check.scenario.replications,
+        plan.options.replications,
+        if check_days == plan.options.replications {
+            String::new()
+        } else {
+            format!(" (final check: {check_days})")
+        },
         if plan.capped {
             " (stopped lowering at the cap of simulations)"
         } else {
@@ -264,26 +291,54 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// How `--precision` chose the replications: the pilot's widest bands against those asked.
-fn pilot_line(p: &plan::PilotPrecision) -> String {
-    let parts: Vec<String> = p
-        .widest
+/// How `--precision` went: the replications the pilot's widest bands asked for, then the
+/// final check's widest bands against those asked (after the days it was topped up to), met
+/// or not.
+fn precision_line(pilot: &plan::PilotPrecision, check: &PrecisionReached) -> String {
+    let widest: Vec<String> = pilot
+        .pilot
+        .kpis
         .iter()
-        .map(|&(kpi, hw, allowed)| {
-            let (_, hw) = kpi.format(0.0, hw);
-            let (_, allowed) = kpi.format(0.0, allowed);
+        .map(|&(kpi, _, _, hw)| format!("{} ± {}", kpi.name(), kpi.format(0.0, hw).1))
+        .collect();
+    format!(
+        "  precision: {} replications, from a pilot of {} ({} in the widest interval); final \
+         check of {}: {} in the widest interval: {}\n",
+        pilot.replications,
+        pilot.pilot.replications,
+        widest.join("; "),
+        check.replications,
+        super::run::half_widths(check.kpis.iter().copied(), check.met),
+        if check.met {
+            "met"
+        } else {
+            "not met (raise --max-replications, or ask for less)"
+        }
+    )
+}
+
+/// The warning of a plan whose final check stopped at the maximum of replications before its
+/// widest intervals were as precise as asked: each KPI short of it, reached against allowed.
+fn warn_short_of_precision(reached: &PrecisionReached) {
+    let short: Vec<String> = reached
+        .kpis
+        .iter()
+        .filter(|&&(_, _, allowed, hw)| hw > allowed)
+        .map(|&(kpi, _, allowed, hw)| {
             format!(
-                "{} ± {hw} in the widest interval, asked ± {allowed}",
-                kpi.name()
+                "{} ± {} against ± {} asked",
+                kpi.name(),
+                kpi.format(0.0, hw).1,
+                kpi.format(0.0, allowed).1
             )
         })
         .collect();
-    format!(
-        "  precision: {} replications, from a pilot of {} ({})\n",
-        p.replications,
-        p.pilot,
-        parts.join("; ")
-    )
+    eprintln!(
+        "warning: --precision not met: after {} replications (the maximum) the final check's \
+         widest interval has {}; raise --max-replications, or ask for less",
+        reached.replications,
+        short.join(", ")
+    );
 }
 
 /// The criterion of `--confidence P` (plan and roster), checked.
@@ -348,8 +403,8 @@ fn render(
         out.push_str(&table(plan, 6, &queue_columns(plan)));
         out.push_str(&queue_day(plan));
     }
-    if let Some(p) = pilot {
-        out.push_str(&pilot_line(p));
+    if let (Some(p), Some(check)) = (pilot, &plan.precision) {
+        out.push_str(&precision_line(p, check));
     }
     if let Some(on_mean) = on_mean {
         out.push_str(&versus_mean(plan, on_mean));
@@ -374,7 +429,7 @@ fn heading(plan: &Plan) -> String {
          check with fresh seeds)\n",
         sc.name,
         plan.options.criterion.describe(),
-        sc.replications
+        plan.options.replications
     );
     if plan.has_call_types() {
         out.push_str("  agents per group: split-capacity LP → after simulation\n");
@@ -533,7 +588,7 @@ fn queue_day(plan: &Plan) -> String {
             )
         }
     );
-    if plan.raised_by_check > 0 {
+    if plan.raised_by_check > 0 && plan.options.precision.is_none() {
         // the check found what the plan's own simulations were too few to see: enough
         // replications for a 95% half-width of 5 points in the widest interval
         let widest = plan

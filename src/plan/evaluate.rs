@@ -48,6 +48,12 @@ impl Evaluator {
         }
     }
 
+    /// Simulates `replications` days from now on (more fresh days for a final check topped
+    /// up to a precision): the same seed, so the days run so far are the first of them.
+    pub(crate) fn top_up(&mut self, replications: u32) {
+        self.base.replications = replications;
+    }
+
     /// Simulates every replication with `agents` on the phones in each interval, folded as
     /// they finish (memory does not grow with the replications, but for the day values that
     /// [`super::Criterion::ShareOfDays`] sorts: four numbers per interval and day).

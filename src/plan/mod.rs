@@ -15,7 +15,9 @@
 //!    simulation, not in the formula.
 //! 3. **Final check**: the plan is simulated again with fresh seeds (callers the refinement
 //!    never saw); an interval that misses there is raised and the check repeated, so the
-//!    reported KPIs are those of an independent run that meets every target.
+//!    reported KPIs are those of an independent run that meets every target. At a precision
+//!    ([`PlanOptions::precision`]) the check is topped up with more fresh days while its
+//!    widest interval is less precise than asked, up to the maximum ([`check_precision`]).
 //! 4. **Cost** (`Goal::Cost`, [`cost`]): total cost (agents + telephony + proactive + lost
 //!    customers) minimised over the per-interval staffing, never below the plan for the hard
 //!    targets if any are given; the cost curve of the whole staffing shifted around the optimum.
@@ -48,6 +50,7 @@ pub use cost::CostPoint;
 use crate::erlang::{ErlangError, Model, Targets, scheduled_agents};
 use crate::model::Scenario;
 use crate::simulate::{KpiSet, ScenarioResult};
+use crate::stats::precision::{HalfWidth, PrecisionReached, replications_to_reach};
 use crate::stats::{Kpi, MeanCi, Precision};
 
 /// The KPIs an interval is planned by: the service level, and the limits on abandonment,
@@ -194,6 +197,11 @@ pub struct PlanOptions {
     pub shrinkage: Option<f64>,
     /// Fewest agents on the phones in any interval (at least 1).
     pub min_agents: u32,
+    /// The 95% half-width each interval's KPIs must reach in the final check (`plan
+    /// --precision`, see [`check_precision`]): the check is topped up with fresh days until
+    /// the widest interval is that precise or the maximum of replications is reached. `None`:
+    /// the check runs `replications` days.
+    pub precision: Option<Precision>,
 }
 
 impl PlanOptions {
@@ -209,6 +217,7 @@ impl PlanOptions {
             replications: scenario.replications,
             shrinkage: None,
             min_agents: 1,
+            precision: None,
         }
     }
 }
@@ -246,6 +255,10 @@ pub struct Plan {
     /// Per interval, the share of the final check's days on which it met every target at
     /// once (one queue with targets; empty for call types and for a cost plan without one).
     pub days_met: Vec<f64>,
+    /// With [`PlanOptions::precision`]: how precise the final check's widest interval got
+    /// (its replications, each KPI's widest 95% half-width against the one allowed, met or
+    /// not); see [`check_precision`].
+    pub precision: Option<PrecisionReached>,
     /// Whole-day simulations run (refinement, cost search and final check).
     pub evaluations: usize,
     /// Intervals the final check found short and raised (counted once per raise; one queue).
@@ -347,17 +360,17 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan, PlanErro
 /// How many replications a plan needs for its intervals' KPIs to be as precise as asked
 /// (`plan --precision`): a pilot simulates the plan's analytic start with the options'
 /// replications and the scenario's seed; each named KPI's widest 95% half-width over the
-/// intervals (and, with call types, over the types) scales the replications by
-/// (widest ÷ allowed)² and a tenth more, at least the pilot's, at most the maximum.
+/// intervals (and, with call types, over the types; see [`precision_reached`]) scales the
+/// replications by (widest ÷ allowed)² and a tenth more, at least the pilot's, at most the
+/// maximum. The final check then tops itself up if its own widest interval falls short
+/// ([`check_precision`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PilotPrecision {
-    /// Replications the plan should use for every evaluation and its final check.
+    /// Replications the plan should use for every evaluation (and its final check, to start).
     pub replications: u32,
-    /// Replications of the pilot.
-    pub pilot: u32,
-    /// Per KPI named: the widest half-width in the pilot and the one allowed there (in the
-    /// KPI's unit).
-    pub widest: Vec<(Kpi, f64, f64)>,
+    /// The pilot: its replications, each named KPI's widest half-width against the one
+    /// allowed (in the KPI's unit).
+    pub pilot: PrecisionReached,
 }
 
 /// The replications a plan of `scenario` needs for `precision` (see [`PilotPrecision`]);
@@ -379,44 +392,86 @@ pub fn replications_for(
     };
     pilot.service_level.threshold_s = options.targets.threshold_s;
     pilot.replications = options.replications;
+    pilot.precision = None;
     let result = crate::simulate::simulate_one(&pilot)?;
-    // every interval's KPI set: the center's, or each type's
-    let sets: Vec<&KpiSet> = match &result.skills {
-        None => result.intervals.iter().collect(),
-        Some(s) => s.by_type.iter().flat_map(|t| t.intervals.iter()).collect(),
-    };
-    let widest: Vec<(Kpi, f64, f64)> = precision
-        .targets
-        .iter()
-        .map(|&(kpi, half)| {
-            let (hw, allowed) = sets
-                .iter()
-                .filter_map(|i| i.get(kpi))
-                .filter(|v| v.ci95.is_finite() && v.mean.is_finite())
-                .map(|v| (v.ci95, half.allowed(v.mean)))
-                .max_by(|a, b| (a.0 / a.1).total_cmp(&(b.0 / b.1)))
-                .unwrap_or((0.0, half.allowed(0.0)));
-            (kpi, hw, allowed)
-        })
-        .collect();
+    let reached = precision_reached(&result, precision);
     let n = f64::from(options.replications);
-    let needed = widest
+    let max = f64::from(precision.max_replications);
+    let needed = reached
+        .kpis
         .iter()
-        .map(|&(_, hw, allowed)| {
-            if allowed > 0.0 {
-                crate::stats::precision::replications_to_reach(n, hw, allowed)
-            } else {
-                f64::from(precision.max_replications)
-            }
+        .map(|&(_, _, allowed, hw)| match hw > allowed {
+            // precise enough already, or no interval with a band to size from
+            false => n,
+            true if allowed > 0.0 => replications_to_reach(n, hw, allowed),
+            true => max,
         })
         .fold(n, f64::max)
         .ceil()
-        .min(f64::from(precision.max_replications));
+        .min(max);
     Ok(PilotPrecision {
         replications: needed as u32,
-        pilot: options.replications,
-        widest,
+        pilot: reached,
     })
+}
+
+/// Every interval's KPIs in `result`: the center's, or with call types each type's.
+fn interval_sets(result: &ScenarioResult) -> Vec<&KpiSet> {
+    match &result.skills {
+        None => result.intervals.iter().collect(),
+        Some(s) => s.by_type.iter().flat_map(|t| t.intervals.iter()).collect(),
+    }
+}
+
+/// How far a 95% half-width `hw` is from the one `allowed` (a ratio; above 1: too wide).
+/// A band of zero is never too wide, even where nothing is allowed (a relative half-width of
+/// a KPI whose mean is 0); a band where nothing is allowed is infinitely too wide.
+fn excess(hw: f64, allowed: f64) -> f64 {
+    if hw == 0.0 { 0.0 } else { hw / allowed }
+}
+
+/// The interval's `kpi` (mean and 95% half-width) whose band is the widest against the
+/// half-width `half` allows around its own mean; intervals without a band (no calls, or a
+/// single day with calls) are left out. `None` when no interval has one.
+fn widest_interval(sets: &[&KpiSet], kpi: Kpi, half: HalfWidth) -> Option<MeanCi> {
+    sets.iter()
+        .filter_map(|set| set.get(kpi))
+        .filter(|v| v.ci95.is_finite() && v.mean.is_finite())
+        .max_by(|a, b| {
+            excess(a.ci95, half.allowed(a.mean)).total_cmp(&excess(b.ci95, half.allowed(b.mean)))
+        })
+}
+
+/// Where the intervals of `result` stand against `precision`: for each named KPI, the widest
+/// interval's 95% half-width against the one allowed there (with call types, over every
+/// type's intervals), judged by the rule of runs to a precision ([`Precision::reached`]): met
+/// when every interval's band is within what is asked; a KPI no interval has a band for
+/// counts as met.
+pub fn precision_reached(result: &ScenarioResult, precision: &Precision) -> PrecisionReached {
+    let sets = interval_sets(result);
+    precision.reached(result.scenario.replications, |kpi| {
+        let &(_, half) = precision.targets.iter().find(|(k, _)| *k == kpi)?;
+        widest_interval(&sets, kpi, half)
+    })
+}
+
+/// The final check's precision (`options.precision`) after a check of `result`: where its
+/// widest intervals stand, and, when they are too wide and the maximum allows, the
+/// replications to top the check up to (the rule of runs to a precision,
+/// [`Precision::next_total`]: at most twice the days so far, at least 10 more). `(None,
+/// None)` without a precision.
+pub(crate) fn check_precision(
+    options: &PlanOptions,
+    result: &ScenarioResult,
+) -> (Option<PrecisionReached>, Option<u32>) {
+    let Some(precision) = &options.precision else {
+        return (None, None);
+    };
+    let reached = precision_reached(result, precision);
+    let more = (!reached.met)
+        .then(|| precision.next_total(&reached))
+        .filter(|&n| n > reached.replications);
+    (Some(reached), more)
 }
 
 /// Checks the replications of `options`.

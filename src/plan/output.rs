@@ -9,8 +9,9 @@ use crate::report::charts::plan::PlanChart;
 use crate::report::charts::render;
 use crate::report::folder::{Owner, write_whole};
 use crate::report::html::{Figure, escape, figure, page};
+
 use crate::report::load::Estimate;
-use crate::report::{csv_bytes, csv_number, write_atomic};
+use crate::report::{PrecisionJson, csv_bytes, csv_number, write_atomic};
 use crate::scenario;
 use crate::stats::{Kpi, MeanCi};
 use crate::units::format_clock;
@@ -137,7 +138,8 @@ pub struct PlanJson {
     /// The share of days each interval must meet its targets on (`plan --confidence`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f64>,
-    /// Replications per evaluation and in the final check.
+    /// Replications per evaluation, and in the final check unless it was topped up to a
+    /// precision (then `precision.check_replications`).
     pub replications: u32,
     /// Seed of the refinement (the scenario's).
     pub seed: u64,
@@ -158,6 +160,10 @@ pub struct PlanJson {
     pub day: serde_json::Map<String, serde_json::Value>,
     /// Whole-day simulations run (refinement and final check).
     pub evaluations: usize,
+    /// A plan at a precision (`--precision`): whether the final check's widest intervals
+    /// reached it, and each named KPI's widest half-width asked, allowed and reached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PlanPrecisionJson>,
     /// Intervals the final check found short and raised.
     pub raised_by_check: usize,
     /// Agents per interval of the plan for the hard targets alone (cost goal).
@@ -166,6 +172,70 @@ pub struct PlanJson {
     /// Cost of the plan shifted by the same number of agents in every interval (cost goal).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cost_curve: Vec<super::CostPoint>,
+}
+
+/// `precision` of `plan.json`: that of `summary.json` in a run to a precision (`met`,
+/// `max_replications`, each KPI's half-width `asked`, `allowed` and `reached`, here in the
+/// final check's widest interval), and the days the final check took.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanPrecisionJson {
+    /// Replications of the final check (topped up from `replications` while too wide).
+    pub check_replications: u32,
+    /// Met or not, the maximum, and each KPI's half-widths.
+    #[serde(flatten)]
+    pub reached: PrecisionJson,
+}
+
+impl PlanPrecisionJson {
+    /// Of the plan's final check, when planned at a precision.
+    fn of(plan: &Plan) -> Option<Self> {
+        let reached = plan.precision.as_ref()?;
+        let max = plan.options.precision.as_ref()?.max_replications;
+        Some(PlanPrecisionJson {
+            check_replications: reached.replications,
+            reached: PrecisionJson::of(reached, max),
+        })
+    }
+}
+
+/// `precision.csv` (a plan at a precision, any center): `kpi, asked, allowed, reached, met,
+/// check_replications, max_replications`: per KPI named, the half-width asked (as written),
+/// allowed and reached in the final check's widest interval (in the KPI's unit; empty where
+/// undefined), whether every interval is within it (`true`/`false`), the final check's
+/// replications and the most it could take.
+pub fn precision_csv(plan: &Plan) -> io::Result<Option<Vec<u8>>> {
+    let Some(json) = PlanPrecisionJson::of(plan) else {
+        return Ok(None);
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "kpi",
+        "asked",
+        "allowed",
+        "reached",
+        "met",
+        "check_replications",
+        "max_replications",
+    ])?;
+    let number = |x: Option<f64>| x.map_or(String::new(), csv_number);
+    for k in &json.reached.kpis {
+        // a KPI no interval has a band for counts as met, as in the verdict
+        let met = match (k.reached, k.allowed) {
+            (Some(reached), Some(allowed)) => reached <= allowed,
+            (None, _) => true,
+            (Some(_), None) => false,
+        };
+        w.write_record([
+            k.kpi.clone(),
+            k.asked.clone(),
+            number(k.allowed),
+            number(k.reached),
+            met.to_string(),
+            json.check_replications.to_string(),
+            json.reached.max_replications.to_string(),
+        ])?;
+    }
+    csv_bytes(w).map(Some)
 }
 
 /// The contents of `plan.json`.
@@ -194,7 +264,7 @@ pub fn plan_json(plan: &Plan) -> PlanJson {
         },
         criterion: plan.options.criterion.name(),
         confidence: plan.options.criterion.share_of_days(),
-        replications: sc.replications,
+        replications: plan.options.replications,
         seed: plan.seed,
         check_seed: sc.seed,
         shrinkage: plan.shrinkage,
@@ -204,6 +274,7 @@ pub fn plan_json(plan: &Plan) -> PlanJson {
         cost_per_day: plan.cost_per_day(),
         day,
         evaluations: plan.evaluations,
+        precision: PlanPrecisionJson::of(plan),
         raised_by_check: plan.raised_by_check,
         targets_plan: plan.targets_plan.clone(),
         cost_curve: plan.cost_curve.clone(),
@@ -316,7 +387,7 @@ pub fn plan_page(plan: &Plan, chart: &PlanChart, svg: &str) -> String {
             crate::report::charts::percent(&sl),
             crate::units::format_duration(t.threshold_s),
             plan.options.criterion.describe(),
-            sc.replications
+            plan.options.replications
         ),
         None => format!(
             "The least total cost, with no service-level target; the scenario's {} within {} \
@@ -443,6 +514,9 @@ pub fn write_plan(out: &Path, plan: &Plan, png: bool) -> io::Result<PathBuf> {
     };
     if !plan.cost_curve.is_empty() {
         files.push(("cost_curve.csv", cost_curve_csv(plan)?));
+    }
+    if let Some(csv) = precision_csv(plan)? {
+        files.push(("precision.csv", csv));
     }
     let name = &plan.check.scenario.name;
     let (dir, ()) = write_whole(out, name, Owner::Plan, |dir| {

@@ -6,8 +6,8 @@ use super::evaluate::{Evaluator, fresh_seed};
 use super::guide::Guide;
 use super::refine::{self, Bounds, missing};
 use super::{
-    Criterion, Goal, Plan, PlanError, PlanOptions, check_replications, column, cost, scheduled_of,
-    shrinkage_of,
+    Criterion, Goal, Plan, PlanError, PlanOptions, check_precision, check_replications, column,
+    cost, scheduled_of, shrinkage_of,
 };
 use crate::erlang::Targets;
 use crate::model::Scenario;
@@ -113,16 +113,23 @@ pub(super) fn plan_queue(scenario: &Scenario, options: &PlanOptions) -> Result<P
             (agents, curve)
         }
     };
-    // Final check with fresh seeds; raise what misses there.
+    // Final check with fresh seeds; raise what misses there, and top the check up with more
+    // fresh days while its widest interval is less precise than asked.
     let mut raised_by_check = 0;
     let mut check_rounds = 0;
-    let check = loop {
-        check_rounds += 1;
+    let (check, precision) = loop {
         let evaluation = check_eval.run(&agents)?;
         let miss = missing(&guide, &evaluation);
         if miss.is_empty() {
-            break evaluation;
+            match check_precision(options, &evaluation.result) {
+                (reached, None) => break (evaluation, reached),
+                (_, Some(more)) => {
+                    check_eval.top_up(more);
+                    continue;
+                }
+            }
         }
+        check_rounds += 1;
         if check_rounds >= MAX_CHECK_ROUNDS {
             return Err(PlanError::Infeasible {
                 interval: miss[0],
@@ -160,6 +167,7 @@ pub(super) fn plan_queue(scenario: &Scenario, options: &PlanOptions) -> Result<P
             Vec::new()
         },
         evaluations: eval.evaluations + check_eval.evaluations,
+        precision,
         raised_by_check,
         capped: false,
         targets_plan: if options.goal == Goal::Cost {

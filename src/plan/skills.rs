@@ -27,7 +27,8 @@
 
 use super::evaluate::fresh_seed;
 use super::{
-    Criterion, Goal, Plan, PlanError, PlanOptions, check_replications, scheduled_of, shrinkage_of,
+    Criterion, Goal, Plan, PlanError, PlanOptions, check_precision, check_replications,
+    scheduled_of, shrinkage_of,
 };
 use crate::erlang::{Model, Targets, Traffic, required_agents};
 use crate::model::Scenario;
@@ -422,7 +423,16 @@ pub(super) fn plan_types(
             break;
         }
     }
-    let check = check_staffing(scenario, &agents, replications)?;
+    // the final check, topped up with more fresh days while its widest interval is less
+    // precise than asked (it raises nothing: the plan is the refinement's)
+    let mut days = replications;
+    let (check, precision) = loop {
+        let check = check_staffing(scenario, &agents, days)?;
+        match check_precision(options, &check) {
+            (reached, None) => break (check, reached),
+            (_, Some(more)) => days = more,
+        }
+    };
     Ok(Plan {
         options: options.clone(),
         models,
@@ -435,6 +445,7 @@ pub(super) fn plan_types(
         seed: scenario.seed,
         check,
         days_met: Vec::new(),
+        precision,
         evaluations: evaluations.get(),
         raised_by_check: 0,
         capped,

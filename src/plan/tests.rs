@@ -262,3 +262,73 @@ fn a_plan_for_nine_days_in_ten_meets_its_targets_on_nine_days_in_ten_with_fresh_
             .any(|(a, b)| a[0] > b[0])
     );
 }
+
+/// One interval's abandonment: its mean and 95% half-width over `n` days.
+fn abandonment(mean: f64, ci95: f64, n: usize) -> KpiSet {
+    KpiSet::new(vec![Kpi::AbandonRate], vec![MeanCi { mean, ci95, n }])
+}
+
+/// The widest interval is the one whose band is widest against what is allowed around its
+/// own mean: for a share of the mean, a quiet interval's narrow band can be the widest; a
+/// band of zero where nothing is allowed (abandonment 0 on every day) never hides a band
+/// that is too wide; intervals without a band are left out.
+#[test]
+fn the_widest_interval_is_judged_against_what_its_own_mean_allows() {
+    let sets = [
+        abandonment(0.10, 0.02, 40),  // 20% of its mean
+        abandonment(0.02, 0.008, 40), // 40% of its mean
+        abandonment(0.0, 0.0, 40),    // never abandoned: 0 allowed, 0 reached
+        abandonment(0.05, f64::NAN, 1),
+    ];
+    let sets: Vec<&KpiSet> = sets.iter().collect();
+    let relative = widest_interval(&sets, Kpi::AbandonRate, HalfWidth::Relative(0.25)).unwrap();
+    assert_eq!((relative.mean, relative.ci95), (0.02, 0.008));
+    let absolute = widest_interval(&sets, Kpi::AbandonRate, HalfWidth::Absolute(0.01)).unwrap();
+    assert_eq!((absolute.mean, absolute.ci95), (0.10, 0.02));
+    assert_eq!(excess(0.0, 0.0), 0.0);
+    assert_eq!(excess(0.01, 0.0), f64::INFINITY);
+    assert_eq!(excess(0.01, 0.02), 0.5);
+    // no interval with a band: nothing to judge
+    assert!(widest_interval(&sets[3..], Kpi::AbandonRate, HalfWidth::Absolute(0.01)).is_none());
+    assert!(widest_interval(&sets, Kpi::ServiceLevel, HalfWidth::Absolute(0.01)).is_none());
+}
+
+/// The final check of a plan at a precision reads the widest interval of a real simulated
+/// day, by the rule of runs to a precision: too wide after 4 days, it asks for at most twice
+/// as many, at least 10 more (14), never past the maximum; met, or at the maximum, it asks
+/// for nothing more; without a precision there is nothing to say.
+#[test]
+fn the_final_check_is_topped_up_by_the_rule_of_runs_to_a_precision() {
+    let mut staffed = day();
+    staffed.agents = vec![5, 8, 5];
+    let result = crate::simulate::simulate_one(&staffed).unwrap();
+    let options = |text: &str, max: u32| PlanOptions {
+        precision: Some(Precision::parse(text, max).unwrap()),
+        ..PlanOptions::for_scenario(&day())
+    };
+    let widest = result
+        .intervals
+        .iter()
+        .filter_map(|i| i.get(Kpi::ServiceLevel))
+        .map(|v| v.ci95)
+        .fold(0.0, f64::max);
+    assert!(widest > 0.01, "{widest}");
+    let (reached, more) = check_precision(&options("service_level=0.01", 1000), &result);
+    let reached = reached.unwrap();
+    assert_eq!(reached.replications, 4);
+    assert!(!reached.met);
+    assert_eq!(reached.kpis[0].2, 0.01);
+    assert_eq!(reached.kpis[0].3, widest);
+    assert_eq!(more, Some(14));
+    // at the maximum already: nothing more, and not met
+    let (reached, more) = check_precision(&options("service_level=0.01", 4), &result);
+    assert!(!reached.unwrap().met);
+    assert_eq!(more, None);
+    // as wide as the widest band allows: met
+    let (reached, more) =
+        check_precision(&options(&format!("service_level={widest}"), 1000), &result);
+    assert!(reached.unwrap().met);
+    assert_eq!(more, None);
+    let none = check_precision(&PlanOptions::for_scenario(&day()), &result);
+    assert_eq!(none, (None, None));
+}

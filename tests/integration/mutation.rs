@@ -851,3 +851,76 @@ fn hostile_sweep_precisions_are_run_or_refused_never_a_panic() {
         started.elapsed()
     );
 }
+
+/// Hostile `plan --precision` and `--max-replications` (not numbers, signs, zero, one, below
+/// the pilot's 10 replications, beyond the range, beyond u32, half-widths that cannot be
+/// read, a KPI the plan does not plan by, a half-width so small the maximum stops it, one so
+/// large the pilot meets it): planned (exit 0, with a warning when the maximum stopped the
+/// final check) or refused naming the option, never a panic.
+#[test]
+fn hostile_plan_precisions_and_maxima_are_planned_or_refused_never_a_panic() {
+    let work = tempfile::tempdir().unwrap();
+    let file = work.path().join("hostile.toml");
+    std::fs::write(
+        &file,
+        "seed = 5\nreplications = 10\n[time]\nopen = \"09:00\"\ninterval = \"30m\"\n\
+         intervals = 3\n[arrivals]\nper_interval = [30, 60, 30]\n[handle_time]\n\
+         distribution = \"exponential\"\nmean = \"4m\"\n[staffing]\nagents = 5\n\
+         [service_level]\nthreshold = \"20s\"\ntarget = 0.8\n",
+    )
+    .unwrap();
+    // (precision, maximum, what stderr must say: "" for a plan that met it)
+    let cases: &[(&str, &str, &str)] = &[
+        ("service_level=0.05", "0", "--max-replications"),
+        ("service_level=0.05", "1", "--max-replications"),
+        ("service_level=0.05", "-1", "unexpected argument '-1'"),
+        ("service_level=0.05", "", "--max-replications"),
+        ("service_level=0.05", "abc", "--max-replications"),
+        ("service_level=0.05", "1e3", "--max-replications"),
+        ("service_level=0.05", "100001", "--max-replications"),
+        (
+            "service_level=0.05",
+            "99999999999999999999",
+            "--max-replications",
+        ),
+        (
+            "service_level=0.05",
+            "9",
+            "--max-replications 9 is fewer than the pilot's 10",
+        ),
+        ("service_level=1e-320", "10", "warning: --precision not met"),
+        ("service_level=1e-320", "12", "warning: --precision not met"),
+        ("asa_s=1e-300%", "12", "warning: --precision not met"),
+        ("service_level=1e308", "12", ""),
+        ("service_level=nan", "12", "--precision: "),
+        ("service_level=", "12", "--precision: "),
+        ("total_cost=5%", "12", "not total_cost"),
+        (
+            "service_level=0.05,service_level=0.1",
+            "12",
+            "--precision: ",
+        ),
+    ];
+    for (case, &(precision, max, says)) in cases.iter().enumerate() {
+        let run = crate::common::callsim()
+            .arg("plan")
+            .arg(&file)
+            .args(["--precision", precision, "--max-replications", max, "--out"])
+            .arg(work.path().join(format!("out{case}")))
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        let what = format!("{precision} --max-replications {max:?}: {stderr}");
+        assert!(
+            run.status.code().is_some() && !stderr.contains("panicked"),
+            "{what}"
+        );
+        let planned = says.is_empty() || says.starts_with("warning");
+        assert_eq!(run.status.success(), planned, "{what}");
+        assert!(stderr.contains(says), "{what}");
+        if says.is_empty() {
+            assert!(!stderr.contains("warning"), "{what}");
+        }
+    }
+}

@@ -613,3 +613,211 @@ fn plan_at_a_precision_takes_its_replications_from_a_pilot() {
         assert!(stderr.contains(says), "{stderr}");
     }
 }
+
+/// Runs `callsim plan` on the scenario `text` (written to a file in `out`) with `args`,
+/// writing into `out`: the output, whatever the exit.
+fn plan_cli(out: &Path, text: &str, args: &[&str]) -> std::process::Output {
+    let file = out.join("day.toml");
+    std::fs::write(&file, text).unwrap();
+    callsim()
+        .arg("plan")
+        .arg(&file)
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+/// The `precision:` line of a plan's printout.
+fn precision_line(stdout: &str) -> &str {
+    stdout
+        .lines()
+        .find(|l| l.starts_with("  precision: "))
+        .unwrap_or_else(|| panic!("{stdout}"))
+}
+
+/// The number printed right after `before` in `line` (up to a space, `%`, `,`, `)` or `:`),
+/// as printed.
+fn printed_after<'a>(line: &'a str, before: &str) -> &'a str {
+    let rest = line
+        .split(before)
+        .nth(1)
+        .unwrap_or_else(|| panic!("{line}"));
+    let end = rest.find([' ', '%', ',', ')', ':']).unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// [`printed_after`], read as a number.
+fn number_after(line: &str, before: &str) -> f64 {
+    let printed = printed_after(line, before);
+    printed
+        .parse()
+        .unwrap_or_else(|e| panic!("{line}: {printed}: {e}"))
+}
+
+/// A plan at a precision keeps its promise: a cost plan on this day staffs well below the
+/// pilot's Erlang start, so its final check's widest service-level band is wider than the
+/// pilot's sizing expects, and the check is topped up with fresh days (36 → more) until
+/// the widest interval is within ± 5 points. The printed line, `plan.json`, `precision.csv`
+/// and `plan.csv` (the widest `service_level_ci95`) all say the same; the same bytes with 1
+/// thread and with 2.
+#[test]
+fn a_plan_at_a_precision_reports_the_precision_its_final_check_reached() {
+    let text = small_day(&costs(20.0)).replace("seed = 11", "seed = 1");
+    let args = [
+        "--optimize",
+        "cost",
+        "--precision",
+        "service_level=0.05",
+        "--threads",
+    ];
+    let outs: Vec<tempfile::TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    let runs: Vec<std::process::Output> = ["1", "2"]
+        .iter()
+        .zip(&outs)
+        .map(|(threads, out)| {
+            let args: Vec<&str> = args.iter().copied().chain([*threads]).collect();
+            plan_cli(out.path(), &text, &args)
+        })
+        .collect();
+    let stdout = String::from_utf8_lossy(&runs[0].stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&runs[0].stderr).into_owned();
+    assert!(runs[0].status.success(), "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let line = precision_line(&stdout);
+    let planned_with = number_after(line, "  precision: ");
+    let check_days = number_after(line, "final check of ");
+    assert!(check_days > planned_with, "not topped up: {line}");
+    assert!(line.ends_with("in the widest interval: met"), "{line}");
+    // achieved, as printed (two significant digits), is at most the ± 5 points asked
+    let achieved = number_after(
+        line.split("final check of ").nth(1).unwrap(),
+        "service_level ± ",
+    );
+    assert!(achieved <= 5.0, "{line}");
+    let dir = outs[0].path().join("day");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
+    let precision = &json["precision"];
+    assert_eq!(json["replications"], planned_with as u64, "{json}");
+    assert_eq!(precision["check_replications"], check_days as u64);
+    assert_eq!(precision["met"], true);
+    assert_eq!(precision["max_replications"], 10_000);
+    let kpi = &precision["kpis"][0];
+    assert_eq!(kpi["kpi"], "service_level");
+    assert_eq!(kpi["allowed"], 0.05);
+    let reached = kpi["reached"].as_f64().unwrap();
+    assert!(reached <= 0.05, "{reached}");
+    assert!(
+        (reached * 100.0 - achieved).abs() <= 0.05,
+        "{reached} printed {achieved}"
+    );
+    // the widest band of plan.csv is the one reached
+    let csv = std::fs::read_to_string(dir.join("plan.csv")).unwrap();
+    let widest = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(|r| r.unwrap()[6].parse::<f64>().unwrap_or(0.0))
+        .fold(0.0, f64::max);
+    assert_eq!(widest, reached);
+    let precision_csv = std::fs::read_to_string(dir.join("precision.csv")).unwrap();
+    assert_eq!(
+        precision_csv,
+        format!(
+            "kpi,asked,allowed,reached,met,check_replications,max_replications\n\
+             service_level,±0.05,0.05,{reached},true,{check_days},10000\n"
+        )
+    );
+    assert!(
+        stderr.contains(&format!("(final check: {check_days})")),
+        "{stderr}"
+    );
+    // whatever the threads, the same bytes
+    assert_eq!(stdout, String::from_utf8_lossy(&runs[1].stdout));
+    for file in ["plan.json", "plan.csv", "precision.csv"] {
+        let read = |out: &tempfile::TempDir| std::fs::read(out.path().join("day").join(file));
+        assert_eq!(read(&outs[0]).unwrap(), read(&outs[1]).unwrap(), "{file}");
+    }
+}
+
+/// A precision the maximum of replications cannot buy: the plan is made and written (exit
+/// 0), its final check stops at `--max-replications`, and the line, a warning, `plan.json`
+/// and `precision.csv` say it was not met, by how much, and what to do.
+#[test]
+fn a_precision_beyond_the_maximum_is_reported_not_met_with_a_warning() {
+    let out = tempfile::tempdir().unwrap();
+    let run = plan_cli(
+        out.path(),
+        &small_day(""),
+        &[
+            "--precision",
+            "service_level=0.005",
+            "--max-replications",
+            "20",
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+    assert!(run.status.success(), "{stderr}");
+    let line = precision_line(&stdout);
+    assert!(line.starts_with("  precision: 20 replications"), "{line}");
+    assert!(
+        line.contains("final check of 20: service_level ± "),
+        "{line}"
+    );
+    assert!(
+        line.ends_with(
+            "✗ in the widest interval: not met (raise --max-replications, or ask for less)"
+        ),
+        "{line}"
+    );
+    let achieved = printed_after(
+        line.split("final check of ").nth(1).unwrap(),
+        "service_level ± ",
+    );
+    let warning = stderr
+        .lines()
+        .find(|l| l.starts_with("warning: --precision not met"))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(
+        warning.contains(&format!(
+            "after 20 replications (the maximum) the final check's widest interval has \
+             service_level ± {achieved}% against ± 0.50% asked; raise --max-replications, \
+             or ask for less"
+        )),
+        "{warning}"
+    );
+    let dir = out.path().join("day");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(json["precision"]["met"], false, "{json}");
+    assert_eq!(json["precision"]["check_replications"], 20);
+    assert_eq!(json["precision"]["max_replications"], 20);
+    let reached = json["precision"]["kpis"][0]["reached"].as_f64().unwrap();
+    assert!(reached > 0.005, "{reached}");
+    let precision_csv = std::fs::read_to_string(dir.join("precision.csv")).unwrap();
+    assert!(
+        precision_csv.ends_with(&format!(
+            "service_level,±0.005,0.005,{reached},false,20,20\n"
+        )),
+        "{precision_csv}"
+    );
+    // a maximum below the pilot's replications, or without a precision, is refused
+    for (args, says) in [
+        (
+            &[
+                "--precision",
+                "service_level=0.05",
+                "--max-replications",
+                "5",
+            ][..],
+            "--max-replications 5 is fewer than the pilot's 10 replications",
+        ),
+        (&["--max-replications", "50"][..], "--precision"),
+    ] {
+        let run = plan_cli(out.path(), &small_day(""), args);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(!run.status.success(), "{args:?}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+}
