@@ -102,6 +102,13 @@ impl WaitingLine {
         self.head_arrival
     }
 
+    /// The caller at the head of the line (the one who has waited longest): their ticket
+    /// and arrival time (seconds); `None` when nobody waits.
+    #[inline]
+    pub fn head(&self) -> Option<(u64, f64)> {
+        (!self.is_empty()).then_some((self.head_ticket, self.head_arrival))
+    }
+
     /// The first caller still in line whose ticket is after `ticket`: their ticket and
     /// arrival time (seconds).
     #[inline]
@@ -184,6 +191,7 @@ mod tests {
         assert_eq!(q.take_first().map(|c| c.arrival), Some(1.0));
         // ticket 2 left, so the head is now ticket 3
         assert_eq!(q.head_arrival(), 3.0);
+        assert_eq!(q.head(), Some((3, 3.0)));
         assert_eq!(q.take_first().map(|c| c.arrival), Some(3.0));
         assert!(q.leave(1).is_none(), "stale timer of an answered caller");
         assert!(q.is_waiting(4));
@@ -196,6 +204,7 @@ mod tests {
         assert_eq!(q.leave(4).map(|c| c.arrival), Some(4.0));
         assert!(q.is_empty());
         assert_eq!(q.head_arrival(), f64::INFINITY);
+        assert_eq!(q.head(), None);
         assert!(q.take_first().is_none());
         assert_eq!(q.join(caller(9.0)), 5);
     }

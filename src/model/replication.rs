@@ -132,11 +132,26 @@ impl PackedEvent {
 
 /// A delay level's walk along its type's line: the call of type `ty` holding `ticket` is
 /// the next to have waited long enough for the groups of delay level `level` of its type.
+///
+/// A walk is only needed while some group of its level has a free agent: a free agent never
+/// has an eligible call waiting (an agent who becomes free first looks for one), so a call
+/// crossing the delay while every agent of the level is busy is taken by the first of them
+/// to free up, not by the walk. The walk then pauses (`paused`: its timer is not set again)
+/// and resumes at the head of the line when a group of the level goes from no free agent to
+/// some ([`Replication::resume_walks`]). A walk is pending, or paused (no group of its level
+/// has a free agent), or idle (its line is empty).
 #[derive(Debug, Clone, Copy)]
 struct Walk {
     ty: u32,
     level: u32,
     ticket: u64,
+    /// The level's delay, seconds.
+    delay_s: f64,
+    /// The groups of the level: `level_groups[groups.0..groups.1]`.
+    groups: (u32, u32),
+    /// Paused: no group of the level had a free agent when last looked at, and the timer is
+    /// not set.
+    paused: bool,
 }
 
 /// What one replication produced.
@@ -339,6 +354,11 @@ struct GroupLevels {
     present: u32,
     busy_area: TimeWeighted,
     present_area: TimeWeighted,
+    /// How many walks of the group's delay levels are paused (kept here: looked at as the
+    /// group's levels change).
+    paused_walks: u32,
+    /// The walks of the group's delay levels: `group_walks[walks.0..walks.1]`.
+    walks: (u32, u32),
 }
 
 struct Replication<'a, R: Router, O: Observer> {
@@ -362,8 +382,15 @@ struct Replication<'a, R: Router, O: Observer> {
     walks: Timers,
     /// What each timer of `walks` is for.
     walk: Vec<Walk>,
-    /// Per call type: the timer of its first delay level.
+    /// Per call type: the timer of its first delay level (and the number of timers at the
+    /// end): type `ty`'s timers are `walk_base[ty]..walk_base[ty + 1]`.
     walk_base: Vec<usize>,
+    /// The groups of each walk's delay level, one walk after the other (see
+    /// [`Walk::groups`]).
+    level_groups: Vec<u32>,
+    /// The walks of each group's delay levels, one group after the other (see
+    /// [`GroupLevels::walks`]).
+    group_walks: Vec<u32>,
     arrivals: ArrivalProcess,
     rng: Streams,
     /// True when customers are followed across attempts (some type has retrials or
@@ -468,16 +495,35 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             .filter_map(|ty| ty.proactive.as_ref().and_then(|p| p.deadline_s()))
             .reduce(f64::max);
         let mix_varies = router.mix_varies();
-        let mut walk = Vec::new();
-        let walk_base = (0..n_types)
-            .map(|ty| {
-                let base = walk.len();
-                walk.extend((0..router.delays(ty).len()).map(|level| Walk {
+        let (mut walk, mut walk_base, mut level_groups) = (Vec::new(), Vec::new(), Vec::new());
+        for ty in 0..n_types {
+            walk_base.push(walk.len());
+            for (level, &(delay_s, _)) in router.delays(ty).iter().enumerate() {
+                let from = level_groups.len() as u32;
+                level_groups.extend((0..n_groups as u32).filter(|&g| {
+                    let skill = model.groups[g as usize].skill(ty);
+                    skill.is_some_and(|s| s.delay_s == delay_s)
+                }));
+                walk.push(Walk {
                     ty: ty as u32,
                     level: level as u32,
                     ticket: 0,
+                    delay_s,
+                    groups: (from, level_groups.len() as u32),
+                    paused: false,
+                });
+            }
+        }
+        walk_base.push(walk.len());
+        let mut group_walks = Vec::new();
+        let walk_ranges: Vec<(u32, u32)> = (0..n_groups as u32)
+            .map(|g| {
+                let from = group_walks.len() as u32;
+                group_walks.extend((0..walk.len() as u32).filter(|&slot| {
+                    let (a, b) = walk[slot as usize].groups;
+                    level_groups[a as usize..b as usize].contains(&g)
                 }));
-                base
+                (from, group_walks.len() as u32)
             })
             .collect();
         Replication {
@@ -493,6 +539,8 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             walks: Timers::new(walk.len()),
             walk,
             walk_base,
+            level_groups,
+            group_walks,
             arrivals: ArrivalProcess::new(scenario, busyness),
             rng: Streams {
                 arrivals: stream(STREAM_ARRIVALS),
@@ -519,12 +567,14 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             present: TimeWeighted::new(0.0, first_total as f64),
             group_levels: first
                 .iter()
-                .take(n_groups)
-                .map(|&a| GroupLevels {
+                .zip(walk_ranges)
+                .map(|(&a, walks)| GroupLevels {
                     busy: 0,
                     present: a,
                     busy_area: TimeWeighted::new(0.0, 0.0),
                     present_area: TimeWeighted::new(0.0, a as f64),
+                    paused_walks: 0,
+                    walks,
                 })
                 .collect(),
             busy_total: 0,
@@ -619,7 +669,9 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
             if calendar <= drawn && calendar <= upcoming {
                 if walk_first {
                     if let Some((t, slot)) = self.walks.pop() {
-                        let Walk { ty, level, ticket } = self.walk[slot];
+                        let Walk {
+                            ty, level, ticket, ..
+                        } = self.walk[slot];
                         self.on_eligible(t, slot, ty as usize, level as usize, ticket);
                     }
                     continue;
@@ -1044,18 +1096,78 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     }
 
     /// With delay levels: the caller of type `ty` holding `ticket` joined the line at `t`;
-    /// each level's walk not already under way starts at them (a later caller is reached by
-    /// the walk in ticket order).
+    /// each level's walk not already under way starts at them while a group of the level
+    /// has a free agent (a later caller is reached by the walk in ticket order; see [`Walk`]).
     #[inline(always)]
     fn walk_from(&mut self, ty: usize, ticket: u64, t: f64) {
         if R::TYPED {
-            let base = self.walk_base[ty];
-            for (level, (delay, _)) in self.router.delays(ty).iter().enumerate() {
-                let slot = base + level;
-                if !self.walks.is_pending(slot) {
+            for slot in self.walk_base[ty]..self.walk_base[ty + 1] {
+                if self.walks.is_pending(slot) || self.walk[slot].paused {
+                    continue;
+                }
+                if self.level_has_free(slot) {
+                    let delay = self.walk[slot].delay_s;
                     self.walk[slot].ticket = ticket;
                     self.walks.set(slot, t + delay, &mut self.calendar);
+                } else {
+                    self.pause(slot);
                 }
+            }
+        }
+    }
+
+    /// True when a group of the delay level of walk `slot` has a free agent.
+    #[inline(always)]
+    fn level_has_free(&self, slot: usize) -> bool {
+        let (from, to) = self.walk[slot].groups;
+        self.level_groups[from as usize..to as usize]
+            .iter()
+            .any(|&g| self.router.pool(g as usize).free() > 0)
+    }
+
+    /// Walk `slot` pauses: no group of its level has a free agent (see [`Walk`]).
+    fn pause(&mut self, slot: usize) {
+        let walk = &mut self.walk[slot];
+        walk.paused = true;
+        for &g in &self.level_groups[walk.groups.0 as usize..walk.groups.1 as usize] {
+            self.group_levels[g as usize].paused_walks += 1;
+        }
+    }
+
+    /// Group `g` has free agents, who found no eligible call at `t`: the paused walks of its
+    /// delay levels resume at the head of their line (which has not waited the delay yet, or
+    /// the group would have taken it).
+    #[inline(always)]
+    fn resume_walks(&mut self, t: f64, g: usize) {
+        if R::TYPED && self.group_levels[g].paused_walks > 0 {
+            self.resume_paused(t, g);
+        }
+    }
+
+    /// [`Replication::resume_walks`] for a group with paused walks.
+    #[inline(never)]
+    fn resume_paused(&mut self, t: f64, g: usize) {
+        let (from, to) = self.group_levels[g].walks;
+        for i in from as usize..to as usize {
+            let slot = self.group_walks[i] as usize;
+            let walk = &mut self.walk[slot];
+            if !walk.paused {
+                continue;
+            }
+            walk.paused = false;
+            let Walk {
+                ty,
+                delay_s,
+                groups: (a, b),
+                ..
+            } = *walk;
+            for &h in &self.level_groups[a as usize..b as usize] {
+                self.group_levels[h as usize].paused_walks -= 1;
+            }
+            if let Some((ticket, arrival)) = self.router.line(ty as usize).head() {
+                self.walk[slot].ticket = ticket;
+                self.walks
+                    .set(slot, (arrival + delay_s).max(t), &mut self.calendar);
             }
         }
     }
@@ -1165,6 +1277,12 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         } else {
             // no call waits for the group: its free agents have nothing to take
             self.levels_changed(t, g);
+            // the group's first free agent (none was free before) resumes the paused walks of
+            // its levels
+            if R::TYPED && self.group_levels[g].paused_walks > 0 && self.router.pool(g).free() == 1
+            {
+                self.resume_paused(t, g);
+            }
         }
         if self.lead_s.is_some() {
             self.place_outbound_calls(t);
@@ -1186,21 +1304,27 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     /// The call of type `ty` holding `ticket` has waited long enough for the groups of delay
     /// level `level`: one of them with a free agent takes it (or the head of a queue it ranks
     /// higher, which is then older or preferred), unless it was answered or hung up before.
-    /// Then the next call of the line is due at the same delay (timer `slot` of the walks).
+    /// Then the next call of the line is due at the same delay (timer `slot` of the walks),
+    /// unless no group of the level has a free agent: the walk pauses (see [`Walk`]).
     fn on_eligible(&mut self, t: f64, slot: usize, ty: usize, level: usize, ticket: u64) {
-        if self.router.line(ty).is_waiting(ticket)
-            && let Some(g) = self.router.seize_free_after(ty, level)
-        {
+        if self.router.line(ty).is_waiting(ticket) {
+            let Some(g) = self.router.seize_free_after(ty, level) else {
+                self.pause(slot);
+                return;
+            };
             self.last_event = t;
             let next = self.router.next_type(g, t);
             self.agent_takes(t, g, next);
             self.levels_changed(t, g);
+        } else if !self.level_has_free(slot) {
+            self.pause(slot);
+            return;
         }
         if let Some((ticket, arrival)) = self.router.line(ty).next_after(ticket) {
-            let delay = self.router.delays(ty)[level].0;
-            self.walk[slot].ticket = ticket;
+            let walk = &mut self.walk[slot];
+            walk.ticket = ticket;
             self.walks
-                .set(slot, (arrival + delay).max(t), &mut self.calendar);
+                .set(slot, (arrival + walk.delay_s).max(t), &mut self.calendar);
         }
     }
 
@@ -1268,6 +1392,10 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
     fn agents_work(&mut self, t: f64) {
         for g in 0..self.router.groups() {
             self.group_works(t, g);
+            // new agents found nothing to take
+            if self.router.pool(g).free() > 0 {
+                self.resume_walks(t, g);
+            }
         }
         if self.lead_s.is_some() {
             self.place_outbound_calls(t);
@@ -1541,6 +1669,9 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         } else {
             self.callback_failed(caller, ty);
         }
+        // the agent may be left free, having found nothing else to take: the paused walks of
+        // the group's levels go on (a walk may always be under way; see [`Walk`])
+        self.resume_walks(t, g);
         None
     }
 
@@ -1651,7 +1782,7 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
 mod tests {
     use super::*;
     use crate::model::callback::CallbackPolicy;
-    use crate::model::routing::{AgentGroup, Skill};
+    use crate::model::routing::{AgentGroup, CallType, Skill};
     use crate::model::test_support::{self, day};
     use crate::model::{Dist, SkillModel};
 
@@ -1996,5 +2127,91 @@ mod tests {
         // Erlangs of callbacks for one agent) would leave them waiting for hours
         let mean = day.callback_delay_s / day.callbacks_completed as f64;
         assert!((30.0..60.0).contains(&mean), "mean callback delay {mean} s");
+    }
+
+    /// The walks of a delay level pause while no group of the level has a free agent and
+    /// resume when one frees up: a backup group (one agent, its own type first, the
+    /// specialist's type after 30 s) answers each call of the busy specialist's type at the
+    /// exact moment the walk or its own end of call makes it eligible. Calls injected at set
+    /// times with set talk times (as arrivals known ahead), so every route is known exactly.
+    #[test]
+    fn paused_walks_resume_when_a_group_of_their_level_frees_up() {
+        use crate::model::observer::Recorder;
+        let mut sc = test_support::scenario(test_support::NINE_TO_CLOSE, &[0.0], &[2], None);
+        let mut model = SkillModel::single(&sc);
+        let second = CallType {
+            name: "support".into(),
+            ..model.types[0].clone()
+        };
+        model.types.push(second);
+        let skill = |call_type, rank, delay_s| Skill {
+            call_type,
+            rank,
+            delay_s,
+            handle_time_factor: 1.0,
+        };
+        let (specialist, backup) = (0, 1);
+        model.groups[specialist].agents = vec![1];
+        model.groups.push(AgentGroup {
+            name: "backup".into(),
+            agents: vec![1],
+            skills: vec![skill(1, 1, 0.0), skill(0, 2, 30.0)],
+        });
+        sc.skills = Some(model.clone());
+        let mut seen = Recorder::default();
+        let router = Skills::new(&sc, &model);
+        let mut rep = Replication::new(&sc, &model, router, 0, &mut seen, &|| true);
+        // (arrival, type, talk time); attempts are numbered 1, 2, ... in this order
+        let calls = [
+            (0.0, 1, 100.0),   // 1: the backup group takes it, busy until 100
+            (1.0, 0, 1e4),     // 2: the specialist, busy all day
+            (90.0, 0, 50.0),   // 3: waits; the walk pauses (backup busy)
+            (130.0, 0, 20.0),  // 4: waits; eligible at 160, backup busy until 170
+            (140.0, 1, 5.0),   // 5: the backup's own type: first at 170
+            (300.0, 0, 10.0),  // 6: the walk is set (backup free) for 330
+            (310.0, 1, 100.0), // 7: backup busy until 410: at 330 the walk pauses
+            (340.0, 0, 10.0),  // 8: waits behind 6
+            (500.0, 0, 10.0),  // 9: the walk is set for 530
+            (505.0, 1, 10.0),  // 10: backup busy 505-515, free again before 530
+            (510.0, 0, 10.0),  // 11: next on the walk, at 540
+            (600.0, 0, 10.0),  // 12: the walk is set for 630
+            (610.0, 1, 25.0),  // 13: backup busy 610-635: at 630 the walk pauses
+            (620.0, 0, 10.0),  // 14: eligible at 650, after the backup freed up at 645
+        ];
+        rep.upcoming
+            .extend(calls.iter().map(|&(t, ty, handle)| Arrival {
+                t,
+                ty,
+                handle,
+                patience: None,
+                targeting: Targeting::default(),
+            }));
+        rep.run();
+        // (answered at, attempt, type, group)
+        let want = vec![
+            (0.0, 1, 1, backup),
+            (1.0, 2, 0, specialist),
+            // freed at 100 with nothing eligible: the paused walk resumes at call 3 (120)
+            (120.0, 3, 0, backup),
+            // freed at 170: its own type first, then call 4, waiting since 160
+            (170.0, 5, 1, backup),
+            (175.0, 4, 0, backup),
+            (310.0, 7, 1, backup),
+            // the walk paused at 330 (call 6 waiting, backup busy): freed at 410, the backup
+            // takes calls 6 and 8, both eligible by then
+            (410.0, 6, 0, backup),
+            (420.0, 8, 0, backup),
+            (505.0, 10, 1, backup),
+            (530.0, 9, 0, backup),
+            // its end of call at 540 comes before the walk's step to call 11 at 540
+            (540.0, 11, 0, backup),
+            (610.0, 13, 1, backup),
+            // the walk paused at 630 (call 12 waiting, backup busy); freed at 635 the backup
+            // takes call 12, and freed at 645 with call 14 not yet eligible, it resumes the
+            // walk, which hands it call 14 at 650
+            (635.0, 12, 0, backup),
+            (650.0, 14, 0, backup),
+        ];
+        assert_eq!(seen.routes, want);
     }
 }
