@@ -138,6 +138,8 @@ def main():
     for key in sorted(set(first) | set(second), key=lambda k: second.get(k, 0) - first.get(k, 0))[:40]:
         a, b = first.get(key, 0), second.get(key, 0)
         print(f"{a - b:>12,} {a:>12,} {b:>12,}  {key}")
+    a, b = sum(first.values()), sum(second.values())
+    print(f"{a - b:>12,} {a:>12,} {b:>12,}  (total, every statement and elsewhere)")
 
 
 if __name__ == "__main__":
