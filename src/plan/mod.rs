@@ -259,8 +259,13 @@ pub struct Plan {
     /// (its replications, each KPI's widest 95% half-width against the one allowed, met or
     /// not); see [`check_precision`].
     pub precision: Option<PrecisionReached>,
-    /// Whole-day simulations run (refinement, cost search and final check).
+    /// Whole-day simulations run (refinement, cost search and final check; a top-up of the
+    /// final check counts as one).
     pub evaluations: usize,
+    /// Days (replications) the final check simulated in all, each once: a top-up runs only
+    /// the days it adds, and a staffing raised by the check is checked again from the first
+    /// day (one queue). Without a raise, the final check's replications.
+    pub check_days_run: u64,
     /// Intervals the final check found short and raised (counted once per raise; one queue).
     pub raised_by_check: usize,
     /// True when the refinement stopped lowering at its cap of simulations (call types).

@@ -5,7 +5,8 @@ use crate::common::{callsim, repo};
 use callsim::erlang::{Model, Targets, Traffic, required_agents};
 use callsim::plan::{Goal, Plan, PlanOptions, plan};
 use callsim::scenario;
-use callsim::stats::Kpi;
+use callsim::simulate::simulate_one;
+use callsim::stats::{Kpi, Precision};
 use std::path::Path;
 
 fn parse(text: &str) -> callsim::Scenario {
@@ -819,5 +820,43 @@ fn a_precision_beyond_the_maximum_is_reported_not_met_with_a_warning() {
         let stderr = String::from_utf8_lossy(&run.stderr);
         assert!(!run.status.success(), "{args:?}");
         assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+}
+
+/// A final check topped up to its precision runs each fresh day once: after its first 10
+/// days it takes only the new ones (`check_days_run` is the check's replications, where
+/// running the check again from its first day each time would be their sum over the
+/// top-ups), and its result is, to the bit, a run of all its days from the first (its
+/// scenario run again). One queue (a cost plan: its check raises nothing, so its days are
+/// the top-ups' alone) and call types.
+#[test]
+fn a_final_check_topped_up_runs_each_fresh_day_once() {
+    let queue = parse(&small_day(&costs(20.0)));
+    let types = scenario::load(&repo("scenarios/multi-skill/separate-teams.toml")).unwrap();
+    for (sc, goal) in [(queue, Goal::Cost), (types, Goal::Targets)] {
+        let for_scenario = PlanOptions::for_scenario(&sc);
+        let options = PlanOptions {
+            goal,
+            targets: match goal {
+                Goal::Cost => Targets::new(for_scenario.targets.threshold_s),
+                Goal::Targets => for_scenario.targets,
+            },
+            replications: 10,
+            precision: Some(Precision::parse("service_level=0.05", 10_000).unwrap()),
+            ..for_scenario
+        };
+        let planned = plan(&sc, &options).unwrap_or_else(|e| panic!("{}: {e}", sc.name));
+        let check_days = planned.check.scenario.replications;
+        assert!(check_days > 10, "{}: not topped up", sc.name);
+        assert!(planned.precision.as_ref().unwrap().met, "{}", sc.name);
+        assert_eq!(planned.raised_by_check, 0, "{}", sc.name);
+        assert_eq!(planned.check_days_run, u64::from(check_days), "{}", sc.name);
+        let from_the_first = simulate_one(&planned.check.scenario).unwrap();
+        assert_eq!(
+            format!("{from_the_first:?}"),
+            format!("{:?}", planned.check),
+            "{}",
+            sc.name
+        );
     }
 }
