@@ -174,6 +174,22 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
             MAX_PLAUSIBLE_OCCUPANCY * 100.0
         );
     }
+    if scenario.precision.is_some() {
+        eprintln!(
+            "note: the [precision] of {} is for `callsim run` (the whole day's KPIs), not for \
+             a plan: {}",
+            args.file.display(),
+            match &args.precision {
+                None => format!(
+                    "each evaluation and the final check simulate {} replications \
+                     (--replications); to hold each interval's KPIs to a precision, give \
+                     --precision (e.g. service_level=0.05)",
+                    options.replications
+                ),
+                Some(_) => "this plan is held to --precision".to_string(),
+            }
+        );
+    }
     let pool = super::thread_pool(args.threads)?;
     let started = Instant::now();
     let mut options = options;

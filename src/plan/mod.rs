@@ -353,12 +353,16 @@ impl Plan {
 }
 
 /// Plans the staffing of `scenario`, one queue or call types and agent groups (its staffing
-/// is ignored; its seed drives the refinement, a seed derived from it the final check). Runs
-/// on the current rayon pool.
+/// is ignored; its seed drives the refinement, a seed derived from it the final check). Its
+/// own `[precision]` is ignored too: it asks for the whole day's KPIs of `callsim run`, a plan
+/// judges each interval; every evaluation runs `options.replications` days, and only
+/// `options.precision` holds the final check to a precision. Runs on the current rayon pool.
 pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan, PlanError> {
+    let mut scenario = scenario.clone();
+    scenario.precision = None;
     match &scenario.skills {
-        None => queue::plan_queue(scenario, options),
-        Some(model) => skills::plan_types(scenario, model, options),
+        None => queue::plan_queue(&scenario, options),
+        Some(model) => skills::plan_types(&scenario, model, options),
     }
 }
 

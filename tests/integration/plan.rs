@@ -860,3 +860,81 @@ fn a_final_check_topped_up_runs_each_fresh_day_once() {
         );
     }
 }
+
+/// A scenario's own `[precision]` is for `callsim run`'s whole-day KPIs, not for a plan: the
+/// plan of a file with it is the plan of the file without it (the same printout and files),
+/// each evaluation and the final check running the scenario's replications, and a note on
+/// stderr says so; with `--precision` the note says the plan is held to that. One queue
+/// (`precise-erlang-a.toml`, which has one) and call types (given one).
+#[test]
+fn a_scenarios_own_precision_is_for_run_not_for_a_plan() {
+    for (file, files) in [
+        (
+            "scenarios/precise-erlang-a.toml",
+            &["plan.csv", "plan.json"][..],
+        ),
+        (
+            "scenarios/multi-skill/separate-teams.toml",
+            &["plan-groups.csv", "plan-types.csv"][..],
+        ),
+    ] {
+        let text = std::fs::read_to_string(repo(file)).unwrap();
+        let (with, without) = match text.find("\n[precision]") {
+            Some(at) => (text.clone(), text[..at].to_string()),
+            None => (
+                format!("{text}\n[precision]\nservice_level = 0.002\nmax_replications = 2000\n"),
+                text.clone(),
+            ),
+        };
+        let replications = parse(&with).replications;
+        let outs: Vec<tempfile::TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+        let with_run = plan_cli(outs[0].path(), &with, &[]);
+        let without_run = plan_cli(outs[1].path(), &without, &[]);
+        let stderr = String::from_utf8_lossy(&with_run.stderr).into_owned();
+        assert!(with_run.status.success(), "{file}: {stderr}");
+        assert!(without_run.status.success(), "{file}");
+        assert_eq!(
+            String::from_utf8_lossy(&with_run.stdout),
+            String::from_utf8_lossy(&without_run.stdout),
+            "{file}"
+        );
+        let name = parse(&with).name;
+        for f in files {
+            let read = |out: &tempfile::TempDir| std::fs::read(out.path().join(&name).join(f));
+            assert_eq!(
+                read(&outs[0]).unwrap(),
+                read(&outs[1]).unwrap(),
+                "{file}: {f}"
+            );
+        }
+        assert!(
+            stderr.contains(&format!(
+                "[precision] of {} is for `callsim run` (the whole day's KPIs), not for a \
+                 plan: each evaluation and the final check simulate {replications} replications",
+                outs[0].path().join("day.toml").display()
+            )),
+            "{file}: {stderr}"
+        );
+        assert!(
+            stderr.contains(&format!(
+                " whole-day simulations of {replications} replications\n"
+            )),
+            "{file}: {stderr}"
+        );
+        let without_stderr = String::from_utf8_lossy(&without_run.stderr);
+        assert!(
+            !without_stderr.contains("note:"),
+            "{file}: {without_stderr}"
+        );
+    }
+    // with --precision, that is what the plan is held to
+    let out = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo("scenarios/precise-erlang-a.toml")).unwrap();
+    let run = plan_cli(out.path(), &text, &["--precision", "service_level=0.05"]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("not for a plan: this plan is held to --precision\n"),
+        "{stderr}"
+    );
+}
