@@ -938,3 +938,91 @@ fn a_scenarios_own_precision_is_for_run_not_for_a_plan() {
         "{stderr}"
     );
 }
+
+/// The files named by a plan's `wrote DIR/...` line on `stderr`, in order.
+fn wrote_files(stderr: &str, dir: &Path) -> Vec<String> {
+    let prefix = format!("wrote {}/", dir.display());
+    let line = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    let names = line.trim_end_matches(" (open plan.html in a browser)");
+    names
+        .split(", ")
+        .flat_map(|part| part.split(" and "))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The `wrote` line names every file a plan wrote into its folder, and only those: one queue
+/// (the page and its chart, with `--png` the PNG, a cost plan's `cost_curve.csv`, a plan at a
+/// precision's `precision.csv`) and call types (with `precision.csv` at a precision).
+#[test]
+fn the_wrote_line_names_every_file_the_plan_wrote() {
+    let cost_day = small_day(&costs(20.0));
+    let teams = std::fs::read_to_string(repo("scenarios/multi-skill/separate-teams.toml")).unwrap();
+    let one_queue = ["plan.csv", "plan.json", "plan.html", "plan.svg"];
+    let at_a_precision = ["--precision", "service_level=0.05"];
+    let cases: [(&str, &[&str], &str, Vec<&str>); 5] = [
+        (&cost_day, &[], "day", one_queue.to_vec()),
+        (
+            &cost_day,
+            &[
+                "--optimize",
+                "cost",
+                "--precision",
+                "service_level=0.05",
+                "--png",
+            ],
+            "day",
+            [
+                &one_queue[..],
+                &["plan.png", "cost_curve.csv", "precision.csv"],
+            ]
+            .concat(),
+        ),
+        (
+            &cost_day,
+            &at_a_precision,
+            "day",
+            [&one_queue[..], &["precision.csv"]].concat(),
+        ),
+        (
+            &teams,
+            &[],
+            "separate-teams",
+            vec!["plan-groups.csv", "plan-types.csv"],
+        ),
+        (
+            &teams,
+            &at_a_precision,
+            "separate-teams",
+            vec!["plan-groups.csv", "plan-types.csv", "precision.csv"],
+        ),
+    ];
+    for (text, args, folder, expected) in cases {
+        let out = tempfile::tempdir().unwrap();
+        let run = plan_cli(out.path(), text, args);
+        let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+        assert!(run.status.success(), "{args:?}: {stderr}");
+        let dir = out.path().join(folder);
+        let mut named = wrote_files(&stderr, &dir);
+        let mut present: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        let mut expected: Vec<String> = expected.iter().map(|f| f.to_string()).collect();
+        // the two main files come first
+        assert_eq!(named[..2], expected[..2], "{args:?}: {stderr}");
+        for files in [&mut named, &mut present, &mut expected] {
+            files.sort();
+        }
+        assert_eq!(named, present, "{args:?}: {stderr}");
+        assert_eq!(named, expected, "{args:?}: {stderr}");
+        assert_eq!(
+            stderr.contains(" (open plan.html in a browser)"),
+            folder == "day",
+            "{stderr}"
+        );
+    }
+}
