@@ -327,24 +327,52 @@ pub fn simulate_fold(
     scenarios: &[Scenario],
     go_on: impl Fn() -> bool + Sync,
     mut done: impl FnMut(usize, Result<ScenarioResult, RunError>),
+    visit: impl FnMut(usize, &ReplicationKpis),
+) -> Option<()> {
+    let tallies = scenarios.iter().map(ScenarioTally::new).collect();
+    fold_into(
+        scenarios,
+        tallies,
+        go_on,
+        |s, t| done(s, t.map(|t| t.finish(&scenarios[s]))),
+        visit,
+    )
+}
+
+/// [`simulate_fold`] from where `tallies` (one per scenario) stand: each scenario's
+/// replications from the number its tally holds on, folded into it in replication order;
+/// each tally (or its scenario's first error) is handed to `done` once its last replication
+/// is in. Replication `r` draws the random numbers of replication `r` whatever ran before, so
+/// a tally of `n` replications taken on to `m` holds, to the bit, those of a run of `m` from
+/// the first.
+fn fold_into(
+    scenarios: &[Scenario],
+    tallies: Vec<ScenarioTally>,
+    go_on: impl Fn() -> bool + Sync,
+    mut done: impl FnMut(usize, Result<ScenarioTally, RunError>),
     mut visit: impl FnMut(usize, &ReplicationKpis),
 ) -> Option<()> {
-    // each scenario's tally (or its first error, in replication order) until handed over
-    let mut tallies: Vec<Option<Result<ScenarioTally, RunError>>> = scenarios
+    // the first replication each scenario runs: the one after those its tally holds
+    let first: Vec<u64> = tallies
         .iter()
-        .map(|sc| Some(Ok(ScenarioTally::new(sc))))
+        .map(|t| t.replications.len() as u64)
         .collect();
+    // each scenario's tally (or its first error, in replication order) until handed over
+    let mut tallies: Vec<Option<Result<ScenarioTally, RunError>>> =
+        tallies.into_iter().map(|t| Some(Ok(t))).collect();
     let failed = |t: &Option<Result<ScenarioTally, RunError>>| matches!(t, Some(Err(_)));
     // replications each scenario runs: final, or (to a precision) the end of its current
     // batch, which the fold of that batch settles or extends
     let mut batches: Vec<Batches> = scenarios.iter().map(Batches::of).collect();
-    let mut next = (0usize, 0u64); // the next (scenario, replication) to run
+    // the next (scenario, replication) to run
+    let start = |s: usize| (s, first.get(s).copied().unwrap_or(0));
+    let mut next = start(0);
     let mut chunk: Vec<(usize, u64)> = Vec::with_capacity(CHUNK);
     loop {
         // past every scenario whose replications are all decided and scheduled
         while next.0 < scenarios.len() && batches[next.0].settled && next.1 >= batches[next.0].limit
         {
-            next = (next.0 + 1, 0);
+            next = start(next.0 + 1);
         }
         if next.0 >= scenarios.len() {
             break;
@@ -356,7 +384,7 @@ pub fn simulate_fold(
                 if !b.settled {
                     break; // the batch's fold decides whether more replications follow
                 }
-                next = (next.0 + 1, 0);
+                next = start(next.0 + 1);
                 continue;
             }
             // a scenario that failed runs no more replications
@@ -415,19 +443,80 @@ pub fn simulate_fold(
         } else {
             next.0
         };
-        for (s, sc) in scenarios.iter().enumerate().take(finished) {
-            if let Some(t) = tallies[s].take() {
-                done(s, t.map(|t| t.finish(sc)));
+        for (s, tally) in tallies.iter_mut().enumerate().take(finished) {
+            if let Some(t) = tally.take() {
+                done(s, t);
             }
         }
     }
-    // scenarios of no replication at the end
-    for (s, sc) in scenarios.iter().enumerate() {
-        if let Some(t) = tallies[s].take() {
-            done(s, t.map(|t| t.finish(sc)));
+    // scenarios with no replication to run at the end
+    for (s, tally) in tallies.iter_mut().enumerate() {
+        if let Some(t) = tally.take() {
+            done(s, t);
         }
     }
     Some(())
+}
+
+/// One scenario's run that can be taken further, day by day: replications `0..n` folded,
+/// then `n..m` on top of them when more are wanted (a final check topped up with fresh
+/// days), never running a replication twice. Replication `r` draws the random numbers of
+/// replication `r`, so the result after `m` is, to the bit, that of a run of `m` replications
+/// from the first. The scenario's own `[precision]` is not used: it runs the replications
+/// asked.
+#[derive(Debug, Clone)]
+pub struct ContinuedRun {
+    scenario: Scenario,
+    tally: ScenarioTally,
+}
+
+impl ContinuedRun {
+    /// No replication of `scenario` yet (its `replications` and `precision` are not used).
+    pub fn new(mut scenario: Scenario) -> Self {
+        scenario.precision = None;
+        scenario.replications = 0;
+        ContinuedRun {
+            tally: ScenarioTally::new(&scenario),
+            scenario,
+        }
+    }
+
+    /// Replications folded so far.
+    pub fn replications(&self) -> u32 {
+        self.scenario.replications
+    }
+
+    /// Runs on to `replications` (only those not run yet; none when there are that many
+    /// already), showing each new one to `visit` in replication order whatever the threads,
+    /// and gives the averages over all of them. After an error it starts again from none.
+    pub fn run_to(
+        &mut self,
+        replications: u32,
+        mut visit: impl FnMut(&ReplicationKpis),
+    ) -> Result<ScenarioResult, RunError> {
+        self.scenario.replications = self.scenario.replications.max(replications);
+        let tally = std::mem::replace(&mut self.tally, ScenarioTally::new(&self.scenario));
+        let mut folded = None;
+        fold_into(
+            std::slice::from_ref(&self.scenario),
+            vec![tally],
+            || true,
+            |_, t| folded = Some(t),
+            |_, kpis| visit(kpis),
+        );
+        let Some(tally) = folded else {
+            unreachable!("one scenario, never stopped: one tally")
+        };
+        let tally = match tally {
+            Ok(t) => t,
+            Err(e) => {
+                self.scenario.replications = 0;
+                return Err(e);
+            }
+        };
+        self.tally = tally;
+        Ok(self.tally.clone().finish(&self.scenario))
+    }
 }
 
 /// How many replications a scenario runs: all of them at once, or (to a precision) batch
@@ -759,6 +848,39 @@ mod tests {
         let capped = &one[2];
         assert_eq!(capped.replications.len(), 60);
         assert!(!capped.precision.as_ref().unwrap().met);
+    }
+
+    /// A run taken on from 30 replications to 300 (past a chunk) runs only the 270 new ones
+    /// and gives, to the bit, the run of 300 from the first, for 1 and 2 threads; asked for
+    /// fewer than it has, it runs nothing. The scenario's own precision is not used.
+    #[test]
+    fn a_continued_run_runs_each_replication_once_and_equals_a_run_from_the_first() {
+        let mut scenario = small("continued", 30);
+        scenario.precision = Some(Precision::parse("service_level=0.5", 40).unwrap());
+        let mut whole = scenario.clone();
+        whole.precision = None;
+        whole.replications = 300;
+        let from_the_first = format!("{:?}", simulate_one(&whole).unwrap());
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let mut run = ContinuedRun::new(scenario.clone());
+            let ran = AtomicU64::new(0);
+            let count = |_: &ReplicationKpis| {
+                ran.fetch_add(1, Ordering::Relaxed);
+            };
+            pool.install(|| run.run_to(30, count)).unwrap();
+            assert_eq!(ran.load(Ordering::Relaxed), 30);
+            let topped = pool.install(|| run.run_to(300, count)).unwrap();
+            assert_eq!(ran.load(Ordering::Relaxed), 300, "{threads} thread(s)");
+            assert_eq!(format!("{topped:?}"), from_the_first, "{threads} thread(s)");
+            let again = run.run_to(10, count).unwrap();
+            assert_eq!(ran.load(Ordering::Relaxed), 300);
+            assert_eq!(format!("{again:?}"), from_the_first);
+            assert_eq!(run.replications(), 300);
+        }
     }
 
     /// The ends of the batches a run to a precision went through: replaying its decisions on

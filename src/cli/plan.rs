@@ -174,6 +174,22 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
             MAX_PLAUSIBLE_OCCUPANCY * 100.0
         );
     }
+    if scenario.precision.is_some() {
+        eprintln!(
+            "note: the [precision] of {} is for `callsim run` (the whole day's KPIs), not for \
+             a plan: {}",
+            args.file.display(),
+            match &args.precision {
+                None => format!(
+                    "each evaluation and the final check simulate {} replications \
+                     (--replications); to hold each interval's KPIs to a precision, give \
+                     --precision (e.g. service_level=0.05)",
+                    options.replications
+                ),
+                Some(_) => "this plan is held to --precision".to_string(),
+            }
+        );
+    }
     let pool = super::thread_pool(args.threads)?;
     let started = Instant::now();
     let mut options = options;
@@ -242,17 +258,19 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
         _ => None,
     };
     let elapsed = started.elapsed().as_secs_f64();
-    let dir = output::write_plan(&args.out, &plan, args.png)
+    let written = output::write_plan(&args.out, &plan, args.png)
         .with_context(|| format!("cannot write the plan of {}", scenario.name))?;
-    let [first, second] = output::main_files(&plan);
-    if plan.has_call_types() {
-        eprintln!("wrote {}/{first} and {second}", dir.display());
-    } else {
-        eprintln!(
-            "wrote {}/{first}, {second} and plan.html (open it in a browser)",
-            dir.display()
-        );
-    }
+    let dir = written.dir;
+    eprintln!(
+        "wrote {}/{}{}",
+        dir.display(),
+        listed(&written.files),
+        if written.files.contains(&"plan.html") {
+            " (open plan.html in a browser)"
+        } else {
+            ""
+        }
+    );
     if args.write_scenario {
         let path = output::write_planned_scenario(&dir, &plan, &args.file)
             .map_err(anyhow::Error::msg)
@@ -289,6 +307,15 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
         }
     );
     Ok(())
+}
+
+/// Names as a sentence lists them: `a`, `a and b`, `a, b and c`.
+fn listed(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 /// How `--precision` went: the replications the pilot's widest bands asked for, then the

@@ -8,7 +8,7 @@
 use super::PLANNED_KPIS;
 use super::guide::Guide;
 use crate::model::Scenario;
-use crate::simulate::{KpiSet, ReplicationKpis, RunError, ScenarioResult, simulate_one_visiting};
+use crate::simulate::{ContinuedRun, KpiSet, ReplicationKpis, RunError, ScenarioResult};
 use crate::stats::{Kpi, MeanCi};
 
 /// One staffing simulated: the averages, and the days judged against the targets.
@@ -33,8 +33,25 @@ pub(crate) struct Evaluator {
     base: Scenario,
     /// The targets and the criterion each day is judged by.
     guide: Guide,
-    /// Number of days simulated so far (each with every replication).
+    /// Number of days simulated so far (each with every replication; a top-up counts as one).
     pub(crate) evaluations: usize,
+    /// Replications simulated so far, over every evaluation (a top-up's new ones only).
+    pub(crate) replications_run: u64,
+    /// The last staffing evaluated and its days so far, which a top-up takes on.
+    last: Option<Folded>,
+}
+
+/// One staffing's days folded so far: the averages, and each day judged against the targets.
+#[derive(Debug, Clone)]
+struct Folded {
+    /// Agents on the phones in each interval.
+    agents: Vec<u32>,
+    /// The days so far, which more days continue.
+    run: ContinuedRun,
+    /// Per interval, the days on which it met every target at once.
+    met: Vec<u64>,
+    /// The day values [`super::Criterion::ShareOfDays`] reads (empty without it).
+    values: DayValues,
 }
 
 impl Evaluator {
@@ -45,39 +62,68 @@ impl Evaluator {
             base,
             guide: guide.clone(),
             evaluations: 0,
+            replications_run: 0,
+            last: None,
         }
-    }
-
-    /// Simulates `replications` days from now on (more fresh days for a final check topped
-    /// up to a precision): the same seed, so the days run so far are the first of them.
-    pub(crate) fn top_up(&mut self, replications: u32) {
-        self.base.replications = replications;
     }
 
     /// Simulates every replication with `agents` on the phones in each interval, folded as
     /// they finish (memory does not grow with the replications, but for the day values that
     /// [`super::Criterion::ShareOfDays`] sorts: four numbers per interval and day).
     pub(crate) fn run(&mut self, agents: &[u32]) -> Result<Evaluation, RunError> {
-        let mut scenario = self.base.clone();
-        scenario.agents = agents.to_vec();
-        let n = scenario.intervals();
-        let mut met = vec![0u64; n];
-        let mut days = 0u64;
+        self.last = None;
+        self.fold(agents)
+    }
+
+    /// Takes the evaluation of `agents` on to `replications` days, as later evaluations will
+    /// run (more fresh days for a final check topped up to a precision): after the last
+    /// evaluation, of the same agents, only the days it has not run (replication `r` draws
+    /// the numbers of replication `r`, so the result is, to the bit, that of a run of
+    /// `replications` from the first day); after another staffing, all of them.
+    pub(crate) fn top_up(
+        &mut self,
+        agents: &[u32],
+        replications: u32,
+    ) -> Result<Evaluation, RunError> {
+        self.base.replications = replications;
+        self.fold(agents)
+    }
+
+    /// Folds the days of `agents` not folded yet, up to the base's replications.
+    fn fold(&mut self, agents: &[u32]) -> Result<Evaluation, RunError> {
+        let n = self.base.intervals();
         let share = self.guide.criterion().share_of_days();
-        let mut values = DayValues::new(if share.is_some() { n } else { 0 });
-        let result = simulate_one_visiting(&scenario, |day: &ReplicationKpis| {
+        let mut last = match self.last.take() {
+            Some(last) if last.agents == agents => last,
+            _ => {
+                let mut scenario = self.base.clone();
+                scenario.agents = agents.to_vec();
+                Folded {
+                    agents: agents.to_vec(),
+                    run: ContinuedRun::new(scenario),
+                    met: vec![0; n],
+                    values: DayValues::new(if share.is_some() { n } else { 0 }),
+                }
+            }
+        };
+        let (guide, met, values) = (&self.guide, &mut last.met, &mut last.values);
+        let mut days = 0u64;
+        let result = last.run.run_to(self.base.replications, |day| {
             days += 1;
             for (k, row) in day.intervals.iter().enumerate() {
-                met[k] += u64::from(self.guide.day_meets(row));
+                met[k] += u64::from(guide.day_meets(row));
             }
             values.add(day);
         })?;
         self.evaluations += 1;
+        self.replications_run += days;
         let judged = match share {
-            Some(p) => values.judged(&result, p),
+            Some(p) => last.values.judged(&result, p),
             None => result.intervals.clone(),
         };
-        let days_met = met.iter().map(|&m| m as f64 / days.max(1) as f64).collect();
+        let all_days = u64::from(last.run.replications()).max(1) as f64;
+        let days_met = last.met.iter().map(|&m| m as f64 / all_days).collect();
+        self.last = Some(last);
         Ok(Evaluation {
             result,
             judged,

@@ -259,8 +259,13 @@ pub struct Plan {
     /// (its replications, each KPI's widest 95% half-width against the one allowed, met or
     /// not); see [`check_precision`].
     pub precision: Option<PrecisionReached>,
-    /// Whole-day simulations run (refinement, cost search and final check).
+    /// Whole-day simulations run (refinement, cost search and final check; a top-up of the
+    /// final check counts as one).
     pub evaluations: usize,
+    /// Days (replications) the final check simulated in all, each once: a top-up runs only
+    /// the days it adds, and a staffing raised by the check is checked again from the first
+    /// day (one queue). Without a raise, the final check's replications.
+    pub check_days_run: u64,
     /// Intervals the final check found short and raised (counted once per raise; one queue).
     pub raised_by_check: usize,
     /// True when the refinement stopped lowering at its cap of simulations (call types).
@@ -348,12 +353,16 @@ impl Plan {
 }
 
 /// Plans the staffing of `scenario`, one queue or call types and agent groups (its staffing
-/// is ignored; its seed drives the refinement, a seed derived from it the final check). Runs
-/// on the current rayon pool.
+/// is ignored; its seed drives the refinement, a seed derived from it the final check). Its
+/// own `[precision]` is ignored too: it asks for the whole day's KPIs of `callsim run`, a plan
+/// judges each interval; every evaluation runs `options.replications` days, and only
+/// `options.precision` holds the final check to a precision. Runs on the current rayon pool.
 pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan, PlanError> {
+    let mut scenario = scenario.clone();
+    scenario.precision = None;
     match &scenario.skills {
-        None => queue::plan_queue(scenario, options),
-        Some(model) => skills::plan_types(scenario, model, options),
+        None => queue::plan_queue(&scenario, options),
+        Some(model) => skills::plan_types(&scenario, model, options),
     }
 }
 

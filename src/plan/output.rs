@@ -484,12 +484,23 @@ pub fn main_files(plan: &Plan) -> [&'static str; 2] {
     }
 }
 
-/// Writes the plan's files into `OUT/<name>/`; returns the folder. One queue: `plan.csv`,
-/// `plan.json`, the page `plan.html` and its chart `plan.svg` (`plan.png` too when `png`),
-/// and (cost goal) `cost_curve.csv`; call types: `plan-groups.csv` and `plan-types.csv`.
-/// The folder is written whole: the files of an earlier plan do not survive, those of `run`
-/// and `roster` are kept (see [`crate::report::folder`]).
-pub fn write_plan(out: &Path, plan: &Plan, png: bool) -> io::Result<PathBuf> {
+/// Where a plan was written: its folder and the files written into it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WrittenPlan {
+    /// The plan's folder, `OUT/<name>/`.
+    pub dir: PathBuf,
+    /// The names of the files written there, in order: the two main files
+    /// ([`main_files`]) first.
+    pub files: Vec<&'static str>,
+}
+
+/// Writes the plan's files into `OUT/<name>/`; returns the folder and the files. One queue:
+/// `plan.csv`, `plan.json`, the page `plan.html` and its chart `plan.svg` (`plan.png` too
+/// when `png`); call types: `plan-groups.csv` and `plan-types.csv`; any center: (cost goal)
+/// `cost_curve.csv` and (at a precision) `precision.csv`. The folder is written whole: the
+/// files of an earlier plan do not survive, those of `run` and `roster` are kept (see
+/// [`crate::report::folder`]).
+pub fn write_plan(out: &Path, plan: &Plan, png: bool) -> io::Result<WrittenPlan> {
     let [first, second] = main_files(plan);
     let mut files = if plan.has_call_types() {
         vec![(first, groups_csv(plan)?), (second, types_csv(plan)?)]
@@ -524,7 +535,10 @@ pub fn write_plan(out: &Path, plan: &Plan, png: bool) -> io::Result<PathBuf> {
             .iter()
             .try_for_each(|(file, bytes)| write_atomic(&dir.join(file), bytes))
     })?;
-    Ok(dir)
+    Ok(WrittenPlan {
+        dir,
+        files: files.into_iter().map(|(file, _)| file).collect(),
+    })
 }
 
 /// A TOML line without its comment, trimmed (good enough for headers and keys: the scenario

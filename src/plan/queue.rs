@@ -115,16 +115,19 @@ pub(super) fn plan_queue(scenario: &Scenario, options: &PlanOptions) -> Result<P
     };
     // Final check with fresh seeds; raise what misses there, and top the check up with more
     // fresh days while its widest interval is less precise than asked.
+    // A top-up runs only the new days of the same staffing; a raised staffing is checked
+    // again from the first day, with as many days as the check has reached.
     let mut raised_by_check = 0;
     let mut check_rounds = 0;
+    let check_days_before = check_eval.replications_run;
+    let mut evaluation = check_eval.run(&agents)?;
     let (check, precision) = loop {
-        let evaluation = check_eval.run(&agents)?;
         let miss = missing(&guide, &evaluation);
         if miss.is_empty() {
             match check_precision(options, &evaluation.result) {
                 (reached, None) => break (evaluation, reached),
                 (_, Some(more)) => {
-                    check_eval.top_up(more);
+                    evaluation = check_eval.top_up(&agents, more)?;
                     continue;
                 }
             }
@@ -147,6 +150,7 @@ pub(super) fn plan_queue(scenario: &Scenario, options: &PlanOptions) -> Result<P
             }
             agents[k] += 1;
         }
+        evaluation = check_eval.run(&agents)?;
     };
     let planned = column(&agents);
     Ok(Plan {
@@ -167,6 +171,7 @@ pub(super) fn plan_queue(scenario: &Scenario, options: &PlanOptions) -> Result<P
             Vec::new()
         },
         evaluations: eval.evaluations + check_eval.evaluations,
+        check_days_run: check_eval.replications_run - check_days_before,
         precision,
         raised_by_check,
         capped: false,

@@ -33,7 +33,7 @@ use super::{
 use crate::erlang::{Model, Targets, Traffic, required_agents};
 use crate::model::Scenario;
 use crate::model::routing::{AgentGroup, SkillModel};
-use crate::simulate::{RunError, ScenarioResult, simulate_one};
+use crate::simulate::{ContinuedRun, ScenarioResult, simulate_one};
 use crate::stats::Kpi;
 use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, microlp, variable};
 
@@ -219,17 +219,12 @@ pub fn staffed(scenario: &Scenario, agents: &[Vec<u32>]) -> Scenario {
     sc
 }
 
-/// Simulates `scenario` with `agents[k][g]` on the phones, with the fresh seeds of the final
-/// check (so that staffings from different methods are compared on the same callers).
-pub fn check_staffing(
-    scenario: &Scenario,
-    agents: &[Vec<u32>],
-    replications: u32,
-) -> Result<ScenarioResult, RunError> {
+/// The final check of `agents[k][g]` on `scenario`, with fresh seeds (callers the
+/// refinement never saw), as a run that more days can take on.
+fn checked_run(scenario: &Scenario, agents: &[Vec<u32>]) -> ContinuedRun {
     let mut sc = staffed(scenario, agents);
-    sc.replications = replications;
     sc.seed = fresh_seed(scenario.seed);
-    simulate_one(&sc)
+    ContinuedRun::new(sc)
 }
 
 /// `misses[k][t]`: type `t` misses its service-level target in interval `k` (by the mean;
@@ -424,10 +419,12 @@ pub(super) fn plan_types(
         }
     }
     // the final check, topped up with more fresh days while its widest interval is less
-    // precise than asked (it raises nothing: the plan is the refinement's)
+    // precise than asked, each top-up running only the days it adds (it raises nothing: the
+    // plan is the refinement's)
+    let mut run = checked_run(scenario, &agents);
     let mut days = replications;
     let (check, precision) = loop {
-        let check = check_staffing(scenario, &agents, days)?;
+        let check = run.run_to(days, |_| {})?;
         match check_precision(options, &check) {
             (reached, None) => break (check, reached),
             (_, Some(more)) => days = more,
@@ -447,6 +444,7 @@ pub(super) fn plan_types(
         days_met: Vec::new(),
         precision,
         evaluations: evaluations.get(),
+        check_days_run: u64::from(run.replications()),
         raised_by_check: 0,
         capped,
         targets_plan: None,

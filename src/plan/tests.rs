@@ -332,3 +332,32 @@ fn the_final_check_is_topped_up_by_the_rule_of_runs_to_a_precision() {
     let none = check_precision(&PlanOptions::for_scenario(&day()), &result);
     assert_eq!(none, (None, None));
 }
+
+/// A top-up of an evaluation takes the same staffing on to more days without running the
+/// days it has again: after 4 days, topped up to 14 and then to 300 (past a chunk of
+/// replications), it has simulated 300 days, and its averages, day values (the 9-in-10
+/// reading) and days met are, to the bit, those of 300 days run from the first. Another
+/// staffing starts again from the first day.
+#[test]
+fn a_top_up_runs_only_the_new_days_and_equals_a_run_of_them_all() {
+    let sc = day();
+    let options = PlanOptions::for_scenario(&sc);
+    let guide = guide::Guide::new(&sc, options.targets, Criterion::ShareOfDays(0.9)).unwrap();
+    let agents = [5, 8, 5];
+    let mut topped = evaluate::Evaluator::new(sc.clone(), &guide);
+    let first = topped.run(&agents).unwrap();
+    assert_eq!(first.result.replications.len(), 4);
+    topped.top_up(&agents, 14).unwrap();
+    let evaluation = topped.top_up(&agents, 300).unwrap();
+    assert_eq!(topped.replications_run, 300);
+    assert_eq!(topped.evaluations, 3);
+    let mut all = sc.clone();
+    all.replications = 300;
+    let mut whole = evaluate::Evaluator::new(all, &guide);
+    let from_the_first = whole.run(&agents).unwrap();
+    assert_eq!(whole.replications_run, 300);
+    assert_eq!(format!("{evaluation:?}"), format!("{from_the_first:?}"));
+    // another staffing is not a top-up: all its days are run
+    topped.top_up(&[6, 8, 5], 300).unwrap();
+    assert_eq!(topped.replications_run, 600);
+}

@@ -5,7 +5,8 @@ use crate::common::{callsim, repo};
 use callsim::erlang::{Model, Targets, Traffic, required_agents};
 use callsim::plan::{Goal, Plan, PlanOptions, plan};
 use callsim::scenario;
-use callsim::stats::Kpi;
+use callsim::simulate::simulate_one;
+use callsim::stats::{Kpi, Precision};
 use std::path::Path;
 
 fn parse(text: &str) -> callsim::Scenario {
@@ -819,5 +820,209 @@ fn a_precision_beyond_the_maximum_is_reported_not_met_with_a_warning() {
         let stderr = String::from_utf8_lossy(&run.stderr);
         assert!(!run.status.success(), "{args:?}");
         assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+}
+
+/// A final check topped up to its precision runs each fresh day once: after its first 10
+/// days it takes only the new ones (`check_days_run` is the check's replications, where
+/// running the check again from its first day each time would be their sum over the
+/// top-ups), and its result is, to the bit, a run of all its days from the first (its
+/// scenario run again). One queue (a cost plan: its check raises nothing, so its days are
+/// the top-ups' alone) and call types.
+#[test]
+fn a_final_check_topped_up_runs_each_fresh_day_once() {
+    let queue = parse(&small_day(&costs(20.0)));
+    let types = scenario::load(&repo("scenarios/multi-skill/separate-teams.toml")).unwrap();
+    for (sc, goal) in [(queue, Goal::Cost), (types, Goal::Targets)] {
+        let for_scenario = PlanOptions::for_scenario(&sc);
+        let options = PlanOptions {
+            goal,
+            targets: match goal {
+                Goal::Cost => Targets::new(for_scenario.targets.threshold_s),
+                Goal::Targets => for_scenario.targets,
+            },
+            replications: 10,
+            precision: Some(Precision::parse("service_level=0.05", 10_000).unwrap()),
+            ..for_scenario
+        };
+        let planned = plan(&sc, &options).unwrap_or_else(|e| panic!("{}: {e}", sc.name));
+        let check_days = planned.check.scenario.replications;
+        assert!(check_days > 10, "{}: not topped up", sc.name);
+        assert!(planned.precision.as_ref().unwrap().met, "{}", sc.name);
+        assert_eq!(planned.raised_by_check, 0, "{}", sc.name);
+        assert_eq!(planned.check_days_run, u64::from(check_days), "{}", sc.name);
+        let from_the_first = simulate_one(&planned.check.scenario).unwrap();
+        assert_eq!(
+            format!("{from_the_first:?}"),
+            format!("{:?}", planned.check),
+            "{}",
+            sc.name
+        );
+    }
+}
+
+/// A scenario's own `[precision]` is for `callsim run`'s whole-day KPIs, not for a plan: the
+/// plan of a file with it is the plan of the file without it (the same printout and files),
+/// each evaluation and the final check running the scenario's replications, and a note on
+/// stderr says so; with `--precision` the note says the plan is held to that. One queue
+/// (`precise-erlang-a.toml`, which has one) and call types (given one).
+#[test]
+fn a_scenarios_own_precision_is_for_run_not_for_a_plan() {
+    for (file, files) in [
+        (
+            "scenarios/precise-erlang-a.toml",
+            &["plan.csv", "plan.json"][..],
+        ),
+        (
+            "scenarios/multi-skill/separate-teams.toml",
+            &["plan-groups.csv", "plan-types.csv"][..],
+        ),
+    ] {
+        let text = std::fs::read_to_string(repo(file)).unwrap();
+        let (with, without) = match text.find("\n[precision]") {
+            Some(at) => (text.clone(), text[..at].to_string()),
+            None => (
+                format!("{text}\n[precision]\nservice_level = 0.002\nmax_replications = 2000\n"),
+                text.clone(),
+            ),
+        };
+        let replications = parse(&with).replications;
+        let outs: Vec<tempfile::TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+        let with_run = plan_cli(outs[0].path(), &with, &[]);
+        let without_run = plan_cli(outs[1].path(), &without, &[]);
+        let stderr = String::from_utf8_lossy(&with_run.stderr).into_owned();
+        assert!(with_run.status.success(), "{file}: {stderr}");
+        assert!(without_run.status.success(), "{file}");
+        assert_eq!(
+            String::from_utf8_lossy(&with_run.stdout),
+            String::from_utf8_lossy(&without_run.stdout),
+            "{file}"
+        );
+        let name = parse(&with).name;
+        for f in files {
+            let read = |out: &tempfile::TempDir| std::fs::read(out.path().join(&name).join(f));
+            assert_eq!(
+                read(&outs[0]).unwrap(),
+                read(&outs[1]).unwrap(),
+                "{file}: {f}"
+            );
+        }
+        assert!(
+            stderr.contains(&format!(
+                "[precision] of {} is for `callsim run` (the whole day's KPIs), not for a \
+                 plan: each evaluation and the final check simulate {replications} replications",
+                outs[0].path().join("day.toml").display()
+            )),
+            "{file}: {stderr}"
+        );
+        assert!(
+            stderr.contains(&format!(
+                " whole-day simulations of {replications} replications\n"
+            )),
+            "{file}: {stderr}"
+        );
+        let without_stderr = String::from_utf8_lossy(&without_run.stderr);
+        assert!(
+            !without_stderr.contains("note:"),
+            "{file}: {without_stderr}"
+        );
+    }
+    // with --precision, that is what the plan is held to
+    let out = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo("scenarios/precise-erlang-a.toml")).unwrap();
+    let run = plan_cli(out.path(), &text, &["--precision", "service_level=0.05"]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("not for a plan: this plan is held to --precision\n"),
+        "{stderr}"
+    );
+}
+
+/// The files named by a plan's `wrote DIR/...` line on `stderr`, in order.
+fn wrote_files(stderr: &str, dir: &Path) -> Vec<String> {
+    let prefix = format!("wrote {}/", dir.display());
+    let line = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    let names = line.trim_end_matches(" (open plan.html in a browser)");
+    names
+        .split(", ")
+        .flat_map(|part| part.split(" and "))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The `wrote` line names every file a plan wrote into its folder, and only those: one queue
+/// (the page and its chart, with `--png` the PNG, a cost plan's `cost_curve.csv`, a plan at a
+/// precision's `precision.csv`) and call types (with `precision.csv` at a precision).
+#[test]
+fn the_wrote_line_names_every_file_the_plan_wrote() {
+    let cost_day = small_day(&costs(20.0));
+    let teams = std::fs::read_to_string(repo("scenarios/multi-skill/separate-teams.toml")).unwrap();
+    let one_queue = ["plan.csv", "plan.json", "plan.html", "plan.svg"];
+    let at_a_precision = ["--precision", "service_level=0.05"];
+    let cases: [(&str, &[&str], &str, Vec<&str>); 5] = [
+        (&cost_day, &[], "day", one_queue.to_vec()),
+        (
+            &cost_day,
+            &[
+                "--optimize",
+                "cost",
+                "--precision",
+                "service_level=0.05",
+                "--png",
+            ],
+            "day",
+            [
+                &one_queue[..],
+                &["plan.png", "cost_curve.csv", "precision.csv"],
+            ]
+            .concat(),
+        ),
+        (
+            &cost_day,
+            &at_a_precision,
+            "day",
+            [&one_queue[..], &["precision.csv"]].concat(),
+        ),
+        (
+            &teams,
+            &[],
+            "separate-teams",
+            vec!["plan-groups.csv", "plan-types.csv"],
+        ),
+        (
+            &teams,
+            &at_a_precision,
+            "separate-teams",
+            vec!["plan-groups.csv", "plan-types.csv", "precision.csv"],
+        ),
+    ];
+    for (text, args, folder, expected) in cases {
+        let out = tempfile::tempdir().unwrap();
+        let run = plan_cli(out.path(), text, args);
+        let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+        assert!(run.status.success(), "{args:?}: {stderr}");
+        let dir = out.path().join(folder);
+        let mut named = wrote_files(&stderr, &dir);
+        let mut present: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        let mut expected: Vec<String> = expected.iter().map(|f| f.to_string()).collect();
+        // the two main files come first
+        assert_eq!(named[..2], expected[..2], "{args:?}: {stderr}");
+        for files in [&mut named, &mut present, &mut expected] {
+            files.sort();
+        }
+        assert_eq!(named, present, "{args:?}: {stderr}");
+        assert_eq!(named, expected, "{args:?}: {stderr}");
+        assert_eq!(
+            stderr.contains(" (open plan.html in a browser)"),
+            folder == "day",
+            "{stderr}"
+        );
     }
 }
