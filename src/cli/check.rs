@@ -1,6 +1,7 @@
 //! `callsim check FILES...`: validate scenario files, print every problem, run nothing.
 
 use super::inputs::{load_all, print_problems, scenario_files};
+use super::outln;
 use std::path::PathBuf;
 
 /// Arguments of `callsim check`.
@@ -18,7 +19,7 @@ pub fn execute(args: CheckArgs) -> anyhow::Result<()> {
     problems.append(&mut load_problems);
     for sc in &scenarios {
         if let Some(source) = &sc.source {
-            println!("ok: {} ({})", source.display(), sc.name);
+            outln!("ok: {} ({})", source.display(), sc.name);
         }
     }
     print_problems(&problems);

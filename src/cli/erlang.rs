@@ -7,6 +7,7 @@
 //! calculator; with `--agents` it says whether that staff meets the targets and how many calls
 //! per hour it could take.
 
+use super::{out, outln};
 use crate::erlang::{
     self, ErlangError, Kpis, Model, SlDefinition, Targets, Traffic, kpis, max_calls_per_hour,
     required_agents, scheduled_agents,
@@ -154,9 +155,9 @@ pub struct ErlangReport {
 pub fn execute(args: ErlangArgs) -> anyhow::Result<()> {
     let report = build(&args)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{}", render(&report, &args));
+        out!("{}", render(&report, &args));
     }
     Ok(())
 }

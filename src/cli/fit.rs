@@ -2,6 +2,7 @@
 //! real data. The sections are printed (their comment lines are the summary of the fit) and,
 //! with `--out`, written to a file; `--chart` draws the fit.
 
+use super::{errln, out};
 use crate::fit::arrivals::fit_arrivals;
 use crate::fit::calls::{fit_calls, read_calls};
 use crate::fit::counts::read_counts;
@@ -162,17 +163,17 @@ fn passes_check(sections: &str, rest: &str, data: &Path) -> anyhow::Result<()> {
 /// Prints each warning about the data of `path` on stderr.
 fn warn(path: &Path, warnings: Vec<String>) {
     for w in warnings {
-        eprintln!("warning: {}: {w}", path.display());
+        errln!("warning: {}: {w}", path.display());
     }
 }
 
 /// Prints the sections and writes them to `out` when given.
 fn finish(text: &str, out: Option<&Path>) -> anyhow::Result<()> {
-    print!("{text}");
+    out!("{text}");
     if let Some(path) = out {
         write_atomic(path, text.as_bytes())
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-        eprintln!("wrote {}", path.display());
+        errln!("wrote {}", path.display());
     }
     Ok(())
 }
@@ -181,12 +182,12 @@ fn write_chart(path: &Path, chart: &impl charts::Chart, png: bool) -> anyhow::Re
     let rendered = charts::render(chart, png)?;
     write_atomic(path, rendered.svg.as_bytes())
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-    eprintln!("wrote {}", path.display());
+    errln!("wrote {}", path.display());
     if let Some(png) = rendered.png {
         let png_path = path.with_extension("png");
         write_atomic(&png_path, &png)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", png_path.display()))?;
-        eprintln!("wrote {}", png_path.display());
+        errln!("wrote {}", png_path.display());
     }
     Ok(())
 }

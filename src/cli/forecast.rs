@@ -3,6 +3,7 @@
 //! DATE, forecast the days from DATE with the best, and write the tables, the chart and a
 //! scenario (or its sections) per day.
 
+use super::{out, outln};
 use crate::fit::arrivals::fit_arrivals;
 use crate::fit::counts::read_counts;
 use crate::forecast::{self, History, quantiles::counts_quantiles, write};
@@ -129,7 +130,7 @@ pub fn execute(args: ForecastArgs) -> anyhow::Result<()> {
 
     print_backtest(&backtest);
     print_days(&history, &result);
-    println!(
+    outln!(
         "\nwrote {}: forecast.csv, backtest.csv, forecast.svg, days/ ({written} {}) in {:.2} s",
         args.out.display(),
         if base.is_some() {
@@ -154,21 +155,21 @@ fn print_backtest(backtest: &forecast::Backtest) {
             .filter(|&d| d == 1 || d == 7 || d == 14 || d == last)
             .collect()
     };
-    println!("backtest on the history (rolling origin): WAPE of the interval counts by days ahead");
-    print!("  {:<16}", "method");
+    outln!("backtest on the history (rolling origin): WAPE of the interval counts by days ahead");
+    out!("  {:<16}", "method");
     for h in &horizons {
-        print!(" {:>8}", format!("{h} d"));
+        out!(" {:>8}", format!("{h} d"));
     }
-    println!(" {:>8} {:>12}", "all", "80% inside");
+    outln!(" {:>8} {:>12}", "all", "80% inside");
     for o in &backtest.overall {
         let (method, wape) = (&o.method, o.wape);
-        print!("  {:<16}", method.name());
+        out!("  {:<16}", method.name());
         for h in &horizons {
             let s = backtest
                 .scores
                 .iter()
                 .find(|s| s.method == *method && s.horizon_days == *h);
-            print!(
+            out!(
                 " {:>8}",
                 s.map_or("–".into(), |s| format!("{:.1}%", 100.0 * s.wape))
             );
@@ -187,7 +188,7 @@ fn print_backtest(backtest: &forecast::Backtest) {
                 100.0 * inside.iter().sum::<f64>() / inside.len() as f64
             )
         };
-        println!(
+        outln!(
             " {:>8} {:>12}{}",
             format!("{:.1}%", 100.0 * wape),
             inside,
@@ -195,7 +196,7 @@ fn print_backtest(backtest: &forecast::Backtest) {
         );
     }
     let o = backtest.of(best);
-    println!(
+    outln!(
         "spread beyond Poisson (from the backtest of {}): cv {:.3} of a day's total (the \
          scenario's busyness_cv), {:.3} of one interval's count (the 80% bands)",
         best.name(),
@@ -206,9 +207,12 @@ fn print_backtest(backtest: &forecast::Backtest) {
 
 /// One line per forecast day: expected calls and the day's 80% band.
 fn print_days(history: &History, result: &forecast::Forecast) {
-    println!(
+    outln!(
         "\n  {:<10} {:<4} {:>10} {:>17}  what happened",
-        "date", "day", "expected", "80% band"
+        "date",
+        "day",
+        "expected",
+        "80% band"
     );
     let mut unseen: Vec<&str> = Vec::new();
     // against the truth, where the counts file holds the forecast days
@@ -238,7 +242,7 @@ fn print_days(history: &History, result: &forecast::Forecast) {
             inside += usize::from((lo as f64..=hi as f64).contains(&a.total()));
             known += 1;
         }
-        println!(
+        outln!(
             "  {:<10} {:<4} {:>10.0} {:>17}  {}{}",
             day.date,
             WEEKDAYS[day.weekday],
@@ -249,13 +253,13 @@ fn print_days(history: &History, result: &forecast::Forecast) {
         );
     }
     if !unseen.is_empty() {
-        println!(
+        outln!(
             "  not forecast (no such day of the week in the history): {}",
             unseen.join(", ")
         );
     }
     if known > 0 {
-        println!(
+        outln!(
             "against what happened ({known} day(s) in the counts file): WAPE {:.1}% of the \
              interval counts; {inside} of {known} day totals inside their 80% band",
             100.0 * abs / truth

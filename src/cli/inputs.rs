@@ -1,5 +1,6 @@
 //! Turning the paths on the command line into scenario files, and loading them.
 
+use super::errln;
 use crate::model::Scenario;
 use crate::scenario::{self, Diagnostic};
 use std::path::{Path, PathBuf};
@@ -74,14 +75,14 @@ fn warn_implausible(path: &Path, scenario: &Scenario) {
         return; // it was read a moment ago; a file gone since has nothing to warn about
     };
     for w in scenario::plausible::warnings(scenario, &text, &path.display().to_string()) {
-        eprintln!("warning: {w}\n");
+        errln!("warning: {w}\n");
     }
 }
 
 /// Prints problems to stderr, one block each.
 pub fn print_problems(problems: &[Diagnostic]) {
     for p in problems {
-        eprintln!("error: {p}\n");
+        errln!("error: {p}\n");
     }
 }
 

@@ -2,6 +2,7 @@
 //! `OUT/<sweep>/sweep.csv` and `sweep.json`, and say which points are missing (exit status
 //! non-zero if any are).
 
+use super::errln;
 use super::sweep::{LISTED, warn_short_of_precision};
 use crate::sweep;
 use std::path::PathBuf;
@@ -22,7 +23,7 @@ pub struct MergeArgs {
 pub fn execute(args: MergeArgs) -> anyhow::Result<()> {
     let report = sweep::merge(&args.dirs, &args.out)?;
     let total = report.manifest.points.len();
-    eprintln!(
+    errln!(
         "merged {} folder(s): {} of {total} points of sweep {}; wrote {}",
         report.folders.len(),
         report.points_present,
@@ -35,10 +36,10 @@ pub fn execute(args: MergeArgs) -> anyhow::Result<()> {
         return super::sweep::draw_charts(dir);
     }
     for &point in report.missing.iter().take(LISTED) {
-        eprintln!("missing: {}", report.manifest.describe(point));
+        errln!("missing: {}", report.manifest.describe(point));
     }
     if report.missing.len() > LISTED {
-        eprintln!("missing: ... and {} more", report.missing.len() - LISTED);
+        errln!("missing: ... and {} more", report.missing.len() - LISTED);
     }
     anyhow::bail!(
         "{} of {total} points are missing (the table holds only the others); run them with \

@@ -115,7 +115,9 @@ struct ManArgs {
 fn completions(args: CompletionsArgs) -> anyhow::Result<()> {
     use clap::CommandFactory;
     let mut command = Cli::command();
-    clap_complete::generate(args.shell, &mut command, "callsim", &mut std::io::stdout());
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "callsim", &mut script);
+    out!("{}", String::from_utf8_lossy(&script));
     Ok(())
 }
 
@@ -140,7 +142,7 @@ fn man_pages(args: ManArgs) -> anyhow::Result<()> {
         }
         write(name, sub.clone())?;
     }
-    println!("wrote {written} man pages into {}", args.out.display());
+    outln!("wrote {written} man pages into {}", args.out.display());
     Ok(())
 }
 
@@ -158,6 +160,49 @@ fn duration_arg(text: &str) -> Result<f64, String> {
         ))
     }
 }
+
+/// Set when standard output could not be written for another reason than a reader that has
+/// gone (a full disk behind `> file`): the command then ends with a failure.
+static STDOUT_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Writes `text` to standard output (`out` for stdout, else stderr), as `print!` does, but a
+/// reader that has gone (`callsim run x | head -1`) is not an error: the text is dropped and
+/// the command goes on, so its files are still written and its exit code is its own. Any
+/// other error on standard output is said on stderr once and makes the command fail.
+pub(crate) fn write_text(out: bool, text: std::fmt::Arguments) {
+    use std::io::Write;
+    let written = if out {
+        std::io::stdout().lock().write_fmt(text)
+    } else {
+        std::io::stderr().lock().write_fmt(text)
+    };
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) if out && !STDOUT_FAILED.swap(true, std::sync::atomic::Ordering::Relaxed) => {
+            write_text(
+                false,
+                format_args!("error: writing to standard output: {e}\n"),
+            );
+        }
+        _ => {}
+    }
+}
+
+/// `print!` for the command line: see [`write_text`].
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::write_text(true, format_args!($($arg)*)) };
+}
+/// `println!` for the command line: see [`write_text`].
+macro_rules! outln {
+    () => { $crate::cli::write_text(true, format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::cli::write_text(true, format_args!("{}\n", format_args!($($arg)*))) };
+}
+/// `eprintln!` for the command line: a stderr that has gone (`2>&1 | head`) is not an error.
+macro_rules! errln {
+    () => { $crate::cli::write_text(false, format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::cli::write_text(false, format_args!("{}\n", format_args!($($arg)*))) };
+}
+pub(crate) use {errln, out, outln};
 
 /// Parses the command line, runs the command, prints errors and returns the exit code.
 pub fn main() -> ExitCode {
@@ -179,9 +224,10 @@ pub fn main() -> ExitCode {
         Command::Man(args) => man_pages(args),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) if !STDOUT_FAILED.load(std::sync::atomic::Ordering::Relaxed) => ExitCode::SUCCESS,
+        Ok(()) => ExitCode::FAILURE,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            errln!("error: {err:#}");
             ExitCode::FAILURE
         }
     }

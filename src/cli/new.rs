@@ -1,5 +1,6 @@
 //! `callsim new [NAME]`: write an annotated example scenario to start from.
 
+use super::outln;
 use std::path::PathBuf;
 
 /// The annotated starting point, with `{name}` where the scenario's name goes.
@@ -34,7 +35,7 @@ pub fn execute(args: NewArgs) -> anyhow::Result<()> {
     // a usable name has no quote or backslash: it stands in the TOML strings as it is
     let text = TEMPLATE.replace("{name}", name);
     crate::report::write_atomic(&path, text.as_bytes())?;
-    println!(
+    outln!(
         "wrote {}: an annotated working-day scenario. Edit it, then: callsim run {}",
         path.display(),
         path.display()

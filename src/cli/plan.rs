@@ -8,6 +8,7 @@
 //! planning each queue separately and to counting flexible agents for every skill.
 
 use super::inputs::print_problems;
+use super::{errln, out};
 use crate::erlang::{Model, Targets};
 use crate::plan::skills::shortcut_capacity;
 use crate::plan::{self, Criterion, Goal, Plan, PlanOptions, output, skills};
@@ -168,14 +169,14 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
         precision: None,
     };
     if let Some(o) = args.max_occupancy.filter(|&o| o > MAX_PLAUSIBLE_OCCUPANCY) {
-        eprintln!(
+        errln!(
             "warning: --max-occupancy {o} allows agents busy more than {:.0}% of the time: no \
              slack for a peak, breaks or a long call (0.85 to 0.90 is usual)",
             MAX_PLAUSIBLE_OCCUPANCY * 100.0
         );
     }
     if scenario.precision.is_some() {
-        eprintln!(
+        errln!(
             "note: the [precision] of {} is for `callsim run` (the whole day's KPIs), not for \
              a plan: {}",
             args.file.display(),
@@ -261,7 +262,7 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
     let written = output::write_plan(&args.out, &plan, args.png)
         .with_context(|| format!("cannot write the plan of {}", scenario.name))?;
     let dir = written.dir;
-    eprintln!(
+    errln!(
         "wrote {}/{}{}",
         dir.display(),
         listed(&written.files),
@@ -275,7 +276,7 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
         let path = output::write_planned_scenario(&dir, &plan, &args.file)
             .map_err(anyhow::Error::msg)
             .context("--write-scenario")?;
-        eprintln!(
+        errln!(
             "wrote {} (run it with: callsim run {})",
             path.display(),
             path.display()
@@ -283,15 +284,15 @@ pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
     }
     if args.json {
         // the file just written, as it is
-        print!("{}", std::fs::read_to_string(dir.join("plan.json"))?);
+        out!("{}", std::fs::read_to_string(dir.join("plan.json"))?);
     } else {
-        print!("{}", render(&plan, pilot.as_ref(), on_mean.as_ref())?);
+        out!("{}", render(&plan, pilot.as_ref(), on_mean.as_ref())?);
     }
     if let Some(reached) = plan.precision.as_ref().filter(|r| !r.met) {
         warn_short_of_precision(reached);
     }
     let check_days = plan.check.scenario.replications;
-    eprintln!(
+    errln!(
         "planned in {elapsed:.2} s: {} whole-day simulations of {} replications{}{}",
         plan.evaluations + on_mean.as_ref().map_or(0, |p| p.evaluations),
         plan.options.replications,
@@ -360,7 +361,7 @@ fn warn_short_of_precision(reached: &PrecisionReached) {
             )
         })
         .collect();
-    eprintln!(
+    errln!(
         "warning: --precision not met: after {} replications (the maximum) the final check's \
          widest interval has {}; raise --max-replications, or ask for less",
         reached.replications,

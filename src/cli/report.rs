@@ -2,6 +2,7 @@
 //! written by `callsim run --out DIR`, one scenario folder, or one sweep folder) without
 //! simulating again. The files written are byte-identical to those `run` wrote.
 
+use super::errln;
 use crate::report::pages::{ReportOptions, rebuild_report};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -21,7 +22,7 @@ pub struct ReportArgs {
 pub fn execute(args: ReportArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let rebuilt = rebuild_report(&args.dir, ReportOptions { png: args.png })?;
-    eprintln!(
+    errln!(
         "rebuilt the charts and pages of {} scenario(s) and {} sweep(s) in {} in {:.2} s",
         rebuilt.scenarios,
         rebuilt.sweeps,
@@ -29,7 +30,7 @@ pub fn execute(args: ReportArgs) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
     if rebuilt.scenarios > 0 && !args.dir.join("summary.json").is_file() {
-        eprintln!("open {}", args.dir.join("index.html").display());
+        errln!("open {}", args.dir.join("index.html").display());
     }
     Ok(())
 }

@@ -7,6 +7,7 @@
 //! `coverage-<group>.svg`).
 
 use super::inputs::print_problems;
+use super::{errln, out};
 use crate::model::Scenario;
 use crate::plan::PlanOptions;
 use crate::report::load::CsvTable;
@@ -143,9 +144,9 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
     } else {
         ""
     };
-    eprintln!("wrote {}/{files}{tours}", dir.display());
+    errln!("wrote {}/{files}{tours}", dir.display());
     if staffed.is_some() {
-        eprintln!(
+        errln!(
             "wrote {}/schedule.csv, shortfall.csv, schedule-coverage.csv, schedule.json, \
              schedule.html and {}",
             dir.display(),
@@ -158,22 +159,22 @@ pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
     }
     if args.json {
         // the file just written, as it is
-        print!("{}", std::fs::read_to_string(dir.join("roster.json"))?);
+        out!("{}", std::fs::read_to_string(dir.join("roster.json"))?);
     } else {
-        print!("{}", render(&roster));
+        out!("{}", render(&roster));
         if let Some((staffed, path)) = &staffed {
-            print!("{}", render_people(&roster, staffed, path));
+            out!("{}", render_people(&roster, staffed, path));
         }
     }
     let columns: usize = roster.groups.iter().map(|g| g.solved.columns).sum();
     let lp_solves: usize = roster.groups.iter().map(|g| g.solved.lp_solves).sum();
-    eprintln!(
+    errln!(
         "rostered in {:.3} s ({columns} candidate shifts, {lp_solves} LP solve(s)); \
          {total_s:.2} s in all with planning and the check",
         roster.solve_s
     );
     if let Some((staffed, _)) = &staffed {
-        eprintln!(
+        errln!(
             "{} people given the week's tours{} in {staff_s:.3} s (included above)",
             staffed.agents.len(),
             if staffed.days.iter().any(|d| d.check.is_some()) {

@@ -2,6 +2,7 @@
 //! [--json]`: simulate, write `OUT/<name>/summary.json` and `intervals.csv`, print a table.
 
 use super::inputs::{load_all, print_problems, scenario_files};
+use super::{errln, outln};
 use crate::model::RunKind;
 use crate::report::{self, summary_json};
 use crate::simulate::{ScenarioResult, simulate_each};
@@ -115,12 +116,12 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
         if args.stratified_days
             && let Err(why) = sc.stratify_days()
         {
-            eprintln!("warning: {}: {why}: independent days", sc.name);
+            errln!("warning: {}: {why}: independent days", sc.name);
         }
     }
     for sc in scenarios.iter_mut().filter(|sc| sc.control_variate) {
         if crate::simulate::expected_customers(sc).is_none() {
-            eprintln!(
+            errln!(
                 "warning: {}: no control variate with proactive contact (it changes how many \
                  customers call): plain means",
                 sc.name
@@ -140,7 +141,7 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
             .map(|k| k.name())
             .collect();
         if !missing.is_empty() {
-            eprintln!(
+            errln!(
                 "error: {}: --precision names {} but this scenario has no such KPI (its \
                  mechanism is not in the file)",
                 sc.name,
@@ -169,19 +170,19 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
                     Err(e) => {
                         // a scenario that ran away is reported; the others keep their results
                         run_failures += 1;
-                        eprintln!("error: {e}");
+                        errln!("error: {e}");
                         return;
                     }
                 };
                 let write_started = Instant::now();
                 match report::write_scenario_with(&args.out, &result, charts) {
                     Ok((dir, figures)) => {
-                        eprintln!("wrote {}/", dir.display());
+                        errln!("wrote {}/", dir.display());
                         drawn.extend(figures);
                     }
                     Err(e) => {
                         write_failures += 1;
-                        eprintln!(
+                        errln!(
                             "error: cannot write the results of {}: {e}",
                             result.scenario.name
                         );
@@ -189,7 +190,7 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
                 }
                 writing_s += write_started.elapsed().as_secs_f64();
                 if !args.json {
-                    println!("{}", table(&result));
+                    outln!("{}", table(&result));
                 }
                 results.push(result);
             },
@@ -202,10 +203,10 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
         && let Err(e) = report::pages::write_run_index(&args.out, drawn, options)
     {
         write_failures += 1;
-        eprintln!("error: cannot write the charts and report: {e}");
+        errln!("error: cannot write the charts and report: {e}");
     }
     if args.compare && results.len() < 2 {
-        eprintln!(
+        errln!(
             "note: nothing to compare: --compare needs two scenarios or more ({} ran)",
             results.len()
         );
@@ -215,10 +216,15 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
         for other in &results[1..] {
             let sc = &other.scenario;
             if (sc.seed, sc.replications) != (base.seed, base.replications) {
-                eprintln!(
+                errln!(
                     "warning: {} has seed {} and {} replications, {} has seed {} and {}: they \
                      do not see the same callers, so the difference's CI is the unpaired one",
-                    sc.name, sc.seed, sc.replications, base.name, base.seed, base.replications
+                    sc.name,
+                    sc.seed,
+                    sc.replications,
+                    base.name,
+                    base.seed,
+                    base.replications
                 );
             }
         }
@@ -227,10 +233,10 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
         let csv = report::compare::comparison_csv(baseline, &diffs)?;
         if let Err(e) = report::write_atomic(&args.out.join("comparison.csv"), &csv) {
             write_failures += 1;
-            eprintln!("error: cannot write the comparison: {e}");
+            errln!("error: cannot write the comparison: {e}");
         }
         if !args.json {
-            println!("{}", comparison_table(baseline, &diffs));
+            outln!("{}", comparison_table(baseline, &diffs));
         }
     }
     if let (Some(path), Some(sc)) = (&args.calls_csv, scenarios.first()) {
@@ -239,10 +245,10 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
                 .map_err(|why| anyhow::anyhow!("scenario {}: {why}", sc.name))?,
         );
         match report::write_atomic(path, log.as_bytes()) {
-            Ok(()) => eprintln!("wrote {}", path.display()),
+            Ok(()) => errln!("wrote {}", path.display()),
             Err(e) => {
                 write_failures += 1;
-                eprintln!("error: cannot write {}: {e}", path.display());
+                errln!("error: cannot write {}: {e}", path.display());
             }
         }
     }
@@ -250,15 +256,15 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
         && let Err(e) = write_trace(path, first)
     {
         write_failures += 1;
-        eprintln!("error: cannot write the trace {}: {e}", path.display());
+        errln!("error: cannot write the trace {}: {e}", path.display());
     }
     if args.json {
         let summaries: Vec<_> = results.iter().map(summary_json).collect();
-        println!("{}", serde_json::json!({ "scenarios": summaries }));
+        outln!("{}", serde_json::json!({ "scenarios": summaries }));
     }
     let calls: u64 = results.iter().map(|r| r.calls_simulated).sum();
     if !results.is_empty() {
-        eprintln!(
+        errln!(
             "simulated {calls} calls in {elapsed:.2} s ({:.1} million calls/s)",
             calls as f64 / elapsed.max(1e-9) / 1e6
         );
@@ -279,7 +285,7 @@ pub fn execute(args: RunArgs) -> anyhow::Result<()> {
 fn write_trace(path: &std::path::Path, scenario: &crate::model::Scenario) -> anyhow::Result<()> {
     let recorder = crate::simulate::record::record_day(scenario, 0)?;
     report::write_atomic(path, &report::trace::trace_jsonl(scenario, 0, &recorder))?;
-    eprintln!("wrote {}", path.display());
+    errln!("wrote {}", path.display());
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! `callsim serve SCENARIO [--port 8080] [--host 127.0.0.1]`: the live what-if page.
 
+use super::{errln, outln};
 use crate::serve::{self, App, whatif::Baseline};
-use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,9 +46,11 @@ pub fn execute(args: ServeArgs) -> anyhow::Result<()> {
     let address = serve::bind_address(&args.host, args.port, args.allow_remote)?;
     let baseline =
         Baseline::load(&args.scenario, args.replications, args.seed).map_err(anyhow::Error::msg)?;
-    eprintln!(
+    errln!(
         "baseline: {} ({} replications, seed {})",
-        baseline.scenario.name, baseline.scenario.replications, baseline.scenario.seed
+        baseline.scenario.name,
+        baseline.scenario.replications,
+        baseline.scenario.seed
     );
     let app = Arc::new(App::new(
         baseline,
@@ -64,9 +66,7 @@ pub fn execute(args: ServeArgs) -> anyhow::Result<()> {
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {address}: {e}"))?;
         let bound = listener.local_addr()?;
-        let mut out = std::io::stdout();
-        writeln!(out, "callsim serve: open http://{bound}/ (Ctrl-C stops it)")?;
-        out.flush()?;
+        outln!("callsim serve: open http://{bound}/ (Ctrl-C stops it)");
         serve::serve(listener, app).await?;
         Ok(())
     })

@@ -2,6 +2,7 @@
 //! [--seed S] [--precision KPI=HW,... [--max-replications N]]`: validate every point, run them in parallel, write `OUT/<sweep>/sweep.csv`
 //! and `sweep.json`, with a progress bar on stderr (only when stderr is a terminal).
 
+use super::errln;
 use crate::sweep::{self, Overrides, Progress, RunOptions, Shard};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
@@ -59,7 +60,7 @@ pub fn execute(args: SweepArgs) -> anyhow::Result<()> {
         max_replications: args.max_replications,
     };
     let spec = sweep::load(&args.file, overrides).map_err(|problems| {
-        eprintln!("{problems}");
+        errln!("{problems}");
         anyhow::anyhow!(
             "{} problem(s) in the sweep {}; nothing was run",
             problems.0.len(),
@@ -67,7 +68,7 @@ pub fn execute(args: SweepArgs) -> anyhow::Result<()> {
         )
     })?;
     for note in &spec.notes {
-        eprintln!("note: {note}");
+        errln!("note: {note}");
     }
     let shard = args.shard.unwrap_or(Shard::WHOLE);
     let pool = super::thread_pool(args.threads)?;
@@ -110,7 +111,7 @@ pub fn execute(args: SweepArgs) -> anyhow::Result<()> {
     } else {
         String::new()
     };
-    eprintln!(
+    errln!(
         "sweep {}{shard_note}: {} points, {} run now and {} already done; {} calls in {elapsed:.2} \
          s on {threads} thread(s): {:.1} points/s, {:.2} million calls/s",
         spec.name,
@@ -124,10 +125,10 @@ pub fn execute(args: SweepArgs) -> anyhow::Result<()> {
     warn_short_of_precision(&summary.short_of_precision, summary.points_in_shard);
     match &summary.table {
         Some(csv) => {
-            eprintln!("wrote {}", csv.display());
+            errln!("wrote {}", csv.display());
             draw_charts(&summary.dir)?;
         }
-        None => eprintln!(
+        None => errln!(
             "wrote {}/points/; combine the shards' folders with `callsim merge DIR... --out OUT`",
             summary.dir.display()
         ),
@@ -144,7 +145,7 @@ pub(super) fn warn_short_of_precision(short: &[sweep::ShortOfPrecision], total: 
     if short.is_empty() {
         return;
     }
-    eprintln!(
+    errln!(
         "warning: {} of {total} points stopped at their maximum of replications before every \
          KPI was that precise (precision_met = false in sweep.csv; raise --max-replications, \
          or ask for less):",
@@ -156,7 +157,7 @@ pub(super) fn warn_short_of_precision(short: &[sweep::ShortOfPrecision], total: 
             let number = |x: Option<f64>| x.unwrap_or(f64::NAN);
             Some((kpi, &k.asked, number(k.allowed), number(k.reached)))
         });
-        eprintln!(
+        errln!(
             "warning:   {} after {} replications: {}",
             s.point,
             s.replications,
@@ -164,7 +165,7 @@ pub(super) fn warn_short_of_precision(short: &[sweep::ShortOfPrecision], total: 
         );
     }
     if short.len() > LISTED {
-        eprintln!("warning:   ... and {} more", short.len() - LISTED);
+        errln!("warning:   ... and {} more", short.len() - LISTED);
     }
 }
 
@@ -175,7 +176,7 @@ pub(super) fn draw_charts(dir: &std::path::Path) -> anyhow::Result<()> {
     use crate::report::pages;
     pages::write_sweep_charts(dir)
         .map_err(|e| anyhow::anyhow!("cannot draw the sweep's charts in {}: {e}", dir.display()))?;
-    eprintln!("wrote {}/headline.svg and report.html", dir.display());
+    errln!("wrote {}/headline.svg and report.html", dir.display());
     if let Some(out) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
         pages::write_run_index(out, Vec::new(), pages::ReportOptions::default())
             .map_err(|e| anyhow::anyhow!("cannot write {}/index.html: {e}", out.display()))?;

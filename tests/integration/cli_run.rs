@@ -324,3 +324,89 @@ fn tables_show_percentages_misses_and_compare_warnings() {
     );
     assert!(stderr.contains("the unpaired one"), "{stderr}");
 }
+
+/// A reader that goes away (`callsim run x | head -1`, or `2>&1 | head`) is not a failure:
+/// no panic, the exit code is the command's own, and the files are written all the same.
+/// The pipes are closed before the program writes (it takes milliseconds to start; were it
+/// faster, the pipe's buffer would take the text and the test would still hold).
+#[test]
+fn a_closed_pipe_on_stdout_or_stderr_is_not_a_failure() {
+    use std::process::{Command, Stdio};
+    let bin = assert_cmd::cargo::cargo_bin!("callsim");
+    let dir = tempfile::tempdir().unwrap();
+    let commands: [&[&str]; 4] = [
+        &[
+            "run",
+            "scenarios/small-business.toml",
+            "--replications",
+            "3",
+        ],
+        &[
+            "erlang",
+            "--calls-per-hour",
+            "200",
+            "--aht",
+            "3m",
+            "--agents",
+            "12",
+        ],
+        &["check", "scenarios/small-business.toml"],
+        &["completions", "bash"],
+    ];
+    for (i, args) in commands.iter().enumerate() {
+        for also_stderr in [false, true] {
+            let out = dir.path().join(format!("{i}-{also_stderr}"));
+            let mut child = Command::new(bin)
+                .args(*args)
+                .args(if args[0] == "run" {
+                    vec!["--out".as_ref(), out.as_os_str()]
+                } else {
+                    vec![]
+                })
+                .current_dir(repo("."))
+                .stdout(Stdio::piped())
+                .stderr(if also_stderr {
+                    Stdio::piped()
+                } else {
+                    Stdio::null()
+                })
+                .spawn()
+                .unwrap();
+            drop(child.stdout.take());
+            drop(child.stderr.take());
+            let status = child.wait().unwrap();
+            assert!(
+                status.success(),
+                "callsim {args:?} (stderr closed: {also_stderr}): {status}"
+            );
+            if args[0] == "run" {
+                for file in ["summary.json", "intervals.csv", "report.html"] {
+                    assert!(out.join("small-business").join(file).is_file(), "{file}");
+                }
+            }
+        }
+    }
+    // and a panic would have said so on a stderr that is still read
+    let output = Command::new(bin)
+        .args([
+            "run",
+            "scenarios/small-business.toml",
+            "--replications",
+            "3",
+            "--out",
+        ])
+        .arg(dir.path().join("read"))
+        .current_dir(repo("."))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            drop(child.stdout.take());
+            child.wait_with_output()
+        })
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.contains("wrote"), "{stderr}");
+}
