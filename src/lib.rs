@@ -8,7 +8,7 @@
 //!   nothing about calls.
 //! - [`model`] is the call center on top of the engine: callers, agents, queue, abandonment.
 //! - [`stats`] holds streaming accumulators and confidence intervals.
-//! - [`simulate`] runs every (scenario, replication) in parallel and averages the results.
+//! - [`simulate`](mod@simulate) runs every (scenario, replication) in parallel and averages the results.
 //! - [`report`] writes `summary.json` and `intervals.csv`.
 //! - [`serve`] is the live what-if page for workshops (`callsim serve`).
 //! - [`erlang`] is the analytic side: Erlang B, C and A.

@@ -1,7 +1,7 @@
 //! Fitting scenario sections to real data (`callsim fit`): arrival counts per interval give
 //! the intraday profile, day-of-week factors and the day-level busyness factor
 //! ([`arrivals`]); a call-by-call log gives the handle-time distribution ([`mle`]) and the
-//! patience distribution, seen only through censored waits ([`survival`]). [`write`] turns
+//! patience distribution, seen only through censored waits ([`survival`]). [`write`](mod@write) turns
 //! the fits into `[time]`, `[arrivals]`, `[handle_time]` and `[patience]` sections.
 //!
 //! Input files are read by [`counts`] and [`calls`]; bad data is a [`FitError`] naming the

@@ -6,7 +6,7 @@
 //! the days before it ([`methods`]): the seasonal naive (the same day of the week, last
 //! time), the weekday × interval average over the last weeks, and a smoothed daily level
 //! (exponential smoothing of the day totals with their weekday factors removed) times the
-//! weekday's intraday shape. A rolling-origin backtest on the history itself ([`backtest`])
+//! weekday's intraday shape. A rolling-origin backtest on the history itself ([`backtest`](mod@backtest))
 //! measures each method by horizon; the method with the lowest WAPE forecasts.
 //!
 //! **Uncertainty.** A count with forecast `μ` is taken as Poisson with mean `μB`, `B` gamma

@@ -1,8 +1,8 @@
 //! One replication: the event loop of the call center, from opening (or the start of the
 //! warm-up) until the last caller has left. One loop for every call center: a single queue is
-//! one call type served by one agent group, and the loop is generic over the [`Router`] that
-//! says how calls meet agents, so the single queue ([`OneQueue`]) pays nothing for skills
-//! ([`Skills`]).
+//! one call type served by one agent group, and the loop is generic over the `Router` that
+//! says how calls meet agents, so the single queue (`OneQueue`) pays nothing for skills
+//! (`Skills`).
 //!
 //! The life of an attempt (DESIGN.md): lines → a free agent of a group that takes the type? →
 //! announced wait → balking → callback offer → the type's queue → answered, or abandoned when

@@ -17,7 +17,7 @@
 //!    never saw); an interval that misses there is raised and the check repeated, so the
 //!    reported KPIs are those of an independent run that meets every target. At a precision
 //!    ([`PlanOptions::precision`]) the check is topped up with more fresh days while its
-//!    widest interval is less precise than asked, up to the maximum ([`check_precision`]).
+//!    widest interval is less precise than asked, up to the maximum (`check_precision`).
 //! 4. **Cost** (`Goal::Cost`, [`cost`]): total cost (agents + telephony + proactive + lost
 //!    customers) minimised over the per-interval staffing, never below the plan for the hard
 //!    targets if any are given; the cost curve of the whole staffing shifted around the optimum.
@@ -120,7 +120,7 @@ pub enum Criterion {
 
 impl Criterion {
     /// The value compared with a minimum (service level). For [`Criterion::ShareOfDays`] the
-    /// value read is already the day quantile (see [`Plan::judged`]), so it is taken as is.
+    /// value read is already the day quantile (the day values of the evaluation, `plan::evaluate`), so it is taken as is.
     pub fn low(self, v: MeanCi) -> f64 {
         match self {
             Criterion::Mean | Criterion::ShareOfDays(_) => v.mean,
@@ -198,7 +198,7 @@ pub struct PlanOptions {
     /// Fewest agents on the phones in any interval (at least 1).
     pub min_agents: u32,
     /// The 95% half-width each interval's KPIs must reach in the final check (`plan
-    /// --precision`, see [`check_precision`]): the check is topped up with fresh days until
+    /// --precision`, see `check_precision`): the check is topped up with fresh days until
     /// the widest interval is that precise or the maximum of replications is reached. `None`:
     /// the check runs `replications` days.
     pub precision: Option<Precision>,
@@ -257,7 +257,7 @@ pub struct Plan {
     pub days_met: Vec<f64>,
     /// With [`PlanOptions::precision`]: how precise the final check's widest interval got
     /// (its replications, each KPI's widest 95% half-width against the one allowed, met or
-    /// not); see [`check_precision`].
+    /// not); see `check_precision`.
     pub precision: Option<PrecisionReached>,
     /// Whole-day simulations run (refinement, cost search and final check; a top-up of the
     /// final check counts as one).
@@ -372,7 +372,7 @@ pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Result<Plan, PlanErro
 /// intervals (and, with call types, over the types; see [`precision_reached`]) scales the
 /// replications by (widest ÷ allowed)² and a tenth more, at least the pilot's, at most the
 /// maximum. The final check then tops itself up if its own widest interval falls short
-/// ([`check_precision`]).
+/// (`check_precision`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PilotPrecision {
     /// Replications the plan should use for every evaluation (and its final check, to start).

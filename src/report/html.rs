@@ -186,7 +186,7 @@ const COMPARED: [&str; 12] = [
     "total_cost",
 ];
 
-/// The comparison table: one row per scenario, one column per KPI of [`COMPARED`] present.
+/// The comparison table: one row per scenario, one column per KPI of `COMPARED` present.
 pub fn comparison_table(results: &[&SavedResult]) -> String {
     let columns: Vec<&str> = COMPARED
         .into_iter()

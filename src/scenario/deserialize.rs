@@ -1,4 +1,4 @@
-//! TOML text into its serde mirror ([`super::raw`]), reporting *every* problem serde finds,
+//! TOML text into its serde mirror (`super::raw`), reporting *every* problem serde finds,
 //! not only the first: after each problem the offending key is taken out of the parsed
 //! document and the rest is read again, so an unknown key on line 3 does not hide a wrong
 //! value on line 30. Messages speak of keys and values as a user writes them ("expected a

@@ -1,4 +1,4 @@
-//! Scenario files: TOML read with serde ([`raw`]), checked and turned into a validated
+//! Scenario files: TOML read with serde (`raw`), checked and turned into a validated
 //! [`Scenario`] ([`validate`]), with problems that name the file, line and key
 //! ([`Diagnostic`]). Dotted-key overrides of a file (sweep axes, serve's what-ifs) are
 //! [`overlay`]s.

@@ -1,4 +1,4 @@
-//! From the file as written ([`RawScenario`]) to a validated [`Scenario`]: every value is
+//! From the file as written (`RawScenario`) to a validated [`Scenario`]: every value is
 //! checked, and every problem is collected (not only the first) with its file, line and key.
 
 use super::diagnostic::Diagnostic;

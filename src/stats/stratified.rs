@@ -1,5 +1,5 @@
 //! Stratified days: replication `i` of a run is in stratum `i mod K` of the day's busyness
-//! (see [`crate::model::arrivals::DaySampling`]), so every block of `K` replications has one
+//! (see [`crate::model::arrivals::stratified_busyness`]), so every block of `K` replications has one
 //! day from each of `K` equally likely slices of the busyness distribution. The estimate is
 //! the stratified mean (each stratum weighs `1/K`), optionally corrected by a control with a
 //! known expectation through the regression with one intercept per stratum and a common

@@ -1,7 +1,7 @@
 //! Parameter sweeps: a base scenario and axes of values ([`spec`]), every point run in
-//! parallel with common random numbers ([`run`]), results stored point by point so that a
+//! parallel with common random numbers ([`run`](mod@run)), results stored point by point so that a
 //! killed sweep resumes where it stopped ([`store`]), and shards of a sweep run on a cluster
-//! merged into one table ([`merge`]).
+//! merged into one table ([`merge`](mod@merge)).
 //!
 //! ```toml
 //! name = "staffing-vs-patience"

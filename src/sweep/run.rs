@@ -90,7 +90,7 @@ pub struct RunSummary {
     /// Calls simulated by this run.
     pub calls: u64,
     /// `sweep.csv`, when the folder now holds every point of the sweep (tables are written
-    /// only then; a shard's folder is combined with the others by [`super::merge`]).
+    /// only then; a shard's folder is combined with the others by [`super::merge`](fn@super::merge)).
     pub table: Option<PathBuf>,
     /// This shard's points in the folder that stopped at their maximum of replications
     /// before every KPI was as precise as asked (a sweep run to a precision), by point.

@@ -3,7 +3,7 @@
 //! A scenario with `[[call_type]]` and `[[agent_group]]` sections: [`config`] is the validated
 //! description (types with their mechanisms, groups with a rank, delay and handle-time factor
 //! per skill, the tie-breaking policy), [`group`] the agents of one group at work, and
-//! [`router`] how the one event loop ([`crate::model::replication`]) routes calls: a single
+//! `router` how the one event loop ([`crate::model::replication`]) routes calls: a single
 //! queue is one type served by one group.
 //!
 //! Routing: an arriving call goes to a free agent of the best-ranked group that takes its type

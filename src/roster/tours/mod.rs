@@ -13,13 +13,13 @@
 //! the people; each person's shifts start within one **start block** of the day, a window no
 //! wider than the start band and narrow enough that the rest between two days' shifts is
 //! always at least `min_rest` (24 h − the longest shift − the widest start difference). The
-//! aggregate program ([`program`]) chooses how many of each candidate shift and how many
+//! aggregate program (`program`) chooses how many of each candidate shift and how many
 //! people of each pattern and block, so that every interval is covered, each day and block
 //! has one shift per person working it, and each block's paid hours lie within its people's
 //! contracts; its relaxation without blocks bounds every tour roster from below (the LP
 //! bound), and the program with blocks is dived to whole numbers. The shifts of each day
 //! and block are then dealt to its people so that each person's weekly hours lie within the
-//! contract ([`assign`]), and every tour is checked against every rule ([`violations`]).
+//! contract (`assign`), and every tour is checked against every rule ([`violations`]).
 
 use super::RosterError;
 use super::grid::{DAY_S, Requirement, Shift};
