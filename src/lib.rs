@@ -20,7 +20,7 @@
 //! - [`units`] formats and parses clock times, durations for people and weekday names; it is
 //!   below everything.
 
-#![warn(missing_docs)]
+#![warn(missing_docs, unreachable_pub)]
 
 pub mod cli;
 pub mod engine;

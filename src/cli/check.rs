@@ -6,14 +6,14 @@ use std::path::PathBuf;
 
 /// Arguments of `callsim check`.
 #[derive(Debug, clap::Args)]
-pub struct CheckArgs {
+pub(super) struct CheckArgs {
     /// Scenario files, or folders of them.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
 }
 
 /// Runs `callsim check`.
-pub fn execute(args: CheckArgs) -> anyhow::Result<()> {
+pub(super) fn execute(args: CheckArgs) -> anyhow::Result<()> {
     let (files, mut problems) = scenario_files(&args.paths);
     let (scenarios, mut load_problems) = load_all(&files);
     problems.append(&mut load_problems);

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 /// Which service level `--target-sl` refers to (Erlang A; they coincide for Erlang C).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum SlBasis {
+pub(super) enum SlBasis {
     /// Answered within the threshold ÷ all offered calls (abandoned count as failures).
     Offered,
     /// Answered within the threshold ÷ answered calls.
@@ -26,7 +26,7 @@ pub enum SlBasis {
 
 /// Arguments of `callsim erlang`.
 #[derive(Debug, clap::Args)]
-pub struct ErlangArgs {
+pub(super) struct ErlangArgs {
     /// Calls offered per hour.
     #[arg(long, value_name = "X", allow_negative_numbers = true)]
     calls_per_hour: f64,
@@ -72,7 +72,7 @@ pub struct ErlangArgs {
 
 /// The KPIs of one staffing level.
 #[derive(Debug, Clone, Serialize)]
-pub struct Row {
+pub(super) struct Row {
     /// Agents on the phones.
     pub agents: u32,
     /// Heads to schedule: agents ÷ (1 − shrinkage), rounded up.
@@ -98,7 +98,7 @@ pub struct Row {
 
 /// The targets asked for, echoed in the JSON output.
 #[derive(Debug, Clone, Serialize)]
-pub struct TargetsOut {
+pub(super) struct TargetsOut {
     /// Minimum service level (share), if asked for.
     pub service_level: Option<f64>,
     /// Maximum abandonment rate (share), if asked for.
@@ -112,7 +112,7 @@ pub struct TargetsOut {
 /// JSON output of `callsim erlang`. The KPIs at the top level are those of `agents`: the
 /// given agents without a target, the required agents with one.
 #[derive(Debug, Clone, Serialize)]
-pub struct ErlangReport {
+pub(super) struct ErlangReport {
     /// `"erlang_c"` (no abandonment) or `"erlang_a"` (exponential patience).
     pub model: &'static str,
     /// Calls offered per hour.
@@ -152,7 +152,7 @@ pub struct ErlangReport {
 }
 
 /// Runs `callsim erlang`.
-pub fn execute(args: ErlangArgs) -> anyhow::Result<()> {
+pub(super) fn execute(args: ErlangArgs) -> anyhow::Result<()> {
     let report = build(&args)?;
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&report)?);

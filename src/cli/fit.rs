@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 /// Arguments of `callsim fit`.
 #[derive(Debug, clap::Args)]
-pub struct FitArgs {
+pub(super) struct FitArgs {
     #[command(subcommand)]
     what: FitCommand,
 }
@@ -68,7 +68,7 @@ struct CallsArgs {
 }
 
 /// Runs `callsim fit`.
-pub fn execute(args: FitArgs) -> anyhow::Result<()> {
+pub(super) fn execute(args: FitArgs) -> anyhow::Result<()> {
     match args.what {
         FitCommand::Arrivals(a) => arrivals(a),
         FitCommand::Calls(a) => calls(a),

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 /// Arguments of `callsim forecast`.
 #[derive(Debug, clap::Args)]
-pub struct ForecastArgs {
+pub(super) struct ForecastArgs {
     /// The counts: interval_start (YYYY-MM-DD HH:MM[:SS]), calls (as `fit arrivals` reads).
     pub counts: PathBuf,
     /// The first day to forecast (YYYY-MM-DD); only the history before it is used.
@@ -47,7 +47,7 @@ pub struct ForecastArgs {
 const MAX_BACKTEST_HORIZON: u32 = 28;
 
 /// Runs `callsim forecast`.
-pub fn execute(args: ForecastArgs) -> anyhow::Result<()> {
+pub(super) fn execute(args: ForecastArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let start = crate::fit::parse_timestamp(&format!("{} 00:00", args.start.trim()))
         .map_err(|_| {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 /// The scenario files named by `paths`: files as given, and for a folder the `*.toml` files
 /// directly inside it (not sub-folders), sorted by name; and the problems of folders that
 /// cannot be read or hold no scenario (the other paths still count).
-pub fn scenario_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+pub(super) fn scenario_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for path in paths {
@@ -40,7 +40,7 @@ fn whole(path: &Path, message: &str) -> Diagnostic {
 
 /// Loads every file; returns the scenarios that are valid and the problems of the others.
 /// Two scenarios with the same name would write the same output folder: the later is refused.
-pub fn load_all(files: &[PathBuf]) -> (Vec<Scenario>, Vec<Diagnostic>) {
+pub(super) fn load_all(files: &[PathBuf]) -> (Vec<Scenario>, Vec<Diagnostic>) {
     let mut scenarios: Vec<Scenario> = Vec::new();
     let mut problems = Vec::new();
     for file in files {
@@ -80,7 +80,7 @@ fn warn_implausible(path: &Path, scenario: &Scenario) {
 }
 
 /// Prints problems to stderr, one block each.
-pub fn print_problems(problems: &[Diagnostic]) {
+pub(super) fn print_problems(problems: &[Diagnostic]) {
     for p in problems {
         errln!("error: {p}\n");
     }
@@ -88,7 +88,7 @@ pub fn print_problems(problems: &[Diagnostic]) {
 
 /// `plan` and `roster` staff one working day: a scenario of several days (`[time] days`) is
 /// refused, naming the file.
-pub fn one_day_only(scenario: &Scenario, file: &Path) -> anyhow::Result<()> {
+pub(super) fn one_day_only(scenario: &Scenario, file: &Path) -> anyhow::Result<()> {
     if scenario.days > 1 {
         anyhow::bail!(
             "{}: time.days = {}: plan and roster staff one working day; run several days with \

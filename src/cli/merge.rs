@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 /// Arguments of `callsim merge`.
 #[derive(Debug, clap::Args)]
-pub struct MergeArgs {
+pub(super) struct MergeArgs {
     /// Shard folders: each an OUT/<sweep>/ written by `callsim sweep --shard I/N`, or an OUT
     /// holding such folders.
     #[arg(required = true)]
@@ -20,7 +20,7 @@ pub struct MergeArgs {
 }
 
 /// Runs `callsim merge`.
-pub fn execute(args: MergeArgs) -> anyhow::Result<()> {
+pub(super) fn execute(args: MergeArgs) -> anyhow::Result<()> {
     let report = sweep::merge(&args.dirs, &args.out)?;
     let total = report.manifest.points.len();
     errln!(

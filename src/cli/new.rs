@@ -8,14 +8,14 @@ const TEMPLATE: &str = include_str!("../../assets/templates/new-scenario.toml");
 
 /// Arguments of `callsim new`.
 #[derive(Debug, clap::Args)]
-pub struct NewArgs {
+pub(super) struct NewArgs {
     /// Scenario name; the file written is NAME.toml in the current folder.
     #[arg(default_value = "my-scenario")]
     pub name: String,
 }
 
 /// Runs `callsim new`.
-pub fn execute(args: NewArgs) -> anyhow::Result<()> {
+pub(super) fn execute(args: NewArgs) -> anyhow::Result<()> {
     let name = args.name.trim_end_matches(".toml");
     if !crate::scenario::validate::usable_name(name) {
         anyhow::bail!(

@@ -23,7 +23,7 @@ use std::time::Instant;
 
 /// What the plan optimises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Optimize {
+pub(super) enum Optimize {
     /// The fewest agents that meet the targets.
     Targets,
     /// The least total cost (needs [costs]); targets given on the command line are hard limits.
@@ -32,7 +32,7 @@ pub enum Optimize {
 
 /// How a simulated KPI is compared with its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum CriterionArg {
+pub(super) enum CriterionArg {
     /// The mean over replications meets the target.
     Mean,
     /// The whole 95% confidence interval meets it (more agents, more certainty).
@@ -41,7 +41,7 @@ pub enum CriterionArg {
 
 /// Arguments of `callsim plan`.
 #[derive(Debug, clap::Args)]
-pub struct PlanArgs {
+pub(super) struct PlanArgs {
     /// The scenario file to plan (its staffing is ignored).
     pub file: PathBuf,
     /// Service-level target, a share in (0, 1): answered within the threshold ÷ offered
@@ -111,7 +111,7 @@ pub struct PlanArgs {
 }
 
 /// Runs `callsim plan`.
-pub fn execute(args: PlanArgs) -> anyhow::Result<()> {
+pub(super) fn execute(args: PlanArgs) -> anyhow::Result<()> {
     let scenario = match scenario::load(&args.file) {
         Ok(sc) => sc,
         Err(problems) => {

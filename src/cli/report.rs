@@ -9,7 +9,7 @@ use std::time::Instant;
 
 /// Arguments of `callsim report`.
 #[derive(Debug, clap::Args)]
-pub struct ReportArgs {
+pub(super) struct ReportArgs {
     /// Folder of saved results (as written by `callsim run --out DIR`), or one scenario or
     /// sweep folder in it.
     pub dir: PathBuf,
@@ -19,7 +19,7 @@ pub struct ReportArgs {
 }
 
 /// Runs `callsim report`.
-pub fn execute(args: ReportArgs) -> anyhow::Result<()> {
+pub(super) fn execute(args: ReportArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let rebuilt = rebuild_report(&args.dir, ReportOptions { png: args.png })?;
     errln!(

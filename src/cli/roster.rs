@@ -27,7 +27,7 @@ use std::time::Instant;
 
 /// Arguments of `callsim roster`.
 #[derive(Debug, clap::Args)]
-pub struct RosterArgs {
+pub(super) struct RosterArgs {
     /// A scenario file (planned first, then rostered and checked) or a plan table
     /// (`plan.csv` written by `callsim plan`).
     pub file: PathBuf,
@@ -90,7 +90,7 @@ fn is_plan_table(path: &Path) -> bool {
 }
 
 /// Runs `callsim roster`.
-pub fn execute(args: RosterArgs) -> anyhow::Result<()> {
+pub(super) fn execute(args: RosterArgs) -> anyhow::Result<()> {
     let rules = args.shifts.as_deref().map(shift_file).transpose()?;
     let pool = super::thread_pool(args.threads)?;
     let started = Instant::now();

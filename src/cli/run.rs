@@ -13,7 +13,7 @@ use std::time::Instant;
 
 /// Arguments of `callsim run`.
 #[derive(Debug, clap::Args)]
-pub struct RunArgs {
+pub(super) struct RunArgs {
     /// Scenario files, or folders whose *.toml files (not sub-folders) are all run.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
@@ -72,7 +72,7 @@ pub struct RunArgs {
 }
 
 /// Runs `callsim run`.
-pub fn execute(args: RunArgs) -> anyhow::Result<()> {
+pub(super) fn execute(args: RunArgs) -> anyhow::Result<()> {
     let (files, mut problems) = scenario_files(&args.paths);
     let unreadable_folders = problems.len();
     let (mut scenarios, mut load_problems) = load_all(&files);

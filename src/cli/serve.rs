@@ -8,7 +8,7 @@ use std::time::Duration;
 
 /// Arguments of `callsim serve`.
 #[derive(Debug, clap::Args)]
-pub struct ServeArgs {
+pub(super) struct ServeArgs {
     /// The scenario file the page starts from (the baseline).
     pub scenario: PathBuf,
     /// Port to listen on (0: any free port, printed at start).
@@ -42,7 +42,7 @@ fn positive_seconds(s: &str) -> Result<f64, String> {
 }
 
 /// Runs `callsim serve` until interrupted.
-pub fn execute(args: ServeArgs) -> anyhow::Result<()> {
+pub(super) fn execute(args: ServeArgs) -> anyhow::Result<()> {
     let address = serve::bind_address(&args.host, args.port, args.allow_remote)?;
     let baseline =
         Baseline::load(&args.scenario, args.replications, args.seed).map_err(anyhow::Error::msg)?;

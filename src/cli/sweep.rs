@@ -11,7 +11,7 @@ use std::time::Instant;
 
 /// Arguments of `callsim sweep`.
 #[derive(Debug, clap::Args)]
-pub struct SweepArgs {
+pub(super) struct SweepArgs {
     /// The sweep file: a base scenario and [axes].
     pub file: PathBuf,
     /// Folder for the results: OUT/<sweep>/sweep.csv, sweep.json, points/.
@@ -52,7 +52,7 @@ fn parse_shard(s: &str) -> Result<Shard, String> {
 }
 
 /// Runs `callsim sweep`.
-pub fn execute(args: SweepArgs) -> anyhow::Result<()> {
+pub(super) fn execute(args: SweepArgs) -> anyhow::Result<()> {
     let overrides = Overrides {
         replications: args.replications,
         seed: args.seed,

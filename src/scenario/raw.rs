@@ -8,7 +8,7 @@ use std::fmt;
 use toml::Spanned;
 
 /// A value with its byte range in the file.
-pub type S<T> = Spanned<T>;
+pub(crate) type S<T> = Spanned<T>;
 
 /// The whole file.
 #[derive(Debug, Deserialize)]
@@ -58,7 +58,7 @@ pub struct RawCallType {
 }
 
 /// A table keyed by call-type name, such as `{ billing = 1, tech = 2 }`.
-pub type ByType<T> = S<BTreeMap<S<String>, S<T>>>;
+pub(crate) type ByType<T> = S<BTreeMap<S<String>, S<T>>>;
 
 /// `[[agent_group]]`: agents with the same skills.
 #[derive(Debug, Deserialize)]

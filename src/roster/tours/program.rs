@@ -98,7 +98,7 @@ impl<'a> Program<'a> {
     /// The program of `patterns` (with their extra costs `penalties`) on the candidate
     /// `shifts` of the week `req`, at most `caps` tours of each contract, each head short
     /// of an interval at `short_cost`.
-    pub fn new(
+    pub(super) fn new(
         req: &'a Requirement,
         shifts: &'a [Shift],
         (patterns, penalties): (&'a [Pattern], &'a [f64]),
@@ -178,7 +178,7 @@ impl<'a> Program<'a> {
 
     /// The cost of the relaxation with one block, the whole day: no tour roster costs less.
     /// Returns it and the solves made (1).
-    pub fn bound(&self) -> Result<(f64, usize), RosterError> {
+    pub(super) fn bound(&self) -> Result<(f64, usize), RosterError> {
         let lp = self
             .lp(per_day(self.req), &[], &[])?
             .ok_or_else(infeasible)?;
@@ -187,7 +187,7 @@ impl<'a> Program<'a> {
 
     /// True when every `class_days` shifts of `paid_hours` each add up to the class's
     /// contract hours: however such shifts are dealt, each person's week fits.
-    pub fn safe(&self, class: usize, paid_hours: f64) -> bool {
+    pub(super) fn safe(&self, class: usize, paid_hours: f64) -> bool {
         let c = &self.contracts[self.class_contract[class]];
         let n = f64::from(self.class_days[class]);
         paid_hours * n >= c.hours_min - 1e-9 && paid_hours * n <= c.hours_max + 1e-9
@@ -199,7 +199,11 @@ impl<'a> Program<'a> {
     /// numbers within [`MAX_SOLVES`] solves or runs away ([`MAX_RISE`]). The LP is built
     /// and solved once; each step re-solves it from the last one's basis (a bound raised is
     /// a row added, dual simplex), not from scratch.
-    pub fn whole(&self, width: usize, safe_only: &[bool]) -> Result<Option<Whole>, RosterError> {
+    pub(super) fn whole(
+        &self,
+        width: usize,
+        safe_only: &[bool],
+    ) -> Result<Option<Whole>, RosterError> {
         let mut lp = self.lp(width, safe_only, &[])?.ok_or_else(infeasible)?;
         let mut solves = 1;
         let first = lp.cost();
