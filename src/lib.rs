@@ -19,6 +19,48 @@
 //! - [`cli`] is the command line; it is the only module that prints or exits.
 //! - [`units`] formats and parses clock times, durations for people and weekday names; it is
 //!   below everything.
+//!
+//! # Quick start
+//!
+//! A steady state of 50 calls per hour, 4-minute calls and 5 agents, nobody hanging up:
+//! simulated, and set beside Erlang C, whose answer the 95% interval of the simulation holds.
+//!
+//! ```
+//! use callsim::erlang::{Traffic, erlang_c};
+//! use callsim::stats::Kpi;
+//! use std::path::Path;
+//!
+//! let text = r#"
+//!     seed = 7
+//!     replications = 30
+//!     [time]
+//!     horizon = "100h"
+//!     warmup = "2h"
+//!     [arrivals]
+//!     calls_per_hour = 50
+//!     [handle_time]
+//!     distribution = "exponential"
+//!     mean = "4m"
+//!     [staffing]
+//!     agents = 5
+//!     [service_level]
+//!     threshold = "20s"
+//! "#;
+//! let scenario = callsim::scenario::parse(text, "quick.toml", Path::new("."), "quick")
+//!     .expect("a valid scenario");
+//! let result = callsim::simulate::simulate_one(&scenario).expect("it runs");
+//! let simulated = result.total.get(Kpi::ServiceLevel).expect("a service level");
+//!
+//! let theory = erlang_c(&Traffic::new(50.0 / 3600.0, 240.0).unwrap(), 5, 20.0).unwrap();
+//! assert!((simulated.mean - theory.service_level).abs() <= simulated.ci95);
+//! println!(
+//!     "service level: simulated {:.3} ± {:.3}, Erlang C {:.3}",
+//!     simulated.mean, simulated.ci95, theory.service_level
+//! );
+//! ```
+//!
+//! The command line (`callsim run FILE`) does the same from a file and writes the tables,
+//! CSVs, charts and an HTML page; see the README.
 
 #![warn(missing_docs, unreachable_pub)]
 
