@@ -74,24 +74,11 @@ pub fn figure(f: &Figure) -> String {
     )
 }
 
-/// Whether KPI `name` is a share (shown as a percentage).
-fn is_share(name: &str) -> bool {
-    matches!(
-        name,
-        "prob_wait" | "service_level" | "service_level_answered" | "abandon_rate" | "occupancy"
-    ) || name.ends_with("_rate")
-        || name.starts_with("prob_")
-        || name.starts_with("share_")
-}
-
 /// Mean and half-width of KPI `name`, in the KPI's one format ([`Kpi::format`]); a name
-/// that is no KPI (an agent group's `staffed_agents`) as a share or a plain number.
+/// that is no KPI (an agent group's `staffed_agents`, `busy_agents`, `handled`) as a plain
+/// number.
 fn value_cells(name: &str, v: Estimate) -> (String, String) {
-    let kpi = Kpi::named(name).unwrap_or(if is_share(name) {
-        Kpi::Occupancy
-    } else {
-        Kpi::Agents
-    });
+    let kpi = Kpi::named(name).unwrap_or(Kpi::Agents);
     let (mean, ci) = kpi.format(v.mean, v.ci95);
     let ci = if v.ci95.is_finite() {
         format!("± {ci}")
@@ -101,57 +88,18 @@ fn value_cells(name: &str, v: Estimate) -> (String, String) {
     (mean, ci)
 }
 
-/// What KPI `name` means, in words (empty for KPIs this page does not know yet).
+/// What KPI `name` means ([`Kpi::meaning`]), with the service-level threshold of the run in
+/// seconds in place of "the threshold"; empty for a name that is no KPI.
 fn meaning(name: &str, threshold_s: f64) -> String {
-    let t = if threshold_s.is_finite() {
-        format!("{threshold_s} s")
+    let Some(kpi) = Kpi::named(name) else {
+        return String::new();
+    };
+    if threshold_s.is_finite() {
+        kpi.meaning()
+            .replace("the threshold", &format!("{threshold_s} s"))
     } else {
-        "the threshold".into()
-    };
-    let text = match name {
-        "offered" => "call attempts that arrived (first attempts and retrials)",
-        "answered" => "calls answered by an agent",
-        "abandoned" => "callers who hung up while waiting (or at once, balking)",
-        "blocked" => "calls that found every line busy",
-        "prob_wait" => "share of calls that found no agent free",
-        "service_level" => {
-            return format!(
-                "answered within {t} ÷ offered (abandoned and blocked calls count as late; \
-                 accepted callbacks are left out)"
-            );
-        }
-        "service_level_answered" => return format!("answered within {t} ÷ answered"),
-        "asa_s" => "average speed of answer: mean wait of answered calls, seconds",
-        "mean_wait_s" => "mean wait of every caller who queued, seconds",
-        "abandon_rate" => "abandoned (balked included) ÷ offered",
-        "occupancy" => "busy agent time ÷ available agent time",
-        "wait_p50_s" => "median wait of answered calls, seconds",
-        "wait_p90_s" => "90th percentile of the wait of answered calls, seconds",
-        "wait_p99_s" => "99th percentile of the wait of answered calls, seconds",
-        "max_queue" => "longest queue (callers waiting at once)",
-        "agents" => "mean agents available (staffed, plus overtime finishing calls)",
-        "customers" => "distinct customers who called",
-        "served_customers" => "customers served in the end",
-        "lost_customers" => "customers never served (gave up for good, or ran out of attempts)",
-        "served_first_attempt" => "customers served on their first call",
-        "attempts_per_customer" => "call attempts per customer",
-        "blocked_rate" => "blocked ÷ offered",
-        "balked" => "callers who hung up at once on hearing the announced wait",
-        "retrials" => "attempts that were a customer calling again",
-        "callbacks_offered" => "callbacks offered because the expected wait was long",
-        "callbacks_accepted" => "callback offers accepted",
-        "callbacks_completed" => "callbacks that reached the customer, who was then served",
-        "callbacks_failed" => "callback requests given up, every callback attempt unanswered",
-        "callback_delay_s" => "mean time from callback request to talk, seconds",
-        "callback_delay_p90_s" => "90th percentile of the callback delay, seconds",
-        "cost_agents" => "cost of agents' paid hours",
-        "cost_telephony" => "cost of telephony (minutes on the line)",
-        "cost_proactive" => "cost of proactive contact",
-        "cost_lost_customers" => "value of the customers lost",
-        "total_cost" => "sum of the costs",
-        _ => "",
-    };
-    text.to_string()
+        kpi.meaning().to_string()
+    }
 }
 
 /// The KPI table of one scenario: every KPI its summary holds, in file order.

@@ -198,6 +198,22 @@ pub enum Mechanism {
     Days,
 }
 
+impl Mechanism {
+    /// The scenario section that turns it on (`[lines]`, `[time] days`); empty for the base.
+    pub fn section(self) -> &'static str {
+        match self {
+            Mechanism::Base => "",
+            Mechanism::Lines => "[lines]",
+            Mechanism::Balking => "[balking]",
+            Mechanism::Retrials => "[retrials]",
+            Mechanism::Callback => "[callback]",
+            Mechanism::Proactive => "[proactive]",
+            Mechanism::Costs => "[costs]",
+            Mechanism::Days => "[time] days",
+        }
+    }
+}
+
 macro_rules! kpis {
     ($($variant:ident $name:literal $mechanism:ident $(+ $also:ident)* : $doc:literal,)*) => {
         /// A key performance indicator, as named in every output.
@@ -218,6 +234,12 @@ macro_rules! kpis {
             /// The KPI's name in JSON and CSV output.
             pub fn name(self) -> &'static str {
                 match self { $(Kpi::$variant => $name,)* }
+            }
+
+            /// What it means, in one sentence for people (the HTML page's "meaning" column;
+            /// its doc comment is the same text).
+            pub fn meaning(self) -> &'static str {
+                match self { $(Kpi::$variant => $doc,)* }
             }
 
             /// The mechanism that produces it.
@@ -389,6 +411,33 @@ impl Kpi {
 
 #[cfg(test)]
 mod tests {
+    /// The README's KPI table is the KPIs' one definition, row for row: name, meaning, and
+    /// the section that turns it on (the README is the contract; a KPI added or reworded here
+    /// must be there too).
+    #[test]
+    fn the_readme_kpi_table_is_the_definition() {
+        let mut table = String::from("| KPI | meaning | only with |\n| --- | --- | --- |\n");
+        for &kpi in Kpi::ALL {
+            let sections: Vec<String> = kpi
+                .mechanisms()
+                .iter()
+                .filter(|m| !m.section().is_empty())
+                .map(|m| format!("`{}`", m.section()))
+                .collect();
+            table.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                kpi.name(),
+                kpi.meaning(),
+                sections.join(", ")
+            ));
+        }
+        let readme = include_str!("../../README.md");
+        assert!(
+            readme.contains(&table),
+            "README.md's KPI table should read:\n{table}"
+        );
+    }
+
     use super::*;
 
     #[test]

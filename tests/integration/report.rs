@@ -341,7 +341,8 @@ fn cost_breakdown_is_drawn_when_the_results_have_costs() {
     );
     let page = std::fs::read_to_string(out.path().join("small-business/report.html")).unwrap();
     assert!(page.contains("<h2>Cost breakdown</h2>"));
-    assert!(page.contains("value of the customers lost"));
+    // each KPI row says what it means, in the words of its one definition
+    assert!(page.contains(callsim::stats::Kpi::CostLostCustomers.meaning()));
     assert_self_contained(&out.path().join("index.html"));
 }
 
