@@ -21,7 +21,7 @@ use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Exp1};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 use std::hint::black_box;
 
 /// Seconds of arrivals.
@@ -191,27 +191,40 @@ const STAFFED: [u8; GROUPS] = [
 const IDLE: usize = 16;
 
 /// 20 groups, each with its idle agents in idle order (front = idle longest).
-struct Groups {
+struct Groups<const BRANCH_FREE: bool> {
     since: [[f64; IDLE]; GROUPS],
     head: [u8; GROUPS],
     len: [u8; GROUPS],
 }
 
-impl Groups {
+impl<const BRANCH_FREE: bool> Groups<BRANCH_FREE> {
     /// Of the two groups with the same skills (g and g + 10), the one whose front agent has
     /// been idle longest, the first on exact ties; its agent taken.
     #[inline(always)]
     fn pick(&mut self, a: usize) -> Option<u32> {
         let b = a + TYPES;
-        let (na, nb) = (self.len[a] > 0, self.len[b] > 0);
-        let g = match (na, nb) {
-            (false, false) => return None,
-            (true, false) => a,
-            (false, true) => b,
-            (true, true) => {
-                let fa = self.since[a][self.head[a] as usize];
-                let fb = self.since[b][self.head[b] as usize];
-                if fb < fa { b } else { a }
+        let g = if BRANCH_FREE {
+            // the front of an empty ring is a stale time: read it anyway, key it out
+            let key = |s: &Self, g: usize| {
+                let f = s.since[g][s.head[g] as usize];
+                std::hint::select_unpredictable(s.len[g] > 0, f, f64::INFINITY)
+            };
+            let (ka, kb) = (key(self, a), key(self, b));
+            if ka == f64::INFINITY && kb == f64::INFINITY {
+                return None;
+            }
+            std::hint::select_unpredictable(kb < ka, b, a)
+        } else {
+            let (na, nb) = (self.len[a] > 0, self.len[b] > 0);
+            match (na, nb) {
+                (false, false) => return None,
+                (true, false) => a,
+                (false, true) => b,
+                (true, true) => {
+                    let fa = self.since[a][self.head[a] as usize];
+                    let fb = self.since[b][self.head[b] as usize];
+                    if fb < fa { b } else { a }
+                }
             }
         };
         self.head[g] = (self.head[g] + 1) & (IDLE as u8 - 1);
@@ -220,7 +233,7 @@ impl Groups {
     }
 }
 
-impl Staff for Groups {
+impl<const BRANCH_FREE: bool> Staff for Groups<BRANCH_FREE> {
     fn new() -> Self {
         let mut s = Groups {
             since: [[0.0; IDLE]; GROUPS],
@@ -343,8 +356,10 @@ impl Lines {
     }
 }
 
-/// (b) the multi-skill center, its agents kept by `S`.
-fn multi<S: Staff>(seed: u64) -> Kpis {
+/// (b) the multi-skill center, its agents kept by `S`; with `MARKS_APART` the callers'
+/// 30-second marks wait in a queue of their own beside the calendar (they fall due in the
+/// order callers arrived), otherwise in the calendar.
+fn multi<S: Staff, const MARKS_APART: bool>(seed: u64) -> Kpis {
     let mut r = Rngs::new(seed);
     let mut k = Kpis::default();
     let mut staff = S::new();
@@ -354,10 +369,17 @@ fn multi<S: Staff>(seed: u64) -> Kpis {
         head: [0; TYPES],
         tail: [0; TYPES],
     };
+    let mut delays: VecDeque<(f64, u32)> = VecDeque::with_capacity(256);
     let mut next = exp(&mut r.arrivals, INTERARRIVAL);
     loop {
-        let ev = cal.peek().map(|e| e.0);
-        if next < HORIZON && ev.is_none_or(|(t, _)| next.to_bits() < t) {
+        let top = cal.peek().map_or(u64::MAX, |e| e.0.0);
+        let arr = if next < HORIZON {
+            next.to_bits()
+        } else {
+            u64::MAX
+        };
+        let mark = delays.front().map_or(u64::MAX, |d| d.0.to_bits());
+        if arr < top && arr < mark {
             let now = next;
             next += exp(&mut r.arrivals, INTERARRIVAL);
             let t = ((u128::from(r.kind.next_u64()) * TYPES as u128) >> 64) as usize;
@@ -373,15 +395,24 @@ fn multi<S: Staff>(seed: u64) -> Kpis {
                 let patience = exp(&mut r.patience, PATIENCE);
                 cal.push(at(now + patience, timer(t, ticket, false)));
                 if patience > DELAY {
-                    cal.push(at(now + DELAY, timer(t, ticket, true)));
+                    let mark = timer(t, ticket, true);
+                    if MARKS_APART {
+                        delays.push_back((now + DELAY, mark));
+                    } else {
+                        cal.push(at(now + DELAY, mark));
+                    }
                 }
             }
             continue;
         }
-        let Some(Reverse((bits, what))) = cal.pop() else {
-            break;
+        let (now, what) = if mark < top {
+            delays.pop_front().expect("a mark")
+        } else {
+            match cal.pop() {
+                Some(Reverse((bits, what))) => (f64::from_bits(bits), what),
+                None => break,
+            }
         };
-        let now = f64::from_bits(bits);
         if what < TIMER {
             let p = S::primary(what);
             let ranked = [p, (p + 1) % TYPES];
@@ -475,10 +506,30 @@ fn sanity() {
         let k = single(seed);
         sl.push(k.within as f64 / k.offered as f64);
         ab.push(k.abandoned as f64 / k.offered as f64);
-        let (g, p) = (multi::<Groups>(seed), multi::<Pools>(seed));
+        let (g, p) = (
+            multi::<Groups<false>, false>(seed),
+            multi::<Pools, false>(seed),
+        );
         assert_eq!(
             g, p,
             "20 groups and 10 pools give the same counts (seed {seed})"
+        );
+        assert_eq!(
+            g,
+            multi::<Groups<true>, false>(seed),
+            "branch-free choice (seed {seed})"
+        );
+        let (ga, pa) = (
+            multi::<Groups<false>, true>(seed),
+            multi::<Pools, true>(seed),
+        );
+        assert_eq!(
+            g, ga,
+            "marks beside the calendar change nothing (seed {seed})"
+        );
+        assert_eq!(
+            g, pa,
+            "marks beside the calendar change nothing (seed {seed})"
         );
         assert!(
             g.offered == g.answered + g.abandoned,
@@ -516,10 +567,22 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(single(black_box(1))))
     });
     group.bench_function("multi_groups", |b| {
-        b.iter(|| black_box(multi::<Groups>(black_box(1))))
+        b.iter(|| black_box(multi::<Groups<false>, false>(black_box(1))))
     });
     group.bench_function("multi_pools", |b| {
-        b.iter(|| black_box(multi::<Pools>(black_box(1))))
+        b.iter(|| black_box(multi::<Pools, false>(black_box(1))))
+    });
+    group.bench_function("multi_groups_marks_apart", |b| {
+        b.iter(|| black_box(multi::<Groups<false>, true>(black_box(1))))
+    });
+    group.bench_function("multi_groups_branch_free", |b| {
+        b.iter(|| black_box(multi::<Groups<true>, false>(black_box(1))))
+    });
+    group.bench_function("multi_groups_branch_free_marks_apart", |b| {
+        b.iter(|| black_box(multi::<Groups<true>, true>(black_box(1))))
+    });
+    group.bench_function("multi_pools_marks_apart", |b| {
+        b.iter(|| black_box(multi::<Pools, true>(black_box(1))))
     });
     group.finish();
 }
@@ -530,8 +593,27 @@ fn main() {
     let which = std::env::var("BARE_ONLY").unwrap_or_default();
     match which.as_str() {
         "single" => return report("single", &black_box(single(1))),
-        "groups" => return report("groups", &black_box(multi::<Groups>(1))),
-        "pools" => return report("pools", &black_box(multi::<Pools>(1))),
+        "groups" => return report("groups", &black_box(multi::<Groups<false>, false>(1))),
+        "pools" => return report("pools", &black_box(multi::<Pools, false>(1))),
+        "groups_apart" => {
+            return report(
+                "groups",
+                &black_box(multi::<Groups<false>, true>(black_box(1))),
+            );
+        }
+        "groups_branch_free" => {
+            return report(
+                "groups",
+                &black_box(multi::<Groups<true>, false>(black_box(1))),
+            );
+        }
+        "groups_branch_free_apart" => {
+            return report(
+                "groups",
+                &black_box(multi::<Groups<true>, true>(black_box(1))),
+            );
+        }
+        "pools_apart" => return report("pools", &black_box(multi::<Pools, true>(black_box(1)))),
         _ => {}
     }
     sanity();
