@@ -7,7 +7,9 @@ This script reads callgrind's per-instruction counts (`--dump-instr=yes`) and th
 inlining chains (`objdump --inlines`), and charges each instruction to the statement of the
 event loop it serves: the outermost line of `src/model/replication.rs` in its chain, and the
 one inside it (`650 > 865`: line 865, inlined into line 650; `--depth 3` goes one line
-deeper). With two profiles of the same binary it prints their difference, largest first.
+deeper). With two profiles of the same binary it prints their difference, largest first,
+the 40 largest, then a last line with the totals of each profile (every statement, and
+every address outside them).
 
     valgrind --tool=callgrind --dump-instr=yes --callgrind-out-file=multi.cg \\
         target/release/callsim run ms.toml --threads 1 --no-charts
