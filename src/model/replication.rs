@@ -498,17 +498,14 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         let (mut walk, mut walk_base, mut level_groups) = (Vec::new(), Vec::new(), Vec::new());
         for ty in 0..n_types {
             walk_base.push(walk.len());
-            for (level, &(delay_s, _)) in router.delays(ty).iter().enumerate() {
+            for (level, (delay_s, routes)) in router.delays(ty).iter().enumerate() {
                 let from = level_groups.len() as u32;
-                level_groups.extend((0..n_groups as u32).filter(|&g| {
-                    let skill = model.groups[g as usize].skill(ty);
-                    skill.is_some_and(|s| s.delay_s == delay_s)
-                }));
+                level_groups.extend(routes.iter().map(|r| r.group() as u32));
                 walk.push(Walk {
                     ty: ty as u32,
                     level: level as u32,
                     ticket: 0,
-                    delay_s,
+                    delay_s: *delay_s,
                     groups: (from, level_groups.len() as u32),
                     paused: false,
                 });
@@ -1277,12 +1274,9 @@ impl<'a, R: Router, O: Observer> Replication<'a, R, O> {
         } else {
             // no call waits for the group: its free agents have nothing to take
             self.levels_changed(t, g);
-            // the group's first free agent (none was free before) resumes the paused walks of
-            // its levels
-            if R::TYPED && self.group_levels[g].paused_walks > 0 && self.router.pool(g).free() == 1
-            {
-                self.resume_paused(t, g);
-            }
+            // the agent freed resumes the paused walks of the group's levels (paused, they
+            // wait for their first free agent)
+            self.resume_walks(t, g);
         }
         if self.lead_s.is_some() {
             self.place_outbound_calls(t);

@@ -91,6 +91,13 @@ pub(crate) struct Route {
     rank: u32,
 }
 
+impl Route {
+    /// The group this route leads to.
+    pub(crate) fn group(&self) -> usize {
+        self.group
+    }
+}
+
 /// A call type a group takes, as the group's freed agents look at it.
 #[derive(Debug, Clone, Copy)]
 struct SkillRoute {
