@@ -115,9 +115,26 @@ pub fn shortened(text: &str, from: usize, len: usize) -> String {
     out
 }
 
+/// Names as a sentence lists them: `a`, `a and b`, `a, b and c` (empty for none).
+pub fn listed(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_listed_as_a_sentence() {
+        assert_eq!(listed(&[]), "");
+        assert_eq!(listed(&["plan.csv"]), "plan.csv");
+        assert_eq!(listed(&["a", "b"]), "a and b");
+        assert_eq!(listed(&["a", "b", "c"]), "a, b and c");
+    }
 
     #[test]
     fn clock_times() {

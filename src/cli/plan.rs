@@ -15,7 +15,7 @@ use crate::plan::{self, Criterion, Goal, Plan, PlanOptions, output, skills};
 use crate::scenario;
 use crate::simulate::{ScenarioResult, simulate_one};
 use crate::stats::{Kpi, Precision, PrecisionReached, precision};
-use crate::units::{format_clock, format_duration};
+use crate::units::{format_clock, format_duration, listed};
 use anyhow::{Context, bail};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -308,15 +308,6 @@ pub(super) fn execute(args: PlanArgs) -> anyhow::Result<()> {
         }
     );
     Ok(())
-}
-
-/// Names as a sentence lists them: `a`, `a and b`, `a, b and c`.
-fn listed(names: &[&str]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
 }
 
 /// How `--precision` went: the replications the pilot's widest bands asked for, then the

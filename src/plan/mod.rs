@@ -120,7 +120,8 @@ pub enum Criterion {
 
 impl Criterion {
     /// The value compared with a minimum (service level). For [`Criterion::ShareOfDays`] the
-    /// value read is already the day quantile (the day values of the evaluation, `plan::evaluate`), so it is taken as is.
+    /// value read is already the day quantile (from the evaluation's day values, in
+    /// `plan::evaluate`), so it is taken as is.
     pub fn low(self, v: MeanCi) -> f64 {
         match self {
             Criterion::Mean | Criterion::ShareOfDays(_) => v.mean,

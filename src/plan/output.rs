@@ -9,7 +9,6 @@ use crate::report::charts::plan::PlanChart;
 use crate::report::charts::render;
 use crate::report::folder::{Owner, write_whole};
 use crate::report::html::{Figure, escape, figure, page};
-
 use crate::report::load::Estimate;
 use crate::report::{PrecisionJson, csv_bytes, csv_number, write_atomic};
 use crate::scenario;

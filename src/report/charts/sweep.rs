@@ -261,11 +261,7 @@ impl SweepChart {
                 Panel::Cost => "total cost",
             })
             .collect();
-        let shown = match shown.as_slice() {
-            [one] => one.to_string(),
-            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-            [] => String::new(),
-        };
+        let shown = crate::units::listed(&shown);
         format!("{}: {shown} by {}", self.name, self.x_title.to_lowercase())
     }
 
