@@ -2208,4 +2208,68 @@ mod tests {
         ];
         assert_eq!(seen.routes, want);
     }
+
+    /// Groups of the same skills share one idle order (their class): the routing must be
+    /// the very same as with an order per group, call by call. Three groups of one skill set
+    /// and two of another, staffing that rises and falls every interval (free agents sent
+    /// home), a delay level, patience and close; under both agent policies. (The tie rule
+    /// between agents idle since the same instant is tested on the router alone, in
+    /// `router.rs`.)
+    #[test]
+    fn groups_of_the_same_skills_route_as_groups_apart() {
+        use crate::model::observer::Recorder;
+        use crate::model::routing::AgentSelect;
+        let mut sc = test_support::scenario(
+            test_support::NINE_TO_CLOSE,
+            &[300.0, 500.0, 200.0, 400.0],
+            &[1; 4],
+            Some(Dist::exponential(120.0).unwrap()),
+        );
+        sc.handle_time = Dist::deterministic(120.0).unwrap();
+        let mut model = SkillModel::single(&sc);
+        model.types.push(CallType {
+            name: "support".into(),
+            ..model.types[0].clone()
+        });
+        let skill = |call_type, rank, delay_s| Skill {
+            call_type,
+            rank,
+            delay_s,
+            handle_time_factor: 1.0,
+        };
+        let sales = vec![skill(0, 1, 0.0), skill(1, 2, 20.0)];
+        let support = vec![skill(1, 1, 0.0), skill(0, 2, 0.0)];
+        let staffing = [
+            [4, 9, 2, 6],
+            [3, 3, 8, 1],
+            [5, 2, 6, 4],
+            [2, 7, 3, 5],
+            [6, 1, 4, 3],
+        ];
+        model.groups = staffing
+            .iter()
+            .enumerate()
+            .map(|(g, agents)| AgentGroup {
+                name: format!("g{g}"),
+                agents: agents.to_vec(),
+                skills: if g % 2 == 0 { &sales } else { &support }.clone(),
+            })
+            .collect();
+        for select in [AgentSelect::LongestIdle, AgentSelect::MostFreeGroup] {
+            model.routing.agent_select = select;
+            sc.skills = Some(model.clone());
+            let run = |router: Skills| {
+                let mut seen = Recorder::default();
+                let mut rep = Replication::new(&sc, &model, router, 0, &mut seen, &|| true);
+                rep.morning(Vec::new());
+                rep.run();
+                let outcome = format!("{:?}", rep.finish());
+                (seen.routes, seen.agents, outcome)
+            };
+            let merged = run(Skills::new(&sc, &model));
+            let apart = run(Skills::unmerged(&sc, &model));
+            assert!(merged.0.len() > 1000, "{} calls answered", merged.0.len());
+            assert!(merged == apart, "{select:?}: the routes differ");
+        }
+    }
 }

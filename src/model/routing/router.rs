@@ -16,8 +16,8 @@
 //!
 //! [`RoutingPolicy`]: super::RoutingPolicy
 
-use super::config::{AgentSelect, CallSelect, CallType, RoutingPolicy, SkillModel};
-use super::group::GroupState;
+use super::config::{AgentGroup, AgentSelect, CallSelect, CallType, RoutingPolicy, SkillModel};
+use super::group::IdleAgents;
 use super::mix::TypeMix;
 use super::table::Table;
 use crate::engine::StreamRng;
@@ -88,6 +88,14 @@ pub(crate) trait Router {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Route {
     group: usize,
+    rank: u32,
+}
+
+/// The groups of one set of skills that may take a type, at their rank: an arriving call
+/// looks at their [free agents](IdleAgents) together.
+#[derive(Debug, Clone, Copy)]
+struct ClassRoute {
+    class: usize,
     rank: u32,
 }
 
@@ -224,11 +232,13 @@ pub(crate) struct Skills<'a> {
     model: &'a SkillModel,
     /// The call types of `model` (at hand: read several times per call).
     types: Table<&'a CallType>,
-    /// Per type: groups taking it at once, best rank first.
-    immediate: Table<Vec<Route>>,
+    /// Per type: the classes of groups taking it at once, best rank first.
+    immediate: Table<Vec<ClassRoute>>,
     /// Per type: (delay in seconds, groups taking it after that delay, best rank first), by
     /// increasing delay.
     delayed: Table<Vec<(f64, Vec<Route>)>>,
+    /// Per type and delay level (as in `delayed`): the classes of the level's groups.
+    delayed_classes: Table<Vec<Vec<ClassRoute>>>,
     /// The type of each arriving call.
     mix: TypeMix,
     /// Per group: the types it takes with their rank and delay, best rank first (as in
@@ -246,7 +256,15 @@ pub(crate) struct Skills<'a> {
     waiting: WaitingTypes,
     /// Per group: the [mask](WaitingTypes::mask) of the types it takes.
     group_bits: Table<u64>,
-    groups: Table<GroupState>,
+    /// Per group: its staffed, free and busy agents.
+    groups: Table<AgentPool>,
+    /// Per group: its class, the groups whose free agents wait in one [`IdleAgents`] order.
+    /// With `agent_select = "longest_idle"` the groups of the same skills (types, ranks and
+    /// delays) are one class: the front of their order is the agent the policy takes among
+    /// them. Otherwise each group is a class of its own.
+    class_of: Table<usize>,
+    /// Per class: its free agents, longest idle first.
+    idle: Table<IdleAgents>,
 }
 
 /// The call types whose lines hold someone, as one word: bit `ty` for types 0 to 62, and bit
@@ -297,9 +315,51 @@ impl WaitingTypes {
     }
 }
 
+/// Per group of `model`: its class (see [`Skills::class_of`]), numbered from 0 in the order
+/// of each class's first group.
+fn classes(model: &SkillModel) -> Vec<usize> {
+    let routing = |g: &AgentGroup| -> Vec<(usize, u32, u64)> {
+        let skills = g.skills.iter();
+        skills
+            .map(|s| (s.call_type, s.rank, s.delay_s.to_bits()))
+            .collect()
+    };
+    let mut firsts: Vec<usize> = Vec::new(); // per class, its first group
+    model
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(g, group)| {
+            let same = match model.routing.agent_select {
+                AgentSelect::LongestIdle => firsts
+                    .iter()
+                    .position(|&f| routing(&model.groups[f]) == routing(group)),
+                AgentSelect::MostFreeGroup => None,
+            };
+            same.unwrap_or_else(|| {
+                firsts.push(g);
+                firsts.len() - 1
+            })
+        })
+        .collect()
+}
+
 impl<'a> Skills<'a> {
     /// The routing tables of `model` and its lines and groups at the start of `scenario`.
     pub(crate) fn new(scenario: &Scenario, model: &'a SkillModel) -> Self {
+        Self::with_classes(scenario, model, classes(model))
+    }
+
+    /// As [`Skills::new`], each group a class of its own: the routing the classes must
+    /// reproduce exactly (for tests).
+    #[cfg(test)]
+    pub(crate) fn unmerged(scenario: &Scenario, model: &'a SkillModel) -> Self {
+        Self::with_classes(scenario, model, (0..model.groups.len()).collect())
+    }
+
+    /// As [`Skills::new`], the groups' classes `class_of` (numbered from 0 in the order of
+    /// each class's first group).
+    fn with_classes(scenario: &Scenario, model: &'a SkillModel, class_of: Vec<usize>) -> Self {
         let n_types = model.types.len();
         let mut immediate = vec![Vec::new(); n_types];
         let mut delayed: Vec<Vec<(f64, Vec<Route>)>> = vec![Vec::new(); n_types];
@@ -341,15 +401,45 @@ impl<'a> Skills<'a> {
             handle_time_factor = Vec::new();
         }
         let first_total: u32 = model.groups.iter().map(|g| g.agents[0]).sum();
+        let n_classes = class_of.iter().max().map_or(0, |&c| c + 1);
+        let mut idle: Vec<IdleAgents> = (0..n_classes)
+            .map(|c| {
+                let most: u32 = (model.groups.iter().zip(&class_of))
+                    .filter(|&(_, &of)| of == c)
+                    .map(|(g, _)| g.agents.iter().copied().max().unwrap_or(0))
+                    .sum();
+                IdleAgents::with_capacity(most as usize)
+            })
+            .collect();
         let groups = Table::new(
-            model.groups.iter().map(|g| {
-                let most = g.agents.iter().copied().max().unwrap_or(0);
-                let mut state = GroupState::with_capacity(most as usize);
-                state.set_target(0.0, g.agents[0]);
-                state
+            model.groups.iter().enumerate().map(|(g, group)| {
+                let mut pool = AgentPool::default();
+                pool.set_target(group.agents[0]);
+                for _ in 0..pool.free() {
+                    idle[class_of[g]].push(0.0, g);
+                }
+                pool
             }),
-            || GroupState::with_capacity(0),
+            AgentPool::default,
         );
+        let to_classes = |routes: &[Route]| {
+            let mut by_class: Vec<ClassRoute> = Vec::new();
+            for r in routes {
+                let class = class_of[r.group];
+                if !by_class.iter().any(|c| c.class == class) {
+                    by_class.push(ClassRoute {
+                        class,
+                        rank: r.rank,
+                    });
+                }
+            }
+            by_class
+        };
+        let immediate: Vec<Vec<ClassRoute>> = immediate.iter().map(|r| to_classes(r)).collect();
+        let delayed_classes: Vec<Vec<Vec<ClassRoute>>> = delayed
+            .iter()
+            .map(|levels| levels.iter().map(|(_, r)| to_classes(r)).collect())
+            .collect();
         let skills = Table::new(
             model.groups.iter().map(|g| {
                 g.skills
@@ -378,6 +468,7 @@ impl<'a> Skills<'a> {
             skills,
             immediate: Table::new(immediate, Vec::new),
             delayed: Table::new(delayed, Vec::new),
+            delayed_classes: Table::new(delayed_classes, Vec::new),
             mix,
             policy: model.routing,
             handle_time_factor,
@@ -386,6 +477,8 @@ impl<'a> Skills<'a> {
                 || WaitingLine::with_capacity(0),
             ),
             groups,
+            class_of: Table::new(class_of, || 0),
+            idle: Table::new(idle, || IdleAgents::with_capacity(0)),
         }
     }
 
@@ -397,28 +490,37 @@ impl<'a> Skills<'a> {
         }
     }
 
-    /// Among `routes` (best rank first), the group of the best rank with a free agent, ties
+    /// Among `routes` (best rank first), the class of the best rank with a free agent, ties
     /// broken by `agent_select`; stops at the first rank that has one.
     #[inline(always)]
-    fn best_free(&self, routes: &[Route]) -> Option<usize> {
+    fn best_free(&self, routes: &[ClassRoute]) -> Option<usize> {
         let mut rest = routes.iter();
-        let first = rest.find(|r| self.groups[r.group].pool.free() > 0)?;
-        let (mut best, rank) = (first.group, first.rank);
+        let first = rest.find(|r| self.idle[r.class].len() > 0)?;
+        let (mut best, rank) = (first.class, first.rank);
         let select = self.policy.agent_select;
         for r in rest.take_while(|r| r.rank == rank) {
-            let (candidate, incumbent) = (&self.groups[r.group], &self.groups[best]);
+            let (candidate, incumbent) = (&self.idle[r.class], &self.idle[best]);
             let better = match select {
-                AgentSelect::LongestIdle => candidate
-                    .longest_idle_since()
-                    .zip(incumbent.longest_idle_since())
-                    .is_some_and(|(c, i)| c < i),
-                AgentSelect::MostFreeGroup => candidate.pool.free() > incumbent.pool.free(),
+                AgentSelect::LongestIdle => candidate.front_before(incumbent),
+                AgentSelect::MostFreeGroup => candidate.len() > incumbent.len(),
             };
             if better {
-                best = r.group;
+                best = r.class;
             }
         }
         Some(best)
+    }
+
+    /// The front agent of class `class` (one with a free agent) takes a call: their group.
+    #[inline(always)]
+    fn seize_front(&mut self, class: usize) -> Option<usize> {
+        let g = self.idle[class].pop_front()?;
+        let seized = self.groups[g].seize();
+        debug_assert!(
+            seized,
+            "an agent in the idle order of class {class} is free"
+        );
+        Some(g)
     }
 
     /// The type of the eligible head call that group `g` takes at `t`: the best rank first,
@@ -501,34 +603,54 @@ impl Router for Skills<'_> {
     }
     #[inline]
     fn pool(&self, g: usize) -> &AgentPool {
-        &self.groups[g].pool
+        &self.groups[g]
     }
     #[inline]
     fn seize(&mut self, g: usize) -> bool {
-        self.groups[g].seize()
+        if !self.groups[g].seize() {
+            return false;
+        }
+        let taken = self.idle[self.class_of[g]].take_first_of(g);
+        debug_assert!(
+            taken,
+            "a free agent of group {g} is in its class's idle order"
+        );
+        true
     }
     #[inline]
     fn end_call(&mut self, g: usize, t: f64, call_waiting: bool) -> bool {
-        self.groups[g].end_call(t, call_waiting)
+        let pool = &mut self.groups[g];
+        let free = pool.free();
+        let takes_next = pool.end_call(call_waiting);
+        // the free agents are one more (this one, idle from `t`) or as many as before
+        if pool.free() > free {
+            self.idle[self.class_of[g]].push(t, g);
+        }
+        takes_next
     }
     fn set_staffing(&mut self, t: f64, interval: usize) {
-        let groups = self.model.groups.len();
-        for (state, group) in self
-            .groups
-            .first_mut(groups)
-            .iter_mut()
-            .zip(&self.model.groups)
-        {
-            state.set_target(t, group.agents[interval]);
+        for (g, group) in self.model.groups.iter().enumerate() {
+            let pool = &mut self.groups[g];
+            pool.set_target(group.agents[interval]);
+            let free = pool.free() as usize;
+            // arriving agents are idle from `t`; leaving free agents are the most recently
+            // idle ones
+            let idle = &mut self.idle[self.class_of[g]];
+            let listed = idle.count_of(g);
+            for _ in listed..free {
+                idle.push(t, g);
+            }
+            idle.keep_of(g, free);
         }
     }
     fn close(&mut self, g: usize) {
         self.groups[g].close();
+        self.idle[self.class_of[g]].keep_of(g, 0);
     }
     #[inline(always)]
     fn seize_free(&mut self, ty: usize) -> Option<usize> {
-        let g = self.best_free(&self.immediate[ty])?;
-        self.groups[g].seize().then_some(g)
+        let class = self.best_free(&self.immediate[ty])?;
+        self.seize_front(class)
     }
     #[inline]
     fn delays(&self, ty: usize) -> &[(f64, Vec<Route>)] {
@@ -536,8 +658,8 @@ impl Router for Skills<'_> {
     }
     #[inline]
     fn seize_free_after(&mut self, ty: usize, level: usize) -> Option<usize> {
-        let g = self.best_free(&self.delayed[ty][level].1)?;
-        self.groups[g].seize().then_some(g)
+        let class = self.best_free(&self.delayed_classes[ty][level])?;
+        self.seize_front(class)
     }
     #[inline(always)]
     fn next_type(&self, g: usize, t: f64) -> Option<usize> {
@@ -570,21 +692,23 @@ impl Router for Skills<'_> {
             .iter()
             .zip(self.groups.first(self.model.groups.len()))
             .filter(|(group, _)| group.skill(ty).is_some())
-            .map(|(_, state)| state.pool.present())
+            .map(|(_, pool)| pool.present())
             .sum()
     }
     fn busy(&self) -> u32 {
         self.groups
             .first(self.model.groups.len())
             .iter()
-            .map(|g| g.pool.busy())
+            .map(|pool| pool.busy())
             .sum()
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::WaitingTypes;
+    use super::*;
+    use crate::model::routing::Skill;
+    use crate::model::test_support;
 
     /// A group's test never says "nobody waits" while one of its types has someone in line,
     /// also for types from 63 on, which share one bit.
@@ -615,5 +739,148 @@ mod tests {
             }
         }
         assert!(!waiting.any(u64::MAX), "everyone left");
+    }
+
+    /// The group the policy `select` gives a call of type `ty` that has waited `waited_s`
+    /// exactly (0 or a delay), found from `router`'s groups one by one (each its own class):
+    /// of the groups taking the type at that wait, at the best rank with a free agent, the
+    /// one whose front agent has been idle longest (or with the most free agents), the first
+    /// in the file on a tie; `None` when no such group has a free agent. Also true when the
+    /// tie rule decided.
+    fn chosen(
+        router: &Skills,
+        ty: usize,
+        waited_s: f64,
+        select: AgentSelect,
+    ) -> (Option<usize>, bool) {
+        let takes = |g: &usize| {
+            let skill = router.model.groups[*g].skill(ty);
+            skill.filter(|s| s.delay_s == waited_s).map(|s| s.rank)
+        };
+        let free = |g: &usize| router.groups[*g].free() > 0;
+        let groups = (0..router.model.groups.len()).filter(free);
+        let Some(best_rank) = groups.clone().filter_map(|g| takes(&g)).min() else {
+            return (None, false);
+        };
+        let key = |g: usize| match select {
+            AgentSelect::LongestIdle => router.idle[g].front().map_or(f64::NAN, |f| f.0),
+            AgentSelect::MostFreeGroup => -f64::from(router.groups[g].free()),
+        };
+        let (mut best, mut tie): (Option<usize>, bool) = (None, false);
+        for g in groups.filter(|g| takes(g) == Some(best_rank)) {
+            match best {
+                Some(b) if key(g) >= key(b) => tie |= key(g) == key(b),
+                _ => (best, tie) = (Some(g), false),
+            }
+        }
+        (best, tie)
+    }
+
+    /// The same operations on a router whose groups of the same skills share an idle order
+    /// (their class) and on one with an order per group give the same answers, step by
+    /// step: which group takes each call, and every group's counters. Times are whole
+    /// seconds and staffing changes at set instants, so that agents of several groups are
+    /// often idle since the same instant (the tie rule: the group first in the file).
+    #[test]
+    fn a_class_of_groups_routes_as_its_groups_apart() {
+        let sc = test_support::scenario(test_support::NINE_TO_CLOSE, &[100.0; 4], &[1; 4], None);
+        let mut model = SkillModel::single(&sc);
+        model.types.push(model.types[0].clone());
+        let skill = |call_type, rank, delay_s| Skill {
+            call_type,
+            rank,
+            delay_s,
+            handle_time_factor: 1.0,
+        };
+        let one = vec![skill(0, 1, 0.0), skill(1, 2, 10.0)];
+        let other = vec![skill(1, 1, 0.0), skill(0, 1, 0.0)];
+        let staffing = [
+            [2, 0, 3, 1],
+            [0, 2, 2, 4],
+            [1, 3, 0, 2],
+            [3, 1, 1, 0],
+            [2, 2, 2, 2],
+        ];
+        model.groups = (staffing.iter().enumerate())
+            .map(|(g, agents)| AgentGroup {
+                name: format!("g{g}"),
+                agents: agents.to_vec(),
+                skills: if g % 3 == 1 { &other } else { &one }.clone(),
+            })
+            .collect();
+        for select in [AgentSelect::LongestIdle, AgentSelect::MostFreeGroup] {
+            model.routing.agent_select = select;
+            let mut merged = Skills::new(&sc, &model);
+            let mut apart = Skills::unmerged(&sc, &model);
+            let classes = (0..model.groups.len()).map(|g| merged.class_of[g]);
+            let expected = match select {
+                AgentSelect::LongestIdle => vec![0, 1, 0, 0, 1],
+                AgentSelect::MostFreeGroup => vec![0, 1, 2, 3, 4],
+            };
+            assert_eq!(classes.collect::<Vec<_>>(), expected);
+            let mut state: u64 = 7;
+            let mut t = 0.0;
+            let (mut answered, mut ties) = (0, 0);
+            for step in 1..=20_000 {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let pick = (state >> 33) as usize;
+                t += f64::from(u8::from(pick.is_multiple_of(3)));
+                // a new interval's staffing every 250 steps; closing time at step 18,000
+                if step % 250 == 0 && step < 18_000 {
+                    let interval = step / 250 % 4;
+                    merged.set_staffing(t, interval);
+                    apart.set_staffing(t, interval);
+                } else if step == 18_000 {
+                    for g in 0..5 {
+                        merged.close(g);
+                        apart.close(g);
+                    }
+                }
+                let (ty, g) = (pick / 7 % 2, pick / 17 % 5);
+                let (a, b) = match pick % 10 {
+                    0..=3 => {
+                        let (want, tie) = chosen(&apart, ty, 0.0, select);
+                        (answered, ties) =
+                            (answered + want.map_or(0, |_| 1), ties + usize::from(tie));
+                        let b = apart.seize_free(ty);
+                        assert_eq!(b, want, "{select:?}, step {step}: the rule");
+                        (merged.seize_free(ty), b)
+                    }
+                    4 => {
+                        let (want, tie) = chosen(&apart, 1, 10.0, select);
+                        (answered, ties) =
+                            (answered + want.map_or(0, |_| 1), ties + usize::from(tie));
+                        let b = apart.seize_free_after(1, 0);
+                        assert_eq!(b, want, "{select:?}, step {step}: the rule");
+                        (merged.seize_free_after(1, 0), b)
+                    }
+                    5..=8 if merged.groups[g].busy() > 0 => {
+                        let waiting = pick.is_multiple_of(5);
+                        let (a, b) = (
+                            merged.end_call(g, t, waiting),
+                            apart.end_call(g, t, waiting),
+                        );
+                        (Some(usize::from(a)), Some(usize::from(b)))
+                    }
+                    _ => (
+                        Some(usize::from(merged.seize(g))),
+                        Some(usize::from(apart.seize(g))),
+                    ),
+                };
+                assert_eq!(a, b, "{select:?}, step {step}");
+                for g in 0..5 {
+                    let (m, p) = (&merged.groups[g], &apart.groups[g]);
+                    assert_eq!((m.free(), m.busy()), (p.free(), p.busy()), "step {step}");
+                    assert_eq!(
+                        merged.idle[merged.class_of[g]].count_of(g),
+                        m.free() as usize
+                    );
+                }
+            }
+            assert!(answered > 2000, "{select:?}: {answered} calls answered");
+            assert!(ties > 200, "{select:?}: {ties} decided by the tie rule");
+        }
     }
 }

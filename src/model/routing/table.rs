@@ -41,11 +41,6 @@ impl<T> Table<T> {
     pub(crate) fn first(&self, n: usize) -> &[T] {
         &self.0[..n]
     }
-
-    /// The entries of the first `n` types (or groups), to change.
-    pub(crate) fn first_mut(&mut self, n: usize) -> &mut [T] {
-        &mut self.0[..n]
-    }
 }
 
 impl<T> Index<usize> for Table<T> {
@@ -78,8 +73,6 @@ mod tests {
         table[254] = 7;
         assert_eq!(table[254], 7);
         assert_eq!(table.first(2), [10, 11]);
-        table.first_mut(1)[0] = 9;
-        assert_eq!(table[0], 9);
         let most = Table::new(0..MAX_TYPES_OR_GROUPS, || usize::MAX);
         assert_eq!(most[MAX_TYPES_OR_GROUPS - 1], MAX_TYPES_OR_GROUPS - 1);
     }
