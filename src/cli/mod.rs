@@ -123,8 +123,10 @@ fn completions(args: CompletionsArgs) -> anyhow::Result<()> {
 
 /// Writes `callsim.1` and one page per command (and per `fit` subcommand) into `out`.
 fn man_pages(args: ManArgs) -> anyhow::Result<()> {
+    use anyhow::Context;
     use clap::CommandFactory;
-    std::fs::create_dir_all(&args.out)?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot make the folder {} (--out)", args.out.display()))?;
     let command = Cli::command();
     let mut written = 0;
     let mut write = |name: String, page: clap::Command| -> anyhow::Result<()> {
