@@ -298,12 +298,7 @@ fn tiny_inputs(work: &Path) {
         "name = \"tiny-sweep\"\nbase = \"tiny.toml\"\n[axes]\n\"staffing.agents\" = [2, 3]\n",
     )
     .unwrap();
-    let counts: String = std::fs::read_to_string(repo("data/bank_calls_2003_mar_jun.csv"))
-        .unwrap()
-        .lines()
-        .take(1 + 20 * 169)
-        .collect::<Vec<_>>()
-        .join("\n");
+    let counts = crate::common::bank_counts_head(1 + 20 * 169);
     std::fs::write(work.join("counts.csv"), counts).unwrap();
     std::fs::write(work.join("holidays.txt"), "2003-03-17\n").unwrap();
     let scenario = callsim::scenario::load(&repo("scenarios/small-business.toml")).unwrap();
