@@ -589,34 +589,57 @@ fn bench(c: &mut Criterion) {
 
 criterion_group!(benches, bench);
 
-fn main() {
-    let which = std::env::var("BARE_ONLY").unwrap_or_default();
-    match which.as_str() {
-        "single" => return report("single", &black_box(single(1))),
-        "groups" => return report("groups", &black_box(multi::<Groups<false>, false>(1))),
-        "pools" => return report("pools", &black_box(multi::<Pools, false>(1))),
-        "groups_apart" => {
-            return report(
-                "groups",
-                &black_box(multi::<Groups<false>, true>(black_box(1))),
-            );
+/// A loop `BARE_ONLY` runs alone: its name, and the loop giving the name of the center it
+/// simulates (`single` or `groups`/`pools`, as `report` prints it) and its counts.
+type Variant = (&'static str, fn() -> (&'static str, Kpis));
+
+/// The loops `BARE_ONLY` runs alone, in the README table's order.
+const VARIANTS: [Variant; 7] = [
+    ("single", || ("single", single(black_box(1)))),
+    ("groups", || {
+        ("groups", multi::<Groups<false>, false>(black_box(1)))
+    }),
+    ("groups_branch_free", || {
+        ("groups", multi::<Groups<true>, false>(black_box(1)))
+    }),
+    ("pools", || ("pools", multi::<Pools, false>(black_box(1)))),
+    ("groups_apart", || {
+        ("groups", multi::<Groups<false>, true>(black_box(1)))
+    }),
+    ("groups_branch_free_apart", || {
+        ("groups", multi::<Groups<true>, true>(black_box(1)))
+    }),
+    ("pools_apart", || {
+        ("pools", multi::<Pools, true>(black_box(1)))
+    }),
+];
+
+fn main() -> std::process::ExitCode {
+    // unset or empty: the checks, then every benchmark; else the one loop named, alone
+    let which = match std::env::var("BARE_ONLY") {
+        Ok(which) => which,
+        Err(std::env::VarError::NotPresent) => String::new(),
+        Err(std::env::VarError::NotUnicode(raw)) => {
+            eprintln!("error: BARE_ONLY={raw:?} is not UTF-8");
+            return std::process::ExitCode::from(2);
         }
-        "groups_branch_free" => {
-            return report(
-                "groups",
-                &black_box(multi::<Groups<true>, false>(black_box(1))),
-            );
-        }
-        "groups_branch_free_apart" => {
-            return report(
-                "groups",
-                &black_box(multi::<Groups<true>, true>(black_box(1))),
-            );
-        }
-        "pools_apart" => return report("pools", &black_box(multi::<Pools, true>(black_box(1)))),
-        _ => {}
+    };
+    if which.is_empty() {
+        sanity();
+        benches();
+        Criterion::default().configure_from_args().final_summary();
+        return std::process::ExitCode::SUCCESS;
     }
-    sanity();
-    benches();
-    Criterion::default().configure_from_args().final_summary();
+    let Some((_, run)) = VARIANTS.iter().find(|(name, _)| *name == which) else {
+        let names: Vec<&str> = VARIANTS.iter().map(|(name, _)| *name).collect();
+        eprintln!(
+            "error: BARE_ONLY={which:?} is not a variant; give one of: {} (or leave it unset for \
+             the checks and every benchmark)",
+            names.join(", ")
+        );
+        return std::process::ExitCode::from(2);
+    };
+    let (center, counts) = run();
+    report(center, &black_box(counts));
+    std::process::ExitCode::SUCCESS
 }

@@ -28,10 +28,10 @@ pub(super) enum SlBasis {
 #[derive(Debug, clap::Args)]
 pub(super) struct ErlangArgs {
     /// Calls offered per hour.
-    #[arg(long, value_name = "X", allow_negative_numbers = true)]
+    #[arg(long, value_name = "X", allow_negative_numbers = true, value_parser = calls_per_hour_arg)]
     calls_per_hour: f64,
     /// Average handle time (talk + hold + wrap-up): seconds, or a duration such as 4m or 3m30s.
-    #[arg(long, value_name = "DUR", allow_hyphen_values = true, value_parser = super::duration_arg)]
+    #[arg(long, value_name = "DUR", allow_hyphen_values = true, value_parser = aht_arg)]
     aht: f64,
     /// Agents on the phones. Optional with a target: then a table around the requirement.
     #[arg(long, value_name = "N")]
@@ -149,6 +149,26 @@ pub(super) struct ErlangReport {
     /// With a target and no `--agents`: rows around the requirement.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub table: Option<Vec<Row>>,
+}
+
+/// `--calls-per-hour X`: a number from 0 to a scenario's limit
+/// ([`crate::scenario::validate::MAX_CALLS_PER_HOUR`]).
+fn calls_per_hour_arg(text: &str) -> Result<f64, String> {
+    let value = super::number_arg(text)?;
+    let max = crate::scenario::validate::MAX_CALLS_PER_HOUR;
+    if (0.0..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("expected calls per hour from 0 to {max}"))
+    }
+}
+
+/// `--aht DUR`: a duration over 0 (and at most a year), checked as the calculator checks it
+/// ([`Traffic::new`]). Returns seconds.
+fn aht_arg(text: &str) -> Result<f64, String> {
+    let aht_s = super::duration_arg(text)?;
+    Traffic::new(0.0, aht_s).map_err(super::erlang_message)?;
+    Ok(aht_s)
 }
 
 /// Runs `callsim erlang`.

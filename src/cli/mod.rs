@@ -123,8 +123,10 @@ fn completions(args: CompletionsArgs) -> anyhow::Result<()> {
 
 /// Writes `callsim.1` and one page per command (and per `fit` subcommand) into `out`.
 fn man_pages(args: ManArgs) -> anyhow::Result<()> {
+    use anyhow::Context;
     use clap::CommandFactory;
-    std::fs::create_dir_all(&args.out)?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot make the folder {} (--out)", args.out.display()))?;
     let command = Cli::command();
     let mut written = 0;
     let mut write = |name: String, page: clap::Command| -> anyhow::Result<()> {
@@ -159,6 +161,64 @@ fn duration_arg(text: &str) -> Result<f64, String> {
             "expected a duration from 0 to a year (365d), got \"{text}\""
         ))
     }
+}
+
+/// A number flag (`--calls-per-hour`, a share): a decimal number.
+fn number_arg(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| "expected a number such as 0.8".to_string())
+}
+
+/// A target flag of `plan` and `roster`: `text` read by `read`, then checked as the
+/// planner and the calculator check their targets ([`crate::erlang::Targets::validate`]), so
+/// that a value out of range is clap's error, naming the flag.
+fn target_arg(
+    text: &str,
+    read: fn(&str) -> Result<f64, String>,
+    set: fn(&mut crate::erlang::Targets, f64),
+) -> Result<f64, String> {
+    let value = read(text)?;
+    let mut targets = crate::erlang::Targets::new(20.0);
+    set(&mut targets, value);
+    targets.validate().map_err(erlang_message)?;
+    Ok(value)
+}
+
+/// The text of an Erlang error, without its `invalid input: ` heading.
+fn erlang_message(e: crate::erlang::ErlangError) -> String {
+    match e {
+        crate::erlang::ErlangError::InvalidInput(message) => message,
+        other => other.to_string(),
+    }
+}
+
+/// `--target-sl P`: a share in (0, 1).
+fn target_sl_arg(text: &str) -> Result<f64, String> {
+    target_arg(text, number_arg, |t, v| t.service_level = Some(v))
+}
+
+/// `--max-abandon P`: a share in (0, 1).
+fn max_abandon_arg(text: &str) -> Result<f64, String> {
+    target_arg(text, number_arg, |t, v| t.max_abandon = Some(v))
+}
+
+/// `--max-occupancy P`: a share in (0, 1].
+fn max_occupancy_arg(text: &str) -> Result<f64, String> {
+    target_arg(text, number_arg, |t, v| t.max_occupancy = Some(v))
+}
+
+/// `--max-asa DUR`: a duration over 0 (and at most a year). Returns seconds.
+fn max_asa_arg(text: &str) -> Result<f64, String> {
+    target_arg(text, duration_arg, |t, v| t.max_asa_s = Some(v))
+}
+
+/// `--shrinkage S`: a share in [0, 1) of paid time off the phones, checked as heads are
+/// scheduled ([`crate::erlang::scheduled_agents`]).
+fn shrinkage_arg(text: &str) -> Result<f64, String> {
+    let value = number_arg(text)?;
+    crate::erlang::scheduled_agents(1, value).map_err(erlang_message)?;
+    Ok(value)
 }
 
 /// Set when standard output could not be written for another reason than a reader that has

@@ -46,19 +46,19 @@ pub(super) struct PlanArgs {
     pub file: PathBuf,
     /// Service-level target, a share in (0, 1): answered within the threshold ÷ offered
     /// [default: the scenario's [service_level] target].
-    #[arg(long, value_name = "P", allow_negative_numbers = true)]
+    #[arg(long, value_name = "P", allow_negative_numbers = true, value_parser = super::target_sl_arg)]
     pub target_sl: Option<f64>,
     /// Service-level threshold, e.g. 20s [default: the scenario's].
     #[arg(long, value_name = "DUR", allow_hyphen_values = true, value_parser = super::duration_arg)]
     pub threshold: Option<f64>,
     /// Maximum abandonment rate, a share in (0, 1), e.g. 0.05.
-    #[arg(long, value_name = "P", allow_negative_numbers = true)]
+    #[arg(long, value_name = "P", allow_negative_numbers = true, value_parser = super::max_abandon_arg)]
     pub max_abandon: Option<f64>,
     /// Maximum ASA (mean wait of answered calls), e.g. 30s.
-    #[arg(long, value_name = "DUR", allow_hyphen_values = true, value_parser = super::duration_arg)]
+    #[arg(long, value_name = "DUR", allow_hyphen_values = true, value_parser = super::max_asa_arg)]
     pub max_asa: Option<f64>,
     /// Maximum occupancy, a share in (0, 1], e.g. 0.85.
-    #[arg(long, value_name = "P", allow_negative_numbers = true)]
+    #[arg(long, value_name = "P", allow_negative_numbers = true, value_parser = super::max_occupancy_arg)]
     pub max_occupancy: Option<f64>,
     /// Fewest agents meeting the targets, or least total cost.
     #[arg(long, value_enum, default_value_t = Optimize::Targets)]
@@ -94,7 +94,7 @@ pub(super) struct PlanArgs {
     #[arg(long, value_name = "N", requires = "precision", value_parser = clap::value_parser!(u32).range(2..=100_000))]
     pub max_replications: Option<u32>,
     /// Shrinkage for scheduled agents, a share in [0, 1) [default: [costs], else 0].
-    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    #[arg(long, value_name = "S", allow_negative_numbers = true, value_parser = super::shrinkage_arg)]
     pub shrinkage: Option<f64>,
     /// Also write OUT/<name>/<name>-planned.toml: the scenario with the planned staffing.
     #[arg(long)]

@@ -40,7 +40,7 @@ pub(super) struct RosterArgs {
     pub out: PathBuf,
     /// Maximum abandonment rate for the plan, a share in (0, 1), e.g. 0.05 (the scenario's
     /// service-level target is always a target).
-    #[arg(long, value_name = "P", allow_negative_numbers = true)]
+    #[arg(long, value_name = "P", allow_negative_numbers = true, value_parser = super::max_abandon_arg)]
     pub max_abandon: Option<f64>,
     /// Plan each day so that every interval meets its targets on at least this share of
     /// simulated days, e.g. 0.9 (as `plan --confidence`), before rostering it.
@@ -51,7 +51,7 @@ pub(super) struct RosterArgs {
     pub replications: Option<u32>,
     /// Shrinkage, a share in [0, 1) of paid time off the phones besides the rostered breaks
     /// [default: [costs], else 0; for a plan table: its plan.json].
-    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    #[arg(long, value_name = "S", allow_negative_numbers = true, value_parser = super::shrinkage_arg)]
     pub shrinkage: Option<f64>,
     /// Do not simulate the roster.
     #[arg(long)]

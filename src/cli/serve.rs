@@ -23,8 +23,8 @@ pub(super) struct ServeArgs {
     /// Replications of the baseline and of every what-if, overriding the file.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub replications: Option<u32>,
-    /// Seed, overriding the file.
-    #[arg(long)]
+    /// Seed, overriding the file (at most 2^63 - 1, as a scenario file's).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: Option<u64>,
     /// Longest a what-if may simulate (e.g. 30s, 2m; at most a day); it is stopped then
     /// (HTTP 503).

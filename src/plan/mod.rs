@@ -66,7 +66,7 @@ pub const PLANNED_KPIS: [Kpi; 4] = [
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
     /// A target, the threshold or the shrinkage is out of range, or the analytic start failed.
-    #[error("{0}")]
+    #[error(transparent)]
     Erlang(#[from] ErlangError),
     /// The options do not make sense together.
     #[error("{0}")]
@@ -85,7 +85,7 @@ pub enum PlanError {
         agents: u32,
     },
     /// A simulated staffing ran away (see [`crate::simulate::RunError`]).
-    #[error("{0}")]
+    #[error(transparent)]
     Run(#[from] crate::simulate::RunError),
     /// An option the plan of a center with call types cannot honour: there each type's
     /// target is its own, met by the mean over replications, with the fewest agents.

@@ -207,7 +207,18 @@ pub fn write_whole<T>(
             }
         }
     }
-    std::fs::create_dir_all(out)?;
+    // a folder, or a symlink to one, is used as it is
+    std::fs::create_dir_all(out).map_err(|e| {
+        let why = if out.is_file() {
+            "it is a file, not a folder".to_string()
+        } else {
+            e.to_string()
+        };
+        io::Error::new(
+            e.kind(),
+            format!("cannot make the output folder {}: {why}", out.display()),
+        )
+    })?;
     remove_stale(out, name)?;
     let part = name_part(name);
     let pid = std::process::id();

@@ -131,7 +131,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeReport, SweepError> 
         if !same_file {
             write_atomic(&target, &stored.bytes).map_err(|e| SweepError::Io {
                 path: target.clone(),
-                source: e,
+                error: e,
             })?;
         }
     }

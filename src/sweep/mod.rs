@@ -32,12 +32,12 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum SweepError {
     /// A file or folder could not be read or written.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {error}", path.display())]
     Io {
         /// The file or folder.
         path: PathBuf,
-        /// What the system said.
-        source: std::io::Error,
+        /// What the system said (in the message, not a source: `{:#}` says it once).
+        error: std::io::Error,
     },
     /// A result file is not what callsim writes.
     #[error(
@@ -69,6 +69,6 @@ pub enum SweepError {
         path: PathBuf,
     },
     /// A point's simulation ran away.
-    #[error("{0}")]
+    #[error(transparent)]
     Run(#[from] crate::simulate::RunError),
 }

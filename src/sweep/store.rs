@@ -185,10 +185,10 @@ pub fn point_path(dir: &Path, point: usize) -> PathBuf {
     dir.join(POINTS).join(format!("{point:06}.json"))
 }
 
-fn io_error(path: &Path, source: std::io::Error) -> SweepError {
+fn io_error(path: &Path, error: std::io::Error) -> SweepError {
     SweepError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     }
 }
 

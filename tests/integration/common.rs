@@ -12,6 +12,17 @@ pub fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
+/// The first `lines` lines of the bank's counts (`data/bank_calls_2003_mar_jun.csv`, its
+/// header and 169 five-minute intervals a day), joined by newlines.
+pub fn bank_counts_head(lines: usize) -> String {
+    std::fs::read_to_string(repo("data/bank_calls_2003_mar_jun.csv"))
+        .unwrap()
+        .lines()
+        .take(lines)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Every folder under `scenarios/` that holds example scenario files (sweep files excluded).
 pub fn example_folders() -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {

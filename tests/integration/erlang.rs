@@ -543,10 +543,30 @@ fn cli_unstable_erlang_c_is_an_error() {
 
 #[test]
 fn cli_bad_input_is_a_clear_error() {
-    let err = run_fails(&["--calls-per-hour", "-5", "--aht", "180", "--agents", "3"]);
-    assert!(err.contains("calls per hour"), "{err}");
-    let err = run_fails(&["--calls-per-hour", "200", "--aht", "0", "--agents", "3"]);
-    assert!(err.contains("handle time"), "{err}");
+    // out of range: clap's usage error, naming the flag
+    for (args, what) in [
+        (["--calls-per-hour", "-5", "--aht", "180"], "calls per hour"),
+        (
+            ["--calls-per-hour", "2e7", "--aht", "180"],
+            "calls per hour",
+        ),
+        (["--calls-per-hour", "200", "--aht", "0"], "handle time"),
+    ] {
+        let out = callsim()
+            .arg("erlang")
+            .args(args)
+            .args(["--agents", "3"])
+            .assert()
+            .failure()
+            .code(2);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        let flag = if what == "handle time" {
+            "'--aht <DUR>'"
+        } else {
+            "'--calls-per-hour <X>'"
+        };
+        assert!(err.contains(what) && err.contains(flag), "{err}");
+    }
     let err = run_fails(&[&CCH[..], &["--agents", "0"]].concat());
     assert!(err.contains("--agents"), "{err}");
     let err = run_fails(&CCH);

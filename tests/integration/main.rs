@@ -7,6 +7,7 @@ mod common;
 mod days;
 mod erlang;
 mod fit;
+mod flags;
 mod forecast;
 mod layering;
 mod mechanisms;

@@ -260,12 +260,7 @@ fn mutated_fit_inputs_are_read_or_errors_naming_the_file_never_a_panic() {
     let log = callsim::fit::calls::calls_csv(
         &callsim::fit::calls::log_replication(&scenario, 0).unwrap(),
     );
-    let counts: String = std::fs::read_to_string(repo("data/bank_calls_2003_mar_jun.csv"))
-        .unwrap()
-        .lines()
-        .take(400)
-        .collect::<Vec<_>>()
-        .join("\n");
+    let counts = crate::common::bank_counts_head(400);
     let dir = tempfile::tempdir().unwrap();
     let started = std::time::Instant::now();
     let mut through_binary = 0;
@@ -352,12 +347,7 @@ fn mutated_fit_inputs_are_read_or_errors_naming_the_file_never_a_panic() {
 #[test]
 fn mutated_forecast_inputs_are_forecast_or_errors_naming_the_file_never_a_panic() {
     use callsim::forecast::{History, backtest, forecast, read_holidays};
-    let counts: String = std::fs::read_to_string(repo("data/bank_calls_2003_mar_jun.csv"))
-        .unwrap()
-        .lines()
-        .take(1 + 20 * 169)
-        .collect::<Vec<_>>()
-        .join("\n");
+    let counts = crate::common::bank_counts_head(1 + 20 * 169);
     let holidays = "# holidays\n2003-03-17\n2003-03-28 # a Friday\n";
     let dir = tempfile::tempdir().unwrap();
     let started = std::time::Instant::now();
