@@ -84,7 +84,7 @@ pub enum BaselineError {
     #[error("the seed must be at most {}", i64::MAX)]
     Seed,
     /// The baseline's simulation ran away.
-    #[error("{0}")]
+    #[error(transparent)]
     Run(#[from] crate::simulate::RunError),
 }
 
