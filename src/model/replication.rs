@@ -1777,7 +1777,7 @@ mod tests {
     use super::*;
     use crate::model::callback::CallbackPolicy;
     use crate::model::routing::{AgentGroup, CallType, Skill};
-    use crate::model::test_support::{self, day};
+    use crate::model::test_support::{self, day, skill};
     use crate::model::{Dist, SkillModel};
 
     /// Offered, answered, total wait and busy time of each interval, to the bit.
@@ -2138,12 +2138,6 @@ mod tests {
             ..model.types[0].clone()
         };
         model.types.push(second);
-        let skill = |call_type, rank, delay_s| Skill {
-            call_type,
-            rank,
-            delay_s,
-            handle_time_factor: 1.0,
-        };
         let (specialist, backup) = (0, 1);
         model.groups[specialist].agents = vec![1];
         model.groups.push(AgentGroup {
@@ -2226,17 +2220,6 @@ mod tests {
             Some(Dist::exponential(120.0).unwrap()),
         );
         sc.handle_time = Dist::deterministic(120.0).unwrap();
-        let mut model = SkillModel::single(&sc);
-        model.types.push(CallType {
-            name: "support".into(),
-            ..model.types[0].clone()
-        });
-        let skill = |call_type, rank, delay_s| Skill {
-            call_type,
-            rank,
-            delay_s,
-            handle_time_factor: 1.0,
-        };
         let sales = vec![skill(0, 1, 0.0), skill(1, 2, 20.0)];
         let support = vec![skill(1, 1, 0.0), skill(0, 2, 0.0)];
         let staffing = [
@@ -2246,15 +2229,9 @@ mod tests {
             [2, 7, 3, 5],
             [6, 1, 4, 3],
         ];
-        model.groups = staffing
-            .iter()
-            .enumerate()
-            .map(|(g, agents)| AgentGroup {
-                name: format!("g{g}"),
-                agents: agents.to_vec(),
-                skills: if g % 2 == 0 { &sales } else { &support }.clone(),
-            })
-            .collect();
+        let mut model = test_support::two_types(&sc, &staffing, |g| {
+            if g % 2 == 0 { &sales } else { &support }.clone()
+        });
         for select in [AgentSelect::LongestIdle, AgentSelect::MostFreeGroup] {
             model.routing.agent_select = select;
             sc.skills = Some(model.clone());

@@ -1,6 +1,7 @@
 //! Scenarios built in code for the model's unit tests (the single-queue loop and the
 //! multi-skill loop share them, so that both are tested on the same call center).
 
+use super::routing::{AgentGroup, CallType, Skill, SkillModel};
 use super::{Dist, RunKind, Scenario, ServiceLevelGoal};
 
 /// A working day that opens at 09:00.
@@ -54,4 +55,38 @@ pub(crate) fn scenario(
 /// [`scenario`] on a working day that opens at 09:00.
 pub(crate) fn day(calls_per_interval: &[f64], agents: &[u32], patience: Option<Dist>) -> Scenario {
     scenario(NINE_TO_CLOSE, calls_per_interval, agents, patience)
+}
+
+/// A skill for call type `call_type` at `rank`, taken once a call has waited `delay_s`
+/// seconds, talk time as drawn.
+pub(crate) fn skill(call_type: usize, rank: u32, delay_s: f64) -> Skill {
+    Skill {
+        call_type,
+        rank,
+        delay_s,
+        handle_time_factor: 1.0,
+    }
+}
+
+/// The center of `scenario` with a second call type like its first (named "support") and
+/// groups `g0`, `g1`, ... with `staffing[g]` agents per interval, group `g` taking
+/// `skills(g)`.
+pub(crate) fn two_types(
+    scenario: &Scenario,
+    staffing: &[[u32; 4]],
+    skills: impl Fn(usize) -> Vec<Skill>,
+) -> SkillModel {
+    let mut model = SkillModel::single(scenario);
+    model.types.push(CallType {
+        name: "support".into(),
+        ..model.types[0].clone()
+    });
+    model.groups = (staffing.iter().enumerate())
+        .map(|(g, agents)| AgentGroup {
+            name: format!("g{g}"),
+            agents: agents.to_vec(),
+            skills: skills(g),
+        })
+        .collect();
+    model
 }

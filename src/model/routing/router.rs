@@ -707,8 +707,7 @@ impl Router for Skills<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::routing::Skill;
-    use crate::model::test_support;
+    use crate::model::test_support::{self, skill};
 
     /// A group's test never says "nobody waits" while one of its types has someone in line,
     /// also for types from 63 on, which share one bit.
@@ -784,14 +783,6 @@ mod tests {
     #[test]
     fn a_class_of_groups_routes_as_its_groups_apart() {
         let sc = test_support::scenario(test_support::NINE_TO_CLOSE, &[100.0; 4], &[1; 4], None);
-        let mut model = SkillModel::single(&sc);
-        model.types.push(model.types[0].clone());
-        let skill = |call_type, rank, delay_s| Skill {
-            call_type,
-            rank,
-            delay_s,
-            handle_time_factor: 1.0,
-        };
         let one = vec![skill(0, 1, 0.0), skill(1, 2, 10.0)];
         let other = vec![skill(1, 1, 0.0), skill(0, 1, 0.0)];
         let staffing = [
@@ -801,13 +792,9 @@ mod tests {
             [3, 1, 1, 0],
             [2, 2, 2, 2],
         ];
-        model.groups = (staffing.iter().enumerate())
-            .map(|(g, agents)| AgentGroup {
-                name: format!("g{g}"),
-                agents: agents.to_vec(),
-                skills: if g % 3 == 1 { &other } else { &one }.clone(),
-            })
-            .collect();
+        let mut model = test_support::two_types(&sc, &staffing, |g| {
+            if g % 3 == 1 { &other } else { &one }.clone()
+        });
         for select in [AgentSelect::LongestIdle, AgentSelect::MostFreeGroup] {
             model.routing.agent_select = select;
             let mut merged = Skills::new(&sc, &model);
