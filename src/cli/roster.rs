@@ -384,6 +384,20 @@ fn roster_file(
     if let Some(p) = args.confidence {
         options.criterion = super::plan::share_of_days(p)?;
     }
+    if scenario.precision.is_some() {
+        errln!(
+            "{}",
+            crate::plan::own_precision_note(
+                &args.file,
+                &format!(
+                    "each evaluation, the plan's final check and the roster's check simulate {} \
+                     replications (--replications); to hold each interval's KPIs to a \
+                     precision, plan with `callsim plan --precision` (e.g. service_level=0.05)",
+                    options.replications
+                )
+            )
+        );
+    }
     let people = args
         .agents
         .as_deref()

@@ -353,6 +353,18 @@ impl Plan {
     }
 }
 
+/// The note on stderr of a command that plans a scenario `file` holding its own `[precision]`
+/// (`callsim plan`, `callsim roster`), which [`plan`] ignores: that section asks for the
+/// whole day's KPIs of `callsim run`, a plan judges each interval. `instead`: what the command
+/// does instead (the replications it simulates, or the precision it is held to).
+pub fn own_precision_note(file: &std::path::Path, instead: &str) -> String {
+    format!(
+        "note: the [precision] of {} is for `callsim run` (the whole day's KPIs), not for a \
+         plan: {instead}",
+        file.display()
+    )
+}
+
 /// Plans the staffing of `scenario`, one queue or call types and agent groups (its staffing
 /// is ignored; its seed drives the refinement, a seed derived from it the final check). Its
 /// own `[precision]` is ignored too: it asks for the whole day's KPIs of `callsim run`, a plan

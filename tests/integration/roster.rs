@@ -799,3 +799,45 @@ fn every_shift_file_runs_as_its_header_says() {
     }
     assert!(ran >= 4, "{ran} shift files ran");
 }
+
+/// A scenario's own `[precision]` asks for `callsim run`'s whole-day KPIs: a roster, like a
+/// plan, ignores it (the roster of the example day with one is the roster without it, to the
+/// byte: the plan, the shifts and the check of `replications` days), and says so on stderr
+/// with the note `callsim plan` prints.
+#[test]
+fn a_scenarios_own_precision_is_ignored_with_a_note_as_plan_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo("scenarios/roster-day.toml")).unwrap();
+    let with = dir.path().join("with.toml");
+    let without = dir.path().join("without.toml");
+    std::fs::write(
+        &with,
+        format!("{text}\n[precision]\nservice_level = 0.002\nmax_replications = 2000\n"),
+    )
+    .unwrap();
+    std::fs::write(&without, &text).unwrap();
+    let outs: Vec<tempfile::TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    let with_run = roster(&with, outs[0].path(), &[]).success();
+    let without_run = roster(&without, outs[1].path(), &[]).success();
+    let (with_out, without_out) = (with_run.get_output(), without_run.get_output());
+    assert_eq!(
+        String::from_utf8_lossy(&with_out.stdout),
+        String::from_utf8_lossy(&without_out.stdout)
+    );
+    for f in ["roster.csv", "coverage.csv", "roster.json"] {
+        let read = |out: &tempfile::TempDir| std::fs::read(out.path().join("roster-day").join(f));
+        assert_eq!(read(&outs[0]).unwrap(), read(&outs[1]).unwrap(), "{f}");
+    }
+    let stderr = String::from_utf8_lossy(&with_out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "note: the [precision] of {} is for `callsim run` (the whole day's KPIs), not for a \
+             plan: each evaluation, the plan's final check and the roster's check simulate 10 \
+             replications (--replications)",
+            with.display()
+        )),
+        "{stderr}"
+    );
+    let stderr = String::from_utf8_lossy(&without_out.stderr);
+    assert!(!stderr.contains("note:"), "{stderr}");
+}
