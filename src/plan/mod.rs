@@ -46,6 +46,7 @@ pub mod refine;
 pub mod skills;
 
 pub use cost::CostPoint;
+pub use evaluate::DayJudge;
 
 use crate::erlang::{ErlangError, Model, Targets, scheduled_agents};
 use crate::model::Scenario;
@@ -345,6 +346,22 @@ impl Plan {
             .targets
             .service_level
             .unwrap_or(self.check.scenario.service_level.target)
+    }
+
+    /// A judge of days against this plan's targets and criterion, as its final check judges
+    /// its own ([`Plan::days_met`], the intervals it raises): for another staffing simulated
+    /// with the final check's seeds (a roster's check). `None` where the plan judges no days
+    /// (call types, or a cost plan without a target).
+    pub fn day_judge(&self) -> Result<Option<DayJudge>, PlanError> {
+        if self.days_met.is_empty() {
+            return Ok(None);
+        }
+        let guide = guide::Guide::new(
+            &self.check.scenario,
+            self.options.targets,
+            self.options.criterion,
+        )?;
+        Ok(Some(DayJudge::new(guide, self.days_met.len())))
     }
 
     /// Total cost of the day in the final check (with `[costs]`).

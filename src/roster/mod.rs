@@ -106,6 +106,15 @@ pub struct DayCheck {
     /// The roster's coverage less shrinkage simulated with the seeds of the plan's final
     /// check; `None` when not checked.
     pub check: Option<ScenarioResult>,
+    /// For each of the plan's intervals, the share of the check's days on which the roster's
+    /// staffing met every target of the plan (one queue with targets, as
+    /// [`Plan::days_met`] for the plan's); empty when not checked or for call types.
+    pub days_met: Vec<f64>,
+    /// The plan's intervals in which the roster's check misses a target of the plan as the
+    /// plan's criterion reads it (the mean, the whole 95% CI, or `--confidence`'s share of
+    /// days, each target on its own), as the plan's final check judges its own staffing;
+    /// `None` when not judged (not checked, or call types).
+    pub short: Option<Vec<usize>>,
 }
 
 /// The shifts of one agent group (a single queue: its one group, every agent).
@@ -291,6 +300,8 @@ pub fn plan_days(
             plan,
             slots,
             check: None,
+            days_met: Vec::new(),
+            short: None,
         });
     }
     Ok((grid, days))

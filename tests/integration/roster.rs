@@ -841,3 +841,89 @@ fn a_scenarios_own_precision_is_ignored_with_a_note_as_plan_does() {
     let stderr = String::from_utf8_lossy(&without_out.stderr);
     assert!(!stderr.contains("note:"), "{stderr}");
 }
+
+/// The roster's check is judged as `callsim plan` judges its final check, on the same days:
+/// `--confidence 0.9` plans the day exactly as `plan --confidence 0.9` does (the same agents
+/// per interval, and the plan's days meeting every target in `coverage.csv` are `plan.csv`'s
+/// `days_met`); the day's ± is the plan's, the 95% half-width of the mean over the check's
+/// days (`roster.json` has `plan.json`'s whole-day service level and half-width, to the bit);
+/// `roster.json` names the criterion and the share of days, and the intervals the roster
+/// leaves short by it. With the mean criterion, an interval is short exactly when its mean
+/// service level in the roster's check is below the target.
+#[test]
+fn the_check_is_judged_by_the_plans_criterion_on_the_plans_days() {
+    let file = repo("scenarios/roster-day.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let limits = ["--confidence", "0.9", "--max-abandon", "0.05"];
+    let assert = roster(&file, dir.path(), &limits).success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    callsim()
+        .arg("plan")
+        .arg(&file)
+        .arg("--out")
+        .arg(dir.path().join("plan"))
+        .args(limits)
+        .assert()
+        .success();
+    let coverage = rows(&dir.path().join("roster-day/coverage.csv"));
+    let planned = rows(&dir.path().join("plan/roster-day/plan.csv"));
+    assert_eq!(coverage.len(), planned.len());
+    for (c, p) in coverage.iter().zip(&planned) {
+        assert_eq!(c["start"], p["start"]);
+        assert_eq!(c["planned_agents"], p["planned_agents"], "{}", c["start"]);
+        assert_eq!(c["plan_days_met"], p["days_met"], "{}", c["start"]);
+        assert_eq!(
+            c["plan_service_level_ci95"], p["service_level_ci95"],
+            "{}",
+            c["start"]
+        );
+    }
+    let roster_json = json(&dir.path().join("roster-day/roster.json"));
+    let plan_json = json(&dir.path().join("plan/roster-day/plan.json"));
+    let day = &roster_json["days"][0];
+    assert_eq!(day["plan_service_level"], plan_json["day"]["service_level"]);
+    assert_eq!(day["plan_abandon_rate"], plan_json["day"]["abandon_rate"]);
+    assert_eq!(day["criterion"], "days");
+    assert_eq!(day["confidence"], 0.9);
+    // every target met at once on 9 of the 10 days: each target on its own on 9 days too
+    let short: Vec<&str> = day["short_intervals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for c in &coverage {
+        let met: f64 = c["days_met"].parse().unwrap();
+        if met >= 0.9 {
+            assert!(!short.contains(&c["start"].as_str()), "{c:?}");
+        }
+    }
+    let judged = if short.is_empty() {
+        "every interval meets its targets with the roster".to_string()
+    } else {
+        format!("{} interval(s) miss a target with the roster", short.len())
+    };
+    assert!(
+        stdout.contains(&format!(
+            "  day: by the plan's criterion (90% of days), {judged}"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  day: days meeting every target (the check's 10 days): "),
+        "{stdout}"
+    );
+
+    // the mean: short where the mean service level is below the 80% target
+    let dir = tempfile::tempdir().unwrap();
+    roster(&file, dir.path(), &[]).success();
+    let day = &json(&dir.path().join("roster-day/roster.json"))["days"][0];
+    assert_eq!(day["criterion"], "mean");
+    assert!(day.get("confidence").is_none());
+    let below: Vec<String> = rows(&dir.path().join("roster-day/coverage.csv"))
+        .into_iter()
+        .filter(|c| c["service_level"].parse::<f64>().unwrap() < 0.8)
+        .map(|c| c["start"].clone())
+        .collect();
+    assert_eq!(day["short_intervals"], serde_json::json!(below));
+}
