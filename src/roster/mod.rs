@@ -71,11 +71,11 @@ pub enum RosterError {
     /// The LP solver failed.
     #[error("the LP solver failed: {0}")]
     Solver(String),
-    /// Planning a day failed.
-    #[error("{0}")]
+    /// Planning a day failed (its message as it is: said once, as `callsim plan` says it).
+    #[error(transparent)]
     Plan(#[from] PlanError),
     /// Simulating the roster ran away.
-    #[error("{0}")]
+    #[error(transparent)]
     Run(#[from] crate::simulate::RunError),
     /// The scenario cannot be rostered.
     #[error("{0}")]
@@ -84,12 +84,12 @@ pub enum RosterError {
     #[error("tours: {0}")]
     Tours(String),
     /// Rostering one agent group of a multi-skill scenario failed.
-    #[error("agent group {group}: {source}")]
+    #[error("agent group {group}: {error}")]
     Group {
         /// The group's name.
         group: String,
-        /// What went wrong.
-        source: Box<RosterError>,
+        /// What went wrong (in the message, not a source of its own: said once).
+        error: Box<RosterError>,
     },
 }
 
@@ -361,7 +361,7 @@ pub fn roster_days(
                 }),
                 Err(e) if scenario.skills.is_some() => Err(RosterError::Group {
                     group: name,
-                    source: Box::new(e),
+                    error: Box::new(e),
                 }),
                 Err(e) => Err(e),
             },

@@ -552,6 +552,37 @@ fn a_multi_skill_roster_names_the_group_it_cannot_cover() {
         .stderr(predicates::str::contains("--max-abandon"));
 }
 
+/// An error of the plan a roster makes, or of one agent group's shifts, is said once, as
+/// `callsim plan` says it (the message was repeated after itself, once as the error and
+/// once as its source).
+#[test]
+fn a_rosters_errors_are_said_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let shifts = tmp.path().join("late.toml");
+    std::fs::write(
+        &shifts,
+        "shift_lengths = [\"4h\"]\nstarts = { from = \"10:00\", to = \"12:00\" }\n",
+    )
+    .unwrap();
+    let file = repo("scenarios/multi-skill/separate-teams.toml");
+    let once = |extra: &[&str], said: &str| {
+        let assert = roster(&file, tmp.path(), extra).failure();
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert_eq!(stderr.matches(said).count(), 1, "{said:?} in:\n{stderr}");
+        stderr
+    };
+    let stderr = once(
+        &["--shifts", shifts.to_str().unwrap(), "--no-check"],
+        "but no allowed shift covers it",
+    );
+    assert!(
+        stderr.contains("agent group technical-specialists: 08:00 requires"),
+        "{stderr}"
+    );
+    once(&["--confidence", "0.9"], "applies to a plan of one queue");
+    once(&["--max-abandon", "0.05"], "applies to a plan of one queue");
+}
+
 #[test]
 fn a_multi_skill_week_plans_each_weekday_and_covers_every_group() {
     let tmp = tempfile::tempdir().unwrap();
