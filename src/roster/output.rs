@@ -122,10 +122,11 @@ fn coverage_cells(req: &Requirement, t: usize, covered: u32, shrinkage: f64) -> 
 
 /// `coverage.csv`: `interval, day, start, required, covered, over, on_phones,
 /// planned_agents, service_level, service_level_ci95, plan_service_level,
-/// plan_service_level_ci95, days_met, plan_days_met`: heads required and present (not on
+/// plan_service_level_ci95, abandon_rate, abandon_rate_ci95, plan_abandon_rate,
+/// plan_abandon_rate_ci95, days_met, plan_days_met`: heads required and present (not on
 /// break), the agents on the phones the check simulates (covered less shrinkage), the plan's
-/// agents, the service level of the roster's check against the plan's final check (same
-/// seeds; means and 95% half-widths), and the share of those days on which the interval met
+/// agents, the service level and abandonment of the roster's check against the plan's final
+/// check (same seeds; means and 95% half-widths), and the share of those days on which the interval met
 /// every target of the plan with the roster and with the plan ([`DayCheck::days_met`],
 /// [`crate::plan::Plan::days_met`]). Columns the
 /// roster does not know (no scenario, an interval outside the working day) are empty. With
@@ -152,6 +153,10 @@ pub fn coverage_csv_of(
             "service_level_ci95",
             "plan_service_level",
             "plan_service_level_ci95",
+            "abandon_rate",
+            "abandon_rate_ci95",
+            "plan_abandon_rate",
+            "plan_abandon_rate_ci95",
             "days_met",
             "plan_days_met",
         ]
@@ -179,10 +184,10 @@ pub fn coverage_csv_of(
                 planned = day.plan.planned[k][g].to_string();
                 if !typed {
                     let check = day.check.as_ref();
-                    sl.extend(cells(
-                        check.and_then(|c| c.intervals[k].get(Kpi::ServiceLevel)),
-                    ));
-                    sl.extend(cells(day.plan.check.intervals[k].get(Kpi::ServiceLevel)));
+                    for kpi in [Kpi::ServiceLevel, Kpi::AbandonRate] {
+                        sl.extend(cells(check.and_then(|c| c.intervals[k].get(kpi))));
+                        sl.extend(cells(day.plan.check.intervals[k].get(kpi)));
+                    }
                     let share = |v: &[f64]| v.get(k).map_or_else(String::new, |&m| csv_number(m));
                     sl.extend([share(&day.days_met), share(&day.plan.days_met)]);
                 }

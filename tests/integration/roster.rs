@@ -880,7 +880,8 @@ fn a_scenarios_own_precision_is_ignored_with_a_note_as_plan_does() {
 /// days (`roster.json` has `plan.json`'s whole-day service level and half-width, to the bit);
 /// `roster.json` names the criterion and the share of days, and the intervals the roster
 /// leaves short by it. With the mean criterion, an interval is short exactly when its mean
-/// service level in the roster's check is below the target.
+/// service level in the roster's check is below the target or its mean abandonment above
+/// `--max-abandon` (both in `coverage.csv`, with the plan's beside them).
 #[test]
 fn the_check_is_judged_by_the_plans_criterion_on_the_plans_days() {
     let file = repo("scenarios/roster-day.toml");
@@ -903,11 +904,9 @@ fn the_check_is_judged_by_the_plans_criterion_on_the_plans_days() {
         assert_eq!(c["start"], p["start"]);
         assert_eq!(c["planned_agents"], p["planned_agents"], "{}", c["start"]);
         assert_eq!(c["plan_days_met"], p["days_met"], "{}", c["start"]);
-        assert_eq!(
-            c["plan_service_level_ci95"], p["service_level_ci95"],
-            "{}",
-            c["start"]
-        );
+        for column in ["service_level_ci95", "abandon_rate", "abandon_rate_ci95"] {
+            assert_eq!(c[&format!("plan_{column}")], p[column], "{}", c["start"]);
+        }
     }
     let roster_json = json(&dir.path().join("roster-day/roster.json"));
     let plan_json = json(&dir.path().join("plan/roster-day/plan.json"));
@@ -945,16 +944,26 @@ fn the_check_is_judged_by_the_plans_criterion_on_the_plans_days() {
         "{stdout}"
     );
 
-    // the mean: short where the mean service level is below the 80% target
-    let dir = tempfile::tempdir().unwrap();
-    roster(&file, dir.path(), &[]).success();
-    let day = &json(&dir.path().join("roster-day/roster.json"))["days"][0];
-    assert_eq!(day["criterion"], "mean");
-    assert!(day.get("confidence").is_none());
-    let below: Vec<String> = rows(&dir.path().join("roster-day/coverage.csv"))
-        .into_iter()
-        .filter(|c| c["service_level"].parse::<f64>().unwrap() < 0.8)
-        .map(|c| c["start"].clone())
-        .collect();
-    assert_eq!(day["short_intervals"], serde_json::json!(below));
+    // the mean: short where the mean service level is below the 80% target or the mean
+    // abandonment above 5%, and without --max-abandon where the service level is below
+    for (extra, max_abandon) in [(&[][..], 1.0), (&["--max-abandon", "0.05"][..], 0.05)] {
+        let dir = tempfile::tempdir().unwrap();
+        roster(&file, dir.path(), extra).success();
+        let day = &json(&dir.path().join("roster-day/roster.json"))["days"][0];
+        assert_eq!(day["criterion"], "mean");
+        assert!(day.get("confidence").is_none());
+        let short: Vec<String> = rows(&dir.path().join("roster-day/coverage.csv"))
+            .into_iter()
+            .filter(|c| {
+                c["service_level"].parse::<f64>().unwrap() < 0.8
+                    || c["abandon_rate"].parse::<f64>().unwrap() > max_abandon
+            })
+            .map(|c| c["start"].clone())
+            .collect();
+        assert_eq!(
+            day["short_intervals"],
+            serde_json::json!(short),
+            "{extra:?}"
+        );
+    }
 }
