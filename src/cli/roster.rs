@@ -1,7 +1,9 @@
-//! `callsim roster FILE [--shifts SHIFTS.toml] [--out DIR] [--max-abandon P] [--replications N]
-//! [--shrinkage S] [--no-check] [--png] [--threads N]`: turn a staffing plan into shifts at the
-//! least paid cost, check them by simulation, write `OUT/<name>/roster.csv`, `coverage.csv`,
-//! `roster.json` and `coverage.svg`, and print the shifts and the totals. A scenario with call
+//! `callsim roster FILE [--shifts SHIFTS.toml] [--out DIR] [--max-abandon P] [--confidence P]
+//! [--replications N] [--shrinkage S] [--no-check] [--png] [--json] [--agents agents.csv]
+//! [--threads N]`: turn a staffing plan into shifts at the least paid cost, check them by
+//! simulation (judged against the plan's targets as the plan's final check is), write
+//! `OUT/<name>/roster.csv`, `coverage.csv`, `roster.json` and `coverage.svg`, and print the
+//! shifts and the totals. A scenario with call
 //! types is rostered per agent group (`roster.csv` and `coverage.csv` gain an `agent_group`
 //! column, `service.csv` holds each call type's check, and each group has its own chart
 //! `coverage-<group>.svg`).
