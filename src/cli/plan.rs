@@ -176,20 +176,16 @@ pub(super) fn execute(args: PlanArgs) -> anyhow::Result<()> {
         );
     }
     if scenario.precision.is_some() {
-        errln!(
-            "note: the [precision] of {} is for `callsim run` (the whole day's KPIs), not for \
-             a plan: {}",
-            args.file.display(),
-            match &args.precision {
-                None => format!(
-                    "each evaluation and the final check simulate {} replications \
-                     (--replications); to hold each interval's KPIs to a precision, give \
-                     --precision (e.g. service_level=0.05)",
-                    options.replications
-                ),
-                Some(_) => "this plan is held to --precision".to_string(),
-            }
-        );
+        let instead = match &args.precision {
+            None => format!(
+                "each evaluation and the final check simulate {} replications \
+                 (--replications); to hold each interval's KPIs to a precision, give \
+                 --precision (e.g. service_level=0.05)",
+                options.replications
+            ),
+            Some(_) => "this plan is held to --precision".to_string(),
+        };
+        errln!("{}", plan::own_precision_note(&args.file, &instead));
     }
     let pool = super::thread_pool(args.threads)?;
     let started = Instant::now();

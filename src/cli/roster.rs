@@ -1,7 +1,9 @@
-//! `callsim roster FILE [--shifts SHIFTS.toml] [--out DIR] [--max-abandon P] [--replications N]
-//! [--shrinkage S] [--no-check] [--png] [--threads N]`: turn a staffing plan into shifts at the
-//! least paid cost, check them by simulation, write `OUT/<name>/roster.csv`, `coverage.csv`,
-//! `roster.json` and `coverage.svg`, and print the shifts and the totals. A scenario with call
+//! `callsim roster FILE [--shifts SHIFTS.toml] [--out DIR] [--max-abandon P] [--confidence P]
+//! [--replications N] [--shrinkage S] [--no-check] [--png] [--json] [--agents agents.csv]
+//! [--threads N]`: turn a staffing plan into shifts at the least paid cost, check them by
+//! simulation (judged against the plan's targets as the plan's final check is), write
+//! `OUT/<name>/roster.csv`, `coverage.csv`, `roster.json` and `coverage.svg`, and print the
+//! shifts and the totals. A scenario with call
 //! types is rostered per agent group (`roster.csv` and `coverage.csv` gain an `agent_group`
 //! column, `service.csv` holds each call type's check, and each group has its own chart
 //! `coverage-<group>.svg`).
@@ -384,6 +386,20 @@ fn roster_file(
     if let Some(p) = args.confidence {
         options.criterion = super::plan::share_of_days(p)?;
     }
+    if scenario.precision.is_some() {
+        errln!(
+            "{}",
+            crate::plan::own_precision_note(
+                &args.file,
+                &format!(
+                    "each evaluation, the plan's final check and the roster's check simulate {} \
+                     replications (--replications); to hold each interval's KPIs to a \
+                     precision, plan with `callsim plan --precision` (e.g. service_level=0.05)",
+                    options.replications
+                )
+            )
+        );
+    }
     let people = args
         .agents
         .as_deref()
@@ -550,6 +566,7 @@ fn render(roster: &Roster) -> String {
                 pct(check.abandon_rate),
                 pct(check.plan_abandon_rate)
             );
+            out.push_str(&days_met_line(d));
             continue;
         }
         let _ = writeln!(
@@ -597,6 +614,50 @@ fn render(roster: &Roster) -> String {
         shift_table(&mut out, &g.requirement, &g.solved);
     }
     out
+}
+
+/// On how many of the check's days the intervals of day `d` met every target of its plan at
+/// once, with the roster and with the plan (the same days, counted as `callsim plan` counts
+/// its final check's), and the interval that met them on the fewest days with the roster;
+/// empty for call types (the plan counts no days there) or without the check.
+fn days_met_line(d: &roster::DayCheck) -> String {
+    let (Some(with_roster), Some(with_plan), Some((worst, fewest))) = (
+        output::average(&d.days_met),
+        output::average(&d.plan.days_met),
+        output::fewest(&d.days_met),
+    ) else {
+        return String::new();
+    };
+    let sc = &d.plan.check.scenario;
+    let clock = |k: usize| format_clock(sc.interval_start_clock_s(k));
+    let judged = match d.short.as_deref() {
+        None => String::new(),
+        Some([]) => format!(
+            "\n  {}: by the plan's criterion ({}), every interval meets its targets with the \
+             roster",
+            d.day,
+            d.plan.options.criterion.describe()
+        ),
+        Some(short) => format!(
+            "\n  {}: by the plan's criterion ({}), {} interval(s) miss a target with the \
+             roster: {}",
+            d.day,
+            d.plan.options.criterion.describe(),
+            short.len(),
+            first_few(&short.iter().map(|&k| clock(k)).collect::<Vec<_>>())
+        ),
+    };
+    format!(
+        "  {}: days meeting every target (the check's {} days): {:.0}% of interval-days with \
+         the roster, {:.0}% with the plan; fewest with the roster: {} on {:.0}% of \
+         days{judged}\n",
+        d.day,
+        sc.replications,
+        with_roster * 100.0,
+        with_plan * 100.0,
+        clock(worst),
+        fewest * 100.0
+    )
 }
 
 /// The tours of each group that has them: people per contract, paid hours, the objective,

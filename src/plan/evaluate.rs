@@ -48,10 +48,8 @@ struct Folded {
     agents: Vec<u32>,
     /// The days so far, which more days continue.
     run: ContinuedRun,
-    /// Per interval, the days on which it met every target at once.
-    met: Vec<u64>,
-    /// The day values [`super::Criterion::ShareOfDays`] reads (empty without it).
-    values: DayValues,
+    /// Each day so far judged against the targets.
+    judge: DayJudge,
 }
 
 impl Evaluator {
@@ -92,7 +90,6 @@ impl Evaluator {
     /// Folds the days of `agents` not folded yet, up to the base's replications.
     fn fold(&mut self, agents: &[u32]) -> Result<Evaluation, RunError> {
         let n = self.base.intervals();
-        let share = self.guide.criterion().share_of_days();
         let mut last = match self.last.take() {
             Some(last) if last.agents == agents => last,
             _ => {
@@ -101,34 +98,90 @@ impl Evaluator {
                 Folded {
                     agents: agents.to_vec(),
                     run: ContinuedRun::new(scenario),
-                    met: vec![0; n],
-                    values: DayValues::new(if share.is_some() { n } else { 0 }),
+                    judge: DayJudge::new(self.guide.clone(), n),
                 }
             }
         };
-        let (guide, met, values) = (&self.guide, &mut last.met, &mut last.values);
+        let judge = &mut last.judge;
         let mut days = 0u64;
         let result = last.run.run_to(self.base.replications, |day| {
             days += 1;
-            for (k, row) in day.intervals.iter().enumerate() {
-                met[k] += u64::from(guide.day_meets(row));
-            }
-            values.add(day);
+            judge.add(day);
         })?;
         self.evaluations += 1;
         self.replications_run += days;
-        let judged = match share {
-            Some(p) => last.values.judged(&result, p),
-            None => result.intervals.clone(),
-        };
-        let all_days = u64::from(last.run.replications()).max(1) as f64;
-        let days_met = last.met.iter().map(|&m| m as f64 / all_days).collect();
+        let judged = last.judge.judged(&result);
+        let days_met = last.judge.shares();
         self.last = Some(last);
         Ok(Evaluation {
             result,
             judged,
             days_met,
         })
+    }
+}
+
+/// Each simulated day of one queue judged against a plan's targets as a run is folded (a
+/// plan's evaluations and final check, or a roster's check with the same seeds and
+/// targets): the days on which each interval met every target at once (a day without calls
+/// in the interval meets), and for [`super::Criterion::ShareOfDays`] the day values it reads.
+#[derive(Debug, Clone)]
+pub struct DayJudge {
+    /// The targets and the criterion each day is judged by.
+    guide: Guide,
+    /// Per interval, the days on which it met every target.
+    met: Vec<u64>,
+    /// Days judged.
+    days: u64,
+    /// The day values [`super::Criterion::ShareOfDays`] reads (empty without it).
+    values: DayValues,
+}
+
+impl DayJudge {
+    /// No day judged yet, of `intervals` intervals, against `guide`'s targets and criterion.
+    pub(crate) fn new(guide: Guide, intervals: usize) -> Self {
+        let kept = match guide.criterion().share_of_days() {
+            Some(_) => intervals,
+            None => 0,
+        };
+        Self {
+            guide,
+            met: vec![0; intervals],
+            days: 0,
+            values: DayValues::new(kept),
+        }
+    }
+
+    /// Judges one simulated day.
+    pub fn add(&mut self, day: &ReplicationKpis) {
+        self.days += 1;
+        for (met, row) in self.met.iter_mut().zip(&day.intervals) {
+            *met += u64::from(self.guide.day_meets(row));
+        }
+        self.values.add(day);
+    }
+
+    /// Per interval, the share of the days judged on which it met every target (0 with no
+    /// day).
+    pub fn shares(&self) -> Vec<f64> {
+        let days = self.days.max(1) as f64;
+        self.met.iter().map(|&m| m as f64 / days).collect()
+    }
+
+    /// The intervals of `result` (the run of the days judged) as the criterion reads them
+    /// (see [`Evaluation::judged`]).
+    pub(crate) fn judged(&self, result: &ScenarioResult) -> Vec<KpiSet> {
+        match self.guide.criterion().share_of_days() {
+            Some(p) => self.values.judged(result, p),
+            None => result.intervals.clone(),
+        }
+    }
+
+    /// The intervals of `result` (the run of the days judged) that miss a target as the
+    /// criterion reads it: the mean, the whole 95% CI, or the share of days (each target on
+    /// at least `ceil(p × n)` of the `n` days), as the plan's final check judges its own.
+    pub fn short(&self, result: &ScenarioResult) -> Vec<usize> {
+        super::refine::missing_of(&self.guide, &self.judged(result))
     }
 }
 

@@ -46,6 +46,7 @@ pub mod refine;
 pub mod skills;
 
 pub use cost::CostPoint;
+pub use evaluate::DayJudge;
 
 use crate::erlang::{ErlangError, Model, Targets, scheduled_agents};
 use crate::model::Scenario;
@@ -347,10 +348,38 @@ impl Plan {
             .unwrap_or(self.check.scenario.service_level.target)
     }
 
+    /// A judge of days against this plan's targets and criterion, as its final check judges
+    /// its own ([`Plan::days_met`], the intervals it raises): for another staffing simulated
+    /// with the final check's seeds (a roster's check). `None` where the plan judges no days
+    /// (call types, or a cost plan without a target).
+    pub fn day_judge(&self) -> Result<Option<DayJudge>, PlanError> {
+        if self.days_met.is_empty() {
+            return Ok(None);
+        }
+        let guide = guide::Guide::new(
+            &self.check.scenario,
+            self.options.targets,
+            self.options.criterion,
+        )?;
+        Ok(Some(DayJudge::new(guide, self.days_met.len())))
+    }
+
     /// Total cost of the day in the final check (with `[costs]`).
     pub fn cost_per_day(&self) -> Option<MeanCi> {
         self.check.total.get(Kpi::TotalCost)
     }
+}
+
+/// The note on stderr of a command that plans a scenario `file` holding its own `[precision]`
+/// (`callsim plan`, `callsim roster`), which [`plan`] ignores: that section asks for the
+/// whole day's KPIs of `callsim run`, a plan judges each interval. `instead`: what the command
+/// does instead (the replications it simulates, or the precision it is held to).
+pub fn own_precision_note(file: &std::path::Path, instead: &str) -> String {
+    format!(
+        "note: the [precision] of {} is for `callsim run` (the whole day's KPIs), not for a \
+         plan: {instead}",
+        file.display()
+    )
 }
 
 /// Plans the staffing of `scenario`, one queue or call types and agent groups (its staffing

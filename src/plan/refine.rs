@@ -17,6 +17,7 @@
 use super::PlanError;
 use super::evaluate::{Evaluation, Evaluator};
 use super::guide::Guide;
+use crate::simulate::KpiSet;
 
 /// Rounds of lowering and raising before the refinement only raises.
 const MAX_ROUNDS: usize = 40;
@@ -31,8 +32,14 @@ pub(crate) struct Bounds<'a> {
 
 /// Intervals whose simulated KPIs, as the criterion reads them, miss a target.
 pub(crate) fn missing(guide: &Guide, evaluation: &Evaluation) -> Vec<usize> {
-    (0..evaluation.judged.len())
-        .filter(|&k| !guide.meets(&evaluation.judged[k]))
+    missing_of(guide, &evaluation.judged)
+}
+
+/// The intervals of `judged` (each interval's KPIs as the criterion reads them) that miss a
+/// target.
+pub(crate) fn missing_of(guide: &Guide, judged: &[KpiSet]) -> Vec<usize> {
+    (0..judged.len())
+        .filter(|&k| !guide.meets(&judged[k]))
         .collect()
 }
 

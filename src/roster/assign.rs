@@ -505,6 +505,8 @@ pub fn staff_week(
     let mut days = roster.days.clone();
     for d in &mut days {
         d.check = None;
+        d.days_met = Vec::new();
+        d.short = None;
     }
     let mut staffed = Staffed {
         agents,

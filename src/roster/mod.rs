@@ -71,11 +71,11 @@ pub enum RosterError {
     /// The LP solver failed.
     #[error("the LP solver failed: {0}")]
     Solver(String),
-    /// Planning a day failed.
-    #[error("{0}")]
+    /// Planning a day failed (its message as it is: said once, as `callsim plan` says it).
+    #[error(transparent)]
     Plan(#[from] PlanError),
     /// Simulating the roster ran away.
-    #[error("{0}")]
+    #[error(transparent)]
     Run(#[from] crate::simulate::RunError),
     /// The scenario cannot be rostered.
     #[error("{0}")]
@@ -84,12 +84,12 @@ pub enum RosterError {
     #[error("tours: {0}")]
     Tours(String),
     /// Rostering one agent group of a multi-skill scenario failed.
-    #[error("agent group {group}: {source}")]
+    #[error("agent group {group}: {error}")]
     Group {
         /// The group's name.
         group: String,
-        /// What went wrong.
-        source: Box<RosterError>,
+        /// What went wrong (in the message, not a source of its own: said once).
+        error: Box<RosterError>,
     },
 }
 
@@ -106,6 +106,15 @@ pub struct DayCheck {
     /// The roster's coverage less shrinkage simulated with the seeds of the plan's final
     /// check; `None` when not checked.
     pub check: Option<ScenarioResult>,
+    /// For each of the plan's intervals, the share of the check's days on which the roster's
+    /// staffing met every target of the plan (one queue with targets, as
+    /// [`Plan::days_met`] for the plan's); empty when not checked or for call types.
+    pub days_met: Vec<f64>,
+    /// The plan's intervals in which the roster's check misses a target of the plan as the
+    /// plan's criterion reads it (the mean, the whole 95% CI, or `--confidence`'s share of
+    /// days, each target on its own), as the plan's final check judges its own staffing;
+    /// `None` when not judged (not checked, or call types).
+    pub short: Option<Vec<usize>>,
 }
 
 /// The shifts of one agent group (a single queue: its one group, every agent).
@@ -291,6 +300,8 @@ pub fn plan_days(
             plan,
             slots,
             check: None,
+            days_met: Vec::new(),
+            short: None,
         });
     }
     Ok((grid, days))
@@ -350,7 +361,7 @@ pub fn roster_days(
                 }),
                 Err(e) if scenario.skills.is_some() => Err(RosterError::Group {
                     group: name,
-                    source: Box::new(e),
+                    error: Box::new(e),
                 }),
                 Err(e) => Err(e),
             },

@@ -122,9 +122,13 @@ fn coverage_cells(req: &Requirement, t: usize, covered: u32, shrinkage: f64) -> 
 
 /// `coverage.csv`: `interval, day, start, required, covered, over, on_phones,
 /// planned_agents, service_level, service_level_ci95, plan_service_level,
-/// plan_service_level_ci95`: heads required and present (not on break), the agents on the
-/// phones the check simulates (covered less shrinkage), the plan's agents, and the service
-/// level of the roster's check against the plan's final check (same seeds). Columns the
+/// plan_service_level_ci95, abandon_rate, abandon_rate_ci95, plan_abandon_rate,
+/// plan_abandon_rate_ci95, days_met, plan_days_met`: heads required and present (not on
+/// break), the agents on the phones the check simulates (covered less shrinkage), the plan's
+/// agents, the service level and abandonment of the roster's check against the plan's final
+/// check (same seeds; means and 95% half-widths), and the share of those days on which the interval met
+/// every target of the plan with the roster and with the plan ([`DayCheck::days_met`],
+/// [`crate::plan::Plan::days_met`]). Columns the
 /// roster does not know (no scenario, an interval outside the working day) are empty. With
 /// call types: `agent_group` first, a row per group and interval, and no service-level
 /// columns (each type's are in [`service_csv`]).
@@ -149,6 +153,12 @@ pub fn coverage_csv_of(
             "service_level_ci95",
             "plan_service_level",
             "plan_service_level_ci95",
+            "abandon_rate",
+            "abandon_rate_ci95",
+            "plan_abandon_rate",
+            "plan_abandon_rate_ci95",
+            "days_met",
+            "plan_days_met",
         ]
     };
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -174,10 +184,12 @@ pub fn coverage_csv_of(
                 planned = day.plan.planned[k][g].to_string();
                 if !typed {
                     let check = day.check.as_ref();
-                    sl.extend(cells(
-                        check.and_then(|c| c.intervals[k].get(Kpi::ServiceLevel)),
-                    ));
-                    sl.extend(cells(day.plan.check.intervals[k].get(Kpi::ServiceLevel)));
+                    for kpi in [Kpi::ServiceLevel, Kpi::AbandonRate] {
+                        sl.extend(cells(check.and_then(|c| c.intervals[k].get(kpi))));
+                        sl.extend(cells(day.plan.check.intervals[k].get(kpi)));
+                    }
+                    let share = |v: &[f64]| v.get(k).map_or_else(String::new, |&m| csv_number(m));
+                    sl.extend([share(&day.days_met), share(&day.plan.days_met)]);
                 }
             }
             sl.resize(sl_columns.len(), String::new());
@@ -292,6 +304,26 @@ pub struct DayJson {
     /// type's is in `by_type`).
     #[serde(flatten)]
     pub check: Option<Versus>,
+    /// Share of the check's interval-days on which the roster met every target of the plan
+    /// (one queue with targets, checked): the mean over the intervals of
+    /// [`DayCheck::days_met`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days_met: Option<f64>,
+    /// The same share for the plan in its final check (same days): the mean over the
+    /// intervals of [`crate::plan::Plan::days_met`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_days_met: Option<f64>,
+    /// How the check is judged against the plan's targets, as in `plan.json`: `"mean"`,
+    /// `"ci95"` or `"days"` (one queue with targets, checked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub criterion: Option<&'static str>,
+    /// The share of days of `"days"` (`--confidence`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
+    /// Start times of the intervals in which the roster's check misses a target of the plan
+    /// as `criterion` reads it ([`DayCheck::short`]); empty: every interval meets them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub short_intervals: Option<Vec<String>>,
     /// Each call type's check (call types only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub by_type: Vec<TypeCheckJson>,
@@ -519,6 +551,20 @@ pub fn day_checks(roster: &Roster, covered: &[&[u32]], days: &[DayCheck]) -> Vec
                 roster_agent_hours: d.plan.hours(&agents),
                 check: (!typed)
                     .then(|| Versus::of(Some(&d.plan.check.total), check.map(|c| &c.total))),
+                days_met: average(&d.days_met),
+                plan_days_met: average(&d.plan.days_met),
+                criterion: d.short.as_ref().map(|_| d.plan.options.criterion.name()),
+                confidence: d
+                    .short
+                    .as_ref()
+                    .and(d.plan.options.criterion.share_of_days()),
+                short_intervals: d.short.as_ref().map(|short| {
+                    let sc = &d.plan.check.scenario;
+                    short
+                        .iter()
+                        .map(|&k| format_clock(sc.interval_start_clock_s(k)))
+                        .collect()
+                }),
                 by_type: types
                     .iter()
                     .enumerate()
@@ -531,6 +577,21 @@ pub fn day_checks(roster: &Roster, covered: &[&[u32]], days: &[DayCheck]) -> Vec
             }
         })
         .collect()
+}
+
+/// The mean of `shares` (of the intervals' days met); `None` when there is none.
+pub fn average(shares: &[f64]) -> Option<f64> {
+    (!shares.is_empty()).then(|| shares.iter().sum::<f64>() / shares.len() as f64)
+}
+
+/// The interval of `shares` (of the intervals' days met) with the smallest share, and that
+/// share (the first of equals); `None` when there is none.
+pub fn fewest(shares: &[f64]) -> Option<(usize, f64)> {
+    shares
+        .iter()
+        .copied()
+        .enumerate()
+        .reduce(|low, next| if next.1 < low.1 { next } else { low })
 }
 
 /// The contents of `roster.json`.

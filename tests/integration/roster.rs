@@ -529,6 +529,10 @@ fn a_multi_skill_day_is_rostered_per_group_and_checked_per_call_type() {
     assert!(service.iter().all(|r| !r["service_level"].is_empty()));
 }
 
+/// A multi-skill roster names the agent group it cannot cover, and refuses `--max-abandon`
+/// and `--confidence` (each type's target is its own). Each error is said once, as `callsim
+/// plan` says it (an error of the plan or of one group's shifts was repeated after itself,
+/// once as the error and once as its source).
 #[test]
 fn a_multi_skill_roster_names_the_group_it_cannot_cover() {
     let tmp = tempfile::tempdir().unwrap();
@@ -539,17 +543,23 @@ fn a_multi_skill_roster_names_the_group_it_cannot_cover() {
     )
     .unwrap();
     let file = repo("scenarios/multi-skill/separate-teams.toml");
-    roster(
-        &file,
-        tmp.path(),
+    let once = |extra: &[&str], said: &str| {
+        let assert = roster(&file, tmp.path(), extra).failure();
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert_eq!(stderr.matches(said).count(), 1, "{said:?} in:\n{stderr}");
+        stderr
+    };
+    let stderr = once(
         &["--shifts", shifts.to_str().unwrap(), "--no-check"],
-    )
-    .failure()
-    .stderr(predicates::str::contains("agent group"))
-    .stderr(predicates::str::contains("08:00"));
-    roster(&file, tmp.path(), &["--max-abandon", "0.05"])
-        .failure()
-        .stderr(predicates::str::contains("--max-abandon"));
+        "but no allowed shift covers it",
+    );
+    assert!(
+        stderr.contains("agent group technical-specialists: 08:00 requires"),
+        "{stderr}"
+    );
+    let stderr = once(&["--max-abandon", "0.05"], "applies to a plan of one queue");
+    assert!(stderr.contains("--max-abandon"), "{stderr}");
+    once(&["--confidence", "0.9"], "applies to a plan of one queue");
 }
 
 #[test]
@@ -798,4 +808,141 @@ fn every_shift_file_runs_as_its_header_says() {
         ran += 1;
     }
     assert!(ran >= 4, "{ran} shift files ran");
+}
+
+/// A scenario's own `[precision]` asks for `callsim run`'s whole-day KPIs: a roster, like a
+/// plan, ignores it (the roster of the example day with one is the roster without it, to the
+/// byte: the plan, the shifts and the check of `replications` days), and says so on stderr
+/// with the note `callsim plan` prints.
+#[test]
+fn a_scenarios_own_precision_is_ignored_with_a_note_as_plan_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo("scenarios/roster-day.toml")).unwrap();
+    let with = dir.path().join("with.toml");
+    let without = dir.path().join("without.toml");
+    std::fs::write(
+        &with,
+        format!("{text}\n[precision]\nservice_level = 0.002\nmax_replications = 2000\n"),
+    )
+    .unwrap();
+    std::fs::write(&without, &text).unwrap();
+    let outs: Vec<tempfile::TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    let with_run = roster(&with, outs[0].path(), &[]).success();
+    let without_run = roster(&without, outs[1].path(), &[]).success();
+    let (with_out, without_out) = (with_run.get_output(), without_run.get_output());
+    assert_eq!(
+        String::from_utf8_lossy(&with_out.stdout),
+        String::from_utf8_lossy(&without_out.stdout)
+    );
+    for f in ["roster.csv", "coverage.csv", "roster.json"] {
+        let read = |out: &tempfile::TempDir| std::fs::read(out.path().join("roster-day").join(f));
+        assert_eq!(read(&outs[0]).unwrap(), read(&outs[1]).unwrap(), "{f}");
+    }
+    let stderr = String::from_utf8_lossy(&with_out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "note: the [precision] of {} is for `callsim run` (the whole day's KPIs), not for a \
+             plan: each evaluation, the plan's final check and the roster's check simulate 10 \
+             replications (--replications)",
+            with.display()
+        )),
+        "{stderr}"
+    );
+    let stderr = String::from_utf8_lossy(&without_out.stderr);
+    assert!(!stderr.contains("note:"), "{stderr}");
+}
+
+/// The roster's check is judged as `callsim plan` judges its final check, on the same days:
+/// `--confidence 0.9` plans the day exactly as `plan --confidence 0.9` does (the same agents
+/// per interval, and the plan's days meeting every target in `coverage.csv` are `plan.csv`'s
+/// `days_met`); the day's ± is the plan's, the 95% half-width of the mean over the check's
+/// days (`roster.json` has `plan.json`'s whole-day service level and half-width, to the bit);
+/// `roster.json` names the criterion and the share of days, and the intervals the roster
+/// leaves short by it. With the mean criterion, an interval is short exactly when its mean
+/// service level in the roster's check is below the target or its mean abandonment above
+/// `--max-abandon` (both in `coverage.csv`, with the plan's beside them).
+#[test]
+fn the_check_is_judged_by_the_plans_criterion_on_the_plans_days() {
+    let file = repo("scenarios/roster-day.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let limits = ["--confidence", "0.9", "--max-abandon", "0.05"];
+    let assert = roster(&file, dir.path(), &limits).success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    callsim()
+        .arg("plan")
+        .arg(&file)
+        .arg("--out")
+        .arg(dir.path().join("plan"))
+        .args(limits)
+        .assert()
+        .success();
+    let coverage = rows(&dir.path().join("roster-day/coverage.csv"));
+    let planned = rows(&dir.path().join("plan/roster-day/plan.csv"));
+    assert_eq!(coverage.len(), planned.len());
+    for (c, p) in coverage.iter().zip(&planned) {
+        assert_eq!(c["start"], p["start"]);
+        assert_eq!(c["planned_agents"], p["planned_agents"], "{}", c["start"]);
+        assert_eq!(c["plan_days_met"], p["days_met"], "{}", c["start"]);
+        for column in ["service_level_ci95", "abandon_rate", "abandon_rate_ci95"] {
+            assert_eq!(c[&format!("plan_{column}")], p[column], "{}", c["start"]);
+        }
+    }
+    let roster_json = json(&dir.path().join("roster-day/roster.json"));
+    let plan_json = json(&dir.path().join("plan/roster-day/plan.json"));
+    let day = &roster_json["days"][0];
+    assert_eq!(day["plan_service_level"], plan_json["day"]["service_level"]);
+    assert_eq!(day["plan_abandon_rate"], plan_json["day"]["abandon_rate"]);
+    assert_eq!(day["criterion"], "days");
+    assert_eq!(day["confidence"], 0.9);
+    // every target met at once on 9 of the 10 days: each target on its own on 9 days too
+    let short: Vec<&str> = day["short_intervals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for c in &coverage {
+        let met: f64 = c["days_met"].parse().unwrap();
+        if met >= 0.9 {
+            assert!(!short.contains(&c["start"].as_str()), "{c:?}");
+        }
+    }
+    let judged = if short.is_empty() {
+        "every interval meets its targets with the roster".to_string()
+    } else {
+        format!("{} interval(s) miss a target with the roster", short.len())
+    };
+    assert!(
+        stdout.contains(&format!(
+            "  day: by the plan's criterion (90% of days), {judged}"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  day: days meeting every target (the check's 10 days): "),
+        "{stdout}"
+    );
+
+    // the mean: short where the mean service level is below the 80% target or the mean
+    // abandonment above 5%, and without --max-abandon where the service level is below
+    for (extra, max_abandon) in [(&[][..], 1.0), (&["--max-abandon", "0.05"][..], 0.05)] {
+        let dir = tempfile::tempdir().unwrap();
+        roster(&file, dir.path(), extra).success();
+        let day = &json(&dir.path().join("roster-day/roster.json"))["days"][0];
+        assert_eq!(day["criterion"], "mean");
+        assert!(day.get("confidence").is_none());
+        let short: Vec<String> = rows(&dir.path().join("roster-day/coverage.csv"))
+            .into_iter()
+            .filter(|c| {
+                c["service_level"].parse::<f64>().unwrap() < 0.8
+                    || c["abandon_rate"].parse::<f64>().unwrap() > max_abandon
+            })
+            .map(|c| c["start"].clone())
+            .collect();
+        assert_eq!(
+            day["short_intervals"],
+            serde_json::json!(short),
+            "{extra:?}"
+        );
+    }
 }
