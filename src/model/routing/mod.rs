@@ -2,8 +2,8 @@
 //!
 //! A scenario with `[[call_type]]` and `[[agent_group]]` sections: [`config`] is the validated
 //! description (types with their mechanisms, groups with a rank, delay and handle-time factor
-//! per skill, the tie-breaking policy), [`group`] the agents of one group at work, and
-//! `router` how the one event loop ([`crate::model::replication`]) routes calls: a single
+//! per skill, the tie-breaking policy), `group` the free agents of groups of the same skills,
+//! and `router` how the one event loop ([`crate::model::replication`]) routes calls: a single
 //! queue is one type served by one group.
 //!
 //! Routing: an arriving call goes to a free agent of the best-ranked group that takes its type
@@ -12,7 +12,7 @@
 //! call of the best-ranked eligible line of its group (ties by `call_select`).
 
 pub mod config;
-pub mod group;
+pub(crate) mod group;
 pub(crate) mod mix;
 pub(crate) mod router;
 pub(crate) mod table;
