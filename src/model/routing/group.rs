@@ -148,6 +148,7 @@ impl IdleAgents {
     }
 
     /// Number of free agents of `group` in the order.
+    #[cfg(test)]
     pub(crate) fn count_of(&self, group: usize) -> usize {
         (0..self.len)
             .filter(|&i| self.at(i).group as usize == group)

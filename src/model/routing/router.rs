@@ -91,19 +91,19 @@ pub(crate) struct Route {
     rank: u32,
 }
 
+impl Route {
+    /// The group this route leads to.
+    pub(crate) fn group(&self) -> usize {
+        self.group
+    }
+}
+
 /// The groups of one set of skills that may take a type, at their rank: an arriving call
 /// looks at their [free agents](IdleAgents) together.
 #[derive(Debug, Clone, Copy)]
 struct ClassRoute {
     class: usize,
     rank: u32,
-}
-
-impl Route {
-    /// The group this route leads to.
-    pub(crate) fn group(&self) -> usize {
-        self.group
-    }
 }
 
 /// A call type a group takes, as the group's freed agents look at it.
@@ -402,7 +402,7 @@ impl<'a> Skills<'a> {
         }
         let first_total: u32 = model.groups.iter().map(|g| g.agents[0]).sum();
         let n_classes = class_of.iter().max().map_or(0, |&c| c + 1);
-        let mut idle: Vec<IdleAgents> = (0..n_classes)
+        let idle: Vec<IdleAgents> = (0..n_classes)
             .map(|c| {
                 let most: u32 = (model.groups.iter().zip(&class_of))
                     .filter(|&(_, &of)| of == c)
@@ -411,17 +411,6 @@ impl<'a> Skills<'a> {
                 IdleAgents::with_capacity(most as usize)
             })
             .collect();
-        let groups = Table::new(
-            model.groups.iter().enumerate().map(|(g, group)| {
-                let mut pool = AgentPool::default();
-                pool.set_target(group.agents[0]);
-                for _ in 0..pool.free() {
-                    idle[class_of[g]].push(0.0, g);
-                }
-                pool
-            }),
-            AgentPool::default,
-        );
         let to_classes = |routes: &[Route]| {
             let mut by_class: Vec<ClassRoute> = Vec::new();
             for r in routes {
@@ -460,7 +449,7 @@ impl<'a> Skills<'a> {
                 .map(|g| WaitingTypes::mask(g.skills.iter().map(|s| s.call_type))),
             || 0,
         );
-        Skills {
+        let mut router = Skills {
             model,
             types: Table::new(&model.types, || &model.types[0]),
             waiting: WaitingTypes::default(),
@@ -476,10 +465,16 @@ impl<'a> Skills<'a> {
                 (0..n_types).map(|_| WaitingLine::with_capacity(first_total as usize + 64)),
                 || WaitingLine::with_capacity(0),
             ),
-            groups,
+            groups: Table::new(
+                model.groups.iter().map(|_| AgentPool::default()),
+                AgentPool::default,
+            ),
             class_of: Table::new(class_of, || 0),
             idle: Table::new(idle, || IdleAgents::with_capacity(0)),
-        }
+        };
+        // the first interval's agents, idle from the start
+        router.set_staffing(0.0, 0);
+        router
     }
 
     /// A caller of type `ty` has left the line: notes when it is now empty.
@@ -631,16 +626,18 @@ impl Router for Skills<'_> {
     fn set_staffing(&mut self, t: f64, interval: usize) {
         for (g, group) in self.model.groups.iter().enumerate() {
             let pool = &mut self.groups[g];
+            let before = pool.free() as usize;
             pool.set_target(group.agents[interval]);
             let free = pool.free() as usize;
             // arriving agents are idle from `t`; leaving free agents are the most recently
             // idle ones
             let idle = &mut self.idle[self.class_of[g]];
-            let listed = idle.count_of(g);
-            for _ in listed..free {
+            for _ in before..free {
                 idle.push(t, g);
             }
-            idle.keep_of(g, free);
+            if free < before {
+                idle.keep_of(g, free);
+            }
         }
     }
     fn close(&mut self, g: usize) {
